@@ -1,0 +1,207 @@
+"""The permission chokepoint: which records a user may see, and what they may do to them.
+
+Views, services, imports and the admin ask here; nothing else decides. Records outside the
+user's organizations are invisible (views answer 404); records a user can see but not
+change are refused with 403.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from .roles import Role, Scope, scope_for
+
+
+class Feature(StrEnum):
+    """Things a role may do that are not about one record."""
+
+    VIEW_EDUCATORS = "view_educators"
+    MANAGE_EDUCATORS = "manage_educators"
+    MANAGE_ORGANIZATION = "manage_organization"
+    MANAGE_ROSTERING_METHOD = "manage_rostering_method"
+    MANAGE_SYNC = "manage_sync"
+    IMPORT_STUDENTS = "import_students"
+    IMPORT_CLASSES = "import_classes"
+    IMPORT_EDUCATORS = "import_educators"
+    IMPORT_ORGANIZATIONS = "import_organizations"
+    BULK_CREATE_STUDENTS = "bulk_create_students"
+    SUBMIT_ASSISTED = "submit_assisted"
+    USE_ADMIN = "use_admin"
+
+
+_FEATURES: dict[Role, frozenset[Feature]] = {
+    Role.SUPPORT: frozenset(Feature),
+    Role.DISTRICT_ADMIN: frozenset(Feature) - {Feature.USE_ADMIN},
+    Role.SCHOOL_ADMIN: frozenset(
+        {
+            Feature.VIEW_EDUCATORS,
+            Feature.MANAGE_EDUCATORS,
+            Feature.MANAGE_ORGANIZATION,
+            Feature.IMPORT_STUDENTS,
+            Feature.IMPORT_CLASSES,
+            Feature.IMPORT_EDUCATORS,
+            Feature.BULK_CREATE_STUDENTS,
+        }
+    ),
+    Role.TEACHER: frozenset({Feature.IMPORT_STUDENTS, Feature.IMPORT_CLASSES}),
+    Role.NONE: frozenset(),
+}
+
+
+def has_feature(user, feature: Feature | str) -> bool:
+    return Feature(feature) in _FEATURES[scope_for(user).role]
+
+
+def require_feature(user, feature: Feature | str) -> None:
+    if not has_feature(user, feature):
+        raise PermissionDenied("Your role does not allow this.")
+
+
+# ---- querysets of what a user may see -------------------------------------------------------
+
+
+def _models():
+    from rostering import models
+
+    return models
+
+
+def organizations_for(user) -> QuerySet:
+    m = _models()
+    scope = scope_for(user)
+    qs = m.Organization.objects.all()
+    if scope.is_support:
+        return qs
+    if scope.district_id is None:
+        return qs.none()
+    in_district = Q(pk=scope.district_id) | Q(district_id=scope.district_id)
+    if scope.is_district_wide:
+        return qs.filter(in_district)
+    return qs.filter(Q(pk=scope.district_id) | Q(pk__in=scope.school_ids))
+
+
+def schools_for(user) -> QuerySet:
+    """Organizations (not districts) a user acts in: what a school picker offers."""
+    return organizations_for(user).exclude(org_type="district")
+
+
+def _district_filter(qs: QuerySet, scope: Scope) -> QuerySet:
+    if scope.is_support:
+        return qs
+    if scope.district_id is None:
+        return qs.none()
+    return qs.filter(district_id=scope.district_id)
+
+
+def students_for(user) -> QuerySet:
+    m = _models()
+    scope = scope_for(user)
+    qs = _district_filter(m.Student.objects.all(), scope)
+    if scope.is_district_wide or scope.district_id is None:
+        return qs
+    through = m.Student.schools.through
+    return qs.filter(
+        Exists(
+            through.objects.filter(student_id=OuterRef("pk"), organization_id__in=scope.school_ids)
+        )
+    )
+
+
+def educators_for(user) -> QuerySet:
+    m = _models()
+    scope = scope_for(user)
+    qs = _district_filter(m.Educator.objects.all(), scope)
+    if scope.is_district_wide or scope.district_id is None:
+        return qs
+    through = m.Educator.organizations.through
+    return qs.filter(
+        Exists(
+            through.objects.filter(educator_id=OuterRef("pk"), organization_id__in=scope.school_ids)
+        )
+    )
+
+
+def class_groups_for(user) -> QuerySet:
+    m = _models()
+    scope = scope_for(user)
+    qs = _district_filter(m.ClassGroup.objects.all(), scope)
+    if scope.is_district_wide or scope.district_id is None:
+        return qs
+    return qs.filter(school_id__in=scope.school_ids)
+
+
+def visible_queryset(user, model) -> QuerySet:
+    m = _models()
+    return {
+        m.Student: students_for,
+        m.Educator: educators_for,
+        m.ClassGroup: class_groups_for,
+        m.Organization: organizations_for,
+    }[model](user)
+
+
+# ---- one record ------------------------------------------------------------------------------
+
+
+def can_view(user, record) -> bool:
+    return visible_queryset(user, type(record)).filter(pk=record.pk).exists()
+
+
+def can_change(user, record) -> bool:
+    """May ``user`` change ``record``? (Field ownership is a separate question: ownership.py.)"""
+    m = _models()
+    scope = scope_for(user)
+    if scope.role is Role.NONE or not can_view(user, record):
+        return False
+    if scope.is_district_wide:
+        return True
+    if isinstance(record, (m.Student, m.ClassGroup)):
+        return True  # teachers and school admins roster students and classes in their schools
+    if isinstance(record, m.Educator):
+        if scope.role is not Role.SCHOOL_ADMIN:
+            return False
+        org_ids = {org.pk for org in record.organizations.all()}
+        # A school administrator manages the educators of their schools, not district staff.
+        return bool(org_ids) and org_ids <= set(scope.school_ids)
+    if isinstance(record, m.Organization):
+        return scope.role is Role.SCHOOL_ADMIN and record.pk in scope.school_ids
+    return False
+
+
+def can_create_in(user, *, district_id: int, school_ids=()) -> bool:
+    """May ``user`` create a record in this district, attached to these schools?"""
+    scope = scope_for(user)
+    if scope.role is Role.NONE or not scope.covers_district(district_id):
+        return False
+    if scope.is_district_wide:
+        return True
+    return bool(school_ids) and set(school_ids) <= set(scope.school_ids)
+
+
+def get_visible_or_404(user, model, **lookup):
+    """The record if ``user`` may see it, else 404 (whether or not it exists)."""
+    try:
+        return visible_queryset(user, model).get(**lookup)
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such record in your organizations.") from None
+
+
+def get_changeable_or_403(user, model, **lookup):
+    """404 when not visible, 403 when visible but not changeable."""
+    record = get_visible_or_404(user, model, **lookup)
+    require_change(user, record)
+    return record
+
+
+def require_change(user, record) -> None:
+    if not can_change(user, record):
+        raise PermissionDenied("You can see this record but not change it.")
+
+
+def require_create_in(user, *, district_id: int, school_ids=()) -> None:
+    if not can_create_in(user, district_id=district_id, school_ids=school_ids):
+        raise PermissionDenied("You cannot add records there.")

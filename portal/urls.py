@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("manage/", include("rostering.urls")),
+    path("manage/imports/", include("rostering.imports.urls")),
+    path("manage/sync/", include("rostering.sync.urls")),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = "Homeroom support"
+admin.site.site_title = "Homeroom support"
+admin.site.index_title = "Every district's rosters"

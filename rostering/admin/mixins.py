@@ -1,0 +1,314 @@
+"""What every roster admin shares: the portal's rules, not a second copy of them.
+
+- Locked fields of a synced record are read-only (rostering.ownership), with a note that they
+  come from the SIS; a locked field posted by hand is refused.
+- Every save runs through rostering.services with the "admin" channel, so history records the
+  support user and the channel. The form runs the service once in a rolled-back savepoint while
+  validating, so a rule the service refuses shows as a form error, not a server error.
+- Inlines (memberships, product links) add and remove through the services too.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.forms.models import BaseInlineFormSet
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from rostering.history import Channel
+from rostering.ownership import LOCKED_MESSAGE, SHARED_MESSAGE, FieldState, field_states
+
+ADMIN = Channel.ADMIN
+LOCK_TEXT = "Synced from the SIS"
+
+
+class _DryRun(Exception):
+    """Raised inside a savepoint to roll back a service call made only to validate."""
+
+
+def dry_run(call) -> None:
+    """Run ``call`` and roll back whatever it wrote; its ValidationError propagates."""
+    try:
+        with transaction.atomic():
+            call()
+            raise _DryRun
+    except _DryRun:
+        pass
+
+
+def add_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on the field when the form has it."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for name, errors in exc.message_dict.items():
+        if name in form.fields:
+            form.add_error(name, errors)
+        else:
+            label = name.replace("_", " ").capitalize()
+            prefix = "" if name == NON_FIELD_ERRORS else f"{label}: "
+            form.add_error(None, [f"{prefix}{message}" for message in errors])
+
+
+# bootstrap-icons "lock-fill", inline so it needs no font; the label is its text alternative.
+LOCK_SVG = (
+    '<svg class="hr-lock" role="img" aria-label="{label}" viewBox="0 0 16 16">'
+    "<title>{label}: change it in the SIS</title>"
+    '<path d="M8 1a2 2 0 0 1 2 2v4H6V3a2 2 0 0 1 2-2m3 6V3a3 3 0 0 0-6 0v4a2 2 0 0 0-2 2v5a2 '
+    '2 0 0 0 2 2h6a2 2 0 0 0 2-2V9a2 2 0 0 0-2-2"/></svg>'
+)
+
+
+def lock_svg():
+    return format_html(LOCK_SVG, label=LOCK_TEXT)
+
+
+def lock_icon(record, text: str) -> str:
+    """The record's name with a lock (and its text alternative) when it is synced."""
+    if getattr(record, "origin", "") != "synced":
+        return text
+    return format_html("{}{}", lock_svg(), text)
+
+
+def error_text(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+class ServiceForm:
+    """Mixed into the admin's ModelForm by ``ServiceAdmin.get_form``."""
+
+    _admin = None
+    _request = None
+    _original = None  # the record as saved, before this form's changes
+    _locked: frozenset[str] = frozenset()
+
+    def _save_m2m(self):
+        """Nothing: the service set the many-to-many fields (the history view's revert calls
+        ``save_m2m`` after ``save_model``)."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors:
+            return
+        posted = sorted(name for name in self._locked if name in self.data)
+        if posted:
+            for name in posted:
+                self.add_error(None, f"{name.replace('_', ' ').capitalize()}: {LOCKED_MESSAGE}")
+            return
+        try:
+            dry_run(lambda: self._admin.save_through_services(self._request, self, self._original))
+        except ValidationError as exc:
+            add_errors(self, exc)
+
+
+class ServiceAdmin(SimpleHistoryAdmin):
+    """A roster record's admin whose writes go through its service."""
+
+    history_list_display = ["history_channel"]
+    # Fields the sync could lock; used to show them read-only on a synced record.
+    ownership_fields: tuple[str, ...] = ()
+
+    # -- the service -------------------------------------------------------------------------
+
+    def save_through_services(self, request, form, original):
+        """Create (``original`` None) or update the record with the form's data; return it."""
+        raise NotImplementedError
+
+    def changed_values(self, form, original) -> dict:
+        """The form's fields whose value differs from the saved record."""
+        return {name: form.cleaned_data[name] for name in form.changed_data if name in form.fields}
+
+    # -- ownership --------------------------------------------------------------------------
+
+    def locked_fields(self, obj) -> frozenset[str]:
+        if obj is None or not self.ownership_fields:
+            return frozenset()
+        states = field_states(obj, self.ownership_fields)
+        return frozenset(name for name, state in states.items() if state is FieldState.LOCKED)
+
+    def shared_fields(self, obj) -> frozenset[str]:
+        if obj is None or not self.ownership_fields:
+            return frozenset()
+        states = field_states(obj, self.ownership_fields)
+        return frozenset(name for name, state in states.items() if state is FieldState.SHARED)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly + sorted(self.locked_fields(obj) - set(readonly))
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not self.locked_fields(obj):
+            return fieldsets
+        note = format_html(
+            "{}This record is synced from the district's SIS. Locked fields are shown as text: "
+            "{}{}",
+            lock_svg(),
+            LOCKED_MESSAGE,
+            " Fields noted \u201cYour SIS sends this field\u201d are editable, but the next sync "
+            "puts back the SIS value."
+            if self.shared_fields(obj)
+            else "",
+        )
+        first_name, first_options = fieldsets[0]
+        return [(first_name, {**first_options, "description": note}), *fieldsets[1:]]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        original = type(obj)._default_manager.get(pk=obj.pk) if obj is not None else None
+        shared = self.shared_fields(obj)
+        attrs = {
+            "_admin": self,
+            "_request": request,
+            "_original": original,
+            "_locked": self.locked_fields(obj),
+        }
+        new_form = type(form.__name__, (ServiceForm, form), attrs)
+        for name in shared:
+            field = new_form.base_fields.get(name)
+            if field is not None:
+                field.help_text = f"{field.help_text} {SHARED_MESSAGE}".strip()
+        return new_form
+
+    # -- saving -----------------------------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        saved = self.save_through_services(request, form, form._original)
+        obj.pk = saved.pk
+        obj._state.adding = False
+        obj.refresh_from_db()
+
+    def save_related(self, request, form, formsets, change):
+        # The service set the many-to-many fields; the inlines save through theirs.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request, form, formset, change):
+        inline = getattr(formset, "admin_inline", None)
+        if inline is None:  # a read-only inline: nothing to save
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            return
+        inline.apply(request, form.instance, formset)
+
+    def delete_model(self, request, obj):  # pragma: no cover - no delete permission is given
+        raise ValidationError("Roster records are deactivated, never deleted.")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_inlines(self, request, obj):
+        # Memberships and links need the record saved first (the services add them to it).
+        return super().get_inlines(request, obj) if obj is not None else []
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def run_each(self, request, queryset, call, done: str) -> None:
+        """Call ``call(record)`` for each selected record; say what worked and what was refused."""
+        ok, refused = 0, []
+        for record in queryset:
+            try:
+                call(record)
+                ok += 1
+            except ValidationError as exc:
+                refused.append(f"{record}: {error_text(exc)}")
+        if ok:
+            messages.success(request, f"{ok} {done}.")
+        for line in refused[:20]:
+            messages.error(request, line)
+        if len(refused) > 20:
+            messages.error(request, f"… and {len(refused) - 20} more refused.")
+
+
+class ServiceFormSet(BaseInlineFormSet):
+    """Validates an inline's adds and removals by running them through the services (rolled
+    back), so a refusal is shown on the form."""
+
+    admin_inline = None
+    admin_request = None
+
+    def clean(self):
+        super().clean()
+        if any(self.errors) or self.instance.pk is None:
+            return
+        try:
+            dry_run(lambda: self.admin_inline.apply(self.admin_request, self.instance, self))
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from exc
+
+
+class ServiceInline(admin.TabularInline):
+    """An inline whose rows are added, changed and removed through services.
+
+    Subclasses set ``related`` (the field naming the other record: student, product...) and
+    implement ``add`` and ``remove`` (and ``change`` when a row has editable values)."""
+
+    formset = ServiceFormSet
+    extra = 0
+    related = ""
+    readonly_fields = ("origin",)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        widget = getattr(formfield, "widget", None)
+        if hasattr(widget, "can_add_related"):  # no pencil/plus/eye: products are the catalogue's
+            widget.can_add_related = widget.can_change_related = False
+            widget.can_view_related = widget.can_delete_related = False
+        return formfield
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (formset,), {"admin_inline": self, "admin_request": request})
+
+    def _parent(self, instance):
+        return type(instance)._default_manager.get(pk=instance.pk)
+
+    def apply(self, request, instance, formset) -> None:
+        """Apply the formset's removals, changes and additions through the services."""
+        parent = self._parent(instance)
+        removed, added = [], []
+        for form in formset.initial_forms:
+            if form in formset.deleted_forms:
+                removed.append(form.instance)
+            elif form.has_changed() and self.related in form.changed_data:
+                old = type(form.instance)._default_manager.get(pk=form.instance.pk)
+                removed.append(old)
+                added.append(form.instance)
+            elif form.has_changed():
+                self.change(request, parent, form.instance)
+        for form in formset.extra_forms:
+            if form.has_changed() and form not in formset.deleted_forms:
+                added.append(form.instance)
+        for row in removed:
+            self.remove(request, parent, row)
+        for row in added:
+            self.add(request, parent, row)
+        # What the admin's change message (and its log) reads.
+        formset.new_objects, formset.deleted_objects = added, removed
+        formset.changed_objects = []
+
+    def add(self, request, parent, row) -> None:
+        raise NotImplementedError
+
+    def remove(self, request, parent, row) -> None:
+        raise NotImplementedError
+
+    def change(self, request, parent, row) -> None:
+        raise ValidationError("Remove the row and add a new one instead.")
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Shows related rows (with their origin); changed from the other record's page."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

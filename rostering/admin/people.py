@@ -1,0 +1,332 @@
+"""Students and educators: find anyone in any district, fix a record, see its history."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+
+from rostering import services
+from rostering.models import (
+    ClassEducator,
+    ClassStudent,
+    Educator,
+    Organization,
+    Student,
+    StudentProduct,
+    StudentProductSetting,
+)
+
+from .filters import DistrictFilter, SchoolFilter
+from .importing import EducatorExport, EngineImportExportMixin, StudentExport
+from .mixins import ADMIN, ReadOnlyInline, ServiceAdmin, ServiceInline, error_text, lock_icon
+
+# Search: prefixes of names and usernames, exact IDs; each uses an index on a big table.
+PERSON_SEARCH = ("^first_name", "^last_name", "^username", "=external_id", "=alt_external_id")
+
+
+class StudentClassesInline(ReadOnlyInline):
+    model = ClassStudent
+    fields = ("class_group", "origin", "created_at")
+    readonly_fields = fields
+    verbose_name = "class/group membership"
+    verbose_name_plural = "Classes/groups (change them on the class/group)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("class_group")
+
+
+class StudentProductInline(ServiceInline):
+    model = StudentProduct
+    related = "product"
+    fields = ("product", "origin", "created_at")
+    readonly_fields = ("origin", "created_at")
+    verbose_name = "product link"
+    verbose_name_plural = "Products (a link the SIS sends comes back at the next sync)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("product")
+
+    def add(self, request, parent, row):
+        services.student_add_product(
+            actor=request.user, student=parent, product=row.product, channel=ADMIN
+        )
+
+    def remove(self, request, parent, row):
+        services.student_remove_product(
+            actor=request.user, student=parent, product=row.product, channel=ADMIN
+        )
+
+
+class StudentSettingInline(ServiceInline):
+    model = StudentProductSetting
+    related = "setting"
+    fields = ("setting", "value", "origin")
+    can_delete = False
+    verbose_name = "product setting"
+    verbose_name_plural = "Product settings (a setting the SIS sends reverts at the next sync)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("setting__product")
+
+    def add(self, request, parent, row):
+        services.student_set_product_setting(
+            actor=request.user, student=parent, setting=row.setting, value=row.value, channel=ADMIN
+        )
+
+    change = add
+
+    def remove(self, request, parent, row):
+        raise ValidationError("A product setting is changed, not removed.")
+
+
+class PersonAdmin(ServiceAdmin):
+    list_per_page = 50
+    search_fields = PERSON_SEARCH
+    show_full_result_count = False  # a count of 100,000 rows on every search is not needed
+    readonly_fields = ("district", "origin", "sis_sourced_id", "last_synced_at", "updated_at")
+    list_select_related = ("district",)
+    actions = ["deactivate", "reactivate"]
+
+    @admin.display(description="name", ordering="last_name")
+    def name(self, obj):
+        return lock_icon(obj, f"{obj.last_name}, {obj.first_name}")
+
+    def _set_active(self, request, queryset, active: bool):
+        raise NotImplementedError
+
+    @admin.action(description="Deactivate the selected records", permissions=["change"])
+    def deactivate(self, request, queryset):
+        self._set_active(request, queryset, False)
+
+    @admin.action(description="Reactivate the selected records", permissions=["change"])
+    def reactivate(self, request, queryset):
+        self._set_active(request, queryset, True)
+
+
+@admin.register(Student)
+class StudentAdmin(EngineImportExportMixin, PersonAdmin):
+    import_kind = "students"
+    export_resource = StudentExport
+    ownership_fields = (
+        "first_name",
+        "middle_name",
+        "last_name",
+        "username",
+        "email",
+        "external_id",
+        "alt_external_id",
+        "grade",
+        "schools",
+        "is_active",
+    )
+    list_display = (
+        "name",
+        "username",
+        "external_id",
+        "grade",
+        "district",
+        "school_names",
+        "is_active",
+    )
+    list_filter = (DistrictFilter, SchoolFilter, "origin", "is_active", "grade")
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    ("first_name", "middle_name", "last_name"),
+                    "username",
+                    "email",
+                    ("external_id", "alt_external_id"),
+                    "grade",
+                    "schools",
+                    "is_active",
+                )
+            },
+        ),
+        (
+            "Where it comes from",
+            {"fields": ("district", "origin", "sis_sourced_id", "last_synced_at", "updated_at")},
+        ),
+    )
+    autocomplete_fields = ("schools",)
+    inlines = (StudentClassesInline, StudentProductInline, StudentSettingInline)
+    actions = PersonAdmin.actions + ["reset_password"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("schools", queryset=Organization.objects.only("name")))
+        )
+
+    @admin.display(description="schools")
+    def school_names(self, obj):
+        return ", ".join(school.name for school in obj.schools.all())
+
+    def save_through_services(self, request, form, original):
+        data = form.cleaned_data
+        if original is None:
+            return services.student_create(
+                actor=request.user,
+                district=_district_of(data.get("schools")),
+                channel=ADMIN,
+                first_name=data.get("first_name", ""),
+                middle_name=data.get("middle_name", ""),
+                last_name=data.get("last_name", ""),
+                username=data.get("username", ""),
+                email=data.get("email", ""),
+                external_id=data.get("external_id"),
+                alt_external_id=data.get("alt_external_id"),
+                grade=data.get("grade", ""),
+                schools=list(data.get("schools") or []),
+            )
+        changes = self.changed_values(form, original)
+        return services.student_update(
+            actor=request.user, student=original, channel=ADMIN, **changes
+        )
+
+    def _set_active(self, request, queryset, active):
+        self.run_each(
+            request,
+            queryset,
+            lambda s: services.student_set_active(
+                actor=request.user, student=s, active=active, channel=ADMIN
+            ),
+            "student(s) reactivated" if active else "student(s) deactivated",
+        )
+
+    @admin.action(description="Reset the password of the selected students", permissions=["change"])
+    def reset_password(self, request, queryset):
+        for student in queryset[:50]:
+            try:
+                password = services.student_set_password(
+                    actor=request.user, student=student, channel=ADMIN
+                )
+            except ValidationError as exc:
+                messages.error(request, f"{student}: {error_text(exc)}")
+                continue
+            messages.success(request, f"New password of {student} ({student.username}): {password}")
+        if queryset.count() > 50:
+            messages.warning(request, "Only the first 50 passwords were reset; select fewer.")
+
+
+def _district_of(orgs) -> Organization:
+    """The district of the chosen schools (a new record belongs to their district)."""
+    orgs = list(orgs or [])
+    if not orgs:
+        raise ValidationError({"schools": "Choose at least one school."})
+    return orgs[0].district_root
+
+
+class EducatorClassesInline(ReadOnlyInline):
+    model = ClassEducator
+    fields = ("class_group", "origin", "created_at")
+    readonly_fields = fields
+    verbose_name = "class/group"
+    verbose_name_plural = "Classes/groups (change them on the class/group)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("class_group")
+
+
+@admin.register(Educator)
+class EducatorAdmin(EngineImportExportMixin, PersonAdmin):
+    import_kind = "educators"
+    export_resource = EducatorExport
+    ownership_fields = (
+        "first_name",
+        "last_name",
+        "username",
+        "email",
+        "educator_type",
+        "external_id",
+        "alt_external_id",
+        "organizations",
+        "is_active",
+    )
+    list_display = (
+        "name",
+        "username",
+        "educator_type",
+        "external_id",
+        "district",
+        "organization_names",
+        "is_active",
+    )
+    list_filter = (DistrictFilter, SchoolFilter, "origin", "is_active", "educator_type")
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    ("first_name", "last_name"),
+                    "username",
+                    "email",
+                    "educator_type",
+                    ("external_id", "alt_external_id"),
+                    "organizations",
+                    "is_active",
+                )
+            },
+        ),
+        (
+            "Where it comes from",
+            {
+                "fields": (
+                    "district",
+                    "user",
+                    "origin",
+                    "sis_sourced_id",
+                    "last_synced_at",
+                    "updated_at",
+                )
+            },
+        ),
+    )
+    readonly_fields = PersonAdmin.readonly_fields + ("user",)
+    autocomplete_fields = ("organizations",)
+    inlines = (EducatorClassesInline,)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("organizations", queryset=Organization.objects.only("name")))
+        )
+
+    @admin.display(description="organizations")
+    def organization_names(self, obj):
+        return ", ".join(org.name for org in obj.organizations.all())
+
+    def save_through_services(self, request, form, original):
+        data = form.cleaned_data
+        if original is None:
+            return services.educator_create(
+                actor=request.user,
+                district=_district_of(data.get("organizations")),
+                channel=ADMIN,
+                first_name=data.get("first_name", ""),
+                last_name=data.get("last_name", ""),
+                username=data.get("username", ""),
+                email=data.get("email", ""),
+                educator_type=data.get("educator_type") or Educator.EducatorType.TEACHER,
+                external_id=data.get("external_id"),
+                alt_external_id=data.get("alt_external_id"),
+                organizations=list(data.get("organizations") or []),
+            )
+        changes = self.changed_values(form, original)
+        return services.educator_update(
+            actor=request.user, educator=original, channel=ADMIN, **changes
+        )
+
+    def _set_active(self, request, queryset, active):
+        self.run_each(
+            request,
+            queryset,
+            lambda e: services.educator_set_active(
+                actor=request.user, educator=e, active=active, channel=ADMIN
+            ),
+            "educator(s) reactivated" if active else "educator(s) deactivated",
+        )

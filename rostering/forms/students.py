@@ -1,0 +1,342 @@
+"""Forms of the Students pages. They parse input; the services decide what is allowed."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Div, Field, Layout, Row
+from django import forms
+from django.core.exceptions import ValidationError
+
+from accounts import permissions
+from rostering.forms.ownership import OwnershipFormMixin
+from rostering.models import ClassGroup, Grade, Organization, ProductSetting, Student
+from rostering.ownership import FieldState
+from rostering.selectors.students import manual_class_groups_for
+
+GRADE_CHOICES = [("", "—")] + list(Grade.choices)
+REQUIRED_MESSAGES = {
+    "first_name": "Enter the student's first name.",
+    "last_name": "Enter the student's last name.",
+    "username": "Enter a username: the student signs in to products with it.",
+    "schools": "Choose at least one school.",
+}
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Show a service's ValidationError next to the fields it names (else above the form)."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            target = name if name in form.fields else None
+            for error in errors:
+                form.add_error(target, error.messages if hasattr(error, "messages") else error)
+    else:
+        form.add_error(None, exc.messages)
+
+
+class SchoolChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Organization) -> str:
+        return obj.name
+
+
+class ClassGroupChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: ClassGroup) -> str:
+        return f"{obj.name} ({obj.school.name})"
+
+
+class _StudentFieldsForm(forms.Form):
+    """The Details fields, named as the model's fields (OwnershipFormMixin relies on that)."""
+
+    first_name = forms.CharField(label="First name", max_length=100)
+    middle_name = forms.CharField(label="Middle name", max_length=100, required=False)
+    last_name = forms.CharField(label="Last name", max_length=100)
+    username = forms.CharField(
+        label="Username",
+        max_length=150,
+        help_text="Signs in to products; letters, digits and . _ - @ + only.",
+    )
+    email = forms.EmailField(label="Email", required=False)
+    external_id = forms.CharField(
+        label="External Assigned ID (Student ID)",
+        max_length=255,
+        required=False,
+        help_text="The student ID in your SIS, if your district has one.",
+    )
+    alt_external_id = forms.CharField(
+        label="Alt External Assigned ID", max_length=255, required=False
+    )
+    grade = forms.ChoiceField(label="Grade", choices=GRADE_CHOICES, required=False)
+    schools = SchoolChoiceField(
+        label="School(s)",
+        queryset=Organization.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["schools"].queryset = permissions.schools_for(user).order_by("name")
+        for name, message in REQUIRED_MESSAGES.items():
+            self.fields[name].error_messages["required"] = message
+
+    def _name_rows(self) -> list:
+        return [
+            Row(
+                Column("first_name", css_class="col-md-4"),
+                Column("middle_name", css_class="col-md-4"),
+                Column("last_name", css_class="col-md-4"),
+            ),
+            Row(Column("username", css_class="col-md-6"), Column("email", css_class="col-md-6")),
+            Row(
+                Column("external_id", css_class="col-md-5"),
+                Column("alt_external_id", css_class="col-md-4"),
+                Column("grade", css_class="col-md-3"),
+            ),
+            "schools",
+        ]
+
+
+class StudentCreateForm(_StudentFieldsForm):
+    class_group = ClassGroupChoiceField(
+        label="Class/group (optional)",
+        queryset=ClassGroup.objects.none(),
+        required=False,
+        empty_label="No class/group",
+        help_text="Only classes/groups created by hand are offered; synced ones come from "
+        "your SIS.",
+    )
+    password = forms.CharField(
+        label="Password (optional)",
+        required=False,
+        max_length=64,
+        help_text="Leave blank and Homeroom makes an easy one (a word and two digits).",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["class_group"].queryset = manual_class_groups_for(user)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            *self._name_rows(),
+            Row(
+                Column("class_group", css_class="col-md-6"),
+                Column("password", css_class="col-md-6"),
+            ),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        group, schools = cleaned.get("class_group"), cleaned.get("schools")
+        if group and schools and group.school_id not in {s.pk for s in schools}:
+            self.add_error(
+                "class_group",
+                f"{group.name} is at {group.school.name}: tick that school too, "
+                "or choose another class/group.",
+            )
+        return cleaned
+
+
+class StudentDetailsForm(OwnershipFormMixin, _StudentFieldsForm):
+    """Edit a student's Details; locked fields of a synced student are disabled."""
+
+    def __init__(self, *args, user, student: Student, **kwargs):
+        kwargs.setdefault("initial", {})
+        for name in self.base_fields:
+            if name == "schools":
+                kwargs["initial"][name] = list(student.schools.all())
+            else:
+                value = getattr(student, name)
+                kwargs["initial"][name] = "" if value is None else value
+        super().__init__(*args, user=user, **kwargs)
+        # Keep schools the user cannot act in (e.g. a second school) so saving keeps them.
+        self.fields["schools"].queryset = (
+            (permissions.schools_for(user) | Organization.objects.filter(students=student))
+            .distinct()
+            .order_by("name")
+        )
+        self.apply_ownership(student)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(*[self._wrap(item) for item in self._name_rows()])
+
+    def _wrap(self, item):
+        """Mark locked fields' wrappers so the stylesheet grays them out."""
+        if isinstance(item, str):
+            return self._field(item)
+        for column in item.fields:
+            column.fields = [self._field(name) for name in column.fields]
+        return item
+
+    def _field(self, name: str):
+        state = self.field_ownership.get(name)
+        if state is FieldState.LOCKED:
+            return Field(name, wrapper_class="field-locked")
+        if state is FieldState.SHARED:
+            return Div(Field(name), css_class="field-shared")
+        return name
+
+    def changes(self) -> dict:
+        """The fields the user changed, locked (disabled) ones never among them."""
+        changed = {}
+        for name in self.changed_data:
+            if self.fields[name].disabled:
+                continue
+            changed[name] = self.cleaned_data[name]
+        return changed
+
+
+class StudentBulkCommonForm(forms.Form):
+    """What every row of "Add several students" shares: the school and an optional class."""
+
+    school = forms.ModelChoiceField(
+        label="School", queryset=Organization.objects.none(), empty_label="Choose a school"
+    )
+    class_group = ClassGroupChoiceField(
+        label="Class/group (optional)",
+        queryset=ClassGroup.objects.none(),
+        required=False,
+        empty_label="No class/group",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = permissions.schools_for(user).order_by("name")
+        self.fields["school"].error_messages["required"] = "Choose the students' school."
+        self.fields["class_group"].queryset = manual_class_groups_for(user)
+        schools = list(self.fields["school"].queryset)
+        if len(schools) == 1 and not self.is_bound:
+            self.initial.setdefault("school", schools[0].pk)
+
+    def clean(self):
+        cleaned = super().clean()
+        group, school = cleaned.get("class_group"), cleaned.get("school")
+        if group and school and group.school_id != school.pk:
+            self.add_error(
+                "class_group", f"{group.name} is at {group.school.name}, not at {school.name}."
+            )
+        return cleaned
+
+
+class StudentRowForm(forms.Form):
+    first_name = forms.CharField(label="First name", max_length=100)
+    last_name = forms.CharField(label="Last name", max_length=100)
+    username = forms.CharField(label="Username", max_length=150)
+    external_id = forms.CharField(label="Student ID", max_length=255, required=False)
+    grade = forms.ChoiceField(label="Grade", choices=GRADE_CHOICES, required=False)
+    password = forms.CharField(
+        label="Password",
+        max_length=64,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "made for you"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("first_name", "last_name", "username"):
+            self.fields[name].error_messages["required"] = REQUIRED_MESSAGES[name]
+
+
+class _BaseRowFormSet(forms.BaseFormSet):
+    def clean(self):
+        """Usernames and IDs repeated within the page are errors on the later rows."""
+        if any(self.errors):
+            return
+        seen: dict[tuple[str, str], int] = {}
+        for number, form in enumerate(self.forms, start=1):
+            if not form.has_changed():
+                continue
+            for name in ("username", "external_id"):
+                value = (form.cleaned_data.get(name) or "").strip().lower()
+                if not value:
+                    continue
+                key = (name, value)
+                if key in seen:
+                    form.add_error(name, f"Row {seen[key]} already uses this value.")
+                else:
+                    seen[key] = number
+        if not any(form.has_changed() for form in self.forms):
+            raise ValidationError("Fill in at least one row.")
+
+
+MAX_BULK_ROWS = 50
+
+
+def student_row_formset(rows: int = 10) -> type[forms.BaseFormSet]:
+    """A formset of ``rows`` blank rows (all "extra", so blank rows are skipped), at most 50."""
+    return forms.formset_factory(
+        StudentRowForm,
+        formset=_BaseRowFormSet,
+        extra=max(1, min(rows, MAX_BULK_ROWS)),
+        max_num=MAX_BULK_ROWS,
+        validate_max=True,
+        absolute_max=MAX_BULK_ROWS,
+    )
+
+
+class PasswordForm(forms.Form):
+    password = forms.CharField(
+        label="New password (optional)",
+        required=False,
+        max_length=64,
+        help_text="Leave blank and Homeroom makes an easy one (a word and two digits).",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class AddClassForm(forms.Form):
+    class_group = forms.IntegerField(widget=forms.HiddenInput)
+
+
+def setting_field(setting: ProductSetting, *, note: str) -> forms.Field:
+    """A form field offering the allowed values of one product setting."""
+    common = {"label": setting.label, "help_text": note, "required": False}
+    kind = setting.setting_type
+    if kind == ProductSetting.SettingType.CHOICE:
+        choices = [(str(v), str(v)) for v in setting.allowed_values]
+        return forms.ChoiceField(choices=choices, **common)
+    if kind == ProductSetting.SettingType.BOOLEAN:
+        return forms.ChoiceField(choices=[("Yes", "Yes"), ("No", "No")], **common)
+    if kind == ProductSetting.SettingType.INTEGER:
+        return forms.IntegerField(
+            min_value=setting.min_value, max_value=setting.max_value, **common
+        )
+    return forms.CharField(max_length=200, **common)
+
+
+class ProductSettingsForm(forms.Form):
+    """One field per setting row (see selectors.student_setting_rows), named ``setting_<pk>``."""
+
+    SYNCED_NOTE = "Your SIS sends this setting: the next sync puts back the SIS value."
+
+    def __init__(self, *args, rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for row in rows:
+            note = row.setting.help_text
+            if row.is_synced:
+                note = f"{note} {self.SYNCED_NOTE}".strip()
+            name = f"setting_{row.setting.pk}"
+            self.fields[name] = setting_field(row.setting, note=note)
+            self.initial[name] = row.current
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def grouped(self) -> list[tuple]:
+        """[(product, [(bound field, row), ...]), ...] in the rows' order."""
+        groups: dict = {}
+        for row in self.rows:
+            groups.setdefault(row.setting.product, []).append(
+                (self[f"setting_{row.setting.pk}"], row)
+            )
+        return list(groups.items())
+
+    def changed_settings(self):
+        """(setting, new value) for each field the user changed."""
+        for row in self.rows:
+            name = f"setting_{row.setting.pk}"
+            if name in self.changed_data:
+                value = self.cleaned_data.get(name)
+                if value is None or value == "":
+                    continue
+                yield row.setting, str(value)

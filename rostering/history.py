@@ -1,0 +1,51 @@
+"""Who changed a roster record and through which channel, for django-simple-history.
+
+Services run inside ``audit(actor=..., channel=...)``; every historical row written meanwhile
+records the actor as ``history_user`` and the channel in ``history_channel``.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from contextlib import contextmanager
+from enum import StrEnum
+
+from django.dispatch import receiver
+from simple_history.signals import pre_create_historical_record
+
+
+class Channel(StrEnum):
+    FORM = "form"
+    IMPORT = "import"
+    SYNC = "sync"
+    ADMIN = "admin"
+    SYSTEM = "system"
+
+
+_current: contextvars.ContextVar[tuple[object, str] | None] = contextvars.ContextVar(
+    "homeroom_audit", default=None
+)
+
+
+@contextmanager
+def audit(*, actor, channel: Channel | str):
+    token = _current.set((actor, str(channel)))
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def current_audit() -> tuple[object, str] | None:
+    return _current.get()
+
+
+@receiver(pre_create_historical_record)
+def _stamp_channel(sender, instance, history_instance, **kwargs) -> None:
+    current = _current.get()
+    if current is None:
+        return
+    actor, channel = current
+    history_instance.history_channel = channel
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        history_instance.history_user = actor

@@ -1,0 +1,157 @@
+"""The import engine's public API (contract shared by the pages, the CLI, the admin).
+
+Everything that reads, checks and writes import files is behind these functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+MAX_RECORDS = 10_000
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # spreadsheet row number as the user sees it (header is row 1)
+    column: str  # the header as in the file or template ("" for a whole-file problem)
+    message: str  # words a school secretary understands, saying the fix
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class RecordChange:
+    row: int
+    action: str  # "create" | "update" | "unchanged"
+    label: str  # e.g. "Ana Lopez (ana.lopez)"
+    changes: dict[str, tuple[str, str]] = field(default_factory=dict)  # column -> (old, new)
+
+
+@dataclass
+class ImportPlan:
+    kind: str
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
+    changes: list[RecordChange] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def counts(self) -> dict:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "errors": len(self.errors),
+        }
+
+
+@dataclass
+class ImportResult:
+    created: int
+    updated: int
+    unchanged: int
+    touched: dict = field(default_factory=dict)  # what undo needs (ids by record type)
+
+
+class ImportRejected(Exception):
+    """The file has errors; nothing was written. ``plan.errors`` says what to fix."""
+
+    def __init__(self, plan: ImportPlan):
+        super().__init__(f"{len(plan.errors)} error(s); nothing was written")
+        self.plan = plan
+
+
+ProgressCallback = Callable[[int, str], None]  # (percent 0-100, message)
+
+
+def check_file(
+    *, actor, district, kind: str, file_name: str, content: bytes, school=None
+) -> ImportPlan:
+    """Parse and check every row; write nothing. ``actor`` None means a trusted caller (CLI)."""
+    if kind == "oneroster":
+        from rostering.imports import oneroster_kind
+
+        return oneroster_kind.check(
+            actor=actor, district=district, file_name=file_name, content=content
+        )
+    from .engine_parts import pipeline
+
+    plan, _work = pipeline.check(
+        actor=actor,
+        district=district,
+        kind=kind,
+        file_name=file_name,
+        content=content,
+        school=school,
+    )
+    return plan
+
+
+def commit_file(
+    *,
+    actor,
+    district,
+    kind: str,
+    file_name: str,
+    content: bytes,
+    school=None,
+    progress: ProgressCallback | None = None,
+) -> ImportResult:
+    """Check again and apply the whole file in one transaction, or raise ImportRejected."""
+    if kind == "oneroster":
+        from rostering.imports import oneroster_kind
+
+        return oneroster_kind.commit(
+            actor=actor,
+            district=district,
+            file_name=file_name,
+            content=content,
+            progress=progress,
+        )
+    from .engine_parts import pipeline
+
+    return pipeline.commit(
+        actor=actor,
+        district=district,
+        kind=kind,
+        file_name=file_name,
+        content=content,
+        school=school,
+        progress=progress,
+    )
+
+
+def undo_import(*, actor, district, touched: dict) -> None:
+    """Reverse a committed import while its records are unchanged since; ValidationError if not."""
+    from .engine_parts.undo import undo
+
+    undo(actor=actor, district=district, touched=touched)
+
+
+def template_file(kind: str, optional_columns: list[str], fmt: str) -> tuple[str, bytes, str]:
+    """(file name, bytes, content type) of a template with two sample rows; fmt "csv"|"xlsx"."""
+    from .engine_parts.templates import template_file as make
+
+    return make(kind, optional_columns, fmt)
+
+
+def template_columns(kind: str) -> list[dict]:
+    """[{"name", "required", "help"}] for the template picker."""
+    from .engine_parts.templates import template_columns as columns
+
+    return columns(kind)
+
+
+def error_file(*, file_name: str, content: bytes, errors: list[dict]) -> tuple[str, bytes]:
+    """The uploaded rows again with an "Errors" column, as CSV, for fix-and-re-upload."""
+    from .engine_parts.errors_file import error_file as make
+
+    return make(file_name=file_name, content=content, errors=errors)

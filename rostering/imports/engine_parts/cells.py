@@ -1,0 +1,85 @@
+"""Reading one row's cells: trimming, required values, lengths, formula injection, lists."""
+
+from __future__ import annotations
+
+import re
+
+from ..engine import RowError
+from .columns import Column, HeaderMatch
+
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff]")
+# A cell starting with one of these runs as a formula when the file is opened in a spreadsheet.
+FORMULA_STARTS = ("=", "+", "@", "\t", "\r")
+NO_FORMULA_CHECK = frozenset({"password"})
+
+
+def is_formula(value: str) -> bool:
+    if not value:
+        return False
+    if value.startswith(FORMULA_STARTS):
+        return True
+    return value.startswith("-") and len(value) > 1 and not value[1].isdigit()
+
+
+def neutralise(value: str) -> str:
+    """For files we write back (error file, export): a formula cell shows as text."""
+    return "'" + value if is_formula(value) else value
+
+
+def split_many(value: str) -> list[str]:
+    return [part.strip() for part in value.split(";") if part.strip()]
+
+
+class Row:
+    """One data row: ``get(key)`` is the cleaned text, "" when blank or the column is absent.
+
+    Problems found while reading cells are added to ``errors``.
+    """
+
+    def __init__(self, number: int, cells: list[str], match: HeaderMatch, errors: list):
+        self.number = number
+        self.errors: list[RowError] = errors
+        self.values: dict[str, str] = {}
+        self.has_error = False
+        self.bad_columns: set[str] = set()
+        for key, column in match.columns.items():
+            raw = cells[match.positions[key]] if match.positions[key] < len(cells) else ""
+            self.values[key] = self._clean(column, raw)
+        for key, column in match.columns.items():
+            if column.required and not self.values[key] and column.name not in self.bad_columns:
+                self.error(column, f"{column.name} is empty. Fill it in for this row.")
+
+    def _clean(self, column: Column, raw: str) -> str:
+        value = _INVISIBLE.sub("", raw or "")
+        if column.key != "password":
+            value = value.replace("\u00a0", " ").strip()
+        if column.key not in NO_FORMULA_CHECK and is_formula(value.lstrip()):
+            self.error(
+                column,
+                f'"{value[:40]}" starts with "{value[:1]}", so spreadsheets would run it as a '
+                "formula. Remove that first character (or type the value without it).",
+            )
+            return ""
+        if column.max_length and len(value) > column.max_length:
+            self.error(
+                column,
+                f"{column.name} is {len(value):,} characters long; at most "
+                f"{column.max_length} fit. Shorten it.",
+            )
+            return ""
+        return value
+
+    def error(self, column: Column | str, message: str) -> None:
+        name = column.name if isinstance(column, Column) else column
+        self.errors.append(RowError(self.number, name, message))
+        self.has_error = True
+        self.bad_columns.add(name)
+
+    def get(self, key: str) -> str:
+        return self.values.get(key, "")
+
+    def has(self, key: str) -> bool:
+        return key in self.values
+
+    def many(self, key: str) -> list[str]:
+        return split_many(self.values.get(key, ""))

@@ -1,0 +1,31 @@
+"""The uploaded rows again with an "Errors" column, so the user fixes and re-uploads."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from .cells import neutralise
+from .reading import FileProblem, read_table
+from .templates import write_csv
+
+
+def error_file(*, file_name: str, content: bytes, errors: list[dict]) -> tuple[str, bytes]:
+    by_row: dict[int, list[str]] = {}
+    for error in errors:
+        column = f"{error['column']}: " if error.get("column") else ""
+        by_row.setdefault(int(error.get("row") or 1), []).append(column + error["message"])
+    stem = PurePath(file_name or "import").stem or "import"
+    name = f"{stem}-errors.csv"
+    try:
+        table = read_table(file_name, content)
+    except FileProblem:
+        rows = [[" ".join(messages)] for messages in by_row.values()]
+        return name, write_csv(["Errors"], rows)
+    headers = ["Errors", *table.headers]
+    out = []
+    if 1 in by_row:
+        out.append([" ".join(by_row[1]), *([""] * len(table.headers))])
+    for index, cells in enumerate(table.rows):
+        number = table.row_number(index)
+        out.append([" ".join(by_row.get(number, [])), *(neutralise(c) for c in cells)])
+    return name, write_csv(headers, out)

@@ -1,0 +1,437 @@
+"""Students (and Bulk Create Students): check every row, then write them all in bulk.
+
+The rules come from the services and validators (normalize_person, normalize_grade, the
+password rules, ownership's locked fields); only the writing is done here, in bulk, so that
+10,000 students take seconds and the number of queries does not grow with the rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from rostering.models import ClassGroup, ClassStudent, Origin, Student, StudentProduct
+from rostering.models import StudentProductSetting as SettingValue
+from rostering.ownership import LOCKED_MESSAGE, FieldState, shared_fields_of, state_of
+from rostering.passwords import decrypt_password, encrypt_password, validate_student_password
+from rostering.services.common import normalize_person
+from rostering.validators import normalize_grade
+
+from ..engine import ImportPlan, RecordChange
+from .cells import Row
+from .columns import HeaderMatch
+from .context import Context, fold
+
+PLAIN_FIELDS = (
+    "first_name",
+    "middle_name",
+    "last_name",
+    "username",
+    "email",
+    "external_id",
+    "alt_external_id",
+    "grade",
+)
+COLUMN_OF = {
+    "first_name": "First Name",
+    "middle_name": "Middle Name",
+    "last_name": "Last Name",
+    "username": "Username",
+    "email": "Email",
+    "external_id": "Student ID",
+    "alt_external_id": "Alt Student ID",
+    "grade": "Grade",
+    "schools": "Organizations",
+    "classes": "Classes/Groups",
+    "products": "Products",
+    "settings": "Product Settings",
+    "password": "Password",
+}
+OPTIONAL_KEEP_WHEN_BLANK = ("external_id", "password")
+
+
+@dataclass
+class Desired:
+    """What one row asks for. None for a relation means the file does not have its column."""
+
+    row: int
+    fields: dict
+    schools: set[int] | None = None
+    classes: set[int] | None = None
+    products: set[int] | None = None
+    settings: dict[int, str] | None = None
+    password: str | None = None
+
+
+@dataclass
+class Current:
+    """What the database holds for the students the file touches."""
+
+    records: dict[int, Student]
+    schools: dict[int, set[int]] = field(default_factory=dict)
+    classes: dict[int, set[int]] = field(default_factory=dict)
+    products: dict[int, set[int]] = field(default_factory=dict)
+    settings: dict[int, dict[int, str]] = field(default_factory=dict)
+
+
+@dataclass
+class Work:
+    """The checked plan of writes: new students and (student, desired) pairs to update."""
+
+    creates: list[Desired] = field(default_factory=list)
+    updates: list[tuple[Student, Desired]] = field(default_factory=list)
+    current: Current | None = None
+
+
+def load_current(district, *, relations: set[str]) -> Current:
+    records = {s.pk: s for s in Student.objects.filter(district=district)}
+    current = Current(records=records)
+    if "schools" in relations:
+        through = Student.schools.through
+        for student_id, org_id in through.objects.filter(student__district=district).values_list(
+            "student_id", "organization_id"
+        ):
+            current.schools.setdefault(student_id, set()).add(org_id)
+    if "classes" in relations:
+        for student_id, class_id in ClassStudent.objects.filter(
+            student__district=district
+        ).values_list("student_id", "class_group_id"):
+            current.classes.setdefault(student_id, set()).add(class_id)
+    if "products" in relations:
+        for student_id, product_id in StudentProduct.objects.filter(
+            student__district=district
+        ).values_list("student_id", "product_id"):
+            current.products.setdefault(student_id, set()).add(product_id)
+    if "settings" in relations:
+        for student_id, setting_id, value in SettingValue.objects.filter(
+            student__district=district
+        ).values_list("student_id", "setting_id", "value"):
+            current.settings.setdefault(student_id, {})[setting_id] = value
+    return current
+
+
+class StudentChecker:
+    def __init__(self, ctx: Context, match: HeaderMatch, plan: ImportPlan, *, bulk: bool):
+        self.ctx = ctx
+        self.match = match
+        self.plan = plan
+        self.bulk = bulk
+        relations = {key for key in ("classes", "products", "settings") if key in match.columns}
+        relations.add("schools")
+        self.current = load_current(ctx.district, relations=relations)
+        students = self.current.records.values()
+        self.by_id = {s.external_id: s for s in students if s.external_id}
+        self.by_alt = {s.alt_external_id: s for s in students if s.alt_external_id}
+        self.by_username = {s.username.casefold(): s for s in students}
+        self.shared = shared_fields_of(ctx.district.pk, "student")
+        self.classes = None
+        if "classes" in match.columns:
+            self._load_classes()
+        self.seen_usernames: dict[str, int] = {}
+        self.seen_ids: dict[str, int] = {}
+        self.seen_students: dict[int, int] = {}
+        self.elsewhere: set[str] = set()
+
+    def _load_classes(self) -> None:
+        self.classes = {"name": {}, "id": {}}
+        for group in ClassGroup.objects.filter(district=self.ctx.district, is_active=True):
+            self.classes["name"].setdefault((group.school_id, fold(group.name)), []).append(group)
+            if group.external_id:
+                self.classes["id"][fold(group.external_id)] = group
+        self.class_origin = {
+            g.pk: g.origin for groups in self.classes["name"].values() for g in groups
+        }
+
+    def taken_elsewhere(self, usernames: list[str]) -> None:
+        """Usernames are unique across the platform: which of the file's belong to students
+        of other districts (one query a few thousand names)."""
+        fresh = [u for u in usernames if u.casefold() not in self.by_username]
+        for start in range(0, len(fresh), 5000):
+            chunk = fresh[start : start + 5000]
+            self.elsewhere.update(
+                u.casefold()
+                for u in Student.objects.filter(username__in=chunk)
+                .exclude(district=self.ctx.district)
+                .values_list("username", flat=True)
+            )
+
+    def check_rows(self, rows: list[Row]) -> Work:
+        work = Work(current=self.current)
+        if "username" in self.match.columns:
+            self.taken_elsewhere([row.get("username") for row in rows if row.get("username")])
+        for row in rows:
+            self.check_row(row, work)
+        return work
+
+    # ---- one row ---------------------------------------------------------------------------
+
+    def check_row(self, row: Row, work: Work) -> None:
+        cols = self.match.columns
+        raw = {name: row.get(name) for name in PLAIN_FIELDS if row.has(name)}
+        try:
+            fields = normalize_person(raw, many="schools", many_message="")
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                if name in cols and name not in row.bad_columns:
+                    row.error(cols[name], " ".join(messages))
+            fields = {k: v for k, v in raw.items() if k not in exc.message_dict}
+        if "grade" in fields:
+            try:
+                fields["grade"] = normalize_grade(fields["grade"])
+            except ValidationError as exc:
+                row.error(cols["grade"], " ".join(exc.messages) + " Fix the grade in this row.")
+        if fields.get("email"):
+            try:
+                validate_email(fields["email"])
+            except ValidationError:
+                row.error(
+                    cols["email"],
+                    f'"{fields["email"]}" is not an email address. '
+                    "Correct it or leave the cell blank.",
+                )
+        desired = Desired(row=row.number, fields=fields)
+        if row.get("password"):
+            problems = validate_student_password(row.get("password"))
+            if problems:
+                row.error(cols["password"], " ".join(problems))
+            desired.password = row.get("password")
+        if fields.get("external_id") is None:
+            fields.pop("external_id", None)  # a blank Student ID keeps the current one
+        existing = self._match(row, fields)
+        self._schools(row, desired, existing)
+        if self.classes is not None:
+            self._classes(row, desired, existing)
+        if "products" in cols:
+            desired.products = set()
+            for value in row.many("products"):
+                product = self.ctx.find_product(row, cols["products"], value)
+                if product:
+                    desired.products.add(product.pk)
+        if "settings" in cols:
+            desired.settings = {}
+            for text in row.many("settings"):
+                found = self.ctx.find_setting(row, cols["settings"], text)
+                if found:
+                    desired.settings[found[0].pk] = found[1]
+        if row.has_error:
+            return
+        if existing is None:
+            self.plan.created += 1
+            work.creates.append(desired)
+            self.plan.changes.append(RecordChange(row.number, "create", _label(fields)))
+            return
+        changes = self.diff(existing, desired)
+        self._refuse_locked(row, existing, changes)
+        if row.has_error:
+            return
+        label = _label({**_fields_of(existing), **fields})
+        if changes:
+            self.plan.updated += 1
+            work.updates.append((existing, desired))
+            self.plan.changes.append(RecordChange(row.number, "update", label, changes))
+        else:
+            self.plan.unchanged += 1
+            self.plan.changes.append(RecordChange(row.number, "unchanged", label))
+
+    def _match(self, row: Row, fields: dict) -> Student | None:
+        cols = self.match.columns
+        username = fields.get("username") or ""
+        student_id = fields.get("external_id")
+        existing = self.by_id.get(student_id) if student_id else None
+        by_name = self.by_username.get(username.casefold()) if username else None
+        if existing is None:
+            existing = by_name
+        elif by_name is not None and by_name.pk != existing.pk:
+            row.error(
+                cols["username"],
+                f'The username "{username}" belongs to another student ({by_name.full_name}) '
+                f'than the Student ID "{student_id}" ({existing.full_name}). '
+                "Correct the username or the Student ID.",
+            )
+        if username:
+            first = self.seen_usernames.setdefault(username.casefold(), row.number)
+            if first != row.number:
+                row.error(
+                    cols["username"],
+                    f'The username "{username}" is also in row {first}. '
+                    "Each student needs their own username; remove or correct one row.",
+                )
+            elif existing is None and username.casefold() in self.elsewhere:
+                row.error(
+                    cols["username"],
+                    f'The username "{username}" is already taken by a '
+                    "student of another district. Choose another username.",
+                )
+        if student_id:
+            first = self.seen_ids.setdefault(student_id, row.number)
+            if first != row.number:
+                row.error(
+                    cols["external_id"],
+                    f'The Student ID "{student_id}" is also in row '
+                    f"{first}. Each student needs their own; correct one of the rows.",
+                )
+        alt = fields.get("alt_external_id")
+        if alt and alt in self.by_alt and (existing is None or self.by_alt[alt].pk != existing.pk):
+            row.error(
+                cols["alt_external_id"],
+                f"Another student already has the Alt Student ID "
+                f'"{alt}". Each student needs their own; check for a duplicate.',
+            )
+        if existing is not None:
+            first = self.seen_students.setdefault(existing.pk, row.number)
+            if first != row.number and not row.has_error:
+                row.error(
+                    cols["username"],
+                    f"Row {first} is the same student "
+                    f"({existing.full_name}). Keep one row per student.",
+                )
+            schools = self.current.schools.get(existing.pk, set())
+            if not self.ctx.district_wide and not schools & self.ctx.allowed_school_ids:
+                row.error(
+                    cols["username"],
+                    f'"{username or student_id}" is a student of '
+                    "another school, not one of yours. Remove this row or ask a "
+                    "district administrator.",
+                )
+        return existing
+
+    def _schools(self, row: Row, desired: Desired, existing: Student | None) -> None:
+        if self.bulk:
+            school = self.ctx.school
+            current = self.current.schools.get(existing.pk, set()) if existing else set()
+            desired.schools = current | {school.pk}
+            return
+        column = self.match.columns.get("schools")
+        if column is None:
+            return
+        found = set()
+        for value in row.many("schools"):
+            org = self.ctx.find_org(row, column, value)
+            if org is not None:
+                found.add(org.pk)
+        if existing is not None:  # schools outside the importer's scope stay as they are
+            current = self.current.schools.get(existing.pk, set())
+            found |= current - self.ctx.allowed_school_ids
+        desired.schools = found
+
+    def _classes(self, row: Row, desired: Desired, existing: Student | None) -> None:
+        column = self.match.columns["classes"]
+        schools = desired.schools or set()
+        chosen = set()
+        current = self.current.classes.get(existing.pk, set()) if existing else set()
+        for value in row.many("classes"):
+            group = self.classes["id"].get(fold(value))
+            if group is None:
+                named = [
+                    g
+                    for school in schools
+                    for g in self.classes["name"].get((school, fold(value)), [])
+                ]
+                if len(named) > 1:
+                    row.error(
+                        column,
+                        f'Several classes/groups are called "{value}". Use the '
+                        "External Assigned ID of the one you mean.",
+                    )
+                    continue
+                group = named[0] if named else None
+            if group is None or group.school_id not in schools:
+                row.error(
+                    column,
+                    f'There is no class/group "{value}" in this student\'s '
+                    "schools. Check its name, or add the school in Organizations.",
+                )
+                continue
+            if group.school_id not in self.ctx.allowed_school_ids:
+                row.error(column, f'"{group.name}" is in a school that is not yours.')
+                continue
+            if group.origin == Origin.SYNCED and group.pk not in current:
+                row.error(
+                    column,
+                    f'"{group.name}" is synced from your SIS: its students are '
+                    "changed in your SIS. Remove it from this row.",
+                )
+                continue
+            chosen.add(group.pk)
+        # Memberships of synced classes are the SIS's; the file never removes them.
+        chosen |= {pk for pk in current if self.class_origin.get(pk) == Origin.SYNCED}
+        desired.classes = chosen
+
+    def _refuse_locked(self, row: Row, student: Student, changes: dict) -> None:
+        if student.origin != Origin.SYNCED:
+            return
+        for name, column_name in COLUMN_OF.items():
+            if column_name not in changes:
+                continue
+            state = state_of(kind="student", origin=student.origin, field=name, shared=self.shared)
+            if state is FieldState.LOCKED:
+                old = changes[column_name][0]
+                row.error(
+                    column_name,
+                    f"{LOCKED_MESSAGE} Put back “{old}” in this row, or remove the row.",
+                )
+
+    # ---- differences -----------------------------------------------------------------------
+
+    def diff(self, student: Student, desired: Desired) -> dict[str, tuple[str, str]]:
+        return diff(self.current, student, desired, self.ctx)
+
+
+def diff(current: Current, student: Student, desired: Desired, ctx) -> dict:
+    changes = {}
+    for name, new in desired.fields.items():
+        old = getattr(student, name)
+        if (old or None) != (new or None):
+            changes[COLUMN_OF[name]] = (old or "", new or "")
+    pk = student.pk
+    if desired.schools is not None:
+        old = current.schools.get(pk, set())
+        if old != desired.schools:
+            changes["Organizations"] = (_names(ctx, old), _names(ctx, desired.schools))
+    if desired.classes is not None:
+        old = current.classes.get(pk, set())
+        if old != desired.classes:
+            changes["Classes/Groups"] = (
+                f"{len(old)} classes/groups",
+                f"{len(desired.classes)} classes/groups",
+            )
+    if desired.products is not None:
+        old = current.products.get(pk, set())
+        if old != desired.products:
+            changes["Products"] = (f"{len(old)} products", f"{len(desired.products)} products")
+    if desired.settings:
+        old = current.settings.get(pk, {})
+        moved = {k: v for k, v in desired.settings.items() if old.get(k) != v}
+        if moved:
+            changes["Product Settings"] = (
+                "; ".join(old.get(k, "") or "(default)" for k in moved),
+                "; ".join(moved.values()),
+            )
+    if desired.password is not None and desired.password != decrypt_password(
+        student.password_encrypted
+    ):
+        changes["Password"] = ("(hidden)", "(new password)")
+    return changes
+
+
+def _names(ctx, ids) -> str:
+    return "; ".join(sorted(ctx.orgs[i].name if i in ctx.orgs else str(i) for i in ids))
+
+
+def _fields_of(student: Student) -> dict:
+    return {
+        "first_name": student.first_name,
+        "last_name": student.last_name,
+        "username": student.username,
+    }
+
+
+def _label(fields: dict) -> str:
+    name = f"{fields.get('first_name', '')} {fields.get('last_name', '')}".strip()
+    return f"{name} ({fields.get('username', '')})"
+
+
+def encrypt(desired: Desired) -> str | None:
+    return encrypt_password(desired.password) if desired.password else None

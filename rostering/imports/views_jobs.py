@@ -1,0 +1,123 @@
+"""One import: its preview, confirmation, progress (with a JSON status), result, undo."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from rostering.tables.base import csv_response
+
+from . import engine, jobs
+from .models import ImportJob
+
+ERRORS_PER_PAGE = 100
+CHANGES_PER_PAGE = 50
+ACTION_LABELS = {"create": "New", "update": "Changed", "unchanged": "Unchanged"}
+
+
+def _messages_of(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+@login_required
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = jobs.get_job_or_404(request.user, pk)
+    errors = Paginator(job.errors or [], ERRORS_PER_PAGE).get_page(request.GET.get("errors_page"))
+    changes = Paginator(job.changes or [], CHANGES_PER_PAGE).get_page(
+        request.GET.get("changes_page")
+    )
+    can_import = jobs.can_import(request.user, job.kind)
+    return render(
+        request,
+        "imports/job.html",
+        {
+            "job": job,
+            "counts": job.counts or {},
+            "errors_page": errors,
+            "changes_page": changes,
+            "warnings": (job.warnings or [])[:100],
+            "action_labels": ACTION_LABELS,
+            "is_preview": job.status in (ImportJob.Status.CHECKED, ImportJob.Status.INVALID),
+            "can_confirm": can_import and job.status == ImportJob.Status.CHECKED and not job.errors,
+            "can_undo": can_import and job.status == ImportJob.Status.COMMITTED,
+            "shows_progress": job.status
+            not in (
+                ImportJob.Status.CHECKED,
+                ImportJob.Status.INVALID,
+            ),
+            "finished": job.status in jobs.FINISHED,
+        },
+    )
+
+
+@login_required
+@require_POST
+def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    job = jobs.get_job_or_404(request.user, pk)
+    try:
+        jobs.job_confirm(actor=request.user, job=job)
+    except ValidationError as exc:
+        messages.error(request, _messages_of(exc))
+    return redirect("imports:job", pk=job.pk)
+
+
+@login_required
+def job_status(request: HttpRequest, pk: int) -> JsonResponse:
+    job = jobs.get_job_or_404(request.user, pk)
+    return JsonResponse(jobs.status_payload(job))
+
+
+@login_required
+def job_error_file(request: HttpRequest, pk: int) -> HttpResponse:
+    job = jobs.get_job_or_404(request.user, pk)
+    if not job.errors:
+        messages.info(request, "This file has no rows with errors.")
+        return redirect("imports:job", pk=job.pk)
+    name, content = engine.error_file(
+        file_name=job.file_name, content=bytes(job.file_content), errors=job.errors
+    )
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def job_result_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """What the import created and updated, one row per record, as CSV."""
+    job = jobs.get_job_or_404(request.user, pk)
+    if job.status not in (ImportJob.Status.COMMITTED, ImportJob.Status.UNDONE):
+        messages.info(request, "The result can be downloaded once the import has finished.")
+        return redirect("imports:job", pk=job.pk)
+
+    def rows():
+        for change in job.changes or []:
+            diff = "; ".join(
+                f"{column}: {old or '(blank)'} -> {new or '(blank)'}"
+                for column, (old, new) in (change.get("changes") or {}).items()
+            )
+            action = {"create": "Created", "update": "Updated"}.get(change["action"], "")
+            yield [change["row"], action, change["label"], diff]
+
+    return csv_response(
+        f"import-{job.pk}-result.csv", ["Row", "Action", "Record", "Changes"], rows()
+    )
+
+
+@login_required
+@require_POST
+def job_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    job = jobs.get_job_or_404(request.user, pk)
+    try:
+        jobs.job_undo(actor=request.user, job=job)
+    except ValidationError as exc:
+        messages.error(request, "This import cannot be undone: " + _messages_of(exc))
+    except PermissionDenied:
+        raise
+    else:
+        messages.success(request, f"The import of {job.file_name} is undone.")
+    return redirect("imports:job", pk=job.pk)

@@ -1,0 +1,38 @@
+"""Demo district for newcomers: `python manage.py seed_demo` (idempotent)."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from rostering.demo import DEMO_PASSWORD, DEMO_USERS, seed_demo
+
+
+class Command(BaseCommand):
+    help = "Create the demo district (slug 'demo') with schools, people, classes and products."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Only seed when the database has no district yet (used by `make run`).",
+        )
+
+    def handle(self, *args, if_empty: bool = False, verbosity: int = 1, **options):
+        from rostering.models import Organization
+
+        if if_empty and Organization.objects.districts().exists():
+            if verbosity:
+                self.stdout.write("Database already has districts; demo seed skipped.")
+            return
+        with transaction.atomic():
+            created = seed_demo()
+        if verbosity:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    "Demo district created." if created else "Demo district already there."
+                )
+            )
+            self.stdout.write(f"Demo sign-ins (password {DEMO_PASSWORD}):")
+            for username, description in DEMO_USERS.items():
+                self.stdout.write(f"  {username:<22} {description}")

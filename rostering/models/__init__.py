@@ -1,0 +1,23 @@
+from .base import Origin
+from .classes import ClassEducator, ClassGroup, ClassStudent
+from .org import Organization
+from .people import Educator, Grade, Student
+from .products import ClassProduct, Product, ProductSetting, StudentProduct, StudentProductSetting
+from .sync_config import SyncConfiguration
+
+__all__ = [
+    "ClassEducator",
+    "ClassGroup",
+    "ClassProduct",
+    "ClassStudent",
+    "Educator",
+    "Grade",
+    "Organization",
+    "Origin",
+    "Product",
+    "ProductSetting",
+    "Student",
+    "StudentProduct",
+    "StudentProductSetting",
+    "SyncConfiguration",
+]

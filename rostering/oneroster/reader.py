@@ -1,0 +1,612 @@
+"""Read a OneRoster 1.1 or 1.2 CSV set into a Snapshot of plain records.
+
+Fixable problems are warnings; a record with a broken reference or a missing required value
+is left out with an error naming file, row and sourcedId; a set that cannot be used at all
+raises SnapshotError with the reason.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .columns import CLASS_TYPES, ORG_TYPES, ROLE_TYPES, ROLE_VALUES, STATUS_VALUES
+from .files import decode, load_files
+from .records import (
+    ACTIVE,
+    TO_BE_DELETED,
+    AcademicSession,
+    Class,
+    Course,
+    Enrollment,
+    Org,
+    Role,
+    Snapshot,
+    SnapshotError,
+    User,
+)
+from .tables import Notes, Table, split_list
+
+ONEROSTER_FILES = (
+    "manifest",
+    "orgs",
+    "users",
+    "roles",
+    "userprofiles",
+    "courses",
+    "classes",
+    "enrollments",
+    "academicsessions",
+    "demographics",
+)
+_STEMS = {
+    "academicsessions": "academicSessions",
+    "userprofiles": "userProfiles",
+}
+
+
+def read_snapshot(source: str | Path | bytes | dict[str, bytes]) -> Snapshot:
+    """Read a OneRoster CSV set from a folder, a zip file path, zip bytes, or {name: bytes}.
+
+    Returns a Snapshot (records by sourcedId, warnings, errors). Raises SnapshotError when the
+    set is unusable as a whole: not OneRoster, no users.csv, users.csv without its key columns.
+    """
+    files = source if isinstance(source, dict) else load_files(source)
+    return _Reader({name.lower(): data for name, data in files.items()}).read()
+
+
+class _Reader:
+    def __init__(self, files: dict[str, bytes]) -> None:
+        self.files = files
+        self.snapshot = Snapshot()
+        self.notes = Notes()
+
+    def _data(self, stem: str) -> bytes | None:
+        return self.files.get(f"{stem.lower()}.csv")
+
+    def _table(self, stem: str) -> Table | None:
+        data = self._data(stem)
+        if data is None:
+            return None
+        return Table(stem, data, self.snapshot, self.notes)
+
+    def read(self) -> Snapshot:
+        names = {name.removesuffix(".csv") for name in self.files}
+        if not names & set(ONEROSTER_FILES):
+            raise SnapshotError(
+                "This is not a OneRoster CSV set: expected files such as users.csv, orgs.csv, "
+                f"classes.csv and enrollments.csv, found {', '.join(sorted(self.files))}."
+            )
+        if "users" not in names:
+            raise SnapshotError(
+                "The set has no users.csv, so there is nobody to roster. Export the full "
+                "OneRoster set (orgs, users, classes, enrollments) and try again."
+            )
+        self._read_manifest()
+        snapshot = self.snapshot
+        self._read_orgs()
+        self._read_users()
+        self._read_roles()
+        self._check_users()
+        self._read_sessions()
+        self._read_courses()
+        self._read_classes()
+        self._read_enrollments()
+        self.notes.flush(snapshot)
+        order = {f"{stem}.csv".lower(): i for i, stem in enumerate(ONEROSTER_FILES)}
+        for problems in (snapshot.warnings, snapshot.errors):
+            problems.sort(key=lambda p: (order.get(p.file.lower(), 99), p.row))
+        return snapshot
+
+    # manifest ---------------------------------------------------------------------------
+
+    def _read_manifest(self) -> None:
+        table = self._table("manifest")
+        snapshot = self.snapshot
+        if table is None:
+            snapshot.warn(
+                "manifest.csv",
+                0,
+                "",
+                "The set has no manifest.csv; read as a OneRoster 1.1 bulk set.",
+            )
+            return
+        for _row, values, _ext in table:
+            name, value = values.get("propertyName", ""), values.get("value", "")
+            if name:
+                snapshot.manifest[name] = value
+        version = snapshot.manifest.get("oneroster.version", "1.1")
+        snapshot.version = version or "1.1"
+        if snapshot.version not in ("1.0", "1.1", "1.2"):
+            snapshot.warn(
+                "manifest.csv", 0, "", f'oneroster.version "{version}" is unknown; read as 1.1.'
+            )
+        for stem in (
+            "orgs",
+            "users",
+            "roles",
+            "courses",
+            "classes",
+            "enrollments",
+            "academicSessions",
+        ):
+            mode = snapshot.manifest.get(f"file.{stem}", "").lower()
+            present = self._data(stem) is not None
+            if mode == "delta":
+                snapshot.delta.add(stem)
+            elif mode in ("bulk", "delta") and not present:
+                snapshot.warn(
+                    "manifest.csv", 0, "", f"The manifest lists {stem}.csv but the set has none."
+                )
+
+    def _status(self, table: Table, values: dict, row: int, record: str) -> str:
+        raw = values.get("status", "")
+        bulk = table.stem not in self.snapshot.delta
+        if bulk and (raw or values.get("dateLastModified")):
+            self.notes.add(
+                table.file,
+                row,
+                record,
+                "bulk-status",
+                "status and dateLastModified should be blank in a bulk file; read anyway.",
+            )
+        if not raw:
+            if not bulk:
+                self.notes.add(
+                    table.file,
+                    row,
+                    record,
+                    "delta-no-status",
+                    "A delta file row has no status; read as active.",
+                )
+            return ACTIVE
+        if raw.lower() == "inactive":
+            self.notes.add(
+                table.file,
+                row,
+                record,
+                "inactive",
+                'status "inactive" is not a OneRoster 1.1/1.2 value; read as tobedeleted.',
+            )
+            return TO_BE_DELETED
+        fixed = table.enum(raw, STATUS_VALUES, "status", row, record)
+        if not fixed:
+            self.notes.add(
+                table.file,
+                row,
+                record,
+                f"status:{raw}",
+                f'status "{raw}" is not active or tobedeleted; read as active.',
+            )
+            return ACTIVE
+        if values.get("dateLastModified"):
+            table.date(values["dateLastModified"], "dateLastModified", row, record)
+        return fixed
+
+    def _start(self, stem: str) -> Table | None:
+        """The table of ``stem``, or None (with an error) when it lacks a required column."""
+        table = self._table(stem)
+        if table is None:
+            return None
+        missing = table.missing_required()
+        if missing:
+            self.snapshot.incomplete.add(stem)
+            self.snapshot.errors.append(
+                _problem(
+                    table.file,
+                    f"Required column(s) missing: {', '.join(missing)}. None of the "
+                    f"{sum(1 for _ in table)} rows of this file could be read.",
+                )
+            )
+            return None
+        return table
+
+    def _key(self, table: Table, values: dict, row: int, seen: dict) -> str:
+        """The row's sourcedId, or "" (with an error) when it is blank or a duplicate."""
+        sourced_id = values.get("sourcedId", "")
+        if not sourced_id:
+            self.snapshot.error(table.file, row, "", "The row has no sourcedId; it was skipped.")
+            return ""
+        if sourced_id in seen:
+            self.snapshot.error(
+                table.file,
+                row,
+                sourced_id,
+                f"sourcedId {sourced_id} appears twice; only the first row was read.",
+            )
+            return ""
+        return sourced_id
+
+    # orgs -------------------------------------------------------------------------------
+
+    def _read_orgs(self) -> None:
+        table = self._start("orgs")
+        if table is None:
+            if "orgs" not in self.snapshot.incomplete:
+                self.snapshot.warn("orgs.csv", 0, "", "The set has no orgs.csv.")
+            return
+        orgs = self.snapshot.orgs
+        for row, values, ext in table:
+            key = self._key(table, values, row, orgs)
+            if not key:
+                continue
+            name = values.get("name", "")
+            if not name:
+                self.snapshot.error(table.file, row, key, "The organization has no name.")
+                continue
+            raw_type = values.get("type", "")
+            org_type = table.enum(raw_type, ORG_TYPES, "type", row, key)
+            if not org_type:
+                self.snapshot.error(
+                    table.file,
+                    row,
+                    key,
+                    f'Organization type "{raw_type}" is not one of {", ".join(ORG_TYPES)}.',
+                )
+                continue
+            orgs[key] = Org(
+                sourced_id=key,
+                name=name,
+                type=org_type,
+                identifier=values.get("identifier", ""),
+                parent_sourced_id=values.get("parentSourcedId", ""),
+                status=self._status(table, values, row, key),
+                row=row,
+                extensions=ext,
+            )
+        for org in orgs.values():
+            if org.parent_sourced_id and org.parent_sourced_id not in orgs:
+                self.snapshot.warn(
+                    table.file,
+                    org.row,
+                    org.sourced_id,
+                    f"Parent organization {org.parent_sourced_id} is not in orgs.csv; "
+                    f"{org.name} is placed directly under the district.",
+                )
+                org.parent_sourced_id = ""
+
+    # users ------------------------------------------------------------------------------
+
+    def _read_users(self) -> None:
+        table = self._table("users")
+        missing = table.missing_required()
+        if missing:
+            raise SnapshotError(
+                f"users.csv has no {', '.join(missing)} column: it cannot be read. "
+                "Check that the first row holds the OneRoster column names."
+            )
+        if not table.has_rows:
+            raise SnapshotError("users.csv has no rows: there is nobody to roster.")
+        self.has_role_column = table.has("role")
+        users = self.snapshot.users
+        for row, values, ext in table:
+            key = self._key(table, values, row, users)
+            if not key:
+                continue
+            missing_values = [
+                name for name in ("username", "givenName", "familyName") if not values.get(name)
+            ]
+            if missing_values:
+                self.snapshot.error(
+                    table.file,
+                    row,
+                    key,
+                    f"{', '.join(missing_values)} is blank; the user was skipped.",
+                )
+                continue
+            user = User(
+                sourced_id=key,
+                username=values["username"],
+                given_name=values["givenName"],
+                family_name=values["familyName"],
+                middle_name=values.get("middleName", ""),
+                identifier=values.get("identifier", ""),
+                email=values.get("email", ""),
+                enabled=table.flag(values.get("enabledUser", ""), "enabledUser", row, key, True),
+                grades=split_list(values.get("grades", "")),
+                status=self._status(table, values, row, key),
+                row=row,
+                extensions=ext,
+            )
+            raw_role = values.get("role", "")
+            if raw_role:
+                role = self._role(table, raw_role, row, key)
+                orgs = split_list(values.get("orgSourcedIds", ""))
+                primary_org = values.get("primaryOrgSourcedId", "")
+                if primary_org and primary_org not in orgs:
+                    orgs.insert(0, primary_org)
+                user.roles = [Role(role, org, primary=True) for org in orgs] or [
+                    Role(role, "", primary=True)
+                ]
+            users[key] = user
+
+    def _role(self, table: Table, raw: str, row: int, record: str) -> str:
+        fixed = table.enum(raw, ROLE_VALUES, "role", row, record)
+        if not fixed:
+            self.notes.add(
+                table.file,
+                row,
+                record,
+                f"role:{raw}",
+                f'Role "{raw}" is not a OneRoster role; the user is not rostered.',
+            )
+            return raw.lower()
+        return fixed.lower()
+
+    def _read_roles(self) -> None:
+        """OneRoster 1.2 keeps roles in roles.csv; some exports put them in userProfiles.csv."""
+        profiles = self._data("userProfiles")
+        profiles_hold_roles = profiles is not None and "role" in _header_of(profiles)
+        if self._data("roles") is not None:
+            if profiles_hold_roles:
+                self.snapshot.warn(
+                    "userProfiles.csv",
+                    1,
+                    "",
+                    "userProfiles.csv holds roles data, not user profiles; roles.csv is read "
+                    "and this file ignored.",
+                )
+            table = self._start("roles")
+            if table is None:
+                return
+        elif profiles_hold_roles:
+            self.snapshot.warn(
+                "userProfiles.csv",
+                1,
+                "",
+                "userProfiles.csv holds roles data (role, roleType, orgSourcedId); read as "
+                "roles.csv.",
+            )
+            table = Table("roles", profiles, self.snapshot, self.notes, file="userProfiles.csv")
+        else:
+            if not self.has_role_column:
+                raise SnapshotError(
+                    "users.csv has no role column and the set has no roles.csv: nobody's role "
+                    "is known. Include roles.csv (OneRoster 1.2) or the role column (1.1)."
+                )
+            return
+        users = self.snapshot.users
+        replaced: set[str] = set()
+        for row, values, _ext in table:
+            record = values.get("sourcedId", "")
+            user_id = values.get("userSourcedId", "")
+            user = users.get(user_id)
+            if user is None:
+                if user_id not in self.snapshot.rejected.get("users", set()):
+                    self.snapshot.error(
+                        table.file,
+                        row,
+                        record,
+                        f"The role refers to user {user_id}, who is not in users.csv.",
+                    )
+                continue
+            if self._status(table, values, row, record) == TO_BE_DELETED:
+                continue
+            role = self._role(table, values.get("role", ""), row, record)
+            role_type = table.enum(values.get("roleType", ""), ROLE_TYPES, "roleType", row, record)
+            if user_id not in replaced:  # roles.csv wins over a role column in users.csv
+                user.roles = []
+                replaced.add(user_id)
+            user.roles.append(
+                Role(role, values.get("orgSourcedId", ""), primary=role_type == "primary")
+            )
+
+    def _check_users(self) -> None:
+        snapshot = self.snapshot
+        orgs = snapshot.orgs
+        rejected_orgs = snapshot.rejected.get("orgs", set())
+        have_orgs = "orgs" not in snapshot.incomplete and self._data("orgs") is not None
+        for key in list(snapshot.users):
+            user = snapshot.users[key]
+            if not user.roles:
+                snapshot.error("users.csv", user.row, key, "The user has no role; skipped.")
+                del snapshot.users[key]
+                continue
+            if not have_orgs:
+                continue
+            unknown = [o for o in user.org_sourced_ids if o not in orgs]
+            if not unknown:
+                continue
+            user.roles = [r for r in user.roles if r.org_sourced_id in orgs]
+            named = ", ".join(unknown)
+            if user.roles:
+                snapshot.warn(
+                    "users.csv",
+                    user.row,
+                    key,
+                    f"Organization(s) {named} are not in orgs.csv; the user is placed in the "
+                    "others only.",
+                )
+            elif any(o in rejected_orgs for o in unknown):
+                snapshot.error(
+                    "users.csv",
+                    user.row,
+                    key,
+                    f"The user's organization {named} was left out (see its error); skipped.",
+                )
+                del snapshot.users[key]
+            else:
+                snapshot.error(
+                    "users.csv",
+                    user.row,
+                    key,
+                    f"The user's organization {named} is not in orgs.csv; skipped.",
+                )
+                del snapshot.users[key]
+
+    # courses, sessions, classes, enrollments ---------------------------------------------
+
+    def _read_sessions(self) -> None:
+        table = self._start("academicSessions")
+        if table is None:
+            return
+        sessions = self.snapshot.academic_sessions
+        for row, values, _ext in table:
+            key = self._key(table, values, row, sessions)
+            if not key:
+                continue
+            sessions[key] = AcademicSession(
+                sourced_id=key,
+                title=values.get("title", ""),
+                type=values.get("type", ""),
+                start_date=table.date(values.get("startDate", ""), "startDate", row, key),
+                end_date=table.date(values.get("endDate", ""), "endDate", row, key),
+                parent_sourced_id=values.get("parentSourcedId", ""),
+                school_year=values.get("schoolYear", ""),
+                status=self._status(table, values, row, key),
+                row=row,
+            )
+
+    def _read_courses(self) -> None:
+        table = self._start("courses")
+        if table is None:
+            return
+        courses = self.snapshot.courses
+        for row, values, _ext in table:
+            key = self._key(table, values, row, courses)
+            if not key:
+                continue
+            courses[key] = Course(
+                sourced_id=key,
+                title=values.get("title", ""),
+                course_code=values.get("courseCode", ""),
+                org_sourced_id=values.get("orgSourcedId", ""),
+                subjects=split_list(values.get("subjects", "")),
+                grades=split_list(values.get("grades", "")),
+                status=self._status(table, values, row, key),
+                row=row,
+            )
+
+    def _read_classes(self) -> None:
+        table = self._start("classes")
+        if table is None:
+            if "classes" not in self.snapshot.incomplete:
+                self.snapshot.delta.add("classes")  # nothing sent: absence means nothing
+            return
+        snapshot = self.snapshot
+        classes, orgs, courses = snapshot.classes, snapshot.orgs, snapshot.courses
+        have_courses = self._data("courses") is not None
+        missing_courses = 0
+        for row, values, ext in table:
+            key = self._key(table, values, row, classes)
+            if not key:
+                continue
+            school = values.get("schoolSourcedId", "")
+            if not values.get("title"):
+                snapshot.error(table.file, row, key, "The class has no title; skipped.")
+                continue
+            if school not in orgs:
+                snapshot.error(
+                    table.file,
+                    row,
+                    key,
+                    f"The class's school {school or '(blank)'} is not in orgs.csv; skipped.",
+                )
+                continue
+            course = values.get("courseSourcedId", "")
+            if course and course not in courses:
+                if have_courses:
+                    snapshot.warn(
+                        table.file,
+                        row,
+                        key,
+                        f"Course {course} is not in courses.csv; the course code is unknown.",
+                    )
+                else:
+                    missing_courses += 1
+            raw_type = values.get("classType", "")
+            class_type = table.enum(raw_type, CLASS_TYPES, "classType", row, key)
+            classes[key] = Class(
+                sourced_id=key,
+                title=values["title"],
+                school_sourced_id=school,
+                course_sourced_id=course,
+                class_code=values.get("classCode", ""),
+                class_type=class_type or raw_type.lower(),
+                subjects=split_list(values.get("subjects", "")),
+                subject_codes=split_list(values.get("subjectCodes", "")),
+                grades=split_list(values.get("grades", "")),
+                status=self._status(table, values, row, key),
+                row=row,
+                extensions=ext,
+            )
+        if missing_courses:
+            snapshot.warn(
+                table.file,
+                0,
+                "",
+                f"{missing_courses} class(es) refer to courses but the set has no courses.csv; "
+                "their course codes are unknown.",
+            )
+
+    def _read_enrollments(self) -> None:
+        table = self._start("enrollments")
+        snapshot = self.snapshot
+        if table is None:
+            if "enrollments" not in snapshot.incomplete:
+                snapshot.delta.add("enrollments")
+            return
+        users, classes = snapshot.users, snapshot.classes
+        rejected_users = snapshot.rejected.get("users", set())
+        rejected_classes = snapshot.rejected.get("classes", set())
+        seen: set[str] = set()
+        for row, values, _ext in table:
+            key = values.get("sourcedId", "")
+            if key and key in seen:
+                snapshot.error(
+                    table.file,
+                    row,
+                    key,
+                    f"sourcedId {key} appears twice; only the first row was read.",
+                )
+                continue
+            seen.add(key)
+            class_id, user_id = values.get("classSourcedId", ""), values.get("userSourcedId", "")
+            if class_id not in classes:
+                if "classes" in snapshot.incomplete:
+                    reason = "cannot be read (classes.csv lacks a required column)"
+                elif class_id in rejected_classes:
+                    reason = "was left out (see its error)"
+                else:
+                    reason = "is not in classes.csv"
+                snapshot.error(
+                    table.file, row, key, f"Class {class_id or '(blank)'} {reason}; skipped."
+                )
+                continue
+            if user_id not in users:
+                reason = (
+                    "was left out (see its error)"
+                    if user_id in rejected_users
+                    else "is not in users.csv"
+                )
+                snapshot.error(
+                    table.file, row, key, f"User {user_id or '(blank)'} {reason}; skipped."
+                )
+                continue
+            snapshot.enrollments.append(
+                Enrollment(
+                    sourced_id=key,
+                    # The records' own key strings: 200,000 rows share a few thousand ids.
+                    class_sourced_id=classes[class_id].sourced_id,
+                    user_sourced_id=users[user_id].sourced_id,
+                    role=self._role(table, values.get("role", ""), row, key),
+                    school_sourced_id=values.get("schoolSourcedId", ""),
+                    primary=table.flag(values.get("primary", ""), "primary", row, key, False),
+                    begin_date=table.date(values.get("beginDate", ""), "beginDate", row, key),
+                    end_date=table.date(values.get("endDate", ""), "endDate", row, key),
+                    status=self._status(table, values, row, key),
+                    row=row,
+                )
+            )
+
+
+def _header_of(data: bytes) -> list[str]:
+    """The lower-case column names of a file, without reading its rows."""
+    text, _ = decode(data[:4096])
+    first = text.splitlines()[0] if text else ""
+    return [cell.strip().lower() for cell in first.split(",")]
+
+
+def _problem(file: str, message: str):
+    from .records import Problem
+
+    return Problem(file, 1, "", message)

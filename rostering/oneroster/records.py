@@ -1,0 +1,196 @@
+"""Plain records read from a roster source: no Django, no database.
+
+A source reader (OneRoster CSV today; OneRoster REST or Clever beside it later) turns what the
+SIS sends into a ``Snapshot`` of these records. The sync engine and the bulk importer read only
+these, never the files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+ACTIVE = "active"
+TO_BE_DELETED = "tobedeleted"
+
+# OneRoster roles, by what Homeroom makes of them.
+STUDENT_ROLES = frozenset({"student"})
+TEACHER_ROLES = frozenset({"teacher", "aide", "proctor"})
+ADMINISTRATOR_ROLES = frozenset(
+    {
+        "administrator",
+        "siteadministrator",
+        "districtadministrator",
+        "principal",
+        "systemadministrator",
+    }
+)
+# guardian, parent, relative and anything else: read, but nobody is rostered for them.
+
+
+class SnapshotError(Exception):
+    """The snapshot cannot be used at all (no users.csv, not a OneRoster set, unreadable zip)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One warning or error, pointing at the file, row (header is row 1) and record."""
+
+    file: str
+    row: int
+    record: str  # the sourcedId, or "" for a problem with the whole file
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"file": self.file, "row": self.row, "record": self.record, "message": self.message}
+
+
+@dataclass(slots=True)
+class Org:
+    sourced_id: str
+    name: str
+    type: str  # district, school, department, local, state, national (lower case)
+    identifier: str = ""
+    parent_sourced_id: str = ""
+    status: str = ACTIVE
+    row: int = 0
+    extensions: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Role:
+    role: str  # lower case OneRoster role: student, teacher, administrator, ...
+    org_sourced_id: str
+    primary: bool = False
+
+
+@dataclass(slots=True)
+class User:
+    sourced_id: str
+    username: str
+    given_name: str
+    family_name: str
+    middle_name: str = ""
+    identifier: str = ""
+    email: str = ""
+    enabled: bool = True
+    grades: list[str] = field(default_factory=list)
+    roles: list[Role] = field(default_factory=list)
+    status: str = ACTIVE
+    row: int = 0
+    extensions: dict[str, str] = field(default_factory=dict)  # metadata.* and ext_* columns
+
+    @property
+    def kind(self) -> str:
+        """ "student", "teacher", "administrator", or "" for people Homeroom does not roster.
+
+        The primary role decides; without one, the first role that Homeroom rosters."""
+        ordered = sorted(self.roles, key=lambda r: not r.primary)
+        for role in ordered:
+            if role.role in STUDENT_ROLES:
+                return "student"
+            if role.role in ADMINISTRATOR_ROLES:
+                return "administrator"
+            if role.role in TEACHER_ROLES:
+                return "teacher"
+        return ""
+
+    @property
+    def org_sourced_ids(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for role in self.roles:
+            if role.org_sourced_id:
+                seen.setdefault(role.org_sourced_id)
+        return list(seen)
+
+
+@dataclass(slots=True)
+class Course:
+    sourced_id: str
+    title: str
+    course_code: str = ""
+    org_sourced_id: str = ""
+    subjects: list[str] = field(default_factory=list)
+    grades: list[str] = field(default_factory=list)
+    status: str = ACTIVE
+    row: int = 0
+
+
+@dataclass(slots=True)
+class Class:
+    sourced_id: str
+    title: str
+    school_sourced_id: str
+    course_sourced_id: str = ""
+    class_code: str = ""
+    class_type: str = ""
+    subjects: list[str] = field(default_factory=list)
+    subject_codes: list[str] = field(default_factory=list)
+    grades: list[str] = field(default_factory=list)
+    status: str = ACTIVE
+    row: int = 0
+    extensions: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Enrollment:
+    sourced_id: str
+    class_sourced_id: str
+    user_sourced_id: str
+    role: str  # lower case: student, teacher, administrator, aide, ...
+    school_sourced_id: str = ""
+    primary: bool = False
+    begin_date: date | None = None
+    end_date: date | None = None
+    status: str = ACTIVE
+    row: int = 0
+
+
+@dataclass(slots=True)
+class AcademicSession:
+    sourced_id: str
+    title: str
+    type: str
+    start_date: date | None = None
+    end_date: date | None = None
+    parent_sourced_id: str = ""
+    school_year: str = ""
+    status: str = ACTIVE
+    row: int = 0
+
+
+@dataclass
+class Snapshot:
+    """Everything one source sent, keyed by sourcedId, with what was wrong with it.
+
+    Records with errors are left out; their sourcedIds are kept in ``rejected`` (per file stem,
+    e.g. "users") so a sync never takes an unreadable row for a record the SIS stopped sending.
+    ``delta`` names the files the manifest marks as delta: their absent records were not removed.
+    ``incomplete`` names files that could not be read as a whole (a required column is missing).
+    """
+
+    version: str = "1.1"
+    orgs: dict[str, Org] = field(default_factory=dict)
+    users: dict[str, User] = field(default_factory=dict)
+    courses: dict[str, Course] = field(default_factory=dict)
+    classes: dict[str, Class] = field(default_factory=dict)
+    enrollments: list[Enrollment] = field(default_factory=list)
+    academic_sessions: dict[str, AcademicSession] = field(default_factory=dict)
+    manifest: dict[str, str] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    rejected: dict[str, set[str]] = field(default_factory=dict)
+    delta: set[str] = field(default_factory=set)
+    incomplete: set[str] = field(default_factory=set)
+
+    def is_complete(self, stem: str) -> bool:
+        """True when absence from ``stem`` (e.g. "users") means the SIS no longer sends it."""
+        return stem not in self.delta and stem not in self.incomplete
+
+    def warn(self, file: str, row: int, record: str, message: str) -> None:
+        self.warnings.append(Problem(file, row, record, message))
+
+    def error(self, file: str, row: int, record: str, message: str) -> None:
+        self.errors.append(Problem(file, row, record, message))
+        if record:
+            self.rejected.setdefault(file.removesuffix(".csv"), set()).add(record)

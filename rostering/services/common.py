@@ -1,0 +1,137 @@
+"""Rules shared by the record services: permissions, locked fields, districts, audit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+
+from accounts import permissions
+from rostering.history import Channel, audit
+from rostering.ownership import LOCKED_MESSAGE, FieldState, field_states
+from rostering.validators import blank_to_none, validate_username
+
+# Channels that act for the SIS or the platform itself, with no portal user to check.
+TRUSTED_CHANNELS = frozenset({Channel.SYNC, Channel.SYSTEM})
+
+
+def check_change_allowed(actor, record, channel: str) -> None:
+    if channel in TRUSTED_CHANNELS and actor is None:
+        return
+    permissions.require_change(actor, record)
+
+
+def check_create_allowed(actor, *, district_id: int, school_ids: Iterable[int], channel: str):
+    if channel in TRUSTED_CHANNELS and actor is None:
+        return
+    permissions.require_create_in(actor, district_id=district_id, school_ids=list(school_ids))
+
+
+def check_same_district(district_id: int, objects: Iterable, what: str, field: str) -> None:
+    for obj in objects:
+        obj_district = getattr(obj, "district_root_id", None) or getattr(obj, "district_id", None)
+        if obj_district != district_id:
+            raise ValidationError({field: f"{obj} is not in this district's {what}."})
+
+
+def _current_value(record, name: str):
+    value = getattr(record, name)
+    if hasattr(value, "all"):  # a many-to-many manager
+        return {obj.pk for obj in value.all()} if record.pk else set()
+    return value
+
+
+def _comparable(value):
+    if hasattr(value, "pk"):
+        return value.pk
+    if isinstance(value, (list, tuple, set, frozenset)) or hasattr(value, "model"):
+        return {getattr(v, "pk", v) for v in value}
+    if value == "":
+        return None
+    return value
+
+
+def normalize_person(changes: dict, *, many: str, many_message: str) -> dict:
+    """Trim names, store blank IDs as NULL, check the username and the required
+    many-to-many (``many``: schools or organizations) of a student's or educator's changes."""
+    clean = dict(changes)
+    for name in ("external_id", "alt_external_id"):
+        if name in clean:
+            clean[name] = blank_to_none(clean[name])
+    for name in ("first_name", "middle_name", "last_name", "email"):
+        if name in clean and clean[name] is not None:
+            clean[name] = str(clean[name]).strip()
+    if "username" in clean:
+        try:
+            clean["username"] = validate_username(clean["username"])
+        except ValidationError as exc:
+            raise ValidationError({"username": exc.messages}) from exc
+    if many in clean:
+        clean[many] = list(clean[many])
+        if not clean[many]:
+            raise ValidationError({many: many_message})
+    return clean
+
+
+def refuse_locked_changes(record, changes: dict, channel: str) -> None:
+    """ValidationError naming each locked field ``changes`` would alter (the sync may)."""
+    if channel == Channel.SYNC:
+        return
+    states = field_states(record, changes.keys())
+    errors = {}
+    for name, new in changes.items():
+        if states[name] is not FieldState.LOCKED:
+            continue
+        current = _current_value(record, name)
+        if _comparable(current) != _comparable(new):
+            errors[name] = LOCKED_MESSAGE
+    if errors:
+        raise ValidationError(errors)
+
+
+def apply_changes(record, changes: dict, *, m2m: Iterable[str] = ()) -> dict:
+    """Set plain fields from ``changes`` and return the many-to-many ones for after save."""
+    later = {}
+    for name, value in changes.items():
+        if name in m2m:
+            later[name] = value
+        else:
+            setattr(record, name, value)
+    return later
+
+
+_ID_LABELS = {
+    "external_id": "External Assigned ID",
+    "alt_external_id": "Alt External Assigned ID",
+}
+
+
+def check_unique_ids(record) -> None:
+    """Friendly, per-field messages for IDs that must be unique within the district."""
+    model = type(record)
+    noun = model._meta.verbose_name
+    errors = {}
+    for name, label in _ID_LABELS.items():
+        value = getattr(record, name, None)
+        if not value or not hasattr(record, "district_id") or record.district_id is None:
+            continue
+        clash = model._default_manager.filter(district_id=record.district_id, **{name: value})
+        if record.pk:
+            clash = clash.exclude(pk=record.pk)
+        if clash.exists():
+            errors[name] = (
+                f'Another {noun} in this district already has the {label} "{value}". '
+                f"Each {noun} needs its own; check for a duplicate record."
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def save_record(record, *, actor, channel: str, m2m_changes: dict | None = None) -> None:
+    """full_clean, save and set many-to-many fields, writing one history row with the channel."""
+    check_unique_ids(record)
+    record.full_clean()
+    with audit(actor=actor, channel=channel):
+        record.save()
+        for name, values in (m2m_changes or {}).items():
+            getattr(record, name).set(values)

@@ -1,0 +1,71 @@
+"""A student's product access and product settings."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from rostering.history import Channel
+from rostering.models import Origin, Product, ProductSetting, Student, StudentProduct
+from rostering.models import StudentProductSetting as SettingValue
+
+from .common import check_change_allowed
+
+
+def _origin(channel: str) -> str:
+    return Origin.SYNCED if channel == Channel.SYNC else Origin.MANUAL
+
+
+@transaction.atomic
+def student_add_product(
+    *, actor, student: Student, product: Product, channel: str = Channel.FORM
+) -> StudentProduct:
+    check_change_allowed(actor, student, channel)
+    if not product.is_active:
+        raise ValidationError({"product": f"{product} is no longer offered."})
+    link, created = StudentProduct.objects.get_or_create(
+        student=student, product=product, defaults={"origin": _origin(channel)}
+    )
+    if not created and channel == Channel.SYNC and link.origin != Origin.SYNCED:
+        link.origin = Origin.SYNCED
+        link.save(update_fields=["origin"])
+    return link
+
+
+@transaction.atomic
+def student_remove_product(
+    *, actor, student: Student, product: Product, channel: str = Channel.FORM
+) -> bool:
+    """Remove access; a link the SIS sends comes back at the next sync."""
+    check_change_allowed(actor, student, channel)
+    deleted, _ = StudentProduct.objects.filter(student=student, product=product).delete()
+    return bool(deleted)
+
+
+@transaction.atomic
+def student_set_product_setting(
+    *,
+    actor,
+    student: Student,
+    setting: ProductSetting,
+    value: str,
+    channel: str = Channel.FORM,
+) -> SettingValue:
+    """Set one product setting. Editable on synced students too; one the SIS sends reverts
+    at the next sync (its origin says so)."""
+    check_change_allowed(actor, student, channel)
+    try:
+        canonical = setting.validate_value(value)
+    except ValidationError as exc:
+        raise ValidationError({"value": exc.messages}) from exc
+    row, created = SettingValue.objects.get_or_create(
+        student=student,
+        setting=setting,
+        defaults={"value": canonical, "origin": _origin(channel)},
+    )
+    if not created and (row.value != canonical or channel == Channel.SYNC):
+        row.value = canonical
+        if channel == Channel.SYNC:
+            row.origin = Origin.SYNCED
+        row.save(update_fields=["value", "origin", "updated_at"])
+    return row

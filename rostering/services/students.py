@@ -1,0 +1,149 @@
+"""Creating and changing students."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from rostering.history import Channel
+from rostering.models import Organization, Origin, Student
+from rostering.passwords import encrypt_password, generate_password, validate_student_password
+from rostering.validators import normalize_grade
+
+from .common import (
+    apply_changes,
+    check_change_allowed,
+    check_create_allowed,
+    check_same_district,
+    normalize_person,
+    refuse_locked_changes,
+    save_record,
+)
+
+EDITABLE_FIELDS = frozenset(
+    {
+        "first_name",
+        "middle_name",
+        "last_name",
+        "username",
+        "email",
+        "external_id",
+        "alt_external_id",
+        "grade",
+        "schools",
+        "is_active",
+    }
+)
+
+
+def _normalize(changes: dict) -> dict:
+    clean = normalize_person(changes, many="schools", many_message="Choose at least one school.")
+    if "grade" in clean:
+        try:
+            clean["grade"] = normalize_grade(clean["grade"])
+        except ValidationError as exc:
+            raise ValidationError({"grade": exc.messages}) from exc
+    return clean
+
+
+@transaction.atomic
+def student_create(
+    *,
+    actor,
+    district: Organization,
+    channel: str = Channel.FORM,
+    first_name: str,
+    last_name: str,
+    username: str,
+    schools: Iterable[Organization],
+    middle_name: str = "",
+    email: str = "",
+    external_id: str | None = None,
+    alt_external_id: str | None = None,
+    grade: str = "",
+    password: str | None = None,
+    origin: str = Origin.MANUAL,
+    sis_sourced_id: str | None = None,
+) -> Student:
+    """Create a student in ``district`` attached to ``schools`` (all in the district).
+
+    Refuses schools outside the district or the actor's scope, duplicate usernames
+    (platform-wide) and duplicate IDs (district-wide). A password is encrypted at rest.
+    """
+    fields = _normalize(
+        {
+            "first_name": first_name,
+            "middle_name": middle_name,
+            "last_name": last_name,
+            "username": username,
+            "email": email,
+            "external_id": external_id,
+            "alt_external_id": alt_external_id,
+            "grade": grade,
+            "schools": schools,
+        }
+    )
+    schools = fields.pop("schools")
+    check_same_district(district.pk, schools, "schools", "schools")
+    check_create_allowed(
+        actor, district_id=district.pk, school_ids=[s.pk for s in schools], channel=channel
+    )
+    student = Student(district=district, origin=origin, sis_sourced_id=sis_sourced_id, **fields)
+    if password:
+        problems = validate_student_password(password)
+        if problems:
+            raise ValidationError({"password": problems})
+        student.password_encrypted = encrypt_password(password)
+    save_record(student, actor=actor, channel=channel, m2m_changes={"schools": schools})
+    return student
+
+
+@transaction.atomic
+def student_update(*, actor, student: Student, channel: str = Channel.FORM, **changes) -> Student:
+    """Apply ``changes`` to ``student``.
+
+    Locked fields of a synced student are refused (ValidationError on that field) unless the
+    change comes from the sync; shared and local fields are applied.
+    """
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError(f"Not a student field: {', '.join(sorted(unknown))}.")
+    check_change_allowed(actor, student, channel)
+    changes = _normalize(changes)
+    refuse_locked_changes(student, changes, channel)
+    if "schools" in changes:
+        check_same_district(student.district_id, changes["schools"], "schools", "schools")
+        current = set(student.schools.values_list("pk", flat=True))
+        added = [s.pk for s in changes["schools"] if s.pk not in current]
+        if added:  # a teacher may only add schools they belong to
+            check_create_allowed(
+                actor, district_id=student.district_id, school_ids=added, channel=channel
+            )
+    m2m = apply_changes(student, changes, m2m={"schools"})
+    save_record(student, actor=actor, channel=channel, m2m_changes=m2m)
+    return student
+
+
+@transaction.atomic
+def student_set_password(
+    *, actor, student: Student, password: str | None = None, channel: str = Channel.FORM
+) -> str:
+    """Set (or, with no ``password``, generate) the student's password; returns it."""
+    check_change_allowed(actor, student, channel)
+    password = password or generate_password()
+    problems = validate_student_password(password)
+    if problems:
+        raise ValidationError({"password": problems})
+    student.password_encrypted = encrypt_password(password)
+    save_record(student, actor=actor, channel=channel)
+    return password
+
+
+@transaction.atomic
+def student_set_active(
+    *, actor, student: Student, active: bool, channel: str = Channel.FORM
+) -> Student:
+    """Deactivate or reactivate. A synced student's status belongs to the SIS."""
+    return student_update(actor=actor, student=student, channel=channel, is_active=active)

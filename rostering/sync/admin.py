@@ -1,0 +1,204 @@
+"""Sync runs for support staff: every run with its counts, warnings and errors (read-only),
+approving or discarding a held run, and re-running a district's sync."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.html import format_html, format_html_join
+
+from .engine import approve_held_run, discard_held_run
+from .models import ProductRule, SettingRule, SyncRun, SyncSource
+
+BUSY = (SyncRun.Status.QUEUED, SyncRun.Status.RUNNING)
+
+
+def queue_sync_runs(request, districts) -> None:
+    """Queue a run for each district that is not syncing already (the worker runs it)."""
+    from .tasks import run_sync_task
+
+    queued, busy = [], []
+    for district in districts:
+        if not district.is_district:
+            messages.error(request, f"{district} is not a district; choose its district.")
+            continue
+        if SyncRun.objects.filter(district=district, status__in=BUSY).exists():
+            busy.append(district.name)
+            continue
+        with transaction.atomic():
+            run = SyncRun.objects.create(
+                district=district, trigger=SyncRun.Trigger.MANUAL, created_by=request.user
+            )
+            transaction.on_commit(lambda run_id=run.pk: run_sync_task.enqueue(run_id=run_id))
+        queued.append(district.name)
+    if queued:
+        messages.success(request, f"Sync queued for {', '.join(queued)}.")
+    if busy:
+        messages.warning(request, f"Already syncing, not queued again: {', '.join(busy)}.")
+
+
+def _problems_table(problems: list[dict]):
+    if not problems:
+        return "None"
+    rows = format_html_join(
+        "",
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        (
+            (p.get("file", ""), p.get("row", ""), p.get("record", ""), p.get("message", ""))
+            for p in problems[:500]
+        ),
+    )
+    more = f"<p>… and {len(problems) - 500} more.</p>" if len(problems) > 500 else ""
+    return format_html(
+        '<table class="hr-problems"><thead><tr><th>File</th><th>Row</th><th>Record</th><th>Problem</th></tr>'
+        "</thead><tbody>{}</tbody></table>{}",
+        rows,
+        format_html(more) if more else "",
+    )
+
+
+@admin.register(SyncRun)
+class SyncRunAdmin(admin.ModelAdmin):
+    list_display = (
+        "created_at",
+        "district",
+        "status",
+        "trigger",
+        "dry_run",
+        "counts_summary",
+        "warning_count",
+        "error_count",
+        "created_by",
+    )
+    list_filter = ("status", "trigger", "dry_run", ("district", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("district", "created_by")
+    search_fields = ("district__name", "=district__slug")
+    date_hierarchy = "created_at"
+    actions = ["approve", "discard"]
+    exclude = ("snapshot", "plan", "counts", "warnings", "errors")
+    readonly_fields = (
+        "district",
+        "status",
+        "trigger",
+        "dry_run",
+        "created_by",
+        "decided_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "source_name",
+        "hold_reason",
+        "failure_reason",
+        "counts_summary",
+        "warnings_table",
+        "errors_table",
+        "plan_summary",
+    )
+
+    def get_queryset(self, request):
+        # The kept snapshot is megabytes; lists and pages never show it.
+        return super().get_queryset(request).defer("snapshot")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a run is a record of what happened: every field is read-only
+
+    def has_decide_permission(self, request) -> bool:
+        """Approving or discarding a held run (the Support staff group's change_syncrun)."""
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
+
+    @admin.display(description="counts")
+    def counts_summary(self, obj):
+        return ", ".join(f"{key} {value}" for key, value in (obj.counts or {}).items()) or "—"
+
+    @admin.display(description="warnings")
+    def warning_count(self, obj):
+        return len(obj.warnings or [])
+
+    @admin.display(description="errors")
+    def error_count(self, obj):
+        return len(obj.errors or [])
+
+    @admin.display(description="warnings")
+    def warnings_table(self, obj):
+        return _problems_table(obj.warnings or [])
+
+    @admin.display(description="errors")
+    def errors_table(self, obj):
+        return _problems_table(obj.errors or [])
+
+    @admin.display(description="what it would change (held or dry run)")
+    def plan_summary(self, obj):
+        if not obj.plan:
+            return "—"
+        summary = obj.plan.get("counts", obj.plan) if isinstance(obj.plan, dict) else obj.plan
+        return format_html("<pre>{}</pre>", json.dumps(summary, indent=2, default=str)[:5000])
+
+    def _decide(self, request, queryset, call, done):
+        ok = 0
+        for run in queryset.select_related("district"):
+            try:
+                call(run=run, actor=request.user)
+                ok += 1
+            except ValidationError as exc:
+                messages.error(request, f"{run}: {' '.join(exc.messages)}")
+        if ok:
+            messages.success(request, f"{ok} held run(s) {done}.")
+
+    @admin.action(
+        description="Approve the selected held runs (apply them now)", permissions=["decide"]
+    )
+    def approve(self, request, queryset):
+        self._decide(request, queryset.defer(None), approve_held_run, "approved")
+
+    @admin.action(
+        description="Discard the selected held runs (apply nothing)", permissions=["decide"]
+    )
+    def discard(self, request, queryset):
+        self._decide(request, queryset, discard_held_run, "discarded")
+
+
+@admin.register(SyncSource)
+class SyncSourceAdmin(admin.ModelAdmin):
+    list_display = ("district", "source_type", "schedule", "last_enqueued_at")
+    list_filter = ("source_type", "schedule")
+    list_select_related = ("district",)
+    search_fields = ("district__name",)
+    exclude = ("uploaded_snapshot",)
+    readonly_fields = ("district", "uploaded_name", "last_enqueued_at")
+    actions = ["rerun_sync"]
+
+    def has_add_permission(self, request):
+        return False  # set up from the district's Sync page
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Re-run the sync of these districts", permissions=["change"])
+    def rerun_sync(self, request, queryset):
+        queue_sync_runs(
+            request, [source.district for source in queryset.select_related("district")]
+        )
+
+
+@admin.register(ProductRule)
+class ProductRuleAdmin(admin.ModelAdmin):
+    list_display = ("district", "match_field", "pattern", "product")
+    list_select_related = ("district", "product")
+    list_filter = (("district", admin.RelatedOnlyFieldListFilter),)
+
+
+@admin.register(SettingRule)
+class SettingRuleAdmin(admin.ModelAdmin):
+    list_display = ("district", "column", "setting")
+    list_select_related = ("district", "setting__product")
+    list_filter = (("district", admin.RelatedOnlyFieldListFilter),)

@@ -1,0 +1,200 @@
+"""The sync engine's public API (contract shared by the Sync page, the CLI, the admin, tasks).
+
+A run reads the district's snapshot (rostering.oneroster), plans every change
+(rostering.sync.plan) and applies it in one transaction (rostering.sync.apply) while holding the
+district's lock, so two syncs of one district never interleave and a crash leaves nothing
+half-written. Runs that would deactivate an unusual share of the district are held.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from rostering.models import Organization
+from rostering.oneroster import Snapshot, SnapshotError, load_files, read_snapshot, zip_files
+
+from .apply import apply_plan
+from .models import SyncRun, SyncSource
+from .plan import Plan, build_plan
+
+logger = logging.getLogger(__name__)
+
+MAX_PROBLEMS = 2000
+KIND_NOUNS = {"student": "students", "educator": "educators", "class_group": "classes/groups"}
+
+
+def run_sync(
+    *,
+    district,
+    trigger: str,
+    actor=None,
+    source_path: str | None = None,
+    dry_run: bool = False,
+    run=None,
+):
+    """Read the district's snapshot, check it, plan, and (unless dry run or held) apply it in
+    one transaction. Returns the SyncRun (created unless ``run`` is given). Never raises for
+    bad data: a failed run has status "failed" and a failure_reason."""
+    if run is None:
+        run = SyncRun.objects.create(
+            district=district,
+            trigger=trigger,
+            dry_run=dry_run,
+            created_by=_user(actor),
+        )
+    run.status = SyncRun.Status.RUNNING
+    run.started_at = timezone.now()
+    run.save(update_fields=["status", "started_at"])
+    source = _source_of(district)
+    try:
+        files, run.source_name = _snapshot_files(source, source_path)
+        snapshot = read_snapshot(files)
+    except SnapshotError as exc:
+        return _fail(run, str(exc))
+    except OSError as exc:
+        return _fail(run, f"The snapshot could not be read: {exc}.")
+    return _plan_and_apply(
+        run, district, source, snapshot, files, actor=actor, dry_run=dry_run, may_hold=True
+    )
+
+
+def approve_held_run(*, run, actor):
+    """Apply a held run's snapshot now (re-planned against today's data)."""
+    if run.status != SyncRun.Status.HELD or not run.snapshot:
+        raise ValidationError("Only a held run can be approved.")
+    run.decided_by = _user(actor)
+    run.status = SyncRun.Status.RUNNING
+    run.started_at = timezone.now()
+    run.save(update_fields=["decided_by", "status", "started_at"])
+    try:
+        files = load_files(bytes(run.snapshot))
+        snapshot = read_snapshot(files)
+    except SnapshotError as exc:
+        return _fail(run, str(exc))
+    source = _source_of(run.district)
+    return _plan_and_apply(
+        run, run.district, source, snapshot, files, actor=actor, dry_run=False, may_hold=False
+    )
+
+
+def discard_held_run(*, run, actor):
+    """Drop a held run: nothing is applied, its kept snapshot is deleted."""
+    if run.status != SyncRun.Status.HELD:
+        raise ValidationError("Only a held run can be discarded.")
+    run.status = SyncRun.Status.DISCARDED
+    run.decided_by = _user(actor)
+    run.snapshot = None
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "decided_by", "snapshot", "finished_at"])
+    return run
+
+
+def _user(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _source_of(district) -> SyncSource:
+    return SyncSource.objects.filter(district=district).first() or SyncSource(district=district)
+
+
+def _snapshot_files(source: SyncSource, source_path: str | None) -> tuple[dict[str, bytes], str]:
+    if source_path:
+        return load_files(source_path), str(source_path)
+    if source.source_type == SyncSource.SourceType.ONEROSTER_FOLDER:
+        if not source.folder_path:
+            raise SnapshotError("No folder is set for this district's SIS files.")
+        return load_files(Path(source.folder_path)), source.folder_path
+    if source.uploaded_snapshot:
+        return load_files(bytes(source.uploaded_snapshot)), source.uploaded_name or "uploaded zip"
+    raise SnapshotError(
+        "There is no snapshot to read: upload a OneRoster zip or set the SIS folder on the "
+        "Sync page."
+    )
+
+
+def _lock(district) -> None:
+    """Serialise syncs of one district. PostgreSQL: row locks held until the transaction ends.
+    SQLite: transactions begin IMMEDIATE (settings), which takes the database write lock."""
+    Organization.objects.select_for_update().filter(pk=district.pk).first()
+    SyncSource.objects.select_for_update().filter(district=district).first()
+
+
+def hold_reason(plan: Plan, threshold_percent: int) -> str:
+    """Why the plan must wait for an administrator, or "" when it may be applied."""
+    reasons = []
+    for kind, (gone, total) in plan.deactivation_shares().items():
+        if gone and total and gone * 100 > threshold_percent * total:
+            reasons.append(f"{gone} of {total} synced {KIND_NOUNS[kind]} ({gone * 100 // total}%)")
+    if not reasons:
+        return ""
+    return (
+        f"This run would deactivate {' and '.join(reasons)}, more than the "
+        f"{threshold_percent}% this district allows. Nothing was applied: approve the run to "
+        "apply it, or discard it."
+    )
+
+
+def _plan_and_apply(
+    run: SyncRun,
+    district,
+    source: SyncSource,
+    snapshot: Snapshot,
+    files: dict[str, bytes],
+    *,
+    actor,
+    dry_run: bool,
+    may_hold: bool,
+) -> SyncRun:
+    reason = ""
+    try:
+        with transaction.atomic():
+            _lock(district)
+            plan = build_plan(district=district, snapshot=snapshot, source=source)
+            if may_hold and not dry_run:
+                reason = hold_reason(plan, source.hold_threshold_percent)
+            if not dry_run and not reason:
+                apply_plan(plan, actor=actor)
+    except Exception as exc:  # noqa: BLE001 - a run records any failure; nothing was applied
+        logger.exception("Sync of %s failed", district)
+        return _fail(
+            run, f"The sync stopped on an unexpected problem; nothing was applied ({exc})."
+        )
+    run.counts = plan.counts()
+    run.warnings = _capped([p.as_dict() for p in snapshot.warnings] + plan.warnings)
+    run.errors = _capped([p.as_dict() for p in snapshot.errors] + plan.errors)
+    run.hold_reason = reason
+    if dry_run:
+        run.status = SyncRun.Status.PREVIEWED
+        run.plan = plan.as_dict()
+    elif reason:
+        run.status = SyncRun.Status.HELD
+        run.plan = plan.as_dict()
+        run.snapshot = zip_files(files)
+    else:
+        run.status = SyncRun.Status.SUCCEEDED
+        run.snapshot = None
+    run.finished_at = timezone.now()
+    run.save()
+    return run
+
+
+def _capped(problems: list[dict]) -> list[dict]:
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    more = len(problems) - MAX_PROBLEMS
+    return problems[:MAX_PROBLEMS] + [
+        {"file": "", "row": 0, "record": "", "message": f"... and {more} more not kept."}
+    ]
+
+
+def _fail(run: SyncRun, reason: str) -> SyncRun:
+    run.status = SyncRun.Status.FAILED
+    run.failure_reason = reason
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "failure_reason", "finished_at", "source_name"])
+    return run

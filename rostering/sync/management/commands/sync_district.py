@@ -1,0 +1,69 @@
+"""python manage.py sync_district SLUG [--source PATH] [--dry-run] [--json]"""
+
+from __future__ import annotations
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from rostering.models import Organization
+from rostering.sync.engine import run_sync
+from rostering.sync.models import SyncRun
+
+SUMMARY_KEYS = ("created", "updated", "claimed", "deactivated", "unchanged")
+
+
+class Command(BaseCommand):
+    help = (
+        "Sync one district from its SIS snapshot (or --source, a folder or zip). "
+        "Exit status 0 on success or hold, 1 on failure."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("slug", help="The district's short name (its address in the portal).")
+        parser.add_argument("--source", help="A folder of OneRoster CSV files or a zip file.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Show what would change; apply nothing."
+        )
+        parser.add_argument("--json", action="store_true", help="Print one JSON object.")
+
+    def handle(self, *args, slug: str, source: str | None, dry_run: bool, **options) -> None:
+        district = Organization.objects.districts().filter(slug=slug).first()
+        if district is None:
+            raise CommandError(f'No district has the short name "{slug}".')
+        run = run_sync(
+            district=district,
+            trigger=SyncRun.Trigger.COMMAND,
+            source_path=source,
+            dry_run=dry_run,
+        )
+        summary = {key: run.counts.get(key, 0) for key in SUMMARY_KEYS}
+        summary["held"] = run.status == SyncRun.Status.HELD
+        summary["warnings"] = run.warnings
+        summary["errors"] = run.errors
+        if run.status == SyncRun.Status.FAILED:
+            summary["errors"] = [
+                *run.errors,
+                {"file": "", "row": 0, "record": "", "message": run.failure_reason},
+            ]
+        if options["json"]:
+            self.stdout.write(json.dumps(summary))
+        else:
+            self._describe(run, summary)
+        if run.status == SyncRun.Status.FAILED:
+            raise SystemExit(1)
+
+    def _describe(self, run: SyncRun, summary: dict) -> None:
+        if run.status == SyncRun.Status.FAILED:
+            self.stderr.write(f"Sync failed: {run.failure_reason}")
+            return
+        counts = ", ".join(f"{summary[key]} {key}" for key in SUMMARY_KEYS)
+        label = {"previewed": "Dry run (nothing applied)", "held": "Held"}.get(run.status, "Synced")
+        self.stdout.write(f"{label}: {counts}.")
+        if run.hold_reason:
+            self.stdout.write(run.hold_reason)
+        for kind, problems in (("Warning", run.warnings), ("Error", run.errors)):
+            for p in problems:
+                where = f"{p['file']} row {p['row']}" if p.get("file") else ""
+                record = f" [{p['record']}]" if p.get("record") else ""
+                self.stdout.write(f"{kind}: {where}{record}: {p['message']}")

@@ -1,0 +1,219 @@
+"""Matching SIS records to the district's existing records, and what would change for each.
+
+One function, ``plan_records``, serves students, educators and classes/groups: it finds the
+existing record of each incoming SIS record (by sourcedId the sync saw before, then Username,
+External Assigned ID, Alt External Assigned ID), reports conflicts, and decides create / take
+over / update / unchanged / deactivate. Pure Python over records loaded once: no queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rostering.models import Origin
+
+# Fields compared to match a SIS record with an existing one (DESIGN.md rule 2).
+MATCH_FIELDS = ("username", "external_id", "alt_external_id")
+
+
+@dataclass(slots=True)
+class Incoming:
+    """What the SIS says one record should be (only the fields the sync writes)."""
+
+    sourced_id: str
+    file: str
+    row: int
+    label: str
+    values: dict  # attname -> value
+    sis_values: dict  # shared field -> SIS value
+    related: frozenset[int] | None = None  # schools / organizations, None for classes
+    active: bool = True
+    match_keys: dict = field(default_factory=dict)  # MATCH_FIELDS -> value
+
+
+@dataclass(slots=True)
+class Change:
+    kind: str
+    action: str  # create | claim | update | unchanged | deactivate
+    sourced_id: str
+    label: str
+    record: object  # the model instance (new and unsaved for "create")
+    changes: dict = field(default_factory=dict)  # attname -> (old, new)
+    related_add: frozenset[int] = frozenset()
+    related_remove: frozenset[int] = frozenset()
+
+    def as_dict(self) -> dict:
+        data = {"kind": self.kind, "sourced_id": self.sourced_id, "label": self.label}
+        if self.changes:
+            data["changes"] = {
+                name: [_show(old), _show(new)] for name, (old, new) in self.changes.items()
+            }
+        if self.related_add or self.related_remove:
+            data["organizations"] = {
+                "added": sorted(self.related_add),
+                "removed": sorted(self.related_remove),
+            }
+        return data
+
+
+def _show(value):
+    return "" if value is None else value
+
+
+@dataclass
+class KindPlan:
+    kind: str
+    changes: list[Change] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)
+    by_sourced_id: dict[str, object] = field(default_factory=dict)  # SIS id -> record
+    protected_ids: set[int] = field(default_factory=set)  # records in conflicts
+
+    def count(self, action: str) -> int:
+        return sum(1 for c in self.changes if c.action == action)
+
+
+def _same(old, new) -> bool:
+    if old in ("", None) and new in ("", None):
+        return True
+    return old == new
+
+
+def plan_records(
+    *,
+    kind: str,
+    model,
+    incoming: Iterable[Incoming],
+    existing: list,
+    related_of: dict[int, set[int]] | None,
+    absent_means_gone: bool,
+    keep_sourced_ids: set[str],
+    noun: str,
+    make_record,
+) -> KindPlan:
+    """Plan one kind of record. ``existing`` are the district's records of ``model``;
+    ``related_of`` their current schools/organizations; ``keep_sourced_ids`` SIS records that
+    could not be read (never deactivated for being absent); ``make_record(incoming)`` builds
+    an unsaved instance."""
+    plan = KindPlan(kind)
+    indexes: dict[str, dict] = {"sis_sourced_id": {}}
+    for name in MATCH_FIELDS:
+        indexes[name] = {}
+    for record in existing:
+        if record.sis_sourced_id:
+            indexes["sis_sourced_id"][record.sis_sourced_id] = record
+        for name in MATCH_FIELDS:
+            value = getattr(record, name, None)
+            if value:
+                indexes[name][value] = record
+    claimed_by: dict[int, str] = {}
+
+    for item in incoming:
+        candidates: dict[int, object] = {}
+        found = indexes["sis_sourced_id"].get(item.sourced_id)
+        if found is not None:
+            candidates[found.id] = found
+        for name, value in item.match_keys.items():
+            found = indexes[name].get(value) if value else None
+            if found is not None:
+                candidates[found.id] = found
+        if len(candidates) > 1:
+            plan.protected_ids.update(candidates)
+            names = "; ".join(_describe(r) for r in candidates.values())
+            plan.errors.append(
+                {
+                    "file": item.file,
+                    "row": item.row,
+                    "record": item.sourced_id,
+                    "message": f"{item.label} matches {len(candidates)} different {noun}: "
+                    f"{names}. Nothing was changed for it; fix the duplicate in the portal or "
+                    "the SIS.",
+                }
+            )
+            continue
+        record = next(iter(candidates.values()), None)
+        if record is not None and record.id in claimed_by:
+            plan.protected_ids.add(record.pk)
+            plan.errors.append(
+                {
+                    "file": item.file,
+                    "row": item.row,
+                    "record": item.sourced_id,
+                    "message": f"{item.label} matches {_describe(record)}, which SIS record "
+                    f"{claimed_by[record.pk]} already matched. Nothing was changed for it.",
+                }
+            )
+            continue
+        if record is None:
+            if item.active:
+                new = make_record(item)
+                plan.changes.append(
+                    Change(
+                        kind,
+                        "create",
+                        item.sourced_id,
+                        item.label,
+                        new,
+                        related_add=item.related or frozenset(),
+                    )
+                )
+                plan.by_sourced_id[item.sourced_id] = new
+            continue
+        claimed_by[record.id] = item.sourced_id
+        if record.origin != Origin.SYNCED and not item.active:
+            # A manual record is never deactivated by a sync, nor taken over to be removed.
+            continue
+        plan.by_sourced_id[item.sourced_id] = record
+        changes = {
+            name: (getattr(record, name), value)
+            for name, value in item.values.items()
+            if not _same(getattr(record, name), value)
+        }
+        if record.sis_sourced_id != item.sourced_id:
+            changes["sis_sourced_id"] = (record.sis_sourced_id, item.sourced_id)
+        if (record.sis_values or {}) != item.sis_values:
+            changes["sis_values"] = (record.sis_values, item.sis_values)
+        add = remove = frozenset()
+        if item.related is not None and related_of is not None:
+            current = related_of.get(record.pk, set())
+            add = frozenset(item.related - current)
+            remove = frozenset(current - item.related)
+        if record.origin != Origin.SYNCED:
+            changes["origin"] = (record.origin, Origin.SYNCED)
+            action = "claim"
+        elif not item.active and record.is_active:
+            action = "deactivate"
+        elif changes or add or remove:
+            action = "update"
+        else:
+            action = "unchanged"
+        plan.changes.append(
+            Change(kind, action, item.sourced_id, item.label, record, changes, add, remove)
+        )
+
+    if absent_means_gone:
+        for record in existing:
+            if (
+                record.origin == Origin.SYNCED
+                and record.is_active
+                and record.pk not in claimed_by
+                and record.pk not in plan.protected_ids
+                and record.sis_sourced_id not in keep_sourced_ids
+            ):
+                plan.changes.append(
+                    Change(
+                        kind,
+                        "deactivate",
+                        record.sis_sourced_id or "",
+                        _describe(record),
+                        record,
+                        {"is_active": (True, False)},
+                    )
+                )
+    return plan
+
+
+def _describe(record) -> str:
+    username = getattr(record, "username", None)
+    name = str(record)
+    return f"{name} ({username})" if username else f"{name} (ID {record.external_id or '-'})"

@@ -1,0 +1,145 @@
+"""A district's SIS sync: where its snapshot comes from, when it runs, and every run kept."""
+
+from django.conf import settings
+from django.db import models
+
+
+class SyncSource(models.Model):
+    """How and when a district's SIS data arrives. Which optional fields it sends is
+    rostering.SyncConfiguration.shared_fields."""
+
+    class SourceType(models.TextChoices):
+        ONEROSTER_UPLOAD = "oneroster_upload", "OneRoster CSV (uploaded zip)"
+        ONEROSTER_FOLDER = "oneroster_folder", "OneRoster CSV (folder the SIS drops files into)"
+
+    class Schedule(models.TextChoices):
+        OFF = "off", "Only when I press Sync now"
+        DAILY = "daily", "Daily"
+        WEEKLY = "weekly", "Weekly"
+
+    class IdField(models.TextChoices):
+        IDENTIFIER = "identifier", "OneRoster identifier"
+        SOURCED_ID = "sourcedId", "OneRoster sourcedId"
+
+    district = models.OneToOneField(
+        "rostering.Organization", on_delete=models.CASCADE, related_name="sync_source"
+    )
+    source_type = models.CharField(
+        max_length=30, choices=SourceType.choices, default=SourceType.ONEROSTER_UPLOAD
+    )
+    folder_path = models.CharField(max_length=500, blank=True, default="")
+    uploaded_name = models.CharField(max_length=255, blank=True, default="")
+    uploaded_snapshot = models.BinaryField(null=True, blank=True)
+    external_id_field = models.CharField(
+        "External Assigned ID comes from",
+        max_length=20,
+        choices=IdField.choices,
+        default=IdField.IDENTIFIER,
+    )
+    schedule = models.CharField(max_length=10, choices=Schedule.choices, default=Schedule.OFF)
+    weekday = models.PositiveSmallIntegerField(
+        default=0, help_text="For weekly syncs: 0 is Monday."
+    )
+    time_of_day = models.TimeField(default="02:00")
+    hold_threshold_percent = models.PositiveSmallIntegerField(
+        default=10,
+        help_text="Hold a run that would deactivate more than this share of synced records.",
+    )
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Sync source of {self.district}"
+
+
+class ProductRule(models.Model):
+    """SIS classes whose course code, subject or class code matches get this product."""
+
+    class MatchField(models.TextChoices):
+        COURSE_CODE = "course_code", "Course code"
+        SUBJECT = "subject", "Subject"
+        CLASS_CODE = "class_code", "Class code"
+
+    district = models.ForeignKey(
+        "rostering.Organization", on_delete=models.CASCADE, related_name="product_rules"
+    )
+    match_field = models.CharField(max_length=20, choices=MatchField.choices)
+    pattern = models.CharField(
+        max_length=200, help_text="Exact value, or a prefix ending with * (e.g. MATH*)."
+    )
+    product = models.ForeignKey("rostering.Product", on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.get_match_field_display()} {self.pattern} → {self.product}"
+
+
+class SettingRule(models.Model):
+    """An extension column of users.csv (metadata.*, ext_*) that sets a product setting."""
+
+    district = models.ForeignKey(
+        "rostering.Organization", on_delete=models.CASCADE, related_name="setting_rules"
+    )
+    column = models.CharField(max_length=200, help_text="e.g. metadata.language")
+    setting = models.ForeignKey(
+        "rostering.ProductSetting", on_delete=models.CASCADE, related_name="+"
+    )
+    value_map = models.JSONField(
+        default=dict, blank=True, help_text='SIS value → setting value, e.g. {"es": "Spanish"}.'
+    )
+
+    def __str__(self) -> str:
+        return f"{self.column} → {self.setting}"
+
+
+class SyncRun(models.Model):
+    class Trigger(models.TextChoices):
+        MANUAL = "manual", "Sync now"
+        SCHEDULE = "schedule", "Schedule"
+        COMMAND = "command", "Command line"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        PREVIEWED = "previewed", "Dry run (nothing applied)"
+        HELD = "held", "Held for approval"
+        DISCARDED = "discarded", "Discarded"
+        FAILED = "failed", "Failed (nothing applied)"
+
+    district = models.ForeignKey(
+        "rostering.Organization", on_delete=models.CASCADE, related_name="sync_runs"
+    )
+    trigger = models.CharField(max_length=10, choices=Trigger.choices, default=Trigger.MANUAL)
+    dry_run = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    source_name = models.CharField(max_length=500, blank=True, default="")
+    snapshot = models.BinaryField(
+        null=True, blank=True, help_text="The snapshot read, kept so a held run applies it."
+    )
+    counts = models.JSONField(default=dict, blank=True)  # created, updated, claimed, ...
+    warnings = models.JSONField(default=list, blank=True)  # [{"file","row","record","message"}]
+    errors = models.JSONField(default=list, blank=True)
+    plan = models.JSONField(default=dict, blank=True)  # dry run / held: what would change
+    hold_reason = models.TextField(blank=True, default="")
+    failure_reason = models.TextField(blank=True, default="")
+    task_id = models.CharField(max_length=64, blank=True, default="")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Sync of {self.district} at {self.created_at:%Y-%m-%d %H:%M} ({self.status})"
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.started_at and self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None

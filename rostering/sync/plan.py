@@ -1,0 +1,791 @@
+"""Work out everything a snapshot would change in a district, without writing anything.
+
+The plan is built from the district's records loaded once (a fixed number of queries, whatever
+the size of the district) and the snapshot's plain records. ``rostering.ownership`` decides which
+fields the sync writes (locked, and the district's shared fields); ``rostering.validators``
+checks the values.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from rostering.models import (
+    ClassEducator,
+    ClassGroup,
+    ClassProduct,
+    ClassStudent,
+    Educator,
+    Organization,
+    Origin,
+    Student,
+    StudentProductSetting,
+)
+from rostering.oneroster import TO_BE_DELETED, Snapshot
+from rostering.ownership import SHAREABLE_FIELDS, FieldState, shared_fields_of, state_of
+from rostering.validators import blank_to_none, normalize_grade, validate_username
+
+from .matching import MATCH_FIELDS, Change, Incoming, KindPlan, plan_records
+from .models import ProductRule, SettingRule, SyncSource
+
+CHUNK = 5000
+PLAN_LIST_LIMIT = 500
+
+# The fields the sync can fill for each kind; ownership says which of them it writes.
+PRODUCIBLE = {
+    "student": (
+        "first_name",
+        "last_name",
+        "username",
+        "external_id",
+        "is_active",
+        "middle_name",
+        "email",
+        "grade",
+        "alt_external_id",
+    ),
+    "educator": (
+        "first_name",
+        "last_name",
+        "username",
+        "external_id",
+        "educator_type",
+        "is_active",
+        "email",
+        "alt_external_id",
+    ),
+    "class_group": (
+        "name",
+        "school",
+        "external_id",
+        "subject",
+        "course_code",
+        "grades",
+        "is_active",
+    ),
+}
+ATTNAME = {"school": "school_id"}
+ORG_TYPES = {"school", "department", "local"}
+DISTRICT_LEVEL = {"district", "state", "national"}
+
+
+@dataclass
+class OrgChange:
+    action: str  # create | update | unchanged
+    sourced_id: str
+    record: Organization
+    parent_key: int | None  # pk, or a negative key of a new org, or None for the district
+    changes: dict = field(default_factory=dict)
+
+
+@dataclass
+class Plan:
+    district: Organization
+    orgs: list[OrgChange] = field(default_factory=list)
+    org_keys: dict[str, int] = field(default_factory=dict)  # SIS org -> pk or -n (new)
+    kinds: dict[str, KindPlan] = field(default_factory=dict)
+    # Memberships: rows to add (class record, person record) and row pks to delete.
+    student_adds: list[tuple] = field(default_factory=list)
+    student_removes: list[int] = field(default_factory=list)
+    educator_adds: list[tuple] = field(default_factory=list)
+    educator_removes: list[int] = field(default_factory=list)
+    product_adds: list[tuple] = field(default_factory=list)  # (class record, product id)
+    product_claims: list[int] = field(default_factory=list)  # ClassProduct pks -> synced
+    product_removes: list[int] = field(default_factory=list)
+    setting_creates: list[tuple] = field(default_factory=list)  # (student record, setting, value)
+    setting_updates: list[tuple] = field(default_factory=list)  # (row pk, value)
+    warnings: list[dict] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)
+
+    def changes(self, kind: str | None = None) -> list[Change]:
+        kinds = [kind] if kind else list(self.kinds)
+        return [c for k in kinds for c in self.kinds[k].changes]
+
+    def counts(self) -> dict:
+        """Counts over students, educators and classes/groups together, and per kind."""
+        actions = {
+            "created": "create",
+            "updated": "update",
+            "claimed": "claim",
+            "deactivated": "deactivate",
+            "unchanged": "unchanged",
+        }
+        by_kind = {
+            kind: {label: kp.count(action) for label, action in actions.items()}
+            for kind, kp in self.kinds.items()
+        }
+        totals = {label: sum(k[label] for k in by_kind.values()) for label in actions}
+        return {
+            **totals,
+            "by_kind": by_kind,
+            "organizations": {
+                "created": sum(1 for o in self.orgs if o.action == "create"),
+                "updated": sum(1 for o in self.orgs if o.action == "update"),
+            },
+            "memberships": {
+                "added": len(self.student_adds) + len(self.educator_adds),
+                "removed": len(self.student_removes) + len(self.educator_removes),
+            },
+            "product_links": {
+                "added": len(self.product_adds),
+                "taken_over": len(self.product_claims),
+                "removed": len(self.product_removes),
+            },
+            "product_settings": {
+                "set": len(self.setting_creates) + len(self.setting_updates),
+            },
+        }
+
+    def as_dict(self) -> dict:
+        """The plan as the Sync page shows it (lists capped at PLAN_LIST_LIMIT each)."""
+        lists: dict[str, list] = {"created": [], "changed": [], "claimed": [], "deactivated": []}
+        key = {"create": "created", "update": "changed", "claim": "claimed"}
+        key["deactivate"] = "deactivated"
+        truncated = False
+        for change in self.changes():
+            name = key.get(change.action)
+            if name is None:
+                continue
+            if len(lists[name]) >= PLAN_LIST_LIMIT:
+                truncated = True
+                continue
+            lists[name].append(change.as_dict())
+        orgs = [
+            {"sourced_id": o.sourced_id, "label": o.record.name, "action": o.action}
+            for o in self.orgs
+            if o.action != "unchanged"
+        ]
+        return {"counts": self.counts(), **lists, "organizations": orgs, "truncated": truncated}
+
+    def deactivation_shares(self) -> dict[str, tuple[int, int]]:
+        """kind -> (records this plan deactivates, synced active records now)."""
+        shares = {}
+        for kind, kp in self.kinds.items():
+            gone = kp.count("deactivate")
+            shares[kind] = (gone, kp.synced_active)  # type: ignore[attr-defined]
+        return shares
+
+
+def build_plan(*, district: Organization, snapshot: Snapshot, source: SyncSource) -> Plan:
+    plan = Plan(district)
+    builder = _Builder(plan, district, snapshot, source)
+    builder.orgs()
+    builder.people()
+    builder.classes()
+    builder.memberships()
+    builder.products()
+    builder.settings()
+    return plan
+
+
+_MAX_LENGTHS: dict[type, dict[str, int]] = {}
+
+
+def _fits(model, values: dict) -> str:
+    """A message about the first value too long for its column, or ""."""
+    limits = _MAX_LENGTHS.get(model)
+    if limits is None:
+        limits = _MAX_LENGTHS[model] = {
+            f.attname: f.max_length for f in model._meta.concrete_fields if f.max_length
+        }
+    for name, value in values.items():
+        max_length = limits.get(name)
+        if max_length and isinstance(value, str) and len(value) > max_length:
+            return f"{name.replace('_', ' ')} is longer than {max_length} characters"
+    return ""
+
+
+class _Builder:
+    def __init__(self, plan: Plan, district, snapshot: Snapshot, source: SyncSource) -> None:
+        self.plan = plan
+        self.district = district
+        self.snapshot = snapshot
+        self.use_identifier = source.external_id_field == SyncSource.IdField.IDENTIFIER
+        self.shared = {
+            kind: shared_fields_of(district.pk, kind) & SHAREABLE_FIELDS[kind]
+            for kind in PRODUCIBLE
+        }
+        self.writes = {
+            kind: [
+                name
+                for name in fields
+                if state_of(kind=kind, origin=Origin.SYNCED, field=name, shared=self.shared[kind])
+                is not FieldState.LOCAL
+            ]
+            for kind, fields in PRODUCIBLE.items()
+        }
+
+    def warn(self, file: str, row: int, record: str, message: str) -> None:
+        self.plan.warnings.append({"file": file, "row": row, "record": record, "message": message})
+
+    def error(self, file: str, row: int, record: str, message: str) -> None:
+        self.plan.errors.append({"file": file, "row": row, "record": record, "message": message})
+
+    # organizations ----------------------------------------------------------------------
+
+    def orgs(self) -> None:
+        district, plan = self.district, self.plan
+        existing = list(Organization.objects.filter(district=district))
+        by_sourced = {o.sis_sourced_id: o for o in existing if o.sis_sourced_id}
+        by_external = {o.external_id: o for o in existing if o.external_id}
+        new_key = 0
+        pending: list[tuple[OrgChange, str]] = []
+        for org in self.snapshot.orgs.values():
+            if org.type in DISTRICT_LEVEL:
+                plan.org_keys[org.sourced_id] = district.pk
+                continue
+            if org.type not in ORG_TYPES:
+                continue
+            external = blank_to_none(org.sourced_id if not self.use_identifier else org.identifier)
+            record = by_sourced.get(org.sourced_id) or (
+                by_external.get(external) if external else None
+            )
+            if record is None:
+                new_key -= 1
+                record = Organization(
+                    name=org.name[:200],
+                    org_type=org.type,
+                    district=district,
+                    parent=district,
+                    external_id=external,
+                    sis_sourced_id=org.sourced_id,
+                    origin=Origin.SYNCED,
+                )
+                change = OrgChange("create", org.sourced_id, record, None)
+                plan.org_keys[org.sourced_id] = new_key
+                record._sync_key = new_key  # resolved to a pk when applied
+            else:
+                wanted = {
+                    "name": org.name[:200],
+                    "org_type": org.type,
+                    "sis_sourced_id": org.sourced_id,
+                    "origin": Origin.SYNCED,
+                }
+                if external:
+                    wanted["external_id"] = external
+                changes = {
+                    k: (getattr(record, k), v) for k, v in wanted.items() if getattr(record, k) != v
+                }
+                change = OrgChange(
+                    "update" if changes else "unchanged", org.sourced_id, record, None
+                )
+                change.changes = changes
+                plan.org_keys[org.sourced_id] = record.pk
+            plan.orgs.append(change)
+            pending.append((change, org.parent_sourced_id))
+        for change, parent in pending:
+            parent_key = plan.org_keys.get(parent) if parent else None
+            if parent_key == district.pk:
+                parent_key = None
+            change.parent_key = parent_key
+            current = change.record.parent_id
+            wanted_parent = parent_key if parent_key is not None else district.pk
+            if change.action != "create" and current != wanted_parent:
+                change.changes["parent"] = (current, wanted_parent)
+                change.action = "update"
+
+    def _orgs_of(self, user) -> set[int]:
+        keys = self.plan.org_keys
+        return {keys[o] for o in user.org_sourced_ids if o in keys}
+
+    # students and educators -------------------------------------------------------------
+
+    def _person(self, kind: str, user) -> Incoming | None:
+        writes = self.writes[kind]
+        external = user.identifier if self.use_identifier else user.sourced_id
+        alt = user.sourced_id if self.use_identifier else user.identifier
+        label = f"{user.given_name} {user.family_name} ({user.username})"
+        try:
+            username = validate_username(user.username)
+        except ValidationError as exc:
+            self.error("users.csv", user.row, user.sourced_id, f"{label}: {exc.messages[0]}")
+            return None
+        offered = {
+            "first_name": user.given_name,
+            "last_name": user.family_name,
+            "username": username,
+            "external_id": blank_to_none(external),
+            "alt_external_id": blank_to_none(alt),
+            "is_active": user.status != TO_BE_DELETED and user.enabled,
+            "middle_name": user.middle_name,
+            "email": user.email,
+            "educator_type": (
+                Educator.EducatorType.ADMINISTRATOR
+                if user.kind == "administrator"
+                else Educator.EducatorType.TEACHER
+            ),
+        }
+        if "grade" in writes:
+            raw = user.grades[0] if user.grades else ""
+            try:
+                offered["grade"] = normalize_grade(raw)
+            except ValidationError as exc:
+                self.warn("users.csv", user.row, user.sourced_id, f"{exc.messages[0]} Not set.")
+        if offered["email"]:
+            try:
+                validate_email(offered["email"])
+            except ValidationError:
+                self.warn(
+                    "users.csv",
+                    user.row,
+                    user.sourced_id,
+                    f'"{offered["email"]}" is not an email address; not set.',
+                )
+                offered.pop("email")
+        values = {name: offered[name] for name in writes if name in offered}
+        model = Student if kind == "student" else Educator
+        problem = _fits(model, values)
+        if problem:
+            self.error("users.csv", user.row, user.sourced_id, f"{label}: {problem}; skipped.")
+            return None
+        related = self._orgs_of(user)
+        if kind == "student":
+            related.discard(self.district.pk)
+            if not related:
+                self.error(
+                    "users.csv",
+                    user.row,
+                    user.sourced_id,
+                    f"{label} belongs to no school of this district; skipped.",
+                )
+                return None
+        elif not related:
+            self.error(
+                "users.csv",
+                user.row,
+                user.sourced_id,
+                f"{label} belongs to no organization of this district; skipped.",
+            )
+            return None
+        return Incoming(
+            sourced_id=user.sourced_id,
+            file="users.csv",
+            row=user.row,
+            label=label,
+            values=values,
+            sis_values={k: values[k] for k in self.shared[kind] if k in values},
+            related=frozenset(related),
+            active=values.get("is_active", True),
+            match_keys={
+                "username": username,
+                "external_id": blank_to_none(external),
+                "alt_external_id": values.get("alt_external_id"),
+            },
+        )
+
+    def people(self) -> None:
+        snapshot, district = self.snapshot, self.district
+        keep = set(snapshot.rejected.get("users", set()))
+        groups: dict[str, list[Incoming]] = {"student": [], "educator": []}
+        for user in snapshot.users.values():
+            kind = user.kind
+            if not kind:
+                continue
+            kind = "student" if kind == "student" else "educator"
+            item = self._person(kind, user)
+            if item is None:
+                keep.add(user.sourced_id)
+                continue
+            groups[kind].append(item)
+        self._dedupe(groups, keep)
+        complete = snapshot.is_complete("users") and snapshot.is_complete("roles")
+        for kind, model, related_name in (
+            ("student", Student, "schools"),
+            ("educator", Educator, "organizations"),
+        ):
+            # Only what matching and comparing need; apply reloads whole rows of the records
+            # it changes (their history rows copy every field).
+            needed = {"id", "district_id", "origin", "sis_sourced_id", "sis_values", "is_active"}
+            needed |= {ATTNAME.get(n, n) for n in PRODUCIBLE[kind]}
+            if kind == "educator":
+                needed.add("user_id")
+            existing = list(model.objects.filter(district=district).only(*needed))
+            through = getattr(model, related_name).through
+            owner = f"{kind}_id"
+            related_of: dict[int, set[int]] = defaultdict(set)
+            for owner_id, org_id in through.objects.filter(
+                **{f"{kind}__district": district}
+            ).values_list(owner, "organization_id"):
+                related_of[owner_id].add(org_id)
+
+            def make(item: Incoming, model=model, kind=kind):
+                record = model(district=district, origin=Origin.SYNCED, **item.values)
+                record.sis_sourced_id = item.sourced_id
+                record.sis_values = item.sis_values
+                return record
+
+            kp = plan_records(
+                kind=kind,
+                model=model,
+                incoming=groups[kind],
+                existing=existing,
+                related_of=related_of,
+                absent_means_gone=complete,
+                keep_sourced_ids=keep,
+                noun="students" if kind == "student" else "educators",
+                make_record=make,
+            )
+            kp.synced_active = sum(1 for r in existing if r.origin == Origin.SYNCED and r.is_active)
+            kp.related_of = related_of
+            self.plan.kinds[kind] = kp
+            self.plan.errors.extend(kp.errors)
+        self._check_usernames()
+
+    def _dedupe(self, groups: dict[str, list[Incoming]], keep: set[str]) -> None:
+        """Two SIS records wanting the same username or ID: the first wins, the next errs."""
+        for kind, items in groups.items():
+            seen: dict[tuple[str, str], str] = {}
+            kept = []
+            for item in items:
+                clash = None
+                for name in MATCH_FIELDS:
+                    value = item.match_keys.get(name)
+                    if value and (name, value) in seen:
+                        clash = (name, value, seen[(name, value)])
+                        break
+                if clash:
+                    name, value, other = clash
+                    keep.add(item.sourced_id)
+                    self.error(
+                        item.file,
+                        item.row,
+                        item.sourced_id,
+                        f"{item.label}: {name.replace('_', ' ')} {value} is also used by SIS "
+                        f"record {other}; skipped.",
+                    )
+                    continue
+                for name in MATCH_FIELDS:
+                    value = item.match_keys.get(name)
+                    if value:
+                        seen[(name, value)] = item.sourced_id
+                kept.append(item)
+            groups[kind] = kept
+
+    def _check_usernames(self) -> None:
+        """Usernames are unique platform-wide: refuse ones another district (or a portal
+        sign-in that is not this educator's) already uses."""
+        district = self.district
+        for kind, model in (("student", Student), ("educator", Educator)):
+            kp = self.plan.kinds[kind]
+            wanted = {
+                c.record.username if c.action == "create" else c.changes["username"][1]: c
+                for c in kp.changes
+                if c.action == "create" or "username" in c.changes
+            }
+            taken: set[str] = set()
+            names = list(wanted)
+            for start in range(0, len(names), CHUNK):
+                chunk = names[start : start + CHUNK]
+                taken |= set(
+                    model.objects.filter(username__in=chunk)
+                    .exclude(district=district)
+                    .values_list("username", flat=True)
+                )
+                if kind == "educator":
+                    for username, user_id in (
+                        get_user_model()
+                        .objects.filter(username__in=chunk)
+                        .values_list("username", "id")
+                    ):
+                        change = wanted[username]
+                        if getattr(change.record, "user_id", None) != user_id:
+                            taken.add(username)
+            if not taken:
+                continue
+            for username in taken:
+                change = wanted[username]
+                self.error(
+                    "users.csv",
+                    0,
+                    change.sourced_id,
+                    f"{change.label}: the username {username} is already used elsewhere on the "
+                    "platform (usernames are unique); skipped.",
+                )
+            bad = {id(wanted[u]) for u in taken}
+            kp.changes = [c for c in kp.changes if id(c) not in bad]
+            for change in (wanted[u] for u in taken):
+                kp.by_sourced_id.pop(change.sourced_id, None)
+                if change.record.pk:
+                    kp.protected_ids.add(change.record.pk)
+
+    # classes ----------------------------------------------------------------------------
+
+    def classes(self) -> None:
+        snapshot, district = self.snapshot, self.district
+        writes = self.writes["class_group"]
+        keep = set(snapshot.rejected.get("classes", set()))
+        items = []
+        for cls in snapshot.classes.values():
+            school = self.plan.org_keys.get(cls.school_sourced_id)
+            if school is None or school == district.pk:
+                keep.add(cls.sourced_id)
+                self.error(
+                    "classes.csv",
+                    cls.row,
+                    cls.sourced_id,
+                    f"{cls.title}: its school {cls.school_sourced_id} is not a school of this "
+                    "district; skipped.",
+                )
+                continue
+            course = snapshot.courses.get(cls.course_sourced_id)
+            grades = []
+            for raw in cls.grades:
+                try:
+                    grades.append(normalize_grade(raw))
+                except ValidationError:
+                    grades.append(raw)
+            offered = {
+                "name": cls.title[:200],
+                "school_id": school,
+                "external_id": blank_to_none(cls.sourced_id),
+                "subject": ", ".join(cls.subjects)[:200],
+                "course_code": (course.course_code if course else "")[:100],
+                "grades": ",".join(grades)[:100],
+                "is_active": cls.status != TO_BE_DELETED,
+            }
+            values = {ATTNAME.get(n, n): offered[ATTNAME.get(n, n)] for n in writes}
+            items.append(
+                Incoming(
+                    sourced_id=cls.sourced_id,
+                    file="classes.csv",
+                    row=cls.row,
+                    label=cls.title,
+                    values=values,
+                    sis_values={},
+                    active=values["is_active"],
+                    match_keys={"external_id": values.get("external_id")},
+                )
+            )
+        existing = list(ClassGroup.objects.filter(district=district))
+
+        def make(item: Incoming):
+            school_id = item.values["school_id"]
+            record = ClassGroup(
+                district=district, origin=Origin.SYNCED, sis_sourced_id=item.sourced_id
+            )
+            for name, value in item.values.items():
+                if name != "school_id":
+                    setattr(record, name, value)
+            record._school_key = school_id  # may be a new org's negative key
+            return record
+
+        kp = plan_records(
+            kind="class_group",
+            model=ClassGroup,
+            incoming=items,
+            existing=existing,
+            related_of=None,
+            absent_means_gone=snapshot.is_complete("classes"),
+            keep_sourced_ids=keep,
+            noun="classes/groups",
+            make_record=make,
+        )
+        kp.synced_active = sum(1 for r in existing if r.origin == Origin.SYNCED and r.is_active)
+        self.plan.kinds["class_group"] = kp
+        self.plan.errors.extend(kp.errors)
+
+    # memberships, products, settings ----------------------------------------------------
+
+    def _managed(self, kind: str) -> dict[str, object]:
+        """SIS id -> record of active records this sync owns after the plan."""
+        return {
+            c.sourced_id: c.record
+            for c in self.plan.kinds[kind].changes
+            if c.action in ("create", "claim", "update", "unchanged") and _active_after(c)
+        }
+
+    def memberships(self) -> None:
+        plan, snapshot = self.plan, self.snapshot
+        classes = self._managed("class_group")
+        students = self._managed("student")
+        educators = self._managed("educator")
+        gone_people = {
+            kind: {
+                c.record.pk
+                for c in plan.kinds[kind].changes
+                if c.record.pk and not _active_after(c)
+            }
+            for kind in ("student", "educator")
+        }
+        gone_classes = {
+            c.record.pk
+            for c in plan.kinds["class_group"].changes
+            if c.record.pk and not _active_after(c)
+        }
+        protected = {
+            "student": plan.kinds["student"].protected_ids,
+            "educator": plan.kinds["educator"].protected_ids,
+        }
+        wanted: dict[str, dict[tuple, tuple]] = {"student": {}, "educator": {}}
+        is_student = {key: user.kind == "student" for key, user in snapshot.users.items()}
+        mismatched = 0
+        for enrollment in snapshot.enrollments:
+            if enrollment.status == TO_BE_DELETED:
+                continue
+            cls = classes.get(enrollment.class_sourced_id)
+            if cls is None:
+                continue
+            student = is_student.get(enrollment.user_sourced_id, False)
+            if (enrollment.role == "student") != student:
+                mismatched += 1
+                continue
+            kind = "student" if student else "educator"
+            person = (students if student else educators).get(enrollment.user_sourced_id)
+            if person is None:
+                continue
+            wanted[kind][(id(cls), id(person))] = (cls, person)
+        if mismatched:
+            self.warn(
+                "enrollments.csv",
+                0,
+                "",
+                f"{mismatched} enrollment(s) give a role that differs from the user's role in "
+                "users.csv (a student enrolled as teacher, or the reverse); they were skipped.",
+            )
+        managed_class_ids = {cls.pk for cls in classes.values() if cls.pk}
+        for kind, model, adds, removes in (
+            ("student", ClassStudent, plan.student_adds, plan.student_removes),
+            ("educator", ClassEducator, plan.educator_adds, plan.educator_removes),
+        ):
+            existing_pairs: dict[tuple[int, int], int] = {}
+            for pk, class_id, person_id in model.objects.filter(
+                class_group__district=self.district
+            ).values_list("pk", "class_group_id", f"{kind}_id"):
+                existing_pairs[(class_id, person_id)] = pk
+            wanted_pairs = set()
+            for cls, person in wanted[kind].values():
+                pair = (cls.id, person.id)  # .id, not .pk: this loop runs per enrollment
+                if pair in existing_pairs:
+                    wanted_pairs.add(pair)
+                else:
+                    adds.append((cls, person))
+            for pair, pk in existing_pairs.items():
+                class_id, person_id = pair
+                if person_id in gone_people[kind] or class_id in gone_classes:
+                    removes.append(pk)  # leaving: memberships end (rule 7)
+                elif (
+                    class_id in managed_class_ids
+                    and pair not in wanted_pairs
+                    and person_id not in protected[kind]
+                ):
+                    removes.append(pk)  # a synced class's roster is the SIS's
+
+    def products(self) -> None:
+        plan = self.plan
+        rules = list(ProductRule.objects.filter(district=self.district).select_related("product"))
+        classes = self._managed("class_group")
+        existing: dict[tuple[int, int], tuple[int, str]] = {}
+        for pk, class_id, product_id, origin in ClassProduct.objects.filter(
+            class_group__district=self.district
+        ).values_list("pk", "class_group_id", "product_id", "origin"):
+            existing[(class_id, product_id)] = (pk, origin)
+        inactive_warned: set[int] = set()
+        wanted: set[tuple[int, int]] = set()
+        for sourced_id, record in classes.items():
+            cls = self.snapshot.classes.get(sourced_id)
+            if cls is None:
+                continue
+            course = self.snapshot.courses.get(cls.course_sourced_id)
+            for product in _products_for(rules, cls, course):
+                if not product.is_active:
+                    if product.pk not in inactive_warned:
+                        inactive_warned.add(product.pk)
+                        self.warn(
+                            "classes.csv",
+                            cls.row,
+                            sourced_id,
+                            f"{product} is no longer offered; product rules naming it are skipped.",
+                        )
+                    continue
+                key = (record.pk, product.pk) if record.pk else None
+                if key is not None and key in existing:
+                    wanted.add(key)
+                    pk, origin = existing[key]
+                    if origin != Origin.SYNCED:
+                        plan.product_claims.append(pk)
+                elif (id(record), product.pk) not in wanted:
+                    wanted.add((id(record), product.pk))
+                    plan.product_adds.append((record, product.pk))
+        managed_ids = {c.pk for c in classes.values() if c.pk}
+        for (class_id, product_id), (pk, origin) in existing.items():
+            if (
+                origin == Origin.SYNCED
+                and class_id in managed_ids
+                and (class_id, product_id) not in wanted
+            ):
+                plan.product_removes.append(pk)
+
+    def settings(self) -> None:
+        plan = self.plan
+        rules = list(
+            SettingRule.objects.filter(district=self.district).select_related("setting__product")
+        )
+        if not rules:
+            return
+        students = self._managed("student")
+        setting_ids = {rule.setting_id for rule in rules}
+        existing: dict[tuple[int, int], tuple[int, str, str]] = {}
+        for pk, student_id, setting_id, value, origin in StudentProductSetting.objects.filter(
+            student__district=self.district, setting_id__in=setting_ids
+        ).values_list("pk", "student_id", "setting_id", "value", "origin"):
+            existing[(student_id, setting_id)] = (pk, value, origin)
+        for sourced_id, record in students.items():
+            user = self.snapshot.users.get(sourced_id)
+            if user is None or not user.extensions:
+                continue
+            columns = {name.lower(): value for name, value in user.extensions.items()}
+            for rule in rules:
+                raw = columns.get(rule.column.strip().lower(), "")
+                if not raw:
+                    continue
+                value_map = {str(k).lower(): v for k, v in (rule.value_map or {}).items()}
+                mapped = value_map.get(raw.lower(), raw)
+                try:
+                    value = rule.setting.validate_value(mapped)
+                except ValidationError as exc:
+                    self.warn(
+                        "users.csv",
+                        user.row,
+                        sourced_id,
+                        f"{rule.column} = {raw}: {exc.messages[0]} The setting was not changed.",
+                    )
+                    continue
+                current = existing.get((record.pk, rule.setting_id)) if record.pk else None
+                if current is None:
+                    plan.setting_creates.append((record, rule.setting_id, value))
+                elif current[1] != value or current[2] != Origin.SYNCED:
+                    plan.setting_updates.append((current[0], value))
+
+
+def _active_after(change: Change) -> bool:
+    if "is_active" in change.changes:
+        return bool(change.changes["is_active"][1])
+    return bool(change.record.is_active)
+
+
+def _matches(pattern: str, value: str) -> bool:
+    pattern, value = pattern.strip().lower(), value.strip().lower()
+    if not value:
+        return False
+    if pattern.endswith("*"):
+        return value.startswith(pattern[:-1])
+    return value == pattern
+
+
+def _products_for(rules, cls, course) -> list:
+    found = []
+    for rule in rules:
+        if rule.match_field == ProductRule.MatchField.COURSE_CODE:
+            values = [course.course_code] if course else []
+        elif rule.match_field == ProductRule.MatchField.SUBJECT:
+            values = list(cls.subjects) + (list(course.subjects) if course else [])
+        else:
+            values = [cls.class_code]
+        if any(_matches(rule.pattern, v) for v in values) and rule.product not in found:
+            found.append(rule.product)
+    return found

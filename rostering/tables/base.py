@@ -1,0 +1,65 @@
+"""Pieces every Management list shares: the lock column and formula-safe CSV export."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+
+import django_tables2 as tables
+from django.http import StreamingHttpResponse
+from django.utils.html import format_html
+
+LOCK_TITLE = "Created by your SIS sync"
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class LockedNameColumn(tables.Column):
+    """A record's name, linked to its page, with a lock to its left when it is synced."""
+
+    def __init__(self, *args, url_name: str | None = None, **kwargs):
+        kwargs.setdefault("attrs", {"td": {"class": "text-nowrap"}})
+        super().__init__(*args, **kwargs)
+        self.url_name = url_name
+
+    def render(self, value, record):
+        lock = ""
+        if getattr(record, "origin", "") == "synced":
+            lock = format_html(
+                '<i class="bi bi-lock-fill lock-icon me-1" title="{}" aria-hidden="true"></i>'
+                '<span class="visually-hidden">{}: </span>',
+                LOCK_TITLE,
+                LOCK_TITLE,
+            )
+        url = record.get_absolute_url() if hasattr(record, "get_absolute_url") else None
+        if url:
+            return format_html('{}<a href="{}">{}</a>', lock, url, value)
+        return format_html("{}{}", lock, value)
+
+
+def csv_safe(value) -> str:
+    """A cell a spreadsheet will not run as a formula (=, +, -, @ lead to a quote prefix)."""
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_response(
+    filename: str, header: list[str], rows: Iterable[Iterable]
+) -> StreamingHttpResponse:
+    """Stream a CSV download (UTF-8 with BOM so Excel reads accents), every cell formula-safe."""
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield "\ufeff" + writer.writerow([csv_safe(h) for h in header])
+        for row in rows:
+            yield writer.writerow([csv_safe(v) for v in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from rostering.views import management
+
+urlpatterns = [
+    path("organization/", management.placeholder("Organization"), name="organization"),
+]

@@ -1,0 +1,101 @@
+"""Value checks shared by services, forms, imports, the sync and the admin."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+
+from .models import Grade
+
+USERNAME_RE = re.compile(r"^[A-Za-z0-9._@+-]+$")
+
+_GRADE_ALIASES = {
+    "K": "KG",
+    "KINDERGARTEN": "KG",
+    "PREK": "PK",
+    "PRE-K": "PK",
+    "OTHER": "Other",
+    "UNGRADED": "UG",
+}
+_GRADE_VALUES = {choice.upper(): choice for choice in Grade.values}
+
+
+def normalize_grade(raw: str) -> str:
+    """A OneRoster grade from what people type ("k", "1", "01", "Kindergarten"), or "" if blank.
+
+    Raises ValidationError naming the allowed values for anything else.
+    """
+    value = (raw or "").strip()
+    if not value:
+        return ""
+    upper = value.upper()
+    if upper in _GRADE_VALUES:
+        return _GRADE_VALUES[upper]
+    if upper in _GRADE_ALIASES:
+        return _GRADE_ALIASES[upper]
+    if upper.isdigit() and 1 <= int(upper) <= 13:
+        return f"{int(upper):02d}"
+    raise ValidationError(
+        f'"{value}" is not a grade. Use one of: {", ".join(Grade.values)}.', code="grade"
+    )
+
+
+def validate_username(value: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError("A username is required.", code="required")
+    if not USERNAME_RE.match(value):
+        raise ValidationError(
+            f'"{value}" cannot be a username: use letters, digits and . _ - @ + only, no spaces.',
+            code="username",
+        )
+    return value
+
+
+def blank_to_none(value: str | None) -> str | None:
+    """Unique nullable identifiers store NULL, never "", so blanks never collide."""
+    if value is None:
+        return None
+    value = str(value).strip()
+    return value or None
+
+
+def validate_setting_value(setting, raw) -> str:
+    """``raw`` as the canonical value of ``setting``, or ValidationError saying what is allowed."""
+    value = "" if raw is None else str(raw).strip()
+    kind = setting.setting_type
+    if kind == "choice":
+        lookup = {str(v).lower(): str(v) for v in setting.allowed_values}
+        if value.lower() in lookup:
+            return lookup[value.lower()]
+        raise ValidationError(
+            f'"{value}" is not allowed for {setting.label}. '
+            f"Choose one of: {', '.join(str(v) for v in setting.allowed_values)}.",
+            code="setting_choice",
+        )
+    if kind == "integer":
+        try:
+            number = int(value)
+        except ValueError:
+            raise ValidationError(
+                f'{setting.label} must be a whole number, not "{value}".', code="setting_integer"
+            ) from None
+        if setting.min_value is not None and number < setting.min_value:
+            raise ValidationError(
+                f"{setting.label} must be at least {setting.min_value}.", code="setting_min"
+            )
+        if setting.max_value is not None and number > setting.max_value:
+            raise ValidationError(
+                f"{setting.label} must be at most {setting.max_value}.", code="setting_max"
+            )
+        return str(number)
+    if kind == "boolean":
+        if value.lower() in {"yes", "true", "1", "y", "on"}:
+            return "Yes"
+        if value.lower() in {"no", "false", "0", "n", "off"}:
+            return "No"
+        raise ValidationError(f"{setting.label} must be Yes or No.", code="setting_boolean")
+    if len(value) > 200:
+        raise ValidationError(f"{setting.label} is too long (200 characters at most).")
+    return value

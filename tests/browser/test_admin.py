@@ -1,0 +1,60 @@
+"""Support staff in the Django admin: find a student of the demo district, open a synced
+record, work the assisted queue. Screenshots kept."""
+
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from rostering.demo import DEMO_PASSWORD
+from rostering.imports.models import AssistedSubmission, SubmissionFile
+from rostering.models import Origin, Student
+
+from .conftest import screenshot
+
+
+def _admin_sign_in(page):
+    page.goto("/admin/login/")
+    page.get_by_label("Username").fill("demo-support")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state("networkidle")
+
+
+def test_support_finds_a_synced_student_by_id_and_sees_locked_fields(transactional_db, page):
+    call_command("seed_demo", verbosity=0)
+    synced = Student.objects.filter(origin=Origin.SYNCED).exclude(external_id=None).first()
+    _admin_sign_in(page)
+    expect(page.get_by_role("link", name="Students", exact=True)).to_be_visible()
+    screenshot(page, "admin-index")
+
+    page.goto("/admin/rostering/student/")
+    expect(page.get_by_role("img", name="Synced from the SIS").first).to_be_visible()
+    screenshot(page, "admin-students-list")
+
+    page.get_by_role("textbox").first.fill(synced.external_id)
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator("#result_list tbody tr")).to_have_count(1)
+    page.locator("#result_list tbody tr a").first.click()
+    expect(
+        page.get_by_text("Synced from your SIS: this must be changed in your SIS.")
+    ).to_be_visible()
+    expect(page.locator("input[name=first_name]")).to_have_count(0)  # shown as text
+    expect(page.locator("select[name=grade]")).to_be_enabled()  # shared: editable
+    screenshot(page, "admin-student-synced")
+
+
+def test_support_checks_a_submission_from_the_queue(transactional_db, page):
+    call_command("seed_demo", verbosity=0)
+    district = Student.objects.first().district
+    submission = AssistedSubmission.objects.create(
+        district=district, note="Our 40 summer-school students, please"
+    )
+    SubmissionFile.objects.create(
+        submission=submission, kind="students", file_name="summer.csv", content=b"x\r\n"
+    )
+    _admin_sign_in(page)
+    page.goto("/admin/imports/assistedsubmission/")
+    expect(page.get_by_text("Our 40 summer-school students, please")).to_be_visible()
+    screenshot(page, "admin-assisted-queue")
+    page.goto(f"/admin/imports/assistedsubmission/{submission.pk}/change/")
+    expect(page.get_by_text("Not checked yet.")).to_be_visible()
+    screenshot(page, "admin-assisted-submission")

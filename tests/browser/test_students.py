@@ -1,0 +1,123 @@
+"""Journeys through Management > Students in Chromium, with screenshots kept."""
+
+from playwright.sync_api import expect
+
+from rostering.models import Origin, Student, StudentProduct, StudentProductSetting
+from rostering.ownership import LOCKED_MESSAGE
+from tests import factories
+
+from .conftest import screenshot, sign_in
+
+LOCKED = LOCKED_MESSAGE
+
+
+def _teacher_world():
+    district = factories.DistrictFactory(name="Maple District", slug="maple")
+    school = factories.SchoolFactory(district=district, name="North Elementary")
+    factories.SchoolFactory(district=district, name="South Elementary")
+    factories.EducatorFactory(organization=school, username="tess", first_name="Tess")
+    return school
+
+
+def test_teacher_finds_locked_fields_and_edits_a_local_product_setting(transactional_db, page):
+    school = _teacher_world()
+    tim = factories.StudentFactory(
+        school=school,
+        first_name="Tim",
+        last_name="Berners",
+        username="tim.b",
+        grade="05",
+        origin=Origin.SYNCED,
+        sis_values={"grade": "05"},
+    )
+    setting = factories.ProductSettingFactory(
+        product=factories.ProductFactory(name="Reading Rocket"), label="Language Support"
+    )
+    StudentProduct.objects.create(student=tim, product=setting.product)
+    sign_in(page, "tess", "homeroom-test")
+
+    page.goto(tim.get_absolute_url())
+    first_name = page.get_by_label("First name")
+    expect(first_name).to_be_disabled()
+    expect(first_name).to_have_attribute("title", LOCKED)
+    expect(page.locator("label[for=id_first_name] i.bi-lock-fill")).to_have_attribute(
+        "title", LOCKED
+    )
+    expect(page.get_by_label("Grade")).to_be_enabled()
+    page.get_by_label("Grade").select_option("06")
+    expect(page.get_by_text('This differs from the SIS value "05"')).to_be_visible()
+    screenshot(page, "students-synced-details")
+
+    page.get_by_role("link", name="Product Settings").click()
+    page.get_by_label("Language Support").select_option("Spanish")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_text("Saved 1 product setting.")).to_be_visible()
+    screenshot(page, "students-product-settings-saved")
+    assert StudentProductSetting.objects.get(student=tim, setting=setting).value == "Spanish"
+    tim.refresh_from_db()
+    assert tim.first_name == "Tim" and tim.grade == "05"  # grade change was not saved
+
+
+def test_teacher_adds_students_with_save_and_add_another(transactional_db, page):
+    school = _teacher_world()
+    group = factories.ClassGroupFactory(school=school, district=school.district, name="Robins")
+    sign_in(page, "tess", "homeroom-test")
+    page.goto("/manage/students/")
+    page.get_by_role("link", name="Add student").click()
+    for first, username in (("Nia", "nia.n"), ("Omar", "omar.o")):
+        expect(page.get_by_label("North Elementary")).to_be_checked()
+        page.get_by_label("First name").fill(first)
+        page.get_by_label("Last name").fill("Robin")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Class/group (optional)").select_option(label="Robins (North Elementary)")
+        page.get_by_role("button", name="Save and add another").click()
+        expect(page.get_by_text(f"Added {first} Robin to Robins.")).to_be_visible()
+    expect(page.get_by_label("North Elementary")).to_be_checked()
+    expect(page.get_by_label("Class/group (optional)")).to_have_value(str(group.pk))
+    screenshot(page, "students-add-another")
+    page.get_by_role("button", name="Save").first.click()  # empty form: errors in plain words
+    expect(page.get_by_text("Enter the student's first name.")).to_be_visible()
+    screenshot(page, "students-add-errors")
+    assert set(Student.objects.filter(last_name="Robin").values_list("username", flat=True)) == {
+        "nia.n",
+        "omar.o",
+    }
+    assert group.students.count() == 2
+
+
+def _list_world():
+    school = _teacher_world()
+    for i, (first, last) in enumerate(
+        [("Ada", "Lovelace"), ("Tim", "Berners"), ("Grace", "Hopper"), ("Alan", "Turing")]
+    ):
+        factories.StudentFactory(
+            school=school,
+            first_name=first,
+            last_name=last,
+            origin=Origin.SYNCED if i % 2 else Origin.MANUAL,
+        )
+
+
+def test_student_list_with_lock_icons_at_desktop_width(transactional_db, page):
+    _list_world()
+    sign_in(page, "tess", "homeroom-test")
+    page.goto("/manage/students/")
+    expect(page.get_by_test_id("student-count")).to_contain_text("4 students")
+    row = page.locator("#student-table tr", has_text="Berners, Tim")
+    expect(row.locator("i.bi-lock-fill")).to_have_attribute("title", "Created by your SIS sync")
+    expect(
+        page.locator("#student-table tr", has_text="Lovelace, Ada").locator("i.bi-lock-fill")
+    ).to_have_count(0)
+    screenshot(page, "students-list-1280")
+    page.get_by_role("searchbox", name="Search").fill("hopper")
+    page.get_by_role("searchbox", name="Search").press("Enter")
+    expect(page.get_by_test_id("student-count")).to_contain_text("1 student")
+    screenshot(page, "students-list-search")
+
+
+def test_student_list_at_phone_width(transactional_db, phone_page):
+    _list_world()
+    sign_in(phone_page, "tess", "homeroom-test")
+    phone_page.goto("/manage/students/")
+    expect(phone_page.locator("#student-table i.bi-lock-fill").first).to_be_visible()
+    screenshot(phone_page, "students-list-phone")

@@ -1,0 +1,94 @@
+"""Named people (STYLE.md): a district with two schools, its staff, an outsider, support."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from rostering.models import Educator, Organization
+
+from . import factories
+
+
+@dataclass
+class World:
+    district: Organization
+    school: Organization  # North Elementary: the teacher's and school admin's school
+    other_school: Organization  # South Elementary: same district, not theirs
+    other_district: Organization
+    outsider_school: Organization
+
+
+@pytest.fixture
+def world(db) -> World:
+    district = factories.DistrictFactory(name="Maple District", slug="maple")
+    other = factories.DistrictFactory(name="Oak District", slug="oak")
+    return World(
+        district=district,
+        school=factories.SchoolFactory(district=district, name="North Elementary"),
+        other_school=factories.SchoolFactory(district=district, name="South Elementary"),
+        other_district=other,
+        outsider_school=factories.SchoolFactory(district=other, name="Oak Middle"),
+    )
+
+
+@pytest.fixture
+def teacher(world):
+    """Tess, a teacher at North Elementary."""
+    return factories.EducatorFactory(
+        organization=world.school, username="tess", first_name="Tess", last_name="Teacher"
+    ).user
+
+
+@pytest.fixture
+def school_admin(world):
+    """Sam, the administrator of North Elementary."""
+    return factories.EducatorFactory(
+        organization=world.school,
+        username="sam",
+        first_name="Sam",
+        last_name="Schooladmin",
+        educator_type=Educator.EducatorType.ADMINISTRATOR,
+    ).user
+
+
+@pytest.fixture
+def district_admin(world):
+    """Dana, an administrator of the whole Maple district."""
+    return factories.EducatorFactory(
+        organization=world.district,
+        username="dana",
+        first_name="Dana",
+        last_name="Districtadmin",
+        educator_type=Educator.EducatorType.ADMINISTRATOR,
+    ).user
+
+
+@pytest.fixture
+def outsider(world):
+    """Otto, a district administrator of Oak District: must never see Maple's records."""
+    return factories.EducatorFactory(
+        organization=world.other_district,
+        username="otto",
+        first_name="Otto",
+        last_name="Outsider",
+        educator_type=Educator.EducatorType.ADMINISTRATOR,
+    ).user
+
+
+@pytest.fixture
+def support(db):
+    """Sky, of the company's Technical Services team."""
+    return factories.SupportUserFactory(username="sky", first_name="Sky", last_name="Support")
+
+
+@pytest.fixture
+def people(teacher, school_admin, district_admin, outsider, support) -> dict:
+    return {
+        "teacher": teacher,
+        "school_admin": school_admin,
+        "district_admin": district_admin,
+        "outsider": outsider,
+        "support": support,
+    }

@@ -1,0 +1,97 @@
+"""The whole journey through the pages with the real import engine: template, upload,
+preview, confirm (the task), result, re-upload (no change), undo."""
+
+import csv
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from rostering.imports.models import ImportJob
+from rostering.models import Student
+
+
+def _filled_template(client, rows: list[dict]) -> bytes:
+    """The Students template as downloaded from the page, its sample rows replaced by ours."""
+    response = client.get(reverse("imports:templates"), {"kind": "students", "fmt": "csv"})
+    assert response.status_code == 200
+    header = next(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([row.get(column, "") for column in header])
+    return out.getvalue().encode("utf-8")
+
+
+def _row(first, last, username, student_id, school):
+    return {
+        "First Name": first,
+        "Last Name": last,
+        "Username": username,
+        "Student ID": student_id,
+        "External Assigned ID": student_id,
+        "Organizations": school,
+    }
+
+
+def _upload(client, content):
+    client.post(
+        reverse("imports:upload"),
+        {"kind": "students", "file": SimpleUploadedFile("students.csv", content)},
+    )
+    return ImportJob.objects.latest("pk")
+
+
+def test_real_engine_district_admin_imports_students_then_undoes_it(
+    client, world, district_admin, django_capture_on_commit_callbacks
+):
+    client.force_login(district_admin)
+    content = _filled_template(
+        client,
+        [
+            _row("Ana", "Lopez", "ana.lopez", "000123", world.school.name),
+            _row("Ben", "Kim", "ben.kim", "000124", world.other_school.name),
+        ],
+    )
+    job = _upload(client, content)
+    assert job.errors == []
+    assert job.counts["created"] == 2
+    assert not Student.objects.filter(district=world.district).exists()
+    preview = client.get(reverse("imports:job", args=[job.pk])).content.decode()
+    assert "Every row is fine" in preview and "ana.lopez" in preview
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("imports:job_confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.COMMITTED, job.failure_reason
+    ana = Student.objects.get(district=world.district, username="ana.lopez")
+    assert ana.external_id == "000123"  # leading zeros kept
+    assert list(ana.schools.all()) == [world.school]
+
+    again = _upload(client, content)
+    assert again.counts["created"] == 0 and again.counts["unchanged"] == 2
+
+    client.post(reverse("imports:job_undo", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.UNDONE
+    assert not Student.objects.filter(district=world.district, is_active=True).exists()
+
+
+def test_real_engine_a_bad_row_is_shown_with_its_row_and_column_and_nothing_is_written(
+    client, world, teacher
+):
+    client.force_login(teacher)
+    content = _filled_template(
+        client,
+        [
+            _row("Ana", "Lopez", "ana.lopez", "000123", world.school.name),
+            _row("Ben", "", "ben.kim", "000124", world.school.name),
+        ],
+    )
+    job = _upload(client, content)
+    assert job.status == ImportJob.Status.INVALID
+    assert [(e["row"], e["column"]) for e in job.errors] == [(3, "Last Name")]
+    html = client.get(reverse("imports:job", args=[job.pk])).content.decode()
+    assert "<td>3</td><td>Last Name</td>" in html
+    assert not Student.objects.filter(district=world.district).exists()

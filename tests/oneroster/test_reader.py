@@ -1,0 +1,167 @@
+from pathlib import Path
+
+import pytest
+
+from rostering.oneroster import SnapshotError, read_snapshot
+
+from .csvset import csv_text, set_files, write_set, zip_set
+
+DATA = Path("/work/shared/data")
+SCHOOL = {"sourcedId": "sch-1", "name": "North High", "type": "school"}
+ANA = {
+    "sourcedId": "u-1",
+    "orgSourcedIds": "sch-1",
+    "role": "student",
+    "username": "ana",
+    "givenName": "Ana",
+    "familyName": "Lopez",
+    "identifier": "1001",
+    "grades": "3",
+}
+
+
+def messages(problems) -> str:
+    return "\n".join(p.message for p in problems)
+
+
+def test_reads_a_clean_set_from_a_folder(tmp_path):
+    write_set(
+        tmp_path,
+        orgs=[SCHOOL],
+        users=[
+            ANA,
+            {**ANA, "sourcedId": "t-1", "role": "teacher", "username": "tess", "givenName": "Tess"},
+        ],
+        classes=[
+            {
+                "sourcedId": "c-1",
+                "title": "Math 3",
+                "schoolSourcedId": "sch-1",
+                "classType": "scheduled",
+                "subjects": "Math, Algebra",
+            }
+        ],
+        enrollments=[
+            {"sourcedId": "e-1", "classSourcedId": "c-1", "userSourcedId": "u-1", "role": "student"}
+        ],
+    )
+    snapshot = read_snapshot(tmp_path)
+    assert snapshot.errors == []
+    assert snapshot.users["u-1"].kind == "student"
+    assert snapshot.users["t-1"].kind == "teacher"
+    assert snapshot.users["u-1"].org_sourced_ids == ["sch-1"]
+    assert snapshot.classes["c-1"].subjects == ["Math", "Algebra"]
+    assert [e.user_sourced_id for e in snapshot.enrollments] == ["u-1"]
+
+
+def test_reads_zip_bytes_with_files_in_a_subfolder():
+    snapshot = read_snapshot(zip_set(set_files(orgs=[SCHOOL], users=[ANA])))
+    assert list(snapshot.users) == ["u-1"]
+
+
+def test_bom_cr_lf_and_no_trailing_newline_are_read(tmp_path):
+    text = csv_text(list(set_files(users=[ANA])["users.csv"].splitlines()[0].split(",")), [ANA])
+    (tmp_path / "users.csv").write_bytes(b"\xef\xbb\xbf" + text.rstrip("\r\n").encode())
+    (tmp_path / "orgs.csv").write_text(set_files(orgs=[SCHOOL])["orgs.csv"])
+    snapshot = read_snapshot(tmp_path)
+    assert snapshot.users["u-1"].username == "ana"
+    assert snapshot.users["u-1"].sourced_id == "u-1"  # no BOM glued to the first header
+
+
+def test_wrong_case_of_an_enum_is_a_warning_not_an_error(tmp_path):
+    write_set(tmp_path, orgs=[SCHOOL], users=[{**ANA, "role": "Student", "status": "Active"}])
+    snapshot = read_snapshot(tmp_path)
+    assert snapshot.users["u-1"].kind == "student"
+    assert 'role "Student" read as "student"' in messages(snapshot.warnings)
+    assert snapshot.errors == []
+
+
+def test_a_class_whose_school_is_missing_is_an_error_naming_file_row_and_record(tmp_path):
+    write_set(
+        tmp_path,
+        orgs=[SCHOOL],
+        users=[ANA],
+        classes=[{"sourcedId": "c-9", "title": "Lost", "schoolSourcedId": "nowhere"}],
+    )
+    snapshot = read_snapshot(tmp_path)
+    [error] = snapshot.errors
+    assert (error.file, error.row, error.record) == ("classes.csv", 2, "c-9")
+    assert "nowhere" in error.message
+    assert "c-9" not in snapshot.classes
+    assert snapshot.rejected["classes"] == {"c-9"}
+
+
+def test_a_user_with_a_blank_username_is_rejected_and_remembered(tmp_path):
+    write_set(tmp_path, orgs=[SCHOOL], users=[ANA, {**ANA, "sourcedId": "u-2", "username": ""}])
+    snapshot = read_snapshot(tmp_path)
+    assert list(snapshot.users) == ["u-1"]
+    assert snapshot.rejected["users"] == {"u-2"}
+    assert "username is blank" in messages(snapshot.errors)
+
+
+def test_a_missing_required_column_in_classes_makes_the_file_incomplete(tmp_path):
+    write_set(tmp_path, orgs=[SCHOOL], users=[ANA])
+    (tmp_path / "classes.csv").write_text("sourcedId,title\nc-1,Math\n")
+    snapshot = read_snapshot(tmp_path)
+    assert not snapshot.is_complete("classes")
+    assert "schoolSourcedId" in messages(snapshot.errors)
+
+
+@pytest.mark.parametrize(
+    ("files", "reason"),
+    [
+        ({"orgs.csv": "sourcedId,name,type\ns,S,school\n"}, "no users.csv"),
+        ({"students.csv": "id,name\n1,A\n"}, "not a OneRoster CSV set"),
+        ({"users.csv": "sourcedId,givenName\nu,A\n"}, "users.csv has no username"),
+        ({"users.csv": "sourcedId,username,givenName,familyName,role\n"}, "no rows"),
+    ],
+)
+def test_an_unusable_set_fails_with_a_clear_reason(tmp_path, files, reason):
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    with pytest.raises(SnapshotError, match=reason):
+        read_snapshot(tmp_path)
+
+
+def test_not_a_zip_is_a_clear_failure():
+    with pytest.raises(SnapshotError, match="not a zip file"):
+        read_snapshot(b"hello")
+
+
+def test_moodle_v1p2_bulk_roles_come_from_roles_csv_and_quirks_are_warnings():
+    snapshot = read_snapshot(DATA / "oneroster-moodle-enrol-fixtures/v1p2-bulk")
+    assert snapshot.version == "1.2"
+    assert snapshot.users["usr-222-123456"].kind == "teacher"
+    assert snapshot.users["usr-222-1234561"].kind == "administrator"
+    text = messages(snapshot.warnings)
+    assert '"prefferedGivenName" read as "preferredGivenName"' in text
+    assert '"dataLastModified" read as "dateLastModified"' in text
+    assert "2 column(s) with no header name ignored" in text
+    assert "userProfiles.csv holds roles data" in text
+    assert '"1/05/2023" is not an ISO 8601 date' in text
+    assert 'classType "Scheduled" read as "scheduled"' in text
+    assert 'status "inactive"' in text
+    assert snapshot.errors == []
+
+
+def test_oat_base_set_old_header_names_header_only_files_and_extensions():
+    snapshot = read_snapshot(DATA / "oneroster-oat-sa-v1p1-base")
+    text = messages(snapshot.warnings)
+    assert '"grade" read as "grades"' in text
+    assert "header but no rows" in text
+    assert snapshot.users["user1"].extensions["ext_tao_userMotherName"] == "metadata.value1"
+    assert snapshot.orgs["12345"].parent_sourced_id == "54321"
+    assert len(snapshot.enrollments) == 3
+
+
+def test_moodle_delta_set_marks_its_files_as_delta():
+    snapshot = read_snapshot(DATA / "oneroster-moodle-enrol-fixtures/v1p2-delta")
+    assert not snapshot.is_complete("users")
+    assert snapshot.users["USER_0"].kind == "student"
+    assert snapshot.users["USER_0"].org_sourced_ids == ["ORG_1"]
+
+
+def test_moodle_v1p1_parent_role_is_read_but_not_rostered():
+    snapshot = read_snapshot(DATA / "oneroster-moodle-enrol-fixtures/v1p1-bulk-full")
+    assert snapshot.users["usr-222-1234561"].kind == ""
+    assert "no courses.csv" in messages(snapshot.warnings)

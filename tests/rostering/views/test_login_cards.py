@@ -1,0 +1,75 @@
+"""Printable login cards of a class/group: passwords shown only to those who may change it."""
+
+from django.urls import reverse
+
+from tests import factories
+
+
+def cards_url(cg):
+    return reverse("rostering:class_login_cards", args=[cg.pk])
+
+
+def test_teacher_prints_cards_with_decrypted_passwords(client, world, teacher):
+    cg = factories.ClassGroupFactory(school=world.school, name="Room 4")
+    factories.ClassStudentFactory(
+        class_group=cg,
+        student__first_name="Ana",
+        student__last_name="Ruiz",
+        student__username="ana.ruiz",
+    )
+    no_password = factories.ClassStudentFactory(
+        class_group=cg, student__first_name="Ben", student__password_encrypted=""
+    )
+    client.force_login(teacher)
+    response = client.get(cards_url(cg))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.count('aria-label="Login card of') == 2
+    assert "Ana Ruiz" in body and "ana.ruiz" in body
+    assert "tiger42" in body  # the factory's password, decrypted
+    assert "gAAAA" not in body  # never the encrypted token
+    assert no_password.student.username in body and "no password set" in body
+    assert "North Elementary" in body and "Room 4" in body
+
+
+def test_cards_leave_out_inactive_students(client, world, teacher):
+    cg = factories.ClassGroupFactory(school=world.school)
+    factories.ClassStudentFactory(
+        class_group=cg, student__username="gone", student__is_active=False
+    )
+    client.force_login(teacher)
+    body = client.get(cards_url(cg)).content.decode()
+    assert "gone" not in body
+    assert "no active students" in body
+
+
+def test_cards_page_hides_the_navbar_when_printed(client, world, teacher):
+    cg = factories.ClassGroupFactory(school=world.school)
+    client.force_login(teacher)
+    body = client.get(cards_url(cg)).content.decode()
+    assert (
+        '<nav class="navbar' in body and "d-print-none" in body.split('<nav class="navbar')[1][:200]
+    )
+    assert "@media print" in body
+
+
+def test_another_schools_class_cards_are_not_found(client, world, teacher):
+    cg = factories.ClassGroupFactory(school=world.other_school)
+    factories.ClassStudentFactory(class_group=cg)
+    client.force_login(teacher)
+    response = client.get(cards_url(cg))
+    assert response.status_code == 404
+    assert b"tiger42" not in response.content
+
+
+def test_outsider_district_gets_404(client, world, outsider):
+    cg = factories.ClassGroupFactory(school=world.school)
+    client.force_login(outsider)
+    assert client.get(cards_url(cg)).status_code == 404
+
+
+def test_user_without_a_role_gets_404_and_anonymous_is_sent_to_sign_in(client, world):
+    cg = factories.ClassGroupFactory(school=world.school)
+    assert client.get(cards_url(cg)).status_code == 302
+    client.force_login(factories.UserFactory())
+    assert client.get(cards_url(cg)).status_code == 404
