@@ -14,13 +14,14 @@ from django.core.validators import validate_email
 
 from rostering.models import ClassGroup, ClassStudent, Origin, Student, StudentProduct
 from rostering.models import StudentProductSetting as SettingValue
-from rostering.ownership import LOCKED_MESSAGE, FieldState, shared_fields_of, state_of
+from rostering.ownership import shared_fields_of
 from rostering.passwords import decrypt_password, encrypt_password, validate_student_password
 from rostering.services.common import normalize_person
 from rostering.validators import normalize_grade
 
 from ..engine import ImportPlan, RecordChange
 from .cells import Row
+from .checking import person_label, refuse_locked
 from .columns import HeaderMatch
 from .context import Context, fold
 
@@ -360,18 +361,14 @@ class StudentChecker:
         desired.classes = chosen
 
     def _refuse_locked(self, row: Row, student: Student, changes: dict) -> None:
-        if student.origin != Origin.SYNCED:
-            return
-        for name, column_name in COLUMN_OF.items():
-            if column_name not in changes:
-                continue
-            state = state_of(kind="student", origin=student.origin, field=name, shared=self.shared)
-            if state is FieldState.LOCKED:
-                old = changes[column_name][0]
-                row.error(
-                    column_name,
-                    f"{LOCKED_MESSAGE} Put back “{old}” in this row, or remove the row.",
-                )
+        refuse_locked(
+            row,
+            kind="student",
+            origin=student.origin,
+            shared=self.shared,
+            column_of=COLUMN_OF,
+            changes=changes,
+        )
 
     # ---- differences -----------------------------------------------------------------------
 
@@ -428,9 +425,7 @@ def _fields_of(student: Student) -> dict:
     }
 
 
-def _label(fields: dict) -> str:
-    name = f"{fields.get('first_name', '')} {fields.get('last_name', '')}".strip()
-    return f"{name} ({fields.get('username', '')})"
+_label = person_label
 
 
 def encrypt(desired: Desired) -> str | None:

@@ -5,59 +5,19 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from rostering.history import Channel
 from rostering.models import ClassStudent, Origin, Student, StudentProduct
 from rostering.models import StudentProductSetting as SettingValue
 
+from .bulk import BATCH, CHUNK, Links, bulk_history, delete_ids
 from .students import PLAIN_FIELDS, Current, Desired, Work, encrypt
-
-BATCH = 2000
-CHUNK = 5000
 
 
 def _history(records: list, *, update: bool, user) -> None:
-    for start in range(0, len(records), BATCH):
-        Student.history.bulk_history_create(
-            records[start : start + BATCH],
-            update=update,
-            batch_size=BATCH,
-            default_user=user,
-            custom_historical_attrs={"history_channel": str(Channel.IMPORT)},
-        )
+    bulk_history(Student, records, update=update, user=user)
 
 
-def _delete(model, pks: list[int]) -> None:
-    for start in range(0, len(pks), CHUNK):
-        model.objects.filter(pk__in=pks[start : start + CHUNK]).delete()
-
-
-class _Links:
-    """Adds and removals of one kind of link (schools, classes, products) for many students."""
-
-    def __init__(self, model, other: str, extra: dict | None = None):
-        self.model, self.other, self.extra = model, other, extra or {}
-        self.adds: list = []
-        self.removes: list[tuple[int, int]] = []
-
-    def change(self, student_id: int, old: set[int], new: set[int]) -> None:
-        for pk in new - old:
-            self.adds.append(self.model(student_id=student_id, **{self.other: pk}, **self.extra))
-        self.removes.extend((student_id, pk) for pk in old - new)
-
-    def write(self) -> None:
-        if self.removes:
-            by_student: dict[int, set[int]] = {}
-            for student_id, pk in self.removes:
-                by_student.setdefault(student_id, set()).add(pk)
-            owners = list(by_student)
-            doomed = []
-            for start in range(0, len(owners), CHUNK):
-                rows = self.model.objects.filter(student_id__in=owners[start : start + CHUNK])
-                for pk, student_id, other in rows.values_list("pk", "student_id", self.other):
-                    if other in by_student[student_id]:
-                        doomed.append(pk)
-            _delete(self.model, doomed)
-        self.model.objects.bulk_create(self.adds, batch_size=BATCH)
+_delete = delete_ids
+_Links = Links  # links of students: the owner column is "student_id"
 
 
 def write_students(*, district, work: Work, user, progress) -> dict:

@@ -1,0 +1,74 @@
+"""Checks every kind's checker shares: the importer's role, locked fields of synced records,
+duplicates within the file, and how a record is named in the preview."""
+
+from __future__ import annotations
+
+from accounts.permissions import Feature, has_feature
+from rostering.ownership import LOCKED_MESSAGE, FieldState, state_of
+
+from ..engine import ImportPlan, RowError
+from .cells import Row
+from .context import Context
+
+
+def allowed_to_import(ctx: Context, plan: ImportPlan, feature: Feature, what: str) -> bool:
+    """False (after one whole-file error) when the importer's role may not import ``what``.
+
+    The pages and jobs check the same feature first; this keeps the engine safe on its own.
+    A trusted caller (the command line, ``actor`` None) may import everything.
+    """
+    if ctx.actor is None or has_feature(ctx.actor, feature):
+        return True
+    plan.errors.append(
+        RowError(
+            1,
+            "",
+            f"Your role does not allow importing {what}. Ask a district administrator to "
+            "import this file.",
+        )
+    )
+    return False
+
+
+def refuse_locked(
+    row: Row,
+    *,
+    kind: str,
+    origin: str,
+    shared: frozenset[str],
+    column_of: dict[str, str],
+    changes: dict[str, tuple[str, str]],
+) -> None:
+    """An error for each change (keyed by column name) to a locked field of a synced record.
+
+    ``column_of`` maps the record's field names (as ownership.py knows them) to columns.
+    """
+    for name, column_name in column_of.items():
+        if column_name not in changes:
+            continue
+        if state_of(kind=kind, origin=origin, field=name, shared=shared) is FieldState.LOCKED:
+            old = changes[column_name][0]
+            row.error(
+                column_name, f"{LOCKED_MESSAGE} Put back “{old}” in this row, or remove the row."
+            )
+
+
+def seen_before(seen: dict, key, row: Row) -> int | None:
+    """The earlier row number with the same ``key``, remembering this row when it is the first."""
+    first = seen.setdefault(key, row.number)
+    return first if first != row.number else None
+
+
+def person_label(fields: dict) -> str:
+    name = f"{fields.get('first_name', '')} {fields.get('last_name', '')}".strip()
+    return f"{name} ({fields.get('username', '')})"
+
+
+def diff_fields(record, fields: dict, column_of: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """Column -> (old, new) for each plain field whose value would change ("" equals None)."""
+    changes = {}
+    for name, new in fields.items():
+        old = getattr(record, name)
+        if (old or None) != (new or None):
+            changes[column_of[name]] = (str(old or ""), str(new or ""))
+    return changes
