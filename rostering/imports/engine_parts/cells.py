@@ -11,6 +11,7 @@ _INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff]")
 # A cell starting with one of these runs as a formula when the file is opened in a spreadsheet.
 FORMULA_STARTS = ("=", "+", "@", "\t", "\r")
 NO_FORMULA_CHECK = frozenset({"password"})
+_NEGATIVE_NUMBER = re.compile(r"-\d[\d.,]*")
 
 
 def is_formula(value: str) -> bool:
@@ -18,7 +19,8 @@ def is_formula(value: str) -> bool:
         return False
     if value.startswith(FORMULA_STARTS):
         return True
-    return value.startswith("-") and len(value) > 1 and not value[1].isdigit()
+    # "-12" is a number; "-2+3+cmd|' /C calc'!A0" runs.
+    return value.startswith("-") and len(value) > 1 and not _NEGATIVE_NUMBER.fullmatch(value)
 
 
 def neutralise(value: str) -> str:

@@ -16,6 +16,8 @@ from ..engine import MAX_RECORDS
 
 XLSX_MAGIC = b"PK\x03\x04"
 DELIMITERS = (",", ";", "\t")
+# Pictures, PDFs and old Excel (.xls) files, whatever their name says.
+BINARY_MAGIC = (b"%PDF", b"\xd0\xcf\x11\xe0", b"\x89PNG", b"GIF8", b"\xff\xd8")
 
 
 class FileProblem(Exception):
@@ -82,24 +84,32 @@ def _fit(row: list[str], width: int) -> list[str]:
 
 def _looks_binary(content: bytes) -> bool:
     head = content[:4096]
+    if head.startswith(BINARY_MAGIC):
+        return True
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return False
     if b"\x00" in head:
         # UTF-16 without a byte-order mark has a zero in every other byte of ASCII text.
         return not (head[1::2].count(0) > len(head) // 4 or head[0::2].count(0) > len(head) // 4)
-    return head.startswith((b"%PDF", b"\xd0\xcf\x11\xe0", b"\x89PNG", b"GIF8", b"\xff\xd8"))
+    return False
 
 
 def _decode(content: bytes) -> str:
-    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return content.decode("utf-16")
-    if b"\x00" in content[:4096]:
-        even_zeros = content[:4096][0::2].count(0)
-        return content.decode("utf-16-be" if even_zeros else "utf-16-le")
     try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return content.decode("cp1252", errors="replace")
+        if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return content.decode("utf-16")
+        if b"\x00" in content[:4096]:
+            even_zeros = content[:4096][0::2].count(0)
+            return content.decode("utf-16-be" if even_zeros else "utf-16-le")
+        try:
+            return content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return content.decode("cp1252")  # strict: garbled letters are worse than a message
+    except UnicodeDecodeError as exc:
+        raise FileProblem(
+            "We cannot read the letters in this file (its character encoding is unknown). "
+            'In your spreadsheet choose "Save As", pick "CSV UTF-8" and upload it again.'
+        ) from exc
 
 
 def _csv_rows(text: str) -> list[list[str]]:
