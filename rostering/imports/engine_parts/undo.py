@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from rostering.history import Channel, audit
 from rostering.models import (
+    ClassEducator,
     ClassGroup,
+    ClassProduct,
     ClassStudent,
     Educator,
     Organization,
@@ -23,6 +26,8 @@ from rostering.models import (
     StudentProduct,
 )
 
+from .bulk import Links, bulk_history, load_links_of
+from .educators_write import sync_users
 from .students import Current
 from .students_write import CHUNK, _history, _Links, apply_settings
 
@@ -31,6 +36,18 @@ MODELS = {
     "educators": Educator,
     "classes": ClassGroup,
     "organizations": Organization,
+}
+# The link tables (model, owner column, other column) each kind's "links" snapshots name.
+LINKS = {
+    "educators": {
+        "organizations": (Educator.organizations.through, "educator_id", "organization_id")
+    },
+    "classes": {
+        "products": (ClassProduct, "class_group_id", "product_id"),
+        "educators": (ClassEducator, "class_group_id", "educator_id"),
+        "students": (ClassStudent, "class_group_id", "student_id"),
+    },
+    "organizations": {},
 }
 NOUNS = {
     "students": "student",
@@ -54,8 +71,18 @@ def undo(*, actor, district, touched: dict) -> None:
             if kind == "students":
                 _restore_students(part, user)
             else:
-                _restore_generic(MODELS[kind], part)
+                _restore_records(MODELS[kind], part, user, LINKS[kind])
+            if kind == "educators":
+                sync_users([item["id"] for item in part.get("updated", [])])
+            if kind == "organizations":
+                _refuse_if_used(part.get("created", []))
+                # Created organizations may sit below one another: lift them first.
+                Organization.objects.filter(pk__in=part.get("created", [])).update(
+                    parent=district
+                )
             _delete_created(MODELS[kind], district, part.get("created", []))
+            if kind == "educators":
+                get_user_model().objects.filter(pk__in=part.get("users", [])).delete()
 
 
 def _ids(part: dict) -> list[int]:
@@ -140,13 +167,54 @@ def _restore_students(part: dict, user) -> None:
     apply_settings(settings)
 
 
-def _restore_generic(model, part: dict) -> None:
-    """Educators, classes/groups, organizations: few records, one service-free save each
-    (the values put back are the ones the records had, which passed the rules then)."""
-    for item in part.get("updated", []):
-        record = model.objects.get(pk=item["id"])
+def _restore_records(model, part: dict, user, link_specs: dict) -> None:
+    """Educators, classes/groups, organizations: put back each record's former plain values
+    (``fields``, by attribute name) and links (``links``), in bulk."""
+    snapshots = part.get("updated", [])
+    if not snapshots:
+        return
+    ids = [item["id"] for item in snapshots]
+    records = {}
+    for start in range(0, len(ids), CHUNK):
+        records.update(model.objects.in_bulk(ids[start : start + CHUNK]))
+    current = {
+        name: load_links_of(link_model, owner, other, ids)
+        for name, (link_model, owner, other) in link_specs.items()
+    }
+    links = {
+        name: Links(link_model, other, owner=owner)
+        for name, (link_model, owner, other) in link_specs.items()
+    }
+    fields: set[str] = {"updated_at"}
+    now = timezone.now()
+    for item in snapshots:
+        record = records[item["id"]]
         for name, value in item.get("fields", {}).items():
             setattr(record, name, value)
-        record.save()
-        for name, values in (item.get("m2m") or {}).items():
-            getattr(record, name).set(values)
+            fields.add(name)
+        for name, old in (item.get("links") or {}).items():
+            links[name].change(record.pk, current[name].get(record.pk, set()), set(old))
+        record.updated_at = now
+    restored = list(records.values())
+    model.objects.bulk_update(restored, sorted(fields), batch_size=1000)
+    bulk_history(model, restored, update=True, user=user)
+    for link in links.values():
+        link.write()
+
+
+def _refuse_if_used(org_ids: list[int]) -> None:
+    """Organizations the import created that now have classes/groups, people or
+    organizations of their own cannot simply disappear."""
+    if not org_ids:
+        return
+    used = (
+        ClassGroup.objects.filter(school_id__in=org_ids).exists()
+        or Student.schools.through.objects.filter(organization_id__in=org_ids).exists()
+        or Educator.organizations.through.objects.filter(organization_id__in=org_ids).exists()
+        or Organization.objects.filter(parent_id__in=org_ids).exclude(pk__in=org_ids).exists()
+    )
+    if used:
+        raise ValidationError(
+            "Organizations this import created now have classes/groups, students, educators "
+            "or organizations of their own. Move or remove those first, then undo."
+        )
