@@ -1,0 +1,112 @@
+"""python manage.py import_roster --district SLUG --type KIND [--dry-run] [--json] FILE
+
+The same engine as the Import pages, run as a trusted caller (no user's scope). Exit status:
+0 committed (or, with --dry-run, would commit), 1 the file has errors (nothing written),
+2 wrong usage (unknown district or type, missing file).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from rostering.imports import engine
+from rostering.models import Organization
+from rostering.oneroster import SnapshotError, load_files, zip_files
+
+KINDS = ("students", "educators", "classes", "organizations", "oneroster")
+
+
+def usage_error(message: str) -> CommandError:
+    return CommandError(message, returncode=2)
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a Students, Educators, Classes/Groups or Organizations file (CSV or Excel), "
+        "or a OneRoster set (zip or folder), into one district. Exit status 0 when it "
+        "committed (or would, with --dry-run), 1 when the file has errors, 2 for wrong usage."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--district", required=True, help="The district's short name.")
+        parser.add_argument("--type", required=True, dest="kind", help=" | ".join(KINDS))
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check every row; write nothing."
+        )
+        parser.add_argument("--json", action="store_true", help="Print one JSON object.")
+        parser.add_argument(
+            "file", help="The file; for --type oneroster a zip, a folder or one CSV file."
+        )
+
+    def handle(self, *args, district: str, kind: str, dry_run: bool, file: str, **options):
+        found = Organization.objects.districts().filter(slug=district).first()
+        if found is None:
+            raise usage_error(f'No district has the short name "{district}".')
+        if kind not in KINDS:
+            raise usage_error(f'Unknown type "{kind}". Use one of: {", ".join(KINDS)}.')
+        file_name, content = self._read(Path(file), kind)
+        plan = engine.check_file(
+            actor=None, district=found, kind=kind, file_name=file_name, content=content
+        )
+        counts = {"created": plan.created, "updated": plan.updated, "unchanged": plan.unchanged}
+        errors = list(plan.errors)
+        committed = False
+        if not errors and not dry_run:
+            try:
+                result = engine.commit_file(
+                    actor=None, district=found, kind=kind, file_name=file_name, content=content
+                )
+            except engine.ImportRejected as rejected:
+                errors = list(rejected.plan.errors)
+            else:
+                committed = True
+                counts = {
+                    "created": result.created,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
+                }
+        if options["json"]:
+            summary = {
+                **counts,
+                "errors": [error.as_dict() for error in errors],
+                "committed": committed,
+            }
+            self.stdout.write(json.dumps(summary))
+        else:
+            self._describe(counts, errors, plan.warnings, dry_run=dry_run, committed=committed)
+        if errors:
+            raise SystemExit(1)
+
+    def _read(self, path: Path, kind: str) -> tuple[str, bytes]:
+        if kind == "oneroster" and path.is_dir():
+            try:
+                return f"{path.name}.zip", zip_files(load_files(path))
+            except SnapshotError as exc:
+                raise usage_error(str(exc)) from None
+        if not path.is_file():
+            raise usage_error(f"{path} does not exist or is not a file.")
+        return path.name, path.read_bytes()
+
+    def _describe(self, counts, errors, warnings, *, dry_run: bool, committed: bool) -> None:
+        numbers = (
+            f"{counts['created']} to create, {counts['updated']} to update, "
+            f"{counts['unchanged']} unchanged"
+        )
+        if errors:
+            self.stdout.write(f"{len(errors)} error(s); nothing was written.")
+            for error in errors:
+                where = f"row {error.row}" + (f", {error.column}" if error.column else "")
+                self.stdout.write(f"  {where}: {error.message}")
+        elif committed:
+            self.stdout.write(
+                f"Imported: {counts['created']} created, {counts['updated']} updated, "
+                f"{counts['unchanged']} unchanged."
+            )
+        elif dry_run:
+            self.stdout.write(f"Dry run, nothing written: {numbers}.")
+        for warning in warnings:
+            where = f"row {warning.row}" + (f", {warning.column}" if warning.column else "")
+            self.stdout.write(f"  warning, {where}: {warning.message}")

@@ -1,0 +1,248 @@
+"""import_roster and export_roster: exit codes, the JSON summary, --dry-run, and a round trip."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from rostering.models import Student
+from tests import factories
+from tests.imports.engine.conftest import csv_bytes, student_row
+
+JSON_KEYS = {"created", "updated", "unchanged", "errors", "committed"}
+
+
+def run(*args) -> tuple[int, str]:
+    """(exit status, stdout) of a command, as the shell would see them."""
+    out = io.StringIO()
+    try:
+        call_command(*args, stdout=out, stderr=io.StringIO())
+    except SystemExit as exc:
+        return int(exc.code), out.getvalue()
+    except CommandError as exc:
+        return exc.returncode, out.getvalue()
+    return 0, out.getvalue()
+
+
+@pytest.fixture
+def students_file(tmp_path, world) -> Path:
+    path = tmp_path / "students.csv"
+    path.write_bytes(csv_bytes([student_row(1, world.school), student_row(2, world.school)]))
+    return path
+
+
+def import_json(*args) -> tuple[int, dict]:
+    status, out = run("import_roster", *args, "--json")
+    return status, json.loads(out)
+
+
+def test_import_commits_and_prints_exactly_the_promised_json(world, students_file):
+    status, summary = import_json("--district", "maple", "--type", "students", str(students_file))
+
+    assert status == 0
+    assert set(summary) == JSON_KEYS
+    assert summary == {"created": 2, "updated": 0, "unchanged": 0, "errors": [], "committed": True}
+    assert set(Student.objects.values_list("external_id", flat=True)) == {"000001", "000002"}
+
+
+def test_dry_run_reports_what_would_happen_and_writes_nothing(world, students_file):
+    status, summary = import_json(
+        "--district", "maple", "--type", "students", "--dry-run", str(students_file)
+    )
+
+    assert status == 0
+    assert summary["created"] == 2 and summary["committed"] is False
+    assert not Student.objects.exists()
+
+
+def test_file_with_errors_exits_1_names_row_and_column_and_writes_nothing(world, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(
+        csv_bytes([student_row(1, world.school), student_row(2, world.school, Grade="42")])
+    )
+
+    status, summary = import_json("--district", "maple", "--type", "students", str(path))
+
+    assert status == 1
+    assert summary["committed"] is False
+    assert [(e["row"], e["column"]) for e in summary["errors"]] == [(3, "Grade")]
+    assert set(summary["errors"][0]) == {"row", "column", "message"}
+    assert not Student.objects.exists()
+
+
+def test_dry_run_of_a_bad_file_also_exits_1(world, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(csv_bytes([student_row(1, world.school, Organizations="Nowhere High")]))
+
+    status, summary = import_json(
+        "--district", "maple", "--type", "students", "--dry-run", str(path)
+    )
+
+    assert status == 1
+    assert summary["errors"][0]["column"] == "Organizations"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--district", "nowhere", "--type", "students"),
+        ("--district", "maple", "--type", "pets"),
+    ],
+    ids=["unknown district", "unknown type"],
+)
+def test_wrong_usage_exits_2_and_writes_nothing(world, students_file, args):
+    status, _out = run("import_roster", *args, str(students_file))
+
+    assert status == 2
+    assert not Student.objects.exists()
+
+
+def test_missing_file_exits_2(world, tmp_path):
+    status, _out = run(
+        "import_roster", "--district", "maple", "--type", "students", str(tmp_path / "no.csv")
+    )
+
+    assert status == 2
+
+
+def test_readable_summary_lists_each_error_on_its_own_line(world, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(
+        csv_bytes(
+            [
+                student_row(1, world.school, Grade="42"),
+                student_row(2, world.school, Organizations="Nowhere High"),
+            ]
+        )
+    )
+
+    status, out = run("import_roster", "--district", "maple", "--type", "students", str(path))
+
+    assert status == 1
+    assert "2 error(s); nothing was written." in out
+    assert any(line.strip().startswith("row 2, Grade:") for line in out.splitlines())
+    assert any(line.strip().startswith("row 3, Organizations:") for line in out.splitlines())
+
+
+def test_import_into_one_district_never_touches_another(world, students_file):
+    status, _summary = import_json("--district", "oak", "--type", "students", str(students_file))
+
+    assert status == 1  # Oak has no North Elementary
+    assert not Student.objects.exists()
+
+
+# ---- export ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def products(db):
+    reading = factories.ProductFactory(name="Reading Stars", code="reading-stars")
+    math = factories.ProductFactory(name="Math Quest", code="math-quest")
+    language = factories.ProductSettingFactory(
+        product=reading, key="language", label="Language Support"
+    )
+    return {"reading": reading, "math": math, "language": language}
+
+
+@pytest.fixture
+def rostered(world, products):
+    """Maple's students with every column filled: IDs with leading zeros, two schools,
+    classes, products and a product setting."""
+    room = factories.ClassGroupFactory(school=world.school, name="Room 4", external_id="C-004")
+    club = factories.ClassGroupFactory(
+        school=world.other_school, name="Chess Club", external_id=None
+    )
+    ana = factories.StudentFactory(
+        school=world.school,
+        first_name="Ana",
+        last_name="Lopez",
+        username="ana.lopez",
+        external_id="000123",
+        alt_external_id="S-88",
+        middle_name="Lee",
+        email="ana@example.org",
+        grade="KG",
+    )
+    ana.schools.add(world.other_school)
+    factories.ClassStudentFactory(class_group=room, student=ana)
+    factories.ClassStudentFactory(class_group=club, student=ana)
+    factories.StudentProductFactory(student=ana, product=products["reading"])
+    factories.StudentProductFactory(student=ana, product=products["math"])
+    factories.StudentProductSettingFactory(
+        student=ana, setting=products["language"], value="Spanish"
+    )
+    factories.StudentFactory(
+        school=world.other_school, first_name="Ben", last_name="Kim", username="ben.kim"
+    )
+    factories.StudentFactory(school=world.outsider_school, username="oak.student")
+    return ana
+
+
+def export(slug="maple") -> str:
+    status, out = run("export_roster", "--district", slug, "--type", "students")
+    assert status == 0
+    return out
+
+
+def test_export_prints_every_students_template_column_and_keeps_leading_zeros(rostered):
+    rows = list(csv.DictReader(io.StringIO(export())))
+
+    assert list(rows[0]) == [
+        "First Name",
+        "Last Name",
+        "Username",
+        "Student ID",
+        "Organizations",
+        "Middle Name",
+        "Grade",
+        "Email",
+        "Alt Student ID",
+        "Password",
+        "Classes/Groups",
+        "Products",
+        "Product Settings",
+    ]
+    ana = next(row for row in rows if row["Username"] == "ana.lopez")
+    assert ana["Student ID"] == "000123"
+    assert ana["Organizations"] == "North Elementary; South Elementary"
+    assert ana["Classes/Groups"] == "C-004; Chess Club"
+    assert ana["Products"] == "Math Quest; Reading Stars"
+    assert ana["Product Settings"] == "Reading Stars: Language Support = Spanish"
+    assert ana["Password"] == ""
+    assert "oak.student" not in {row["Username"] for row in rows}
+
+
+def test_export_then_import_changes_nothing(rostered, tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text(export(), encoding="utf-8")
+    before = sorted(Student.objects.values_list("username", "external_id", "grade"))
+
+    status, summary = import_json("--district", "maple", "--type", "students", str(path))
+
+    assert status == 0, summary["errors"]
+    assert summary == {"created": 0, "updated": 0, "unchanged": 2, "errors": [], "committed": True}
+    assert sorted(Student.objects.values_list("username", "external_id", "grade")) == before
+
+
+def test_export_neutralises_formula_cells(world):
+    factories.StudentFactory(school=world.school, first_name="=HYPERLINK(1)", username="eve")
+
+    rows = list(csv.DictReader(io.StringIO(export())))
+
+    assert rows[0]["First Name"] == "'=HYPERLINK(1)"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("--district", "nowhere", "--type", "students"), ("--district", "maple", "--type", "pets")],
+    ids=["unknown district", "unknown type"],
+)
+def test_export_wrong_usage_exits_2(world, args):
+    status, _out = run("export_roster", *args)
+
+    assert status == 2
