@@ -1,0 +1,182 @@
+"""OneRoster 1.1 / 1.2 CSV (a zip, or one of its files) as an import format.
+
+The set is read by the same reader as the SIS sync (``rostering.oneroster``); its
+organizations, educators, classes and students then go through the template kinds' checkers
+and writers, in that order, so the import applies exactly their rules (scope, duplicates,
+usernames taken elsewhere, locked fields of synced records). Records are made manual: this is
+the self-managed and assisted path, not the sync.
+
+Later steps refer to what earlier steps create (a student's school, a class's teachers), so
+each step is written before the next is checked, all inside one transaction: ``check`` rolls it
+back at the end, ``commit`` keeps it only when no step had an error.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from functools import partial
+
+from django.db import transaction
+
+from rostering.history import Channel, audit
+from rostering.oneroster import SnapshotError, load_files, read_snapshot
+
+from .engine import MAX_RECORDS, ImportPlan, ImportRejected, ImportResult, RowError
+from .engine_parts import kinds
+from .engine_parts.cells import Row
+from .engine_parts.columns import match_headers
+from .engine_parts.context import Context
+from .oneroster_rows import Step, Translator
+
+KIND = "oneroster"
+
+
+def check(*, actor, district, file_name: str, content: bytes) -> ImportPlan:
+    """Read and check the whole set; write nothing. Warnings are the quirks read anyway."""
+    plan, _touched = _run(actor=actor, district=district, file_name=file_name, content=content)
+    return plan
+
+
+def commit(*, actor, district, file_name: str, content: bytes, progress=None) -> ImportResult:
+    """Check again and write everything in one transaction, or raise ImportRejected."""
+    plan, touched = _run(
+        actor=actor,
+        district=district,
+        file_name=file_name,
+        content=content,
+        progress=progress,
+        keep=True,
+    )
+    return ImportResult(
+        created=plan.created, updated=plan.updated, unchanged=plan.unchanged, touched=touched
+    )
+
+
+def read_files(file_name: str, content: bytes) -> dict[str, bytes]:
+    """{lower-case file name: bytes} from a zip, or from one CSV file of the set."""
+    if content[:4] == b"PK\x03\x04" or file_name.lower().endswith(".zip"):
+        return load_files(content)
+    base = file_name.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    if not base.endswith(".csv"):
+        raise SnapshotError(
+            f"{file_name} is neither a zip nor a CSV file. Upload the OneRoster CSV files "
+            "zipped together."
+        )
+    return {base: content}
+
+
+def _quiet(percent: int, message: str) -> None:
+    return None
+
+
+def _run(*, actor, district, file_name, content, progress=None, keep=False):
+    progress = progress or _quiet
+    plan = ImportPlan(kind=KIND)
+    try:
+        files = read_files(file_name, content)
+        snapshot = read_snapshot(files)
+    except (SnapshotError, zipfile.BadZipFile) as exc:
+        plan.errors.append(RowError(0, file_name, str(exc)))
+        if keep:
+            raise ImportRejected(plan) from None
+        return plan, {}
+    for problem in snapshot.warnings:
+        plan.warnings.append(RowError(problem.row, problem.file, _text(problem)))
+    for problem in snapshot.errors:
+        plan.errors.append(RowError(problem.row, problem.file, _text(problem)))
+    touched: dict = {}
+    progress(2, "Checking every record")
+    with transaction.atomic(), audit(actor=actor, channel=Channel.IMPORT):
+        translator = Translator(
+            district=district, snapshot=snapshot, file_names=set(files), warnings=plan.warnings
+        )
+        user = actor if getattr(actor, "is_authenticated", False) else None
+        builders = [
+            *(partial(translator.organizations, keys) for keys in translator.org_levels()),
+            translator.educators,
+            translator.classes,
+            translator.students,
+        ]
+        for index, build in enumerate(builders):
+            step = build()
+            if not step.rows:
+                continue
+            progress(5 + 90 * index // len(builders), f"Importing {step.kind}")
+            work = _check_step(actor, district, step, plan)
+            if work is None:
+                break  # later steps would only repeat this one's problems
+            write = kinds.writer_for(step.kind)
+            written = write(district=district, work=work, user=user, actor=actor, progress=_quiet)
+            _merge(touched, written)
+        if not keep or plan.errors:
+            transaction.set_rollback(True)
+    if keep and plan.errors:
+        raise ImportRejected(plan)
+    progress(
+        99, f"{plan.created:,} created, {plan.updated:,} updated, {plan.unchanged:,} unchanged"
+    )
+    return plan, touched
+
+
+def _check_step(actor, district, step: Step, plan: ImportPlan):
+    """Check one step's rows with its kind's checker; the work to write, or None on errors."""
+    if len(step.rows) > MAX_RECORDS:
+        plan.errors.append(
+            RowError(
+                0,
+                step.rows[0].file,
+                f"The set has {len(step.rows):,} {step.kind}; one import takes at most "
+                f"{MAX_RECORDS:,} of each. Split the set and import it in parts.",
+            )
+        )
+        return None
+    step_plan = ImportPlan(kind=step.kind)
+    match = match_headers(step.kind, step.headers)
+    ctx = Context(actor=actor, district=district)
+    checker = kinds.checker_for(step.kind, ctx, match, step_plan)
+    errors = step_plan.errors
+    by_row = {}
+    rows = []
+    for source in step.rows:
+        cells = [source.cells.get(header, "") for header in step.headers]
+        rows.append(Row(source.row, cells, match, errors))
+        by_row[source.row] = source
+    work = checker.check_rows(rows)
+    first_file = step.rows[0].file
+    for error in sorted(set(errors), key=lambda e: (e.row, e.column)):
+        plan.errors.append(_located(error, by_row.get(error.row), first_file))
+    for warning in step_plan.warnings:
+        plan.warnings.append(_located(warning, by_row.get(warning.row), first_file))
+    plan.created += step_plan.created
+    plan.updated += step_plan.updated
+    plan.unchanged += step_plan.unchanged
+    plan.changes.extend(step_plan.changes)
+    return None if errors else work
+
+
+def _located(error: RowError, source, file: str) -> RowError:
+    """A checker's error on a template column, told as file, row and record of the set."""
+    if source is None:
+        return RowError(error.row, file, f"{error.column}: {error.message}")
+    return RowError(error.row, source.file, f"{source.record} ({error.column}): {error.message}")
+
+
+def _merge(touched: dict, more: dict) -> None:
+    """Touched records of several writes of one kind (organization waves) kept together."""
+    for key, value in (more or {}).items():
+        if key not in touched:
+            touched[key] = value
+            continue
+        mine = touched[key]
+        for field, items in value.items():
+            if isinstance(items, list) and isinstance(mine.get(field), list):
+                mine[field] = mine[field] + items
+            else:
+                mine[field] = items
+
+
+def _text(problem) -> str:
+    return f"{problem.record}: {problem.message}" if problem.record else problem.message
+
+
+__all__ = ["check", "commit", "read_files"]

@@ -1,0 +1,421 @@
+"""A OneRoster snapshot turned into rows of the import templates (Organizations, Educators,
+Classes/Groups, Students), so the template kinds' checkers and writers apply every rule.
+
+Each row keeps the OneRoster file, row number and sourcedId it came from, so a problem found
+by a checker is reported where the user can find it. What cannot be imported but does not
+stop the import (a parent, a record marked tobedeleted, a class no product rule gives a
+product) is a warning here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from rostering.models import Organization
+from rostering.oneroster import TO_BE_DELETED, Snapshot
+from rostering.sync.models import ProductRule, SyncSource
+from rostering.sync.plan import _products_for
+from rostering.validators import normalize_grade
+
+from .engine import RowError
+from .engine_parts.context import fold
+
+DISTRICT_LEVEL = frozenset({"district", "state", "national"})
+ORG_TYPE_NAMES = {"school": "School", "department": "Department", "local": "Local"}
+TEACHER_ROLES = frozenset({"teacher", "aide", "proctor"})
+
+
+@dataclass
+class SourceRow:
+    """One template row and where it came from in the OneRoster set."""
+
+    file: str
+    row: int
+    record: str
+    cells: dict[str, str]
+
+
+@dataclass
+class Step:
+    kind: str  # the template kind whose checker and writer handle the rows
+    headers: list[str]
+    rows: list[SourceRow] = field(default_factory=list)
+
+
+class Translator:
+    """Builds each step's rows from the snapshot, resolving references against what the
+    earlier steps wrote (so it runs inside the import's transaction, step by step)."""
+
+    def __init__(
+        self, *, district, snapshot: Snapshot, file_names: set[str], warnings: list[RowError]
+    ):
+        self.district = district
+        self.file_names = file_names
+        self.snapshot = snapshot
+        self.warnings = warnings
+        source = SyncSource.objects.filter(district=district).first()
+        id_field = source.external_id_field if source else SyncSource.IdField.IDENTIFIER
+        self.use_identifier = id_field == SyncSource.IdField.IDENTIFIER
+        self.imported_classes: set[str] = set()
+        self.enrolled: dict | None = None
+        self._people = self._sort_people()
+
+    def warn(self, file: str, row: int, record: str, message: str) -> None:
+        prefix = f"{record}: " if record else ""
+        self.warnings.append(RowError(row, file, prefix + message))
+
+    def _ids(self, sourced_id: str, identifier: str) -> tuple[str, str]:
+        """(External Assigned ID, Alt External Assigned ID) as the district's sync reads them."""
+        if self.use_identifier:
+            return identifier, sourced_id if identifier else ""
+        return sourced_id, identifier
+
+    # organizations --------------------------------------------------------------------------
+
+    def org_levels(self) -> list[list[str]]:
+        """The organizations to import (sourcedIds), parents before children: one list per
+        level of the tree, so that a child's Parent Organization exists when it is checked."""
+        self.orgs = {
+            key: org
+            for key, org in self.snapshot.orgs.items()
+            if org.type not in DISTRICT_LEVEL and self._org_kept(org)
+        }
+        depth: dict[str, int] = {}
+
+        def level(key: str, seen: tuple = ()) -> int:
+            if key not in depth:
+                parent = self.orgs[key].parent_sourced_id
+                if parent in self.orgs and parent not in seen:
+                    depth[key] = level(parent, (*seen, key)) + 1
+                else:
+                    depth[key] = 0
+            return depth[key]
+
+        levels: dict[int, list[str]] = {}
+        for key in self.orgs:
+            levels.setdefault(level(key), []).append(key)
+        return [levels[n] for n in sorted(levels)]
+
+    def organizations(self, keys: list[str]) -> Step:
+        headers = ["Organization Name", "External Assigned ID", "Type", "Parent Organization"]
+        step = Step("organizations", headers)
+        for key in keys:
+            org = self.orgs[key]
+            parent = org.parent_sourced_id if org.parent_sourced_id in self.orgs else ""
+            external, _alt = self._ids(org.sourced_id, org.identifier)
+            step.rows.append(
+                SourceRow(
+                    "orgs.csv",
+                    org.row,
+                    key,
+                    {
+                        "Organization Name": org.name,
+                        "External Assigned ID": external,
+                        "Type": ORG_TYPE_NAMES.get(org.type, "School"),
+                        "Parent Organization": self.org_ref(parent) if parent else "",
+                    },
+                )
+            )
+        return step
+
+    def _org_kept(self, org) -> bool:
+        if org.status == TO_BE_DELETED:
+            self.warn(
+                "orgs.csv",
+                org.row,
+                org.sourced_id,
+                f"{org.name} is marked tobedeleted; it is not imported.",
+            )
+            return False
+        return True
+
+    def org_ref(self, sourced_id: str) -> str:
+        """How a row names the organization (its ID, else its name), "" when unknown."""
+        org = self.snapshot.orgs.get(sourced_id)
+        if org is None:
+            return ""
+        if org.type in DISTRICT_LEVEL:
+            return self.district.name
+        external, _alt = self._ids(org.sourced_id, org.identifier)
+        found = None
+        if external:
+            found = Organization.objects.filter(district=self.district, external_id=external)
+            found = found.first()
+        if found is None:
+            named = [
+                o
+                for o in Organization.objects.filter(district=self.district, name__iexact=org.name)
+                if fold(o.name) == fold(org.name)
+            ]
+            found = named[0] if len(named) == 1 else None
+        if found is None:
+            return external or org.name  # the checker reports it as unknown
+        return found.external_id or found.name
+
+    # people ---------------------------------------------------------------------------------
+
+    def _sort_people(self) -> dict[str, list]:
+        people: dict[str, list] = {"student": [], "educator": []}
+        for user in self.snapshot.users.values():
+            kind = user.kind
+            label = f"{user.given_name} {user.family_name} ({user.username})"
+            if not kind:
+                roles = ", ".join(sorted({r.role for r in user.roles})) or "no role"
+                self.warn(
+                    "users.csv",
+                    user.row,
+                    user.sourced_id,
+                    f"{label} is a {roles}, not a student, teacher or administrator; "
+                    "not imported.",
+                )
+                continue
+            if user.status == TO_BE_DELETED:
+                self.warn(
+                    "users.csv",
+                    user.row,
+                    user.sourced_id,
+                    f"{label} is marked tobedeleted; not imported (deactivate them in Homeroom "
+                    "if they have left).",
+                )
+                continue
+            people["student" if kind == "student" else "educator"].append(user)
+        return people
+
+    def _email(self, user) -> str:
+        if not user.email:
+            return ""
+        try:
+            validate_email(user.email)
+        except ValidationError:
+            self.warn(
+                "users.csv",
+                user.row,
+                user.sourced_id,
+                f'"{user.email}" is not an email address; the email is left blank.',
+            )
+            return ""
+        return user.email
+
+    def educators(self) -> Step:
+        headers = [
+            "First Name",
+            "Last Name",
+            "Username",
+            "Educator Type",
+            "Organizations",
+            "Email",
+            "External Assigned ID",
+            "Alt External Assigned ID",
+        ]
+        step = Step("educators", headers)
+        refs = self._refs()
+        for user in self._people["educator"]:
+            external, alt = self._ids(user.sourced_id, user.identifier)
+            orgs = [refs[o] for o in user.org_sourced_ids if refs.get(o)]
+            step.rows.append(
+                SourceRow(
+                    "users.csv",
+                    user.row,
+                    user.sourced_id,
+                    {
+                        "First Name": user.given_name,
+                        "Last Name": user.family_name,
+                        "Username": user.username,
+                        "Educator Type": (
+                            "Administrator" if user.kind == "administrator" else "Teacher"
+                        ),
+                        "Organizations": "; ".join(dict.fromkeys(orgs)),
+                        "Email": self._email(user),
+                        "External Assigned ID": external,
+                        "Alt External Assigned ID": alt,
+                    },
+                )
+            )
+        return step
+
+    def _refs(self) -> dict[str, str]:
+        return {key: self.org_ref(key) for key in self.snapshot.orgs}
+
+    # classes --------------------------------------------------------------------------------
+
+    def _enrolled(self) -> dict[str, dict[str, list[str]]]:
+        """class sourcedId -> {"student": [user ids], "educator": [user ids]}, active only."""
+        users = self.snapshot.users
+        found: dict[str, dict[str, list[str]]] = {}
+        mismatched = 0
+        for enrollment in self.snapshot.enrollments:
+            if enrollment.status == TO_BE_DELETED:
+                continue
+            user = users.get(enrollment.user_sourced_id)
+            if user is None or not user.kind:
+                continue
+            student = user.kind == "student"
+            if (enrollment.role == "student") != student or (
+                not student and enrollment.role not in TEACHER_ROLES | {"administrator"}
+            ):
+                mismatched += 1
+                continue
+            kind = "student" if student else "educator"
+            found.setdefault(enrollment.class_sourced_id, {"student": [], "educator": []})
+            found[enrollment.class_sourced_id][kind].append(user.sourced_id)
+        if mismatched:
+            self.warn(
+                "enrollments.csv",
+                0,
+                "",
+                f"{mismatched} enrollment(s) give a role that differs from the user's role in "
+                "users.csv (a student enrolled as teacher, or the reverse); they were skipped.",
+            )
+        return found
+
+    def classes(self) -> Step:
+        headers = [
+            "Class/Group Name",
+            "Organization",
+            "Product",
+            "External Assigned ID",
+            "Subject",
+            "Course Code",
+            "Grades",
+            "Educators",
+        ]
+        step = Step("classes", headers)
+        self.enrolled = self._enrolled()
+        rules = list(ProductRule.objects.filter(district=self.district).select_related("product"))
+        refs = self._refs()
+        educators = {u.sourced_id: u.username for u in self._people["educator"]}
+        for key, cls in self.snapshot.classes.items():
+            if cls.status == TO_BE_DELETED:
+                self.warn(
+                    "classes.csv",
+                    cls.row,
+                    key,
+                    f"{cls.title} is marked tobedeleted; not imported.",
+                )
+                continue
+            course = self.snapshot.courses.get(cls.course_sourced_id)
+            products = [p for p in _products_for(rules, cls, course) if p.is_active]
+            if not products:
+                self.warn(
+                    "classes.csv",
+                    cls.row,
+                    key,
+                    f"{cls.title} gets no product: no product rule of the district matches its "
+                    "course code, subject or class code. It is not imported, nor are its "
+                    "enrollments. Add a product rule (Sync settings) and import again.",
+                )
+                continue
+            self.imported_classes.add(key)
+            teachers = self.enrolled.get(key, {}).get("educator", [])
+            step.rows.append(
+                SourceRow(
+                    "classes.csv",
+                    cls.row,
+                    key,
+                    {
+                        "Class/Group Name": cls.title,
+                        "Organization": refs.get(cls.school_sourced_id, ""),
+                        "Product": "; ".join(p.name for p in products),
+                        "External Assigned ID": key,
+                        "Subject": "; ".join(cls.subjects),
+                        "Course Code": course.course_code if course else "",
+                        "Grades": "; ".join(self._grades(cls)),
+                        "Educators": "; ".join(
+                            dict.fromkeys(educators[t] for t in teachers if t in educators)
+                        ),
+                    },
+                )
+            )
+        return step
+
+    def _grades(self, cls) -> list[str]:
+        grades = []
+        for raw in cls.grades:
+            try:
+                grades.append(normalize_grade(raw))
+            except ValidationError:
+                self.warn(
+                    "classes.csv",
+                    cls.row,
+                    cls.sourced_id,
+                    f'Grade "{raw}" is not a OneRoster grade; left out.',
+                )
+        return grades
+
+    # students -------------------------------------------------------------------------------
+
+    def students(self) -> Step:
+        headers = [
+            "First Name",
+            "Last Name",
+            "Username",
+            "Student ID",
+            "Organizations",
+            "Middle Name",
+            "Grade",
+            "Email",
+            "Alt Student ID",
+        ]
+        with_classes = "enrollments.csv" in self.file_names
+        if with_classes:
+            headers.append("Classes/Groups")
+            if "enrollments" in self.snapshot.delta:
+                self.warn(
+                    "enrollments.csv",
+                    0,
+                    "",
+                    "The manifest marks enrollments.csv as a delta file; each student's "
+                    "classes/groups are set to the ones it lists.",
+                )
+        step = Step("students", headers)
+        refs = self._refs()
+        class_refs = self._class_refs() if with_classes else {}
+        enrolled = self.enrolled if self.enrolled is not None else self._enrolled()
+        by_student: dict[str, list[str]] = {}
+        for key, members in enrolled.items():
+            for user_id in members["student"]:
+                if key in class_refs:
+                    by_student.setdefault(user_id, []).append(class_refs[key])
+        for user in self._people["student"]:
+            external, alt = self._ids(user.sourced_id, user.identifier)
+            orgs = [refs[o] for o in user.org_sourced_ids if refs.get(o)]
+            orgs = [o for o in orgs if o != self.district.name]
+            cells = {
+                "First Name": user.given_name,
+                "Last Name": user.family_name,
+                "Username": user.username,
+                "Student ID": external,
+                "Organizations": "; ".join(dict.fromkeys(orgs)),
+                "Middle Name": user.middle_name,
+                "Grade": self._grade(user),
+                "Email": self._email(user),
+                "Alt Student ID": alt,
+            }
+            if with_classes:
+                classes = by_student.get(user.sourced_id, [])
+                cells["Classes/Groups"] = "; ".join(dict.fromkeys(classes))
+            step.rows.append(SourceRow("users.csv", user.row, user.sourced_id, cells))
+        return step
+
+    def _grade(self, user) -> str:
+        raw = user.grades[0] if user.grades else ""
+        if not raw:
+            return ""
+        try:
+            return normalize_grade(raw)
+        except ValidationError:
+            self.warn(
+                "users.csv",
+                user.row,
+                user.sourced_id,
+                f'Grade "{raw}" is not a OneRoster grade; the grade is left blank.',
+            )
+            return ""
+
+    def _class_refs(self) -> dict[str, str]:
+        """class sourcedId -> how a Students row names it (its External Assigned ID, which the
+        classes step wrote), for the classes imported."""
+        return {key: key for key in self.imported_classes}
