@@ -197,7 +197,8 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
             "Product",
             "products",
             required=True,
-            help="Product names or codes, separated by semicolons.",
+            help="Product names or codes, separated by semicolons. The list replaces the "
+            "class/group's products.",
             samples=("Reading Stars", "Reading Stars; Math Quest"),
             aliases=("products",),
             many=True,
@@ -215,9 +216,19 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         _c(
             "Educators",
             "educators",
-            help="Usernames of the teachers, separated by semicolons.",
+            help="Usernames of the teachers, separated by semicolons. The list replaces the "
+            "class/group's educators.",
             samples=("tess.teacher", "tess.teacher; sam.admin"),
             aliases=("teachers", "teacher"),
+            many=True,
+        ),
+        _c(
+            "Students",
+            "students",
+            help="Usernames or Student IDs of the students, separated by semicolons. The list "
+            "replaces the class/group's students.",
+            samples=("ana.lopez", "ana.lopez; ben.kim"),
+            aliases=("student", "student usernames"),
             many=True,
         ),
     ),

@@ -86,9 +86,7 @@ class EducatorChecker:
         User = get_user_model()
         for start in range(0, len(usernames), CHUNK):
             chunk = usernames[start : start + CHUNK]
-            self.users.update(
-                User.objects.filter(username__in=chunk).values_list("username", "pk")
-            )
+            self.users.update(User.objects.filter(username__in=chunk).values_list("username", "pk"))
             self.elsewhere.update(
                 Educator.objects.filter(username__in=chunk)
                 .exclude(district=self.ctx.district)
