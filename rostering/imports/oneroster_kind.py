@@ -157,7 +157,8 @@ def _check_step(actor, district, step: Step, plan: ImportPlan):
 def _located(error: RowError, source, file: str) -> RowError:
     """A checker's error on a template column, told as file, row and record of the set."""
     if source is None:
-        return RowError(error.row, file, f"{error.column}: {error.message}")
+        text = f"{error.column}: {error.message}" if error.column else error.message
+        return RowError(error.row, file, text)
     return RowError(error.row, source.file, f"{source.record} ({error.column}): {error.message}")
 
 

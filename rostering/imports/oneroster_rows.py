@@ -9,43 +9,23 @@ product) is a warning here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from rostering.models import Organization
 from rostering.oneroster import TO_BE_DELETED, Snapshot
-from rostering.sync.models import ProductRule, SyncSource
-from rostering.sync.plan import _products_for
+from rostering.sync.models import SyncSource
 from rostering.validators import normalize_grade
 
 from .engine import RowError
 from .engine_parts.context import fold
+from .oneroster_classes import ClassRows, SourceRow, Step
 
 DISTRICT_LEVEL = frozenset({"district", "state", "national"})
 ORG_TYPE_NAMES = {"school": "School", "department": "Department", "local": "Local"}
-TEACHER_ROLES = frozenset({"teacher", "aide", "proctor"})
 
 
-@dataclass
-class SourceRow:
-    """One template row and where it came from in the OneRoster set."""
-
-    file: str
-    row: int
-    record: str
-    cells: dict[str, str]
-
-
-@dataclass
-class Step:
-    kind: str  # the template kind whose checker and writer handle the rows
-    headers: list[str]
-    rows: list[SourceRow] = field(default_factory=list)
-
-
-class Translator:
+class Translator(ClassRows):
     """Builds each step's rows from the snapshot, resolving references against what the
     earlier steps wrote (so it runs inside the import's transaction, step by step)."""
 
@@ -238,112 +218,6 @@ class Translator:
 
     def _refs(self) -> dict[str, str]:
         return {key: self.org_ref(key) for key in self.snapshot.orgs}
-
-    # classes --------------------------------------------------------------------------------
-
-    def _enrolled(self) -> dict[str, dict[str, list[str]]]:
-        """class sourcedId -> {"student": [user ids], "educator": [user ids]}, active only."""
-        users = self.snapshot.users
-        found: dict[str, dict[str, list[str]]] = {}
-        mismatched = 0
-        for enrollment in self.snapshot.enrollments:
-            if enrollment.status == TO_BE_DELETED:
-                continue
-            user = users.get(enrollment.user_sourced_id)
-            if user is None or not user.kind:
-                continue
-            student = user.kind == "student"
-            if (enrollment.role == "student") != student or (
-                not student and enrollment.role not in TEACHER_ROLES | {"administrator"}
-            ):
-                mismatched += 1
-                continue
-            kind = "student" if student else "educator"
-            found.setdefault(enrollment.class_sourced_id, {"student": [], "educator": []})
-            found[enrollment.class_sourced_id][kind].append(user.sourced_id)
-        if mismatched:
-            self.warn(
-                "enrollments.csv",
-                0,
-                "",
-                f"{mismatched} enrollment(s) give a role that differs from the user's role in "
-                "users.csv (a student enrolled as teacher, or the reverse); they were skipped.",
-            )
-        return found
-
-    def classes(self) -> Step:
-        headers = [
-            "Class/Group Name",
-            "Organization",
-            "Product",
-            "External Assigned ID",
-            "Subject",
-            "Course Code",
-            "Grades",
-            "Educators",
-        ]
-        step = Step("classes", headers)
-        self.enrolled = self._enrolled()
-        rules = list(ProductRule.objects.filter(district=self.district).select_related("product"))
-        refs = self._refs()
-        educators = {u.sourced_id: u.username for u in self._people["educator"]}
-        for key, cls in self.snapshot.classes.items():
-            if cls.status == TO_BE_DELETED:
-                self.warn(
-                    "classes.csv",
-                    cls.row,
-                    key,
-                    f"{cls.title} is marked tobedeleted; not imported.",
-                )
-                continue
-            course = self.snapshot.courses.get(cls.course_sourced_id)
-            products = [p for p in _products_for(rules, cls, course) if p.is_active]
-            if not products:
-                self.warn(
-                    "classes.csv",
-                    cls.row,
-                    key,
-                    f"{cls.title} gets no product: no product rule of the district matches its "
-                    "course code, subject or class code. It is not imported, nor are its "
-                    "enrollments. Add a product rule (Sync settings) and import again.",
-                )
-                continue
-            self.imported_classes.add(key)
-            teachers = self.enrolled.get(key, {}).get("educator", [])
-            step.rows.append(
-                SourceRow(
-                    "classes.csv",
-                    cls.row,
-                    key,
-                    {
-                        "Class/Group Name": cls.title,
-                        "Organization": refs.get(cls.school_sourced_id, ""),
-                        "Product": "; ".join(p.name for p in products),
-                        "External Assigned ID": key,
-                        "Subject": "; ".join(cls.subjects),
-                        "Course Code": course.course_code if course else "",
-                        "Grades": "; ".join(self._grades(cls)),
-                        "Educators": "; ".join(
-                            dict.fromkeys(educators[t] for t in teachers if t in educators)
-                        ),
-                    },
-                )
-            )
-        return step
-
-    def _grades(self, cls) -> list[str]:
-        grades = []
-        for raw in cls.grades:
-            try:
-                grades.append(normalize_grade(raw))
-            except ValidationError:
-                self.warn(
-                    "classes.csv",
-                    cls.row,
-                    cls.sourced_id,
-                    f'Grade "{raw}" is not a OneRoster grade; left out.',
-                )
-        return grades
 
     # students -------------------------------------------------------------------------------
 
