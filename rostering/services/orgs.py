@@ -13,6 +13,8 @@ from rostering.validators import blank_to_none
 from .common import apply_changes, check_change_allowed, check_create_allowed, save_record
 
 EDITABLE_FIELDS = frozenset({"name", "parent", "external_id", "rostering_method", "sso_enabled"})
+# The fields of a synced organization only the SIS changes (forms, imports and the admin ask).
+SYNCED_LOCKED_FIELDS = ("name", "external_id", "parent")
 
 
 @transaction.atomic
@@ -76,7 +78,7 @@ def organization_update(
     if "rostering_method" in changes and not organization.is_district:
         raise ValidationError({"rostering_method": "The rostering method is set per district."})
     if organization.origin == "synced" and channel != Channel.SYNC:
-        for name in ("name", "external_id", "parent"):
+        for name in SYNCED_LOCKED_FIELDS:
             if name in changes and changes[name] != getattr(organization, name):
                 raise ValidationError({name: LOCKED_MESSAGE})
     apply_changes(organization, changes)
