@@ -1,0 +1,236 @@
+"""What the district's Sync pages do: who may use them, saving the configuration, queuing runs
+and deciding held runs. The engine (engine.py) does the syncing; runs always go through the
+task queue, never inside a request."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404
+from django_tasks import task
+
+from accounts.permissions import Feature, has_feature
+from accounts.roles import scope_for
+from rostering.models import Organization, SyncConfiguration
+from rostering.ownership import SHAREABLE_FIELDS
+
+from .engine import approve_held_run, discard_held_run
+from .models import ProductRule, SettingRule, SyncRun, SyncSource
+
+logger = logging.getLogger(__name__)
+
+BUSY = (SyncRun.Status.QUEUED, SyncRun.Status.RUNNING)
+SOURCE_FIELDS = (
+    "source_type",
+    "folder_path",
+    "external_id_field",
+    "schedule",
+    "weekday",
+    "time_of_day",
+    "hold_threshold_percent",
+)
+
+
+# ---- who may use the Sync pages -------------------------------------------------------------
+
+
+def sync_district_of(user) -> Organization:
+    """The district whose sync ``user`` manages. Only the district's administrators do here;
+    support staff manage syncs in the support admin. Raises PermissionDenied otherwise."""
+    scope = scope_for(user)
+    if not has_feature(user, Feature.MANAGE_SYNC):
+        raise PermissionDenied("Only the district's administrators manage its SIS sync.")
+    if scope.district_id is None:
+        raise PermissionDenied("Support staff manage a district's sync in the support admin.")
+    return Organization.objects.get(pk=scope.district_id)
+
+
+def runs_of(district: Organization) -> QuerySet[SyncRun]:
+    """The district's runs, newest first, without their kept snapshots."""
+    return (
+        SyncRun.objects.filter(district=district)
+        .defer("snapshot")
+        .select_related("created_by", "decided_by")
+    )
+
+
+def get_run_or_404(district: Organization, pk: int) -> SyncRun:
+    run = runs_of(district).filter(pk=pk).first()
+    if run is None:
+        raise Http404("No such sync run in your district.")
+    return run
+
+
+def source_of(district: Organization) -> SyncSource:
+    """The district's saved source, or an unsaved one with the defaults."""
+    return SyncSource.objects.filter(district=district).first() or SyncSource(district=district)
+
+
+def shared_fields_for(district: Organization) -> dict[str, list[str]]:
+    config = SyncConfiguration.objects.filter(district=district).first()
+    fields = config.shared_fields if config else {}
+    return {kind: sorted(set(fields.get(kind, [])) & allowed) for kind, allowed in _shareable()}
+
+
+def _shareable():
+    return [(kind, allowed) for kind, allowed in SHAREABLE_FIELDS.items() if allowed]
+
+
+# ---- configuration --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def sync_settings_save(
+    *,
+    actor,
+    district: Organization,
+    values: dict,
+    shared_fields: dict[str, list[str]],
+    upload: tuple[str, bytes] | None = None,
+) -> SyncSource:
+    """Save the source, schedule and hold threshold, the uploaded snapshot (if any) and which
+    optional fields the SIS sends. Values were checked by the form; the model checks again."""
+    source = SyncSource.objects.select_for_update().filter(district=district).first()
+    source = source or SyncSource(district=district)
+    for name in SOURCE_FIELDS:
+        if name in values:
+            setattr(source, name, values[name])
+    if upload is not None:
+        source.uploaded_name, source.uploaded_snapshot = upload
+    source.full_clean(exclude=["district"])
+    source.save()
+    unknown = {
+        kind: sorted(set(names) - SHAREABLE_FIELDS.get(kind, frozenset()))
+        for kind, names in shared_fields.items()
+    }
+    if any(unknown.values()):
+        raise ValidationError(f"These fields cannot be sent by the SIS: {unknown}.")
+    config, _ = SyncConfiguration.objects.get_or_create(district=district)
+    config.shared_fields = {kind: sorted(names) for kind, names in shared_fields.items() if names}
+    config.save()
+    logger.info("Sync settings of %s saved by %s", district, actor)
+    return source
+
+
+def product_rule_add(
+    *, actor, district: Organization, match_field: str, pattern: str, product
+) -> ProductRule:
+    """Classes whose course code / subject / class code matches ``pattern`` get ``product``."""
+    rule = ProductRule(
+        district=district, match_field=match_field, pattern=pattern.strip(), product=product
+    )
+    rule.full_clean()
+    if ProductRule.objects.filter(
+        district=district,
+        match_field=match_field,
+        pattern__iexact=rule.pattern,
+        product=product,
+    ).exists():
+        raise ValidationError({"pattern": "This rule exists already."})
+    rule.save()
+    logger.info("Product rule %s added to %s by %s", rule, district, actor)
+    return rule
+
+
+def setting_rule_add(
+    *, actor, district: Organization, column: str, setting, value_map: dict
+) -> SettingRule:
+    """Students' ``column`` value (through ``value_map``) sets ``setting``. Every mapped value
+    must be one the setting allows."""
+    for sis_value, value in value_map.items():
+        try:
+            setting.validate_value(value)
+        except ValidationError as exc:
+            raise ValidationError(
+                {"value_map": f"{sis_value} = {value}: {exc.messages[0]}"}
+            ) from None
+    rule = SettingRule(district=district, column=column.strip(), setting=setting)
+    rule.value_map = value_map
+    rule.full_clean()
+    if SettingRule.objects.filter(
+        district=district, column__iexact=rule.column, setting=setting
+    ).exists():
+        raise ValidationError({"column": "This column already sets this setting."})
+    rule.save()
+    logger.info("Setting rule %s added to %s by %s", rule, district, actor)
+    return rule
+
+
+def rule_remove(*, actor, district: Organization, model, pk: int) -> None:
+    """Remove one of the district's product or setting rules (404 for another district's)."""
+    deleted, _ = model.objects.filter(district=district, pk=pk).delete()
+    if not deleted:
+        raise Http404("No such rule in your district.")
+    logger.info("%s %s of %s removed by %s", model.__name__, pk, district, actor)
+
+
+# ---- runs -----------------------------------------------------------------------------------
+
+
+def sync_enqueue(*, actor, district: Organization, dry_run: bool) -> SyncRun:
+    """Queue a sync (or a dry run) of the district; the task runs it after this commits.
+    Refused while another run is queued or running, or (for a real sync) while a held run
+    waits for a decision."""
+    from .tasks import run_sync_task
+
+    with transaction.atomic():
+        SyncSource.objects.select_for_update().filter(district=district).first()
+        source = source_of(district)
+        if source.pk is None or not (source.uploaded_snapshot or source.folder_path):
+            raise ValidationError(
+                "Set up the source first: upload a OneRoster zip or give the SIS folder."
+            )
+        if SyncRun.objects.filter(district=district, status__in=BUSY).exists():
+            raise ValidationError("A sync of your district is already queued or running.")
+        if (
+            not dry_run
+            and SyncRun.objects.filter(district=district, status=SyncRun.Status.HELD).exists()
+        ):
+            raise ValidationError(
+                "A held run is waiting for a decision: approve or discard it first."
+            )
+        run = SyncRun.objects.create(
+            district=district, trigger=SyncRun.Trigger.MANUAL, dry_run=dry_run, created_by=actor
+        )
+        transaction.on_commit(lambda: _enqueue(run_sync_task, run.pk))
+    return run
+
+
+def held_run_approve(*, actor, run: SyncRun) -> SyncRun:
+    """Queue the application of a held run (re-planned against the data of that moment)."""
+    with transaction.atomic():
+        locked = SyncRun.objects.select_for_update().defer("snapshot").get(pk=run.pk)
+        if locked.status != SyncRun.Status.HELD:
+            raise ValidationError("Only a held run can be approved.")
+        if locked.decided_by_id:
+            raise ValidationError("This run is approved already and is being applied.")
+        locked.decided_by = actor
+        locked.save(update_fields=["decided_by"])
+        transaction.on_commit(lambda: _enqueue(apply_held_run_task, locked.pk))
+    return locked
+
+
+def held_run_discard(*, actor, run: SyncRun) -> SyncRun:
+    """Discard a held run: nothing of it is applied."""
+    with transaction.atomic():
+        locked = SyncRun.objects.select_for_update().defer("snapshot").get(pk=run.pk)
+        if locked.status == SyncRun.Status.HELD and locked.decided_by_id:
+            raise ValidationError("This run is approved already and is being applied.")
+        return discard_held_run(run=locked, actor=actor)
+
+
+@task()
+def apply_held_run_task(run_id: int) -> None:
+    """Apply an approved held run in the background (approved on the Sync page)."""
+    run = SyncRun.objects.select_related("district", "decided_by").filter(pk=run_id).first()
+    if run is None or run.status != SyncRun.Status.HELD:
+        return  # discarded or applied meanwhile
+    approve_held_run(run=run, actor=run.decided_by)
+
+
+def _enqueue(task_function, run_id: int) -> None:
+    result = task_function.enqueue(run_id)
+    SyncRun.objects.filter(pk=run_id).update(task_id=str(result.id)[:64])
