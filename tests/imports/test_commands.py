@@ -246,3 +246,14 @@ def test_export_wrong_usage_exits_2(world, args):
     status, _out = run("export_roster", *args)
 
     assert status == 2
+
+
+def test_oneroster_folder_imports_through_the_same_engine(world):
+    folder = "/work/shared/data/oneroster-moodle-enrol-fixtures/v1p1-bulk-minimal"
+
+    status, summary = import_json("--district", "maple", "--type", "oneroster", folder)
+
+    assert status == 0, summary["errors"]
+    assert summary["committed"] is True
+    assert summary["created"] == 6  # History Department, two teachers, three students
+    assert Student.objects.filter(district=world.district).count() == 3

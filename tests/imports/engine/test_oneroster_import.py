@@ -1,0 +1,256 @@
+"""OneRoster 1.1 / 1.2 CSV sets as an import: real-world sets import with warnings, broken
+sets fail with errors naming file and row and write nothing, records are manual, a second
+import changes nothing, and no locked field of a synced record moves."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rostering.imports.engine import ImportRejected
+from rostering.models import ClassGroup, Educator, Organization, Origin, Student
+from rostering.oneroster import load_files, zip_files
+from rostering.sync.models import ProductRule
+from tests import factories
+from tests.oneroster.csvset import set_files, zip_set
+
+from .conftest import check, commit
+
+DATA = Path("/work/shared/data")
+SETS = {
+    "oat-sa v1.1 base": "oneroster-oat-sa-v1p1-base",
+    "moodle v1.1 bulk full": "oneroster-moodle-enrol-fixtures/v1p1-bulk-full",
+    "moodle v1.1 bulk minimal": "oneroster-moodle-enrol-fixtures/v1p1-bulk-minimal",
+    "moodle v1.2 bulk": "oneroster-moodle-enrol-fixtures/v1p2-bulk",
+    "moodle v1.2 delta": "oneroster-moodle-enrol-fixtures/v1p2-delta",
+}
+# What each real set makes in an empty district whose product rule gives "Science" classes
+# Reading Stars: (organizations, educators, classes, students) created, and warnings it must
+# show (file, words in the message).
+EXPECTED = {
+    "oat-sa v1.1 base": (
+        (2, 0, 0, 2),
+        [("orgs.csv", "should be blank in a bulk file"), ("classes.csv", "gets no product")],
+    ),
+    "moodle v1.1 bulk full": (
+        (1, 2, 1, 3),
+        [
+            ("orgs.csv", "is not in orgs.csv"),
+            ("users.csv", "thomas.joness) is a parent"),
+            ("classes.csv", "History - 2 is marked tobedeleted"),
+            ("enrollments.csv", "differs from the user's role"),
+        ],
+    ),
+    "moodle v1.1 bulk minimal": (
+        (1, 2, 0, 3),
+        [("classes.csv", 'classType "Scheduled"'), ("classes.csv", "gets no product")],
+    ),
+    "moodle v1.2 bulk": (
+        (1, 3, 1, 3),
+        [("userProfiles.csv", "holds roles data"), ("users.csv", "prefferedGivenName")],
+    ),
+    "moodle v1.2 delta": ((1, 0, 0, 1), [("enrollments.csv", "delta file")]),
+}
+
+
+def zipped(folder: str) -> bytes:
+    return zip_files(load_files(DATA / folder))
+
+
+def counts(district) -> tuple[int, int, int, int]:
+    return (
+        Organization.objects.filter(district=district).exclude(pk=district.pk).count(),
+        Educator.objects.filter(district=district).count(),
+        ClassGroup.objects.filter(district=district).count(),
+        Student.objects.filter(district=district).count(),
+    )
+
+
+@pytest.fixture
+def district(db, products):
+    district = factories.DistrictFactory(name="Maple District", slug="maple")
+    ProductRule.objects.create(
+        district=district,
+        match_field=ProductRule.MatchField.SUBJECT,
+        pattern="Science",
+        product=products["reading"],
+    )
+    return district
+
+
+@pytest.mark.parametrize("name", list(SETS))
+def test_real_set_imports_with_its_quirks_as_warnings(district, name):
+    content = zipped(SETS[name])
+    made, warnings = EXPECTED[name]
+
+    plan = check(district, content, kind="oneroster", name="set.zip")
+
+    assert plan.errors == []
+    assert counts(district) == (0, 0, 0, 0)  # the preview wrote nothing
+    for file, words in warnings:
+        assert any(w.column == file and words in w.message for w in plan.warnings), (file, words)
+    result = commit(district, content, kind="oneroster", name="set.zip")
+    assert counts(district) == made
+    assert result.created == sum(made)
+    assert set(Student.objects.values_list("origin", flat=True)) == {Origin.MANUAL}
+
+
+@pytest.mark.parametrize("name", list(SETS))
+def test_importing_a_real_set_again_changes_nothing(district, name):
+    content = zipped(SETS[name])
+    commit(district, content, kind="oneroster", name="set.zip")
+
+    again = commit(district, content, kind="oneroster", name="set.zip")
+
+    assert (again.created, again.updated) == (0, 0)
+    assert again.unchanged == sum(EXPECTED[name][0])
+
+
+# ---- a small set of Maple's own -------------------------------------------------------------
+
+
+def maple_set(**changes) -> dict[str, str]:
+    tables = {
+        "orgs": [
+            {"sourcedId": "d1", "name": "Maple District", "type": "district"},
+            {"sourcedId": "s1", "name": "North Elementary", "type": "school", "identifier": "N1"},
+        ],
+        "users": [
+            {
+                "sourcedId": "t1",
+                "orgSourcedIds": "s1",
+                "role": "teacher",
+                "username": "tess.t",
+                "givenName": "Tess",
+                "familyName": "Teacher",
+                "identifier": "T-1",
+            },
+            {
+                "sourcedId": "u1",
+                "orgSourcedIds": "s1",
+                "role": "student",
+                "username": "ana.lopez",
+                "givenName": "Ana",
+                "familyName": "Lopez",
+                "identifier": "000123",
+                "grades": "03",
+                "email": "not-an-email",
+            },
+            {
+                "sourcedId": "u2",
+                "orgSourcedIds": "s1",
+                "role": "student",
+                "username": "ben.kim",
+                "givenName": "Ben",
+                "familyName": "Kim",
+                "identifier": "000124",
+                "grades": "Fourth",
+            },
+        ],
+        "classes": [
+            {"sourcedId": "c1", "title": "Room 4", "schoolSourcedId": "s1", "subjects": "Science"}
+        ],
+        "enrollments": [
+            {"sourcedId": "e1", "classSourcedId": "c1", "userSourcedId": "t1", "role": "teacher"},
+            {"sourcedId": "e2", "classSourcedId": "c1", "userSourcedId": "u1", "role": "student"},
+        ],
+    }
+    tables.update(changes)
+    return set_files(**tables)
+
+
+@pytest.fixture
+def north(district):
+    return factories.SchoolFactory(district=district, name="North Elementary", external_id="N1")
+
+
+def test_set_fills_schools_classes_and_teachers_and_fixes_what_it_can(district, north):
+    plan = check(district, zip_set(maple_set()), kind="oneroster", name="maple.zip")
+
+    assert plan.errors == []
+    assert ("users.csv", 3) in {(w.column, w.row) for w in plan.warnings}  # the email
+    assert any("Fourth" in w.message for w in plan.warnings)  # the grade
+    commit(district, zip_set(maple_set()), kind="oneroster", name="maple.zip")
+    room = ClassGroup.objects.get(district=district, external_id="c1")
+    ana = Student.objects.get(username="ana.lopez")
+    assert room.school == north and room.origin == Origin.MANUAL
+    assert list(room.educators.values_list("username", flat=True)) == ["tess.t"]
+    assert list(room.students.values_list("username", flat=True)) == ["ana.lopez"]
+    assert ana.external_id == "000123" and ana.grade == "03" and not ana.email
+    assert list(ana.schools.all()) == [north]
+    assert counts(district) == (1, 1, 1, 2)  # North Elementary was already there
+
+
+def test_broken_reference_is_an_error_naming_file_and_row_and_nothing_is_written(
+    district, north
+):
+    files = maple_set(
+        enrollments=[
+            {"sourcedId": "e1", "classSourcedId": "c1", "userSourcedId": "t1", "role": "teacher"},
+            {
+                "sourcedId": "e2",
+                "classSourcedId": "c1",
+                "userSourcedId": "nobody",
+                "role": "student",
+            },
+        ]
+    )
+
+    plan = check(district, zip_set(files), kind="oneroster", name="maple.zip")
+
+    assert [(e.column, e.row) for e in plan.errors] == [("enrollments.csv", 3)]
+    assert "nobody" in plan.errors[0].message
+    with pytest.raises(ImportRejected):
+        commit(district, zip_set(files), kind="oneroster", name="maple.zip")
+    assert counts(district) == (1, 0, 0, 0)
+
+
+def test_a_checker_error_names_the_users_row_and_record(district, north):
+    factories.StudentFactory(school=factories.SchoolFactory(), username="ben.kim")  # elsewhere
+
+    plan = check(district, zip_set(maple_set()), kind="oneroster", name="maple.zip")
+
+    assert [(e.column, e.row) for e in plan.errors] == [("users.csv", 4)]
+    assert plan.errors[0].message.startswith("u2 (Username):")
+    assert "already taken" in plan.errors[0].message
+    with pytest.raises(ImportRejected):
+        commit(district, zip_set(maple_set()), kind="oneroster", name="maple.zip")
+    assert counts(district) == (1, 0, 0, 0)
+
+
+def test_an_import_never_changes_a_locked_field_of_a_synced_student(district, north):
+    synced = factories.StudentFactory(
+        school=north,
+        username="ana.lopez",
+        first_name="Anabel",
+        last_name="Lopez",
+        external_id="000123",
+        origin=Origin.SYNCED,
+    )
+
+    plan = check(district, zip_set(maple_set()), kind="oneroster", name="maple.zip")
+
+    assert any(e.column == "users.csv" and e.row == 3 for e in plan.errors)
+    with pytest.raises(ImportRejected):
+        commit(district, zip_set(maple_set()), kind="oneroster", name="maple.zip")
+    synced.refresh_from_db()
+    assert synced.first_name == "Anabel"
+    assert counts(district) == (1, 0, 0, 1)
+
+
+def test_a_file_that_is_not_a_oneroster_set_is_refused_clearly(district):
+    plan = check(district, b"PK\x03\x04 broken", kind="oneroster", name="set.zip")
+
+    assert len(plan.errors) == 1
+    assert plan.errors[0].column == "set.zip"
+    assert "not a zip file" in plan.errors[0].message
+
+
+def test_a_set_without_users_is_refused(district):
+    files = {"orgs.csv": maple_set()["orgs.csv"]}
+
+    plan = check(district, zip_set(files), kind="oneroster", name="orgs-only.zip")
+
+    assert "no users.csv" in plan.errors[0].message
+    assert counts(district) == (0, 0, 0, 0)
