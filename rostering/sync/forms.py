@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django import forms
 from django.conf import settings
+from django.utils.text import capfirst
 
 from rostering.models import Educator, Product, ProductSetting, Student
 from rostering.oneroster import SnapshotError, load_files
@@ -96,7 +97,7 @@ class SyncSettingsForm(forms.ModelForm):
             self.fields[f"shared_{kind}"] = forms.MultipleChoiceField(
                 label=f"{KIND_LABELS[kind]}: optional fields your SIS sends",
                 required=False,
-                choices=[(n, model._meta.get_field(n).verbose_name.capitalize()) for n in names],
+                choices=[(n, capfirst(model._meta.get_field(n).verbose_name)) for n in names],
                 initial=shared_fields.get(kind, []),
                 widget=forms.CheckboxSelectMultiple,
                 help_text="The next sync puts back the SIS value of these fields if someone "
@@ -169,12 +170,17 @@ class ProductRuleForm(forms.ModelForm):
     class Meta:
         model = ProductRule
         fields = ["match_field", "pattern", "product"]
-        labels = {"match_field": "When the class's", "pattern": "is", "product": "give it"}
+        labels = {
+            "match_field": "Match the class's",
+            "pattern": "Value or prefix",
+            "product": "Product it gets",
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="product", **kwargs)
         self.fields["product"].queryset = Product.objects.filter(is_active=True).order_by("name")
         self.fields["product"].empty_label = "Choose a product"
+        self.fields["match_field"].choices = ProductRule.MatchField.choices
 
 
 class SettingRuleForm(forms.Form):
@@ -184,7 +190,7 @@ class SettingRuleForm(forms.Form):
         help_text="An extension column, e.g. metadata.language or ext_language.",
     )
     setting = forms.ModelChoiceField(
-        label="sets the product setting",
+        label="Product setting it sets",
         queryset=ProductSetting.objects.filter(product__is_active=True).select_related("product"),
         empty_label="Choose a setting",
     )

@@ -115,6 +115,9 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_decide": held and not run.decided_by_id,
             "approval_pending": held and bool(run.decided_by_id),
             "plan_sections": _plan_sections(run, request),
+            "plan_organizations": (run.plan or {}).get("organizations", [])
+            if run.status in (SyncRun.Status.PREVIEWED, SyncRun.Status.HELD)
+            else [],
             "plan_truncated": bool(run.plan and run.plan.get("truncated")),
             "errors_page": _page(run.errors, request, "errors_page", PROBLEMS_PER_PAGE),
             "warnings_page": _page(run.warnings, request, "warnings_page", PROBLEMS_PER_PAGE),
