@@ -254,3 +254,26 @@ def test_a_set_without_users_is_refused(district):
 
     assert "no users.csv" in plan.errors[0].message
     assert counts(district) == (0, 0, 0, 0)
+
+
+def test_a_teacher_cannot_import_a_oneroster_set(district, north):
+    teacher = factories.EducatorFactory(organization=north, username="tina").user
+
+    plan = check(district, zip_set(maple_set()), actor=teacher, kind="oneroster", name="m.zip")
+
+    assert plan.errors and plan.errors[0].column == "orgs.csv"
+    assert "does not allow" in plan.errors[0].message
+    with pytest.raises(ImportRejected):
+        commit(district, zip_set(maple_set()), actor=teacher, kind="oneroster", name="m.zip")
+    assert Student.objects.count() == 0
+
+
+def test_a_single_users_file_is_read_as_a_set_and_its_missing_schools_named(district, north):
+    users = maple_set()["users.csv"].encode()
+
+    plan = check(district, users, kind="oneroster", name="users.csv")
+
+    assert plan.errors
+    assert {e.column for e in plan.errors} == {"users.csv"}
+    assert all("Organizations" in e.message for e in plan.errors)
+    assert Student.objects.count() == 0
