@@ -3,6 +3,10 @@ adds and removals of one kind of link (a many-to-many table) for many records at
 
 from __future__ import annotations
 
+import sqlite3
+
+from django.db import connections, router
+
 from rostering.history import Channel
 
 BATCH = 2000
@@ -19,6 +23,54 @@ def bulk_history(model, records: list, *, update: bool, user) -> None:
             default_user=user,
             custom_historical_attrs={"history_channel": str(Channel.IMPORT)},
         )
+
+
+def bulk_set(model, records: list, fields) -> None:
+    """Save ``fields`` of many existing records: one ``UPDATE ... FROM (VALUES ...)`` per
+    batch on PostgreSQL and SQLite. Django's ``bulk_update`` builds a CASE per field and row,
+    which takes tens of seconds for 10,000 changed rows."""
+    if not records:
+        return
+    db = router.db_for_write(model)
+    connection = connections[db]
+    if connection.vendor not in ("postgresql", "sqlite") or (
+        connection.vendor == "sqlite" and sqlite3.sqlite_version_info < (3, 33)
+    ):
+        model.objects.using(db).bulk_update(records, list(fields), batch_size=1000)
+        return
+    meta = model._meta
+    columns = [meta.pk] + [meta.get_field(name) for name in fields]
+    qn = connection.ops.quote_name
+    if connection.vendor == "postgresql":
+        cell = ["%s::" + column.cast_db_type(connection) for column in columns]
+        alias = "v(" + ", ".join(qn(f"c{i}") for i in range(len(columns))) + ")"
+        names = [qn(f"c{i}") for i in range(len(columns))]
+        size = 1000
+    else:  # SQLite names the columns of a VALUES list column1, column2, ...
+        cell = ["%s"] * len(columns)
+        alias = "v"
+        names = [f"column{i + 1}" for i in range(len(columns))]
+        size = max(1, connection.features.max_query_params // len(columns))
+    table = qn(meta.db_table)
+    assignments = ", ".join(
+        f"{qn(column.column)} = v.{name}"
+        for column, name in zip(columns[1:], names[1:], strict=True)
+    )
+    row_sql = "(" + ", ".join(cell) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(records), size):
+            chunk = records[start : start + size]
+            params = []
+            for record in chunk:
+                for column in columns:
+                    value = getattr(record, column.attname)
+                    params.append(column.get_db_prep_save(value, connection))
+            cursor.execute(
+                f"UPDATE {table} SET {assignments} FROM (VALUES "
+                + ", ".join([row_sql] * len(chunk))
+                + f") AS {alias} WHERE {table}.{qn(meta.pk.column)} = v.{names[0]}",
+                params,
+            )
 
 
 def delete_ids(model, pks: list[int]) -> None:

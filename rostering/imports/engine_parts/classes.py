@@ -114,6 +114,7 @@ class ClassChecker:
                 Student, Student.schools.through, "student_id", district, by_id=True
             )
         self.product_names: dict[int, str] = {}
+        self.all_products = False  # product_names holds every product (loaded once, if needed)
         self.seen: dict[str, dict] = {"id": {}, "name": {}, "record": {}}
 
     def check_rows(self, rows: list[Row]) -> Work:
@@ -293,8 +294,9 @@ class ClassChecker:
         return changes
 
     def _products(self, ids) -> str:
-        if any(pk not in self.product_names for pk in ids):
+        if not self.all_products and any(pk not in self.product_names for pk in ids):
             self.product_names.update(Product.objects.values_list("pk", "name"))
+            self.all_products = True
         return "; ".join(sorted(self.product_names.get(pk, str(pk)) for pk in ids))
 
 

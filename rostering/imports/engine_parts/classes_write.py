@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from rostering.models import ClassEducator, ClassGroup, ClassProduct, ClassStudent, Origin
 
-from .bulk import BATCH, Links, bulk_history
+from .bulk import BATCH, Links, bulk_history, bulk_set
 from .classes import Work
 
 LINK_TABLES = {
@@ -58,7 +58,7 @@ def write(*, district, work: Work, user, progress) -> dict:
         updated.append(group)
         before.append(snapshot)
     if updated:
-        ClassGroup.objects.bulk_update(updated, sorted(changed), batch_size=1000)
+        bulk_set(ClassGroup, updated, sorted(changed))
         bulk_history(ClassGroup, updated, update=True, user=user)
 
     progress(80, "Saving products, educators and students")

@@ -233,9 +233,13 @@ class EducatorChecker:
         return changes
 
     def names(self, ids) -> str:
-        district = self.ctx.district
-        orgs = {**self.ctx.orgs, district.pk: district}
-        return "; ".join(sorted(orgs[i].name if i in orgs else str(i) for i in ids))
+        orgs, district = self.ctx.orgs, self.ctx.district
+        return "; ".join(
+            sorted(
+                district.name if i == district.pk else orgs[i].name if i in orgs else str(i)
+                for i in ids
+            )
+        )
 
 
 def write_educators(*, district, work: Work, user, actor, progress) -> dict:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from rostering.models import Organization, Origin
 
-from .bulk import BATCH, bulk_history
+from .bulk import BATCH, bulk_history, bulk_set
 from .organizations import Work
 
 
@@ -34,7 +34,7 @@ def write(*, district, work: Work, user, progress) -> dict:
         if desired.parent and desired.parent[0] == "row":
             org.parent_id = by_index[desired.parent[1]].pk
             reparented.append(org)
-    Organization.objects.bulk_update(reparented, ["parent"], batch_size=1000)
+    bulk_set(Organization, reparented, ["parent"])
     bulk_history(Organization, new_orgs, update=False, user=user)
 
     before, updated, changed = [], [], {"updated_at"}
@@ -53,7 +53,7 @@ def write(*, district, work: Work, user, progress) -> dict:
         updated.append(org)
         before.append(snapshot)
     if updated:
-        Organization.objects.bulk_update(updated, sorted(changed), batch_size=1000)
+        bulk_set(Organization, updated, sorted(changed))
         bulk_history(Organization, updated, update=True, user=user)
     progress(95, "Finishing")
     return {

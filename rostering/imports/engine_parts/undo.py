@@ -26,7 +26,7 @@ from rostering.models import (
     StudentProduct,
 )
 
-from .bulk import Links, bulk_history, load_links_of
+from .bulk import Links, bulk_history, bulk_set, load_links_of
 from .educators_write import sync_users
 from .students import Current
 from .students_write import CHUNK, _history, _Links, apply_settings
@@ -196,7 +196,7 @@ def _restore_records(model, part: dict, user, link_specs: dict) -> None:
             links[name].change(record.pk, current[name].get(record.pk, set()), set(old))
         record.updated_at = now
     restored = list(records.values())
-    model.objects.bulk_update(restored, sorted(fields), batch_size=1000)
+    bulk_set(model, restored, sorted(fields))
     bulk_history(model, restored, update=True, user=user)
     for link in links.values():
         link.write()

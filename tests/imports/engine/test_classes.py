@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from rostering.history import Channel
 from rostering.imports import engine
@@ -46,6 +48,12 @@ def refused(district, content, **kw):
         commit(district, content, kind="classes", **kw)
     assert snapshot(district) == before
     return plan
+
+
+def queries_to_commit(district, content, kind) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        commit(district, content, kind=kind)
+    return len(queries)
 
 
 @pytest.fixture
@@ -163,6 +171,25 @@ def test_products_of_a_synced_class_may_change(world, products, room4):
     assert commit(world.district, content, kind="classes").updated == 1
     link = ClassProduct.objects.get(class_group=room4, product=products["math"])
     assert link.origin == Origin.MANUAL
+
+
+def test_queries_do_not_grow_with_the_rows(world, products, roster):
+    def rows(first, count, product):
+        return csv_bytes(
+            [
+                row(f"Room {n}", world.school, product, Educators="tess.t", Students="ana")
+                for n in range(first, first + count)
+            ]
+        )
+
+    created, updated = (
+        [
+            queries_to_commit(world.district, rows(n, c, product), "classes")
+            for n, c in ((100, 3), (200, 30))
+        ]
+        for product in ("Reading Stars", "Math Quest")
+    )
+    assert created[0] == created[1] and updated[0] == updated[1]
 
 
 # ---- bad input -----------------------------------------------------------------------------

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from rostering.history import Channel
 from rostering.imports import engine
@@ -61,6 +63,12 @@ def refused(district, content, **kw):
         commit(district, content, kind="educators", **kw)
     assert snapshot(district) == before
     return plan
+
+
+def queries_to_commit(district, content, kind) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        commit(district, content, kind=kind)
+    return len(queries)
 
 
 @pytest.fixture
@@ -158,6 +166,21 @@ def test_shared_field_of_synced_educator_may_change(world, tess):
     assert result.updated == 1
     tess.refresh_from_db()
     assert tess.email == "tess.new@example.org"
+
+
+def test_queries_do_not_grow_with_the_rows(world, tess):
+    def rows(first, count, school):
+        return educators_file([row(n, school) for n in range(first, first + count)])
+
+    created = [
+        queries_to_commit(world.district, rows(n, c, world.school), "educators")
+        for n, c in ((100, 3), (200, 30))
+    ]
+    updated = [
+        queries_to_commit(world.district, rows(n, c, world.other_school), "educators")
+        for n, c in ((100, 3), (200, 30))
+    ]
+    assert created[0] == created[1] and updated[0] == updated[1]
 
 
 # ---- bad input -----------------------------------------------------------------------------

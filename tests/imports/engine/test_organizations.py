@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from rostering.history import Channel
 from rostering.imports import engine
@@ -26,6 +28,12 @@ def snapshot(district) -> list[tuple]:
         .order_by("pk")
         .values_list("pk", "name", "external_id", "org_type", "parent_id", "origin")
     )
+
+
+def queries_to_commit(district, content, kind) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        commit(district, content, kind=kind)
+    return len(queries)
 
 
 def refused(district, content, **kw):
@@ -97,6 +105,25 @@ def test_changed_row_updates_and_shows_differences(world):
     world.school.refresh_from_db()
     assert world.school.name == "North Elementary School"
     assert world.school.parent == world.other_school
+
+
+def test_queries_do_not_grow_with_the_rows(world):
+    def rows(first, count, parent):
+        return csv_bytes(
+            [
+                row(f"Dept {n}", **{"Parent Organization": parent})
+                for n in range(first, first + count)
+            ]
+        )
+
+    created, updated = (
+        [
+            queries_to_commit(world.district, rows(n, c, parent), "organizations")
+            for n, c in ((100, 3), (200, 30))
+        ]
+        for parent in ("", world.school.name)
+    )
+    assert created[0] == created[1] and updated[0] == updated[1]
 
 
 # ---- bad input -----------------------------------------------------------------------------
