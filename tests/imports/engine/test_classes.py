@@ -192,6 +192,15 @@ def test_queries_do_not_grow_with_the_rows(world, products, roster):
     assert created[0] == created[1] and updated[0] == updated[1]
 
 
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_template_sample_rows_import_as_they_are(world, products, fmt):
+    name, content, _type = engine.template_file("classes", [], fmt)
+    result = engine.commit_file(
+        actor=None, district=world.district, kind="classes", file_name=name, content=content
+    )
+    assert (result.created, result.updated) == (2, 0)
+
+
 # ---- bad input -----------------------------------------------------------------------------
 
 

@@ -126,6 +126,15 @@ def test_queries_do_not_grow_with_the_rows(world):
     assert created[0] == created[1] and updated[0] == updated[1]
 
 
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_template_sample_rows_import_as_they_are(world, fmt):
+    name, content, _type = engine.template_file("organizations", [], fmt)
+    result = engine.commit_file(
+        actor=None, district=world.district, kind="organizations", file_name=name, content=content
+    )
+    assert result.unchanged == 2  # North and South Elementary, matched by name
+
+
 # ---- bad input -----------------------------------------------------------------------------
 
 
