@@ -1,0 +1,245 @@
+"""The Students import of a 10,000-student file, through the import engine, and
+django-import-export's default ``Resource.import_data`` on the same students for comparison.
+
+Each student has a school, one or two classes/groups, two products, one product setting and a
+password. Measured: the preview (``engine.check_file``), the commit of the new file
+(``engine.commit_file``, which checks every row again inside its transaction), the same file
+again (no change), the file with every row changed, and the peak Python heap of a commit
+(tracemalloc, in a separate run so that tracing does not slow the timed runs; the process's
+peak resident size from ``resource.getrusage`` is printed as well).
+
+Targets on PostgreSQL: preview <= 1.5 s, commit <= 1.5 s, no change <= 0.5 s,
+all changed <= 2 s, peak memory <= 200 MB. BENCH_IMPORT_STUDENTS makes the file smaller.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import resource
+import time
+import tracemalloc
+
+from _common import setup_django
+
+STUDENTS = int(os.environ.get("BENCH_IMPORT_STUDENTS", "10000"))
+SCHOOLS = 10
+CLASSES_PER_SCHOOL = 30
+HEADER = [
+    "First Name",
+    "Last Name",
+    "Username",
+    "Student ID",
+    "Organizations",
+    "Grade",
+    "Password",
+    "Classes/Groups",
+    "Products",
+    "Product Settings",
+]
+FIRST = "Ava Ben Cleo Dev Eli Finn Gia Hugo Iris Jon Kai Lena Milo Nia Omar Pia Ray Sol".split()
+LAST = "Smith Garcia Nguyen Okafor Patel Kim Rossi Novak Silva Cohen Haddad Jensen".split()
+GRADES = ["K", "1", "2", "3", "4", "5", "6", "7", "8"]
+TARGETS = {  # seconds on PostgreSQL (and MB for memory)
+    "preview": 1.5,
+    "commit": 1.5,
+    "no change": 0.5,
+    "all changed": 2.0,
+    "peak memory": 200.0,
+}
+
+
+def build_district():
+    from django.contrib.auth import get_user_model
+
+    from rostering.models import ClassGroup, Educator, Organization, Product, ProductSetting
+
+    district = Organization.objects.create(
+        name="Bench Unified", slug="bench", org_type=Organization.OrgType.DISTRICT
+    )
+    schools = [
+        Organization.objects.create(
+            name=f"Bench School {n:02d}", district=district, parent=district, external_id=f"B{n}"
+        )
+        for n in range(SCHOOLS)
+    ]
+    ClassGroup.objects.bulk_create(
+        ClassGroup(
+            district=district, school=school, name=f"Room {c}", external_id=f"{school.pk}-C{c}"
+        )
+        for school in schools
+        for c in range(CLASSES_PER_SCHOOL)
+    )
+    for name, code in (("Reading Stars", "reading-stars"), ("Math Quest", "math-quest")):
+        Product.objects.create(name=name, code=code)
+    ProductSetting.objects.create(
+        product=Product.objects.get(code="reading-stars"),
+        key="language",
+        label="Language Support",
+        allowed_values=["English", "Spanish"],
+        default="English",
+    )
+    admin = Educator.objects.create(
+        district=district,
+        first_name="Dana",
+        last_name="Admin",
+        username="bench-admin",
+        educator_type=Educator.EducatorType.ADMINISTRATOR,
+        user=get_user_model().objects.create_user("bench-admin", password="bench-pass-123"),
+    )
+    admin.organizations.set([district])
+    return district, admin.user
+
+
+def students_file(*, changed: bool = False) -> bytes:
+    """The 10,000 students as a Students template CSV; ``changed`` alters every row (last
+    name, grade, one class/group, the product setting)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(HEADER)
+    for n in range(STUDENTS):
+        school = n % SCHOOLS
+        room = n % CLASSES_PER_SCHOOL
+        classes = [f"Room {room}"] + ([f"Room {(room + 1) % CLASSES_PER_SCHOOL}"] if n % 2 else [])
+        if changed:
+            classes[0] = f"Room {(room + 7) % CLASSES_PER_SCHOOL}"
+        writer.writerow(
+            [
+                FIRST[n % len(FIRST)],
+                LAST[n % len(LAST)] + ("-Moved" if changed else ""),
+                f"s{n:06d}",
+                f"{n:07d}",
+                f"Bench School {school:02d}",
+                GRADES[(n + (1 if changed else 0)) % len(GRADES)],
+                f"tiger{n % 1000:03d}",
+                "; ".join(classes),
+                "Reading Stars; Math Quest",
+                f"Language Support = {'English' if changed else 'Spanish'}",
+            ]
+        )
+    return out.getvalue().encode("utf-8")
+
+
+class Queries:
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def measure(fn):
+    """(seconds, queries, result) of ``fn()``."""
+    from django.db import connection
+
+    counter = Queries()
+    with connection.execute_wrapper(counter):
+        start = time.perf_counter()
+        result = fn()
+        seconds = time.perf_counter() - start
+    return seconds, counter.count, result
+
+
+def import_export_run(district) -> tuple[float, int, int]:
+    """django-import-export's defaults: a plain ModelResource for Student, import_data.
+
+    Its own students (other usernames) in the same district, so the engine's are untouched;
+    the Dataset holds the same people with their school (it has no column type for classes,
+    products or settings, so it does less work than the engine)."""
+    import tablib
+    from import_export import resources
+
+    from rostering.models import Organization, Student
+
+    class StudentResource(resources.ModelResource):
+        class Meta:
+            model = Student
+
+    school_ids = list(
+        Organization.objects.filter(district=district, org_type="school")
+        .order_by("name")
+        .values_list("pk", flat=True)
+    )
+    data = tablib.Dataset(
+        headers=["id", "district", "first_name", "last_name", "username", "external_id"]
+        + ["grade", "schools"]
+    )
+    for n in range(STUDENTS):
+        data.append(
+            [
+                "",
+                district.pk,
+                FIRST[n % len(FIRST)],
+                LAST[n % len(LAST)],
+                f"ie{n:06d}",
+                f"IE{n:07d}",
+                f"{(n % 8) + 1:02d}",
+                str(school_ids[n % SCHOOLS]),
+            ]
+        )
+    seconds, queries, result = measure(lambda: StudentResource().import_data(data, dry_run=False))
+    assert not result.has_errors() and not result.has_validation_errors(), "import-export failed"
+    created = Student.objects.filter(username__startswith="ie").count()
+    return seconds, queries, created
+
+
+def main() -> None:
+    vendor = setup_django()
+    from rostering.imports import engine
+    from rostering.models import Student
+
+    district, actor = build_district()
+    original = students_file()
+    changed = students_file(changed=True)
+    kw = {"actor": actor, "district": district, "kind": "students", "file_name": "bench.csv"}
+    rows = []
+
+    def run(label: str, fn, expect: dict | None = None):
+        seconds, queries, result = measure(fn)
+        counts = {k: getattr(result, k) for k in ("created", "updated", "unchanged")}
+        if expect:
+            assert counts == expect, (label, counts, getattr(result, "errors", [])[:3])
+        rows.append((label, seconds, "s", queries, counts))
+        print(f"  {label:<34} {seconds:8.3f} s  {queries:5d} queries  {counts}", flush=True)
+
+    new = {"created": STUDENTS, "updated": 0, "unchanged": 0}
+    run("preview", lambda: engine.check_file(**kw, content=original), new)
+    run("commit", lambda: engine.commit_file(**kw, content=original), new)
+    assert Student.objects.filter(district=district).count() == STUDENTS
+    same = {"created": 0, "updated": 0, "unchanged": STUDENTS}
+    run("preview, same file again", lambda: engine.check_file(**kw, content=original), same)
+    run("no change", lambda: engine.commit_file(**kw, content=original), same)
+    every = {"created": 0, "updated": STUDENTS, "unchanged": 0}
+    run("preview, every row changed", lambda: engine.check_file(**kw, content=changed), every)
+    run("all changed", lambda: engine.commit_file(**kw, content=changed), every)
+
+    # Peak heap of a commit that changes every row (back to the original file), traced.
+    tracemalloc.start()
+    engine.commit_file(**kw, content=original)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rows.append(("peak memory", peak / 1e6, "MB", None, None))
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    ie_seconds, ie_queries, ie_created = import_export_run(district)
+    rows.append(("django-import-export import_data", ie_seconds, "s", ie_queries, None))
+
+    print(f"\n  {STUDENTS:,} students, {vendor}; targets apply to PostgreSQL")
+    print(f"  {'measure':<36} {'value':>10}  {'queries':>7}  {'target':>9}  result")
+    print("  " + "-" * 76)
+    for label, value, unit, queries, _counts in rows:
+        target = TARGETS.get(label)
+        verdict = "" if target is None else ("ok" if value <= target else "MISSED")
+        target_text = f"<= {target:g} {unit}" if target is not None else ""
+        q = "" if queries is None else str(queries)
+        print(f"  {label:<36} {value:>8.3f} {unit:<2} {q:>7}  {target_text:>9}  {verdict}")
+    print(f"  {'peak resident size of the process':<36} {rss:>8.1f} MB  (getrusage, whole run)")
+    print(f"  import-export created {ie_created:,} students (students and schools only)")
+    ratio = ie_seconds / next(v for label, v, *_ in rows if label == "commit")
+    print(f"  import-export took {ratio:.1f} times as long as the engine's commit")
+
+
+if __name__ == "__main__":
+    main()
