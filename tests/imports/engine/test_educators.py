@@ -148,6 +148,15 @@ def test_changed_row_updates_and_shows_the_differences(world, tess):
     assert tess.external_id == "T-1"  # no External Assigned ID column: kept
 
 
+def test_updated_educator_without_portal_user_gets_one(world):
+    lone = factories.EducatorFactory(organization=world.school, username="lone", user=None)
+    content = educators_file([row(1, world.school, Username="lone")])
+    commit(world.district, content, kind="educators")
+    lone.refresh_from_db()
+    assert lone.user.username == "lone" and lone.user.first_name == "Tina1"
+    assert not lone.user.has_usable_password()
+
+
 def test_shared_field_of_synced_educator_may_change(world, tess):
     tess.origin = Origin.SYNCED
     tess.save()
