@@ -12,6 +12,7 @@ _INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff]")
 FORMULA_STARTS = ("=", "+", "@", "\t", "\r")
 NO_FORMULA_CHECK = frozenset({"password"})
 _NEGATIVE_NUMBER = re.compile(r"-\d[\d.,]*")
+_RISKY_FIRST = frozenset("=+@-\t\r ")  # what a formula cell can start with (after spaces)
 
 
 def is_formula(value: str) -> bool:
@@ -52,10 +53,18 @@ class Row:
                 self.error(column, f"{column.name} is empty. Fill it in for this row.")
 
     def _clean(self, column: Column, raw: str) -> str:
-        value = _INVISIBLE.sub("", raw or "")
+        value = raw or ""
+        if not value.isascii():  # (fast path: most cells are plain ASCII)
+            value = _INVISIBLE.sub("", value)
+            if column.key != "password":
+                value = value.replace("\u00a0", " ")
         if column.key != "password":
-            value = value.replace("\u00a0", " ").strip()
-        if column.key not in NO_FORMULA_CHECK and is_formula(value.lstrip()):
+            value = value.strip()
+        if (
+            value[:1] in _RISKY_FIRST
+            and column.key not in NO_FORMULA_CHECK
+            and is_formula(value.lstrip())
+        ):
             self.error(
                 column,
                 f'"{value[:40]}" starts with "{value[:1]}", so spreadsheets would run it as a '

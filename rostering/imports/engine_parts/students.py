@@ -24,6 +24,7 @@ from .cells import Row
 from .checking import person_label, refuse_locked
 from .columns import HeaderMatch
 from .context import Context, fold
+from .fast_sql import fetch
 
 PLAIN_FIELDS = (
     "first_name",
@@ -50,7 +51,28 @@ COLUMN_OF = {
     "settings": "Product Settings",
     "password": "Password",
 }
+CHECKED_COLUMNS = ("id", "district_id", "origin", "password_encrypted", *PLAIN_FIELDS)
 OPTIONAL_KEEP_WHEN_BLANK = ("external_id", "password")
+
+
+class Known:
+    """A student of the district as the checks and the writer see it: the columns in
+    CHECKED_COLUMNS. Not a model instance: 10,000 of those take longer to load than the
+    rows take to check. The writer reads whole rows again for the students it updates."""
+
+    __slots__ = (*CHECKED_COLUMNS, "updated_at")
+
+    def __init__(self, values):
+        for name, value in zip(CHECKED_COLUMNS, values, strict=True):
+            setattr(self, name, value)
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
 
 
 @dataclass
@@ -70,7 +92,7 @@ class Desired:
 class Current:
     """What the database holds for the students the file touches."""
 
-    records: dict[int, Student]
+    records: dict[int, Known]
     schools: dict[int, set[int]] = field(default_factory=dict)
     classes: dict[int, set[int]] = field(default_factory=dict)
     products: dict[int, set[int]] = field(default_factory=dict)
@@ -82,33 +104,31 @@ class Work:
     """The checked plan of writes: new students and (student, desired) pairs to update."""
 
     creates: list[Desired] = field(default_factory=list)
-    updates: list[tuple[Student, Desired]] = field(default_factory=list)
+    updates: list[tuple[Known, Desired]] = field(default_factory=list)
     current: Current | None = None
 
 
 def load_current(district, *, relations: set[str]) -> Current:
-    records = {s.pk: s for s in Student.objects.filter(district=district)}
+    loaded = fetch(Student.objects.filter(district=district).values_list(*CHECKED_COLUMNS))
+    records = {values[0]: Known(values) for values in loaded}
     current = Current(records=records)
-    if "schools" in relations:
-        through = Student.schools.through
-        for student_id, org_id in through.objects.filter(student__district=district).values_list(
+    mine = {"student__district": district}
+    links = {
+        "schools": Student.schools.through.objects.filter(**mine).values_list(
             "student_id", "organization_id"
-        ):
-            current.schools.setdefault(student_id, set()).add(org_id)
-    if "classes" in relations:
-        for student_id, class_id in ClassStudent.objects.filter(
-            student__district=district
-        ).values_list("student_id", "class_group_id"):
-            current.classes.setdefault(student_id, set()).add(class_id)
-    if "products" in relations:
-        for student_id, product_id in StudentProduct.objects.filter(
-            student__district=district
-        ).values_list("student_id", "product_id"):
-            current.products.setdefault(student_id, set()).add(product_id)
+        ),
+        "classes": ClassStudent.objects.filter(**mine).values_list("student_id", "class_group_id"),
+        "products": StudentProduct.objects.filter(**mine).values_list("student_id", "product_id"),
+    }
+    for name, queryset in links.items():
+        if name in relations:
+            found = getattr(current, name)
+            for student_id, other_id in fetch(queryset):
+                found.setdefault(student_id, set()).add(other_id)
     if "settings" in relations:
-        for student_id, setting_id, value in SettingValue.objects.filter(
-            student__district=district
-        ).values_list("student_id", "setting_id", "value"):
+        for student_id, setting_id, value in fetch(
+            SettingValue.objects.filter(**mine).values_list("student_id", "setting_id", "value")
+        ):
             current.settings.setdefault(student_id, {})[setting_id] = value
     return current
 
@@ -224,6 +244,8 @@ class StudentChecker:
             self.plan.changes.append(RecordChange(row.number, "create", _label(fields)))
             return
         changes = self.diff(existing, desired)
+        if "Password" not in changes:
+            desired.password = None  # the same password: keep its stored token
         self._refuse_locked(row, existing, changes)
         if row.has_error:
             return
@@ -236,7 +258,7 @@ class StudentChecker:
             self.plan.unchanged += 1
             self.plan.changes.append(RecordChange(row.number, "unchanged", label))
 
-    def _match(self, row: Row, fields: dict) -> Student | None:
+    def _match(self, row: Row, fields: dict) -> Known | None:
         cols = self.match.columns
         username = fields.get("username") or ""
         student_id = fields.get("external_id")
@@ -298,7 +320,7 @@ class StudentChecker:
                 )
         return existing
 
-    def _schools(self, row: Row, desired: Desired, existing: Student | None) -> None:
+    def _schools(self, row: Row, desired: Desired, existing: Known | None) -> None:
         if self.bulk:
             school = self.ctx.school
             current = self.current.schools.get(existing.pk, set()) if existing else set()
@@ -317,7 +339,7 @@ class StudentChecker:
             found |= current - self.ctx.allowed_school_ids
         desired.schools = found
 
-    def _classes(self, row: Row, desired: Desired, existing: Student | None) -> None:
+    def _classes(self, row: Row, desired: Desired, existing: Known | None) -> None:
         column = self.match.columns["classes"]
         schools = desired.schools or set()
         chosen = set()
@@ -360,7 +382,7 @@ class StudentChecker:
         chosen |= {pk for pk in current if self.class_origin.get(pk) == Origin.SYNCED}
         desired.classes = chosen
 
-    def _refuse_locked(self, row: Row, student: Student, changes: dict) -> None:
+    def _refuse_locked(self, row: Row, student: Known, changes: dict) -> None:
         refuse_locked(
             row,
             kind="student",
@@ -372,11 +394,11 @@ class StudentChecker:
 
     # ---- differences -----------------------------------------------------------------------
 
-    def diff(self, student: Student, desired: Desired) -> dict[str, tuple[str, str]]:
+    def diff(self, student: Known, desired: Desired) -> dict[str, tuple[str, str]]:
         return diff(self.current, student, desired, self.ctx)
 
 
-def diff(current: Current, student: Student, desired: Desired, ctx) -> dict:
+def diff(current: Current, student: Known, desired: Desired, ctx) -> dict:
     changes = {}
     for name, new in desired.fields.items():
         old = getattr(student, name)
@@ -417,7 +439,7 @@ def _names(ctx, ids) -> str:
     return "; ".join(sorted(ctx.orgs[i].name if i in ctx.orgs else str(i) for i in ids))
 
 
-def _fields_of(student: Student) -> dict:
+def _fields_of(student: Known) -> dict:
     return {
         "first_name": student.first_name,
         "last_name": student.last_name,

@@ -8,16 +8,20 @@ from django.utils import timezone
 from rostering.models import ClassStudent, Origin, Student, StudentProduct
 from rostering.models import StudentProductSetting as SettingValue
 
-from .bulk import BATCH, CHUNK, Links, bulk_history, delete_ids
+from .bulk import BATCH, CHUNK, delete_ids
+from .fast_sql import FastLinks, allocate_ids, fetch, history_of_rows, insert, insert_history
+from .fast_sql import update as update_rows
 from .students import PLAIN_FIELDS, Current, Desired, Work, encrypt
+
+STUDENT_COLUMNS = [f.attname for f in Student._meta.concrete_fields]
 
 
 def _history(records: list, *, update: bool, user) -> None:
-    bulk_history(Student, records, update=update, user=user)
+    insert_history(Student, records, update=update, user=user)
 
 
 _delete = delete_ids
-_Links = Links  # links of students: the owner column is "student_id"
+_Links = FastLinks  # links of students: the owner column is "student_id"
 
 
 def write_students(*, district, work: Work, user, progress) -> dict:
@@ -27,7 +31,7 @@ def write_students(*, district, work: Work, user, progress) -> dict:
     schools = _Links(Student.schools.through, "organization_id")
     classes = _Links(ClassStudent, "class_group_id", {"origin": Origin.MANUAL})
     products = _Links(StudentProduct, "product_id", {"origin": Origin.MANUAL})
-    settings_new: list[SettingValue] = []
+    settings_new: list[tuple[int, int, str]] = []  # (student, setting, value)
     settings_set: list[tuple[int, int, str | None]] = []  # (student, setting, value or delete)
 
     progress(10, f"Writing {len(work.creates):,} new students")
@@ -37,19 +41,21 @@ def write_students(*, district, work: Work, user, progress) -> dict:
         student.password_encrypted = encrypt(desired) or ""
         student.created_at = student.updated_at = now
         new_students.append(student)
-    for start in range(0, len(new_students), BATCH):
-        Student.objects.bulk_create(new_students[start : start + BATCH], batch_size=BATCH)
-    _history(new_students, update=False, user=user)
+    ids = allocate_ids(Student, len(new_students))
+    if ids is None:  # not PostgreSQL: the database numbers them
+        for start in range(0, len(new_students), BATCH):
+            Student.objects.bulk_create(new_students[start : start + BATCH], batch_size=BATCH)
+    else:
+        for student, pk in zip(new_students, ids, strict=True):
+            student.pk = pk
+        insert(Student, STUDENT_COLUMNS, [_values(s) for s in new_students])
+    history_of_rows(Student, [s.pk for s in new_students], update=False, user=user)
     progress(40, "Linking schools, classes/groups and products")
     empty = Current(records={})
     for student, desired in zip(new_students, work.creates, strict=True):
         _links(student.pk, empty, desired, schools, classes, products)
         for setting_id, value in (desired.settings or {}).items():
-            settings_new.append(
-                SettingValue(
-                    student_id=student.pk, setting_id=setting_id, value=value, origin=Origin.MANUAL
-                )
-            )
+            settings_new.append((student.pk, setting_id, value))
 
     progress(55, f"Updating {len(work.updates):,} students")
     before = []
@@ -78,14 +84,15 @@ def write_students(*, district, work: Work, user, progress) -> dict:
         updated.append(student)
         before.append(snapshot)
     if updated:
-        Student.objects.bulk_update(updated, sorted(changed_fields), batch_size=1000)
-        _history(updated, update=True, user=user)
+        names = sorted(changed_fields)
+        update_rows(Student, names, [(s.pk, *(getattr(s, n) for n in names)) for s in updated])
+        history_of_rows(Student, [s.pk for s in updated], update=True, user=user)
 
     progress(75, "Saving memberships and product access")
     schools.write()
     classes.write()
     products.write()
-    SettingValue.objects.bulk_create(settings_new, batch_size=BATCH)
+    insert(SettingValue, ["student_id", "setting_id", "value"], settings_new)
     apply_settings(settings_set)
     progress(95, "Finishing")
     return {
@@ -96,6 +103,10 @@ def write_students(*, district, work: Work, user, progress) -> dict:
             "stamp": timezone.now().isoformat(),
         }
     }
+
+
+def _values(student: Student) -> tuple:
+    return tuple(getattr(student, name) for name in STUDENT_COLUMNS)
 
 
 def _links(pk, current: Current, desired: Desired, schools, classes, products) -> dict:
@@ -122,9 +133,11 @@ def apply_settings(items: list[tuple[int, int, str | None]]) -> None:
     students = sorted({student_id for student_id, _s, _v in items})
     existing = {}
     for start in range(0, len(students), CHUNK):
-        for pk, student_id, setting_id in SettingValue.objects.filter(
-            student_id__in=students[start : start + CHUNK]
-        ).values_list("pk", "student_id", "setting_id"):
+        for pk, student_id, setting_id in fetch(
+            SettingValue.objects.filter(student_id__in=students[start : start + CHUNK]).values_list(
+                "pk", "student_id", "setting_id"
+            )
+        ):
             existing[(student_id, setting_id)] = pk
     now = timezone.now()
     creates, updates, deletes = [], [], []
@@ -134,16 +147,12 @@ def apply_settings(items: list[tuple[int, int, str | None]]) -> None:
             if pk:
                 deletes.append(pk)
         elif pk:
-            updates.append(SettingValue(pk=pk, value=value, updated_at=now))
+            updates.append((pk, value, now))
         else:
-            creates.append(
-                SettingValue(
-                    student_id=student_id, setting_id=setting_id, value=value, origin=Origin.MANUAL
-                )
-            )
+            creates.append((student_id, setting_id, value))
     _delete(SettingValue, deletes)
-    SettingValue.objects.bulk_update(updates, ["value", "updated_at"], batch_size=1000)
-    SettingValue.objects.bulk_create(creates, batch_size=BATCH)
+    update_rows(SettingValue, ["value", "updated_at"], updates)
+    insert(SettingValue, ["student_id", "setting_id", "value"], creates)
 
 
 __all__ = ["PLAIN_FIELDS", "write_students", "apply_settings"]

@@ -9,6 +9,8 @@ import io
 import pytest
 from openpyxl import Workbook
 
+from rostering.history import Channel
+from rostering.imports import engine
 from rostering.models import Student, StudentProduct, StudentProductSetting
 from rostering.passwords import decrypt_password
 from tests import factories
@@ -197,3 +199,50 @@ def test_an_excel_file_with_a_bad_row_names_its_row_and_column(world):
 
     assert [(e.row, e.column) for e in plan.errors] == [(3, "Organizations")]
     assert not Student.objects.exists()
+
+
+def test_history_records_each_import_with_who_ran_it(world, district_admin, products):
+    rows = [student_row(1, world.school, Products="Reading Stars")]
+    commit(world.district, csv_bytes(rows), actor=district_admin)
+    rows[0]["Last Name"] = "Kim"
+    commit(world.district, csv_bytes(rows), actor=district_admin)
+
+    student = Student.objects.get(username="ana.lopez1")
+    history = list(student.history.order_by("history_date", "history_id"))
+    assert [h.history_type for h in history] == ["+", "~"]
+    assert [h.last_name for h in history] == ["Lopez1", "Kim"]
+    assert {h.history_channel for h in history} == {Channel.IMPORT}
+    assert {h.history_user for h in history} == {district_admin}
+    assert student.created_at is not None and student.updated_at >= student.created_at
+
+
+def test_undo_of_an_update_puts_back_names_classes_products_and_settings(world, ana, products):
+    room = factories.ClassGroupFactory(school=world.school, name="Room 4")
+    factories.StudentProductFactory(student=ana, product=products["reading"])
+    factories.StudentProductSettingFactory(
+        student=ana, setting=products["language"], value="English"
+    )
+    content = csv_bytes(
+        [
+            _ana_row(
+                world,
+                **{
+                    "Last Name": "Kim",
+                    "Classes/Groups": "Room 4",
+                    "Products": "Math Quest",
+                    "Product Settings": "Language Support = Spanish",
+                },
+            )
+        ]
+    )
+    result = commit(world.district, content)
+    ana.refresh_from_db()
+    assert ana.last_name == "Kim" and list(ana.class_groups.all()) == [room]
+
+    engine.undo_import(actor=None, district=world.district, touched=result.touched)
+
+    ana.refresh_from_db()
+    assert ana.last_name == "Lopez"
+    assert not ana.class_groups.exists()
+    assert list(ana.product_links.values_list("product", flat=True)) == [products["reading"].pk]
+    assert StudentProductSetting.objects.get(student=ana).value == "English"

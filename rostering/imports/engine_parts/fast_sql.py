@@ -1,0 +1,249 @@
+"""Set-based writes for imports of thousands of rows, without one model instance per row.
+
+On PostgreSQL rows go in with COPY, updates through a COPY-filled staging table and one
+``UPDATE ... FROM``, and deletes of (owner, other) pairs in one ``DELETE ... unnest``. Elsewhere
+(SQLite) the same functions use ``executemany`` of one prepared statement, which that database
+runs quickly. Django's ``bulk_create``/``bulk_update`` spend most of their time building and
+compiling SQL per object (``bulk_update`` grows a CASE per row), which the 10,000-student
+benchmark (bench/bench_import.py) showed to be seconds. Called inside the import's transaction.
+
+Values are given as model attributes hold them; ``insert`` fills the columns not given from
+the field's default, ``auto_now``/``auto_now_add`` from the same "now" for every row.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+
+from django.db import connection, models
+from django.utils import timezone
+
+from rostering.history import Channel
+
+CHUNK = 5000
+
+
+def _postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _field(model, attname: str) -> models.Field:
+    for field in model._meta.concrete_fields:
+        if field.attname == attname:
+            return field
+    raise LookupError(f"{model.__name__} has no column {attname}")
+
+
+def _converter(field: models.Field) -> Callable | None:
+    """How a Python value becomes what the driver takes for this column (None: as it is)."""
+    if isinstance(field, models.JSONField):
+        return lambda value: None if value is None else json.dumps(value, cls=field.encoder)
+    if isinstance(field, models.DateTimeField) and not _postgres():
+        return connection.ops.adapt_datetimefield_value
+    return None
+
+
+def _prepared(model, names: Sequence[str], rows: Iterable[Sequence]) -> Iterable[tuple]:
+    converters = [(i, c) for i, n in enumerate(names) if (c := _converter(_field(model, n)))]
+    if not converters:
+        return (tuple(row) for row in rows)
+
+    def convert(row):
+        row = list(row)
+        for index, convert_one in converters:
+            row[index] = convert_one(row[index])
+        return tuple(row)
+
+    return (convert(row) for row in rows)
+
+
+def _filled(model, names: list[str]) -> tuple[list[str], tuple]:
+    """The columns ``names`` leaves out that need a value, and that value."""
+    now = timezone.now()
+    extra, values = [], []
+    for field in model._meta.concrete_fields:
+        if field.attname in names or field.primary_key:
+            continue
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            value = now
+        elif field.has_default():
+            value = field.get_default()
+        elif field.null:
+            continue
+        else:
+            raise ValueError(f"{model.__name__}.{field.attname} needs a value")
+        extra.append(field.attname)
+        values.append(value)
+    return extra, tuple(values)
+
+
+def _copy(table: str, names: Sequence[str], rows: Iterable[tuple]) -> None:
+    columns = ", ".join(_q(n) for n in names)
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {_q(table)} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
+def insert(model, names: Sequence[str], rows: Sequence[Sequence]) -> None:
+    """Insert ``rows`` (values of the columns ``names``, attnames) into ``model``'s table."""
+    if not rows:
+        return
+    extra, values = _filled(model, list(names))
+    names = [*names, *extra]
+    full = (tuple(row) + values for row in rows) if extra else rows
+    prepared = _prepared(model, names, full)
+    if _postgres():
+        _copy(model._meta.db_table, names, prepared)
+        return
+    columns = ", ".join(_q(n) for n in names)
+    marks = ", ".join(["%s"] * len(names))
+    sql = f"INSERT INTO {_q(model._meta.db_table)} ({columns}) VALUES ({marks})"
+    prepared = list(prepared)
+    with connection.cursor() as cursor:
+        for start in range(0, len(prepared), CHUNK):
+            cursor.executemany(sql, prepared[start : start + CHUNK])
+
+
+def allocate_ids(model, count: int) -> list[int] | None:
+    """``count`` fresh primary keys from the table's sequence (PostgreSQL), else None."""
+    if not _postgres() or not count:
+        return None
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [_q(table), model._meta.pk.column, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def update(model, names: Sequence[str], rows: Sequence[Sequence]) -> None:
+    """Set the columns ``names`` of existing rows; each row is (pk, *values)."""
+    if not rows:
+        return
+    table = _q(model._meta.db_table)
+    pk = model._meta.pk
+    prepared = list(_prepared(model, [pk.attname, *names], rows))
+    if _postgres():
+        stage = _q("import_stage")
+        types = [pk.db_type(connection)] + [_field(model, n).db_type(connection) for n in names]
+        columns = [pk.column, *names]
+        spec = ", ".join(f"{_q(c)} {t}" for c, t in zip(columns, types, strict=True))
+        sets = ", ".join(f"{_q(n)} = s.{_q(n)}" for n in names)
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE TEMPORARY TABLE {stage} ({spec}) ON COMMIT DROP")
+            _copy("import_stage", columns, prepared)
+            cursor.execute(
+                f"UPDATE {table} SET {sets} FROM {stage} s WHERE {table}.{_q(pk.column)} = "
+                f"s.{_q(pk.column)}"
+            )
+            cursor.execute(f"DROP TABLE {stage}")
+        return
+    sets = ", ".join(f"{_q(n)} = %s" for n in names)
+    sql = f"UPDATE {table} SET {sets} WHERE {_q(pk.column)} = %s"
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(*row[1:], row[0]) for row in prepared])
+
+
+def delete_pairs(model, first: str, second: str, pairs: Sequence[tuple[int, int]]) -> None:
+    """Delete the rows whose (``first``, ``second``) columns are one of ``pairs``."""
+    if not pairs:
+        return
+    table = _q(model._meta.db_table)
+    with connection.cursor() as cursor:
+        if _postgres():
+            cursor.execute(
+                f"DELETE FROM {table} WHERE ({_q(first)}, {_q(second)}) IN "
+                "(SELECT * FROM unnest(%s::bigint[], %s::bigint[]))",
+                [[a for a, _b in pairs], [b for _a, b in pairs]],
+            )
+        else:
+            cursor.executemany(
+                f"DELETE FROM {table} WHERE {_q(first)} = %s AND {_q(second)} = %s", list(pairs)
+            )
+
+
+def _history_fixed(*, update: bool, user) -> dict:
+    return {
+        "history_channel": str(Channel.IMPORT),
+        "history_date": timezone.now(),
+        "history_change_reason": None,
+        "history_type": "~" if update else "+",
+        "history_user_id": getattr(user, "pk", None),
+    }
+
+
+def insert_history(model, records: Sequence, *, update: bool, user) -> None:
+    """One historical row per record (django-simple-history's table), channel "import",
+    as ``bulk_history_create`` would write them."""
+    history = model.history.model
+    fixed = _history_fixed(update=update, user=user)
+    names = [f.attname for f in history._meta.concrete_fields if not f.primary_key]
+    rows = [
+        tuple(fixed[n] if n in fixed else getattr(record, n) for n in names) for record in records
+    ]
+    insert(history, names, rows)
+
+
+def history_of_rows(model, ids: Sequence[int], *, update: bool, user) -> None:
+    """Like ``insert_history`` for the rows ``ids`` as the table now holds them, copied by the
+    database itself (``INSERT ... SELECT``): nothing travels through Python."""
+    history = model.history.model
+    fixed = _history_fixed(update=update, user=user)
+    names = [f.attname for f in history._meta.concrete_fields if not f.primary_key]
+    select, params = [], []
+    for name in names:
+        if name in fixed:
+            convert = _converter(_field(history, name))
+            select.append("%s")
+            params.append(convert(fixed[name]) if convert else fixed[name])
+        else:
+            select.append(_q(_field(model, name).column))
+    table, pk = _q(model._meta.db_table), _q(model._meta.pk.column)
+    head = (
+        f"INSERT INTO {_q(history._meta.db_table)} ({', '.join(_q(n) for n in names)}) "
+        f"SELECT {', '.join(select)} FROM {table} WHERE {pk}"
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), CHUNK):
+            chunk = list(ids[start : start + CHUNK])
+            if _postgres():
+                cursor.execute(f"{head} = ANY(%s)", [*params, chunk])
+            else:
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(f"{head} IN ({marks})", [*params, *chunk])
+
+
+class FastLinks:
+    """Adds and removals of one kind of link for many records, as ``bulk.Links`` (same
+    arguments), kept as plain pairs and written with ``insert`` and ``delete_pairs``."""
+
+    def __init__(self, model, other: str, extra: dict | None = None, *, owner="student_id"):
+        self.model, self.other, self.owner = model, other, owner
+        self.extra = extra or {}
+        self.adds: list[tuple] = []
+        self.removes: list[tuple[int, int]] = []
+
+    def change(self, owner_id: int, old: set[int], new: set[int]) -> None:
+        extra = tuple(self.extra.values())
+        self.adds.extend((owner_id, pk, *extra) for pk in new - old)
+        self.removes.extend((owner_id, pk) for pk in old - new)
+
+    def write(self) -> None:
+        delete_pairs(self.model, self.owner, self.other, self.removes)
+        insert(self.model, [self.owner, self.other, *self.extra], self.adds)
+
+
+def fetch(queryset) -> list[tuple]:
+    """The rows of a ``values_list`` queryset as the driver returns them, without Django's
+    per-row iteration (several times faster for tens of thousands of id pairs)."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
