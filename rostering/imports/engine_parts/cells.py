@@ -45,11 +45,11 @@ class Row:
         self.values: dict[str, str] = {}
         self.has_error = False
         self.bad_columns: set[str] = set()
+        positions, values, width = match.positions, self.values, len(cells)
         for key, column in match.columns.items():
-            raw = cells[match.positions[key]] if match.positions[key] < len(cells) else ""
-            self.values[key] = self._clean(column, raw)
-        for key, column in match.columns.items():
-            if column.required and not self.values[key] and column.name not in self.bad_columns:
+            index = positions[key]
+            value = values[key] = self._clean(column, cells[index] if index < width else "")
+            if not value and column.required and column.name not in self.bad_columns:
                 self.error(column, f"{column.name} is empty. Fill it in for this row.")
 
     def _clean(self, column: Column, raw: str) -> str:

@@ -24,7 +24,7 @@ from .cells import Row
 from .checking import person_label, refuse_locked
 from .columns import HeaderMatch
 from .context import Context, fold
-from .fast_sql import fetch
+from .fast_sql import fetch, values_among
 
 PLAIN_FIELDS = (
     "first_name",
@@ -63,8 +63,20 @@ class Known:
     __slots__ = (*CHECKED_COLUMNS, "updated_at")
 
     def __init__(self, values):
-        for name, value in zip(CHECKED_COLUMNS, values, strict=True):
-            setattr(self, name, value)
+        (
+            self.id,
+            self.district_id,
+            self.origin,
+            self.password_encrypted,
+            self.first_name,
+            self.middle_name,
+            self.last_name,
+            self.username,
+            self.email,
+            self.external_id,
+            self.alt_external_id,
+            self.grade,
+        ) = values  # in the order of CHECKED_COLUMNS
 
     @property
     def pk(self) -> int:
@@ -154,6 +166,7 @@ class StudentChecker:
         self.seen_ids: dict[str, int] = {}
         self.seen_students: dict[int, int] = {}
         self.elsewhere: set[str] = set()
+        self._memo: dict[tuple[str, str], object] = {}
 
     def _load_classes(self) -> None:
         self.classes = {"name": {}, "id": {}}
@@ -169,14 +182,8 @@ class StudentChecker:
         """Usernames are unique across the platform: which of the file's belong to students
         of other districts (one query a few thousand names)."""
         fresh = [u for u in usernames if u.casefold() not in self.by_username]
-        for start in range(0, len(fresh), 5000):
-            chunk = fresh[start : start + 5000]
-            self.elsewhere.update(
-                u.casefold()
-                for u in Student.objects.filter(username__in=chunk)
-                .exclude(district=self.ctx.district)
-                .values_list("username", flat=True)
-            )
+        others = Student.objects.exclude(district=self.ctx.district)
+        self.elsewhere.update(u.casefold() for u in values_among(others, "username", fresh))
 
     def check_rows(self, rows: list[Row]) -> Work:
         work = Work(current=self.current)
@@ -227,13 +234,13 @@ class StudentChecker:
         if "products" in cols:
             desired.products = set()
             for value in row.many("products"):
-                product = self.ctx.find_product(row, cols["products"], value)
+                product = self._found(self.ctx.find_product, row, cols["products"], value)
                 if product:
                     desired.products.add(product.pk)
         if "settings" in cols:
             desired.settings = {}
             for text in row.many("settings"):
-                found = self.ctx.find_setting(row, cols["settings"], text)
+                found = self._found(self.ctx.find_setting, row, cols["settings"], text)
                 if found:
                     desired.settings[found[0].pk] = found[1]
         if row.has_error:
@@ -320,6 +327,18 @@ class StudentChecker:
                 )
         return existing
 
+    def _found(self, finder, row: Row, column, value: str):
+        """``finder(row, column, value)``, remembered per value once found: 10,000 rows name
+        the same few schools and products. A value not found is looked up (and reported)
+        in each row that has it."""
+        key = (finder.__name__, value)
+        found = self._memo.get(key)
+        if found is None:
+            found = finder(row, column, value)
+            if found is not None:
+                self._memo[key] = found
+        return found
+
     def _schools(self, row: Row, desired: Desired, existing: Known | None) -> None:
         if self.bulk:
             school = self.ctx.school
@@ -331,7 +350,7 @@ class StudentChecker:
             return
         found = set()
         for value in row.many("schools"):
-            org = self.ctx.find_org(row, column, value)
+            org = self._found(self.ctx.find_org, row, column, value)
             if org is not None:
                 found.add(org.pk)
         if existing is not None:  # schools outside the importer's scope stay as they are

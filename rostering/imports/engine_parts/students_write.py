@@ -8,12 +8,10 @@ from django.utils import timezone
 from rostering.models import ClassStudent, Origin, Student, StudentProduct
 from rostering.models import StudentProductSetting as SettingValue
 
-from .bulk import BATCH, CHUNK, delete_ids
+from .bulk import CHUNK, delete_ids
 from .fast_sql import FastLinks, allocate_ids, fetch, history_of_rows, insert, insert_history
 from .fast_sql import update as update_rows
 from .students import PLAIN_FIELDS, Current, Desired, Work, encrypt
-
-STUDENT_COLUMNS = [f.attname for f in Student._meta.concrete_fields]
 
 
 def _history(records: list, *, update: bool, user) -> None:
@@ -35,27 +33,14 @@ def write_students(*, district, work: Work, user, progress) -> dict:
     settings_set: list[tuple[int, int, str | None]] = []  # (student, setting, value or delete)
 
     progress(10, f"Writing {len(work.creates):,} new students")
-    new_students = []
-    for desired in work.creates:
-        student = Student(district=district, origin=Origin.MANUAL, **desired.fields)
-        student.password_encrypted = encrypt(desired) or ""
-        student.created_at = student.updated_at = now
-        new_students.append(student)
-    ids = allocate_ids(Student, len(new_students))
-    if ids is None:  # not PostgreSQL: the database numbers them
-        for start in range(0, len(new_students), BATCH):
-            Student.objects.bulk_create(new_students[start : start + BATCH], batch_size=BATCH)
-    else:
-        for student, pk in zip(new_students, ids, strict=True):
-            student.pk = pk
-        insert(Student, STUDENT_COLUMNS, [_values(s) for s in new_students])
-    history_of_rows(Student, [s.pk for s in new_students], update=False, user=user)
+    new_ids = _create(district, work.creates, now)
+    history_of_rows(Student, new_ids, update=False, user=user)
     progress(40, "Linking schools, classes/groups and products")
     empty = Current(records={})
-    for student, desired in zip(new_students, work.creates, strict=True):
-        _links(student.pk, empty, desired, schools, classes, products)
+    for pk, desired in zip(new_ids, work.creates, strict=True):
+        _links(pk, empty, desired, schools, classes, products)
         for setting_id, value in (desired.settings or {}).items():
-            settings_new.append((student.pk, setting_id, value))
+            settings_new.append((pk, setting_id, value))
 
     progress(55, f"Updating {len(work.updates):,} students")
     before = []
@@ -97,7 +82,7 @@ def write_students(*, district, work: Work, user, progress) -> dict:
     progress(95, "Finishing")
     return {
         "students": {
-            "created": [s.pk for s in new_students],
+            "created": new_ids,
             "updated": before,
             # After the writes: auto_now stamps created rows a moment after ``now``.
             "stamp": timezone.now().isoformat(),
@@ -105,8 +90,27 @@ def write_students(*, district, work: Work, user, progress) -> dict:
     }
 
 
-def _values(student: Student) -> tuple:
-    return tuple(getattr(student, name) for name in STUDENT_COLUMNS)
+def _create(district, creates: list[Desired], now) -> list[int]:
+    """Insert the new students (without model instances); their ids, in order."""
+    names = ["district_id", "origin", "password_encrypted", "created_at", "updated_at"]
+    names += PLAIN_FIELDS
+    blank = {name: Student._meta.get_field(name).get_default() for name in PLAIN_FIELDS}
+    rows = [
+        (district.pk, str(Origin.MANUAL), encrypt(desired) or "", now, now)
+        + tuple(desired.fields.get(name, blank[name]) for name in PLAIN_FIELDS)
+        for desired in creates
+    ]
+    ids = allocate_ids(Student, len(rows))
+    if ids is not None:
+        insert(Student, ["id", *names], [(pk, *row) for pk, row in zip(ids, rows, strict=True)])
+        return ids
+    insert(Student, names, rows)  # the database numbers them: find them by username
+    usernames = [desired.fields["username"] for desired in creates]
+    found = {}
+    for start in range(0, len(usernames), CHUNK):
+        chunk = Student.objects.filter(username__in=usernames[start : start + CHUNK])
+        found.update(fetch(chunk.values_list("username", "id")))
+    return [found[username] for username in usernames]
 
 
 def _links(pk, current: Current, desired: Desired, schools, classes, products) -> dict:
