@@ -24,7 +24,7 @@ from .cells import Row
 from .checking import person_label, refuse_locked
 from .columns import HeaderMatch
 from .context import Context, fold
-from .fast_sql import fetch, values_among
+from .fast_sql import fetch, paused_gc, values_among
 
 PLAIN_FIELDS = (
     "first_name",
@@ -153,7 +153,8 @@ class StudentChecker:
         self.bulk = bulk
         relations = {key for key in ("classes", "products", "settings") if key in match.columns}
         relations.add("schools")
-        self.current = load_current(ctx.district, relations=relations)
+        with paused_gc():
+            self.current = load_current(ctx.district, relations=relations)
         students = self.current.records.values()
         self.by_id = {s.external_id: s for s in students if s.external_id}
         self.by_alt = {s.alt_external_id: s for s in students if s.alt_external_id}
@@ -189,8 +190,9 @@ class StudentChecker:
         work = Work(current=self.current)
         if "username" in self.match.columns:
             self.taken_elsewhere([row.get("username") for row in rows if row.get("username")])
-        for row in rows:
-            self.check_row(row, work)
+        with paused_gc():
+            for row in rows:
+                self.check_row(row, work)
         return work
 
     # ---- one row ---------------------------------------------------------------------------

@@ -9,7 +9,15 @@ from rostering.models import ClassStudent, Origin, Student, StudentProduct
 from rostering.models import StudentProductSetting as SettingValue
 
 from .bulk import CHUNK, delete_ids
-from .fast_sql import FastLinks, allocate_ids, fetch, history_of_rows, insert, insert_history
+from .fast_sql import (
+    FastLinks,
+    allocate_ids,
+    fetch,
+    history_of_rows,
+    insert,
+    insert_history,
+    paused_gc,
+)
 from .fast_sql import update as update_rows
 from .students import PLAIN_FIELDS, Current, Desired, Work, encrypt
 
@@ -24,6 +32,11 @@ _Links = FastLinks  # links of students: the owner column is "student_id"
 
 def write_students(*, district, work: Work, user, progress) -> dict:
     """Apply ``work``; returns ``touched`` for undo (JSON)."""
+    with paused_gc():
+        return _write(district=district, work=work, user=user, progress=progress)
+
+
+def _write(*, district, work: Work, user, progress) -> dict:
     now = timezone.now()
     current = work.current
     schools = _Links(Student.schools.through, "organization_id")
