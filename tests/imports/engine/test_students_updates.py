@@ -7,6 +7,8 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
 
 from rostering.history import Channel
@@ -246,3 +248,29 @@ def test_undo_of_an_update_puts_back_names_classes_products_and_settings(world, 
     assert not ana.class_groups.exists()
     assert list(ana.product_links.values_list("product", flat=True)) == [products["reading"].pk]
     assert StudentProductSetting.objects.get(student=ana).value == "English"
+
+
+def _queries_for(world, rows: list[dict]) -> tuple[int, int]:
+    """Queries of committing ``rows`` as new students, then with every row changed."""
+    with CaptureQueriesContext(connection) as created:
+        commit(world.district, csv_bytes(rows))
+    for row in rows:
+        row.update({"Last Name": row["Last Name"] + "-Kim", "Products": "Math Quest"})
+    with CaptureQueriesContext(connection) as updated:
+        commit(world.district, csv_bytes(rows))
+    return len(created), len(updated)
+
+
+def test_the_number_of_queries_does_not_grow_with_the_rows(world, products):
+    def rows(first, count):
+        return [
+            student_row(
+                n,
+                world.school,
+                Products="Reading Stars",
+                **{"Product Settings": "Language Support = Spanish", "Password": "tiger42"},
+            )
+            for n in range(first, first + count)
+        ]
+
+    assert _queries_for(world, rows(0, 5)) == _queries_for(world, rows(100, 60))
