@@ -93,6 +93,7 @@ class PersonAdmin(ServiceAdmin):
         return lock_icon(obj, f"{obj.last_name}, {obj.first_name}")
 
     def _set_active(self, request, queryset, active: bool):
+        """Each admin (students, educators) calls its own service; this base offers none."""
         raise NotImplementedError
 
     @admin.action(description="Deactivate the selected records", permissions=["change"])

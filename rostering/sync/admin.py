@@ -7,37 +7,28 @@ import json
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.html import format_html, format_html_join
 
-from .engine import approve_held_run, discard_held_run
 from .models import ProductRule, SettingRule, SyncRun, SyncSource
-
-BUSY = (SyncRun.Status.QUEUED, SyncRun.Status.RUNNING)
+from .services import held_run_approve, held_run_discard, sync_enqueue
 
 
 def queue_sync_runs(request, districts) -> None:
-    """Queue a run for each district that is not syncing already (the worker runs it)."""
-    from .tasks import run_sync_task
-
-    queued, busy = [], []
+    """Queue a run for each district through the Sync pages' service (the same refusals:
+    no source yet, a run already queued or running, a held run waiting for a decision)."""
+    queued = []
     for district in districts:
         if not district.is_district:
             messages.error(request, f"{district} is not a district; choose its district.")
             continue
-        if SyncRun.objects.filter(district=district, status__in=BUSY).exists():
-            busy.append(district.name)
+        try:
+            sync_enqueue(actor=request.user, district=district, dry_run=False)
+        except ValidationError as exc:
+            messages.error(request, f"{district}: {' '.join(exc.messages)}")
             continue
-        with transaction.atomic():
-            run = SyncRun.objects.create(
-                district=district, trigger=SyncRun.Trigger.MANUAL, created_by=request.user
-            )
-            transaction.on_commit(lambda run_id=run.pk: run_sync_task.enqueue(run_id=run_id))
         queued.append(district.name)
     if queued:
         messages.success(request, f"Sync queued for {', '.join(queued)}.")
-    if busy:
-        messages.warning(request, f"Already syncing, not queued again: {', '.join(busy)}.")
 
 
 def _problems_table(problems: list[dict]):
@@ -147,7 +138,7 @@ class SyncRunAdmin(admin.ModelAdmin):
         ok = 0
         for run in queryset.select_related("district"):
             try:
-                call(run=run, actor=request.user)
+                call(actor=request.user, run=run)
                 ok += 1
             except ValidationError as exc:
                 messages.error(request, f"{run}: {' '.join(exc.messages)}")
@@ -155,16 +146,17 @@ class SyncRunAdmin(admin.ModelAdmin):
             messages.success(request, f"{ok} held run(s) {done}.")
 
     @admin.action(
-        description="Approve the selected held runs (apply them now)", permissions=["decide"]
+        description="Approve the selected held runs (queue them to be applied)",
+        permissions=["decide"],
     )
     def approve(self, request, queryset):
-        self._decide(request, queryset.defer(None), approve_held_run, "approved")
+        self._decide(request, queryset, held_run_approve, "approved and queued")
 
     @admin.action(
         description="Discard the selected held runs (apply nothing)", permissions=["decide"]
     )
     def discard(self, request, queryset):
-        self._decide(request, queryset, discard_held_run, "discarded")
+        self._decide(request, queryset, held_run_discard, "discarded")
 
 
 @admin.register(SyncSource)

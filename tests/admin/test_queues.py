@@ -95,17 +95,32 @@ def _held_run(sis):
     return run
 
 
-def test_support_approves_a_held_run(support_client, support, sis):
+def test_support_approves_a_held_run_and_the_queue_applies_it(
+    support_client, support, sis, django_capture_on_commit_callbacks
+):
     run = _held_run(sis)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = support_client.post(
+            admin_url(SyncRun, "changelist"),
+            {"action": "approve", "_selected_action": [run.pk]},
+            follow=True,
+        )
+    run.refresh_from_db()
+    assert run.status == SyncRun.Status.SUCCEEDED and run.decided_by == support
+    assert Student.objects.filter(is_active=False).count() == 5
+    assert "1 held run(s) approved and queued" in response.content.decode()
+
+
+def test_approving_a_run_that_is_not_held_is_refused_with_the_reason(support_client, sis):
+    sis.users = [student(1)]
+    run = sis.sync()
+    assert run.status == SyncRun.Status.SUCCEEDED
     response = support_client.post(
         admin_url(SyncRun, "changelist"),
         {"action": "approve", "_selected_action": [run.pk]},
         follow=True,
     )
-    run.refresh_from_db()
-    assert run.status == SyncRun.Status.SUCCEEDED and run.decided_by == support
-    assert Student.objects.filter(is_active=False).count() == 5
-    assert "1 held run(s) approved" in response.content.decode()
+    assert "Only a held run can be approved." in response.content.decode()
 
 
 def test_support_discards_a_held_run(support_client, sis):
@@ -141,3 +156,30 @@ def test_rerun_sync_queues_a_run_for_the_district(
     # Tests run tasks as they are queued: the run has happened.
     assert run.status == SyncRun.Status.SUCCEEDED, run.failure_reason
     assert Student.objects.filter(username="kid1", origin="synced").exists()
+
+
+def _rerun(client, district):
+    return client.post(
+        admin_url(type(district), "changelist"),
+        {"action": "rerun_sync", "_selected_action": [district.pk]},
+        follow=True,
+    ).content.decode()
+
+
+def test_rerun_is_refused_while_a_held_run_waits_for_a_decision(support_client, sis):
+    _held_run(sis)
+    SyncSource.objects.filter(district=sis.district).update(
+        source_type=SyncSource.SourceType.ONEROSTER_FOLDER, folder_path=str(sis.folder)
+    )
+
+    page = _rerun(support_client, sis.district)
+
+    assert "A held run is waiting for a decision: approve or discard it first." in page
+    assert not SyncRun.objects.filter(status=SyncRun.Status.QUEUED).exists()
+
+
+def test_rerun_of_a_district_without_a_source_says_to_set_one_up(support_client, world):
+    page = _rerun(support_client, world.district)
+
+    assert "Set up the source first" in page
+    assert not SyncRun.objects.exists()
