@@ -106,9 +106,13 @@ class ServiceForm:
 class ServiceAdmin(SimpleHistoryAdmin):
     """A roster record's admin whose writes go through its service."""
 
-    history_list_display = ["history_channel"]
+    history_list_display = ["channel"]
     # Fields the sync could lock; used to show them read-only on a synced record.
     ownership_fields: tuple[str, ...] = ()
+
+    def channel(self, record) -> str:
+        """The history page's column: form, import, sync or admin."""
+        return record.history_channel or "—"
 
     # -- the service -------------------------------------------------------------------------
 
@@ -117,8 +121,20 @@ class ServiceAdmin(SimpleHistoryAdmin):
         raise NotImplementedError
 
     def changed_values(self, form, original) -> dict:
-        """The form's fields whose value differs from the saved record."""
-        return {name: form.cleaned_data[name] for name in form.changed_data if name in form.fields}
+        """The form's fields whose value differs from the record as saved now. Compared with
+        the record, not with the form's initial values: the history's "Revert" form starts from
+        an old version, so its unchanged fields are exactly the ones to put back."""
+        changes = {}
+        for name in form.fields:
+            if name not in form.cleaned_data:
+                continue
+            new = form.cleaned_data[name]
+            if original._meta.get_field(name).many_to_many:
+                if set(new or []) != set(getattr(original, name).all()):
+                    changes[name] = new
+            elif new != getattr(original, name):
+                changes[name] = new
+        return changes
 
     # -- ownership --------------------------------------------------------------------------
 
