@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from .models import ClassGroup, Educator, Origin, Student, SyncConfiguration
+from .models import ClassGroup, Educator, Organization, Origin, Student, SyncConfiguration
 
 
 class FieldState(StrEnum):
@@ -51,6 +51,8 @@ LOCKED_FIELDS: dict[str, frozenset[str]] = {
             "educators",
         }
     ),
+    # A synced organization's name, ID and place in the tree come from the SIS.
+    "organization": frozenset({"name", "external_id", "parent"}),
 }
 
 # Optional fields a district may choose to send; the choice is in SyncConfiguration.shared_fields.
@@ -58,9 +60,15 @@ SHAREABLE_FIELDS: dict[str, frozenset[str]] = {
     "student": frozenset({"middle_name", "email", "grade", "alt_external_id"}),
     "educator": frozenset({"email", "alt_external_id"}),
     "class_group": frozenset(),
+    "organization": frozenset(),
 }
 
-_KINDS = {Student: "student", Educator: "educator", ClassGroup: "class_group"}
+_KINDS = {
+    Student: "student",
+    Educator: "educator",
+    ClassGroup: "class_group",
+    Organization: "organization",
+}
 
 LOCKED_MESSAGE = "Synced from your SIS: this must be changed in your SIS."
 SHARED_MESSAGE = "Your SIS sends this field: the next sync will put back the SIS value."

@@ -134,6 +134,16 @@ class Answers:
     updates: UpdateFrequency
     current_method: CurrentMethod
 
+    @classmethod
+    def from_values(cls, values: dict[str, str]) -> Answers:
+        """Answers from the chooser's submitted values (ValueError on an unknown one)."""
+        return cls(
+            head_count=HeadCount(values["head_count"]),
+            mobility=Mobility(values["mobility"]),
+            updates=UpdateFrequency(values["updates"]),
+            current_method=CurrentMethod(values["current_method"]),
+        )
+
 
 @dataclass(frozen=True)
 class Reason:
@@ -171,3 +181,27 @@ def recommend(answers: Answers) -> Recommendation:
     if method == AUTOMATED and answers.current_method == CurrentMethod.BY_HAND:
         notes = (NEEDS_SIS_NOTE,)
     return Recommendation(method=RosteringMethod(method), reasons=reasons, notes=notes)
+
+
+# What each method means for a district: the lower rows of DESIGN.md's table.
+WHAT_IT_MEANS: dict[str, tuple[tuple[str, str], ...]] = {
+    SELF: (
+        ("First roster", "Your staff add students and classes/groups with the portal's forms."),
+        ("Later updates", "The portal's forms."),
+        ("Sign-in", "Username and password."),
+    ),
+    ASSISTED: (
+        (
+            "First roster",
+            "You send import files; our support team checks them, imports them in bulk and "
+            "confirms with you that the accounts were made.",
+        ),
+        ("Later updates", "The portal's forms."),
+        ("Sign-in", "Username and password."),
+    ),
+    AUTOMATED: (
+        ("First roster", "The SIS sync."),
+        ("Later updates", "Scheduled syncs, daily or weekly."),
+        ("Sign-in", "Username and password, or single sign-on where your district has it."),
+    ),
+}

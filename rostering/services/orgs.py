@@ -5,16 +5,30 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from accounts import permissions
+from accounts.permissions import Feature
 from rostering.history import Channel
 from rostering.models import Organization, SyncConfiguration
-from rostering.ownership import LOCKED_MESSAGE
+from rostering.ownership import LOCKED_FIELDS
 from rostering.validators import blank_to_none
 
-from .common import apply_changes, check_change_allowed, check_create_allowed, save_record
+from .common import (
+    TRUSTED_CHANNELS,
+    apply_changes,
+    check_change_allowed,
+    check_create_allowed,
+    refuse_locked_changes,
+    save_record,
+)
 
 EDITABLE_FIELDS = frozenset({"name", "parent", "external_id", "rostering_method", "sso_enabled"})
 # The fields of a synced organization only the SIS changes (forms, imports and the admin ask).
-SYNCED_LOCKED_FIELDS = ("name", "external_id", "parent")
+SYNCED_LOCKED_FIELDS = tuple(sorted(LOCKED_FIELDS["organization"]))
+DISTRICT_ONLY_FIELDS = ("rostering_method", "sso_enabled")
+SSO_NEEDS_AUTOMATED = (
+    "Single sign-on comes with automated rostering only: choose Automated first, "
+    "or leave single sign-on off."
+)
 
 
 @transaction.atomic
@@ -48,7 +62,8 @@ def organization_create(
     origin: str = "manual",
     sis_sourced_id: str | None = None,
 ) -> Organization:
-    """A school (or department) inside ``district``; only district-wide actors add schools."""
+    """A school (or department) inside ``district``, placed under ``parent`` (the district
+    when none is given); only district-wide actors add schools."""
     if org_type == Organization.OrgType.DISTRICT:
         raise ValidationError({"org_type": "Districts are created by support staff."})
     check_create_allowed(actor, district_id=district.pk, school_ids=[], channel=channel)
@@ -56,7 +71,7 @@ def organization_create(
         name=(name or "").strip(),
         org_type=org_type,
         district=district,
-        parent=parent,
+        parent=parent or district,
         external_id=blank_to_none(external_id),
         origin=origin,
         sis_sourced_id=sis_sourced_id,
@@ -69,18 +84,44 @@ def organization_create(
 def organization_update(
     *, actor, organization: Organization, channel: str = Channel.FORM, **changes
 ) -> Organization:
+    """Change an organization's names and settings, or refuse with nothing changed.
+
+    Refused: an actor who may not change ``organization`` (PermissionDenied); the rostering
+    method without the district-wide feature (PermissionDenied); a locked field of a synced
+    organization, except by the sync; district settings on a school; a new parent the actor
+    does not administer; single sign-on without automated rostering (ValidationError).
+    """
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise ValidationError(f"Not an organization field: {', '.join(sorted(unknown))}.")
     check_change_allowed(actor, organization, channel)
+    trusted = channel in TRUSTED_CHANNELS and actor is None
+    if "rostering_method" in changes and not trusted:
+        permissions.require_feature(actor, Feature.MANAGE_ROSTERING_METHOD)
     if "external_id" in changes:
         changes["external_id"] = blank_to_none(changes["external_id"])
-    if "rostering_method" in changes and not organization.is_district:
-        raise ValidationError({"rostering_method": "The rostering method is set per district."})
-    if organization.origin == "synced" and channel != Channel.SYNC:
-        for name in SYNCED_LOCKED_FIELDS:
-            if name in changes and changes[name] != getattr(organization, name):
-                raise ValidationError({name: LOCKED_MESSAGE})
+    if not organization.is_district:
+        for name in DISTRICT_ONLY_FIELDS:
+            if name in changes:
+                raise ValidationError({name: "This is set for the whole district."})
+    refuse_locked_changes(organization, changes, channel)
+    new_parent = changes.get("parent")
+    if not trusted and new_parent is not None and new_parent.pk != organization.parent_id:
+        if not permissions.can_change(actor, new_parent):
+            raise ValidationError(
+                {"parent": f"You cannot place organizations under {new_parent}."}
+            )
+    _check_sso(organization, changes)
     apply_changes(organization, changes)
     save_record(organization, actor=actor, channel=channel)
     return organization
+
+
+def _check_sso(organization: Organization, changes: dict) -> None:
+    if not organization.is_district or not set(DISTRICT_ONLY_FIELDS) & set(changes):
+        return
+    sso = changes.get("sso_enabled", organization.sso_enabled)
+    method = changes.get("rostering_method", organization.rostering_method)
+    if sso and method != Organization.RosteringMethod.AUTOMATED:
+        field = "sso_enabled" if "sso_enabled" in changes else "rostering_method"
+        raise ValidationError({field: SSO_NEEDS_AUTOMATED})

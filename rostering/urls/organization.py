@@ -1,7 +1,18 @@
+"""Management > Organization."""
+
 from django.urls import path
 
-from rostering.views import management
+from rostering.views import organization, organization_method
 
 urlpatterns = [
-    path("organization/", management.placeholder("Organization"), name="organization"),
+    path("organization/", organization.organization_home, name="organization"),
+    path("organization/add/", organization.organization_add, name="organization_add"),
+    path(
+        "organization/<int:pk>/edit/", organization.organization_edit, name="organization_edit"
+    ),
+    path(
+        "organization/rostering-method/",
+        organization_method.rostering_method,
+        name="rostering_method",
+    ),
 ]
