@@ -237,6 +237,37 @@ class ServiceAdmin(SimpleHistoryAdmin):
             messages.error(request, f"… and {len(refused) - 20} more refused.")
 
 
+class ServiceSaveAdmin(admin.ModelAdmin):
+    """An admin for a non-roster record (sync rules, sync source) whose writes go through a
+    service; the form runs it in a rolled-back savepoint first, so a refusal shows on it."""
+
+    def save_through_services(self, request, obj, change):
+        """Save ``obj`` (the form's values applied) through the service; return the record."""
+        raise NotImplementedError
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        model_admin = self
+
+        class Form(form):
+            def _post_clean(self):
+                super()._post_clean()
+                if self.errors:
+                    return
+                try:
+                    dry_run(
+                        lambda: model_admin.save_through_services(request, self.instance, change)
+                    )
+                except ValidationError as exc:
+                    add_errors(self, exc)
+
+        Form.__name__ = form.__name__
+        return Form
+
+    def save_model(self, request, obj, form, change):
+        obj.pk = self.save_through_services(request, obj, change).pk
+
+
 class ServiceFormSet(BaseInlineFormSet):
     """Validates an inline's adds and removals by running them through the services (rolled
     back), so a refusal is shown on the form."""

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from rostering import services
 from rostering.models import Organization, SyncConfiguration
 from rostering.ownership import LOCKED_MESSAGE
 
 from .importing import EngineImportExportMixin, OrganizationExport
-from .mixins import ADMIN, ServiceAdmin, lock_icon
+from .mixins import ADMIN, ServiceAdmin, ServiceSaveAdmin, lock_icon
 
 # A synced organization's identity comes from the SIS (rostering.services.orgs refuses it).
 SYNCED_ORG_LOCKED = frozenset({"name", "external_id", "parent"})
@@ -109,8 +110,9 @@ class OrganizationAdmin(EngineImportExportMixin, ServiceAdmin):
 
 
 @admin.register(SyncConfiguration)
-class SyncConfigurationAdmin(admin.ModelAdmin):
-    """Which optional fields each district's SIS sends (they become shared fields)."""
+class SyncConfigurationAdmin(ServiceSaveAdmin):
+    """Which optional fields each district's SIS sends (they become shared fields); saved as
+    the district's Sync page saves them, with the same check of the field names."""
 
     list_display = ("district", "shared_summary", "updated_at")
     list_select_related = ("district",)
@@ -125,3 +127,16 @@ class SyncConfigurationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # made with the district
+
+    def save_through_services(self, request, obj, change):
+        from rostering.sync.services import sync_settings_save
+
+        shared = obj.shared_fields
+        if not isinstance(shared, dict) or not all(
+            isinstance(names, list) for names in shared.values()
+        ):
+            raise ValidationError(
+                {"shared_fields": 'Write it as {"student": ["grade"], "educator": ["email"]}.'}
+            )
+        sync_settings_save(actor=request.user, district=obj.district, values={}, shared_fields=shared)
+        return SyncConfiguration.objects.get(district=obj.district)

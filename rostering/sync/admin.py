@@ -7,10 +7,23 @@ import json
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.html import format_html, format_html_join
 
+from rostering.admin.mixins import ServiceSaveAdmin
+
 from .models import ProductRule, SettingRule, SyncRun, SyncSource
-from .services import held_run_approve, held_run_discard, sync_enqueue
+from .services import (
+    SOURCE_FIELDS,
+    held_run_approve,
+    held_run_discard,
+    product_rule_add,
+    rule_remove,
+    setting_rule_add,
+    shared_fields_for,
+    sync_enqueue,
+    sync_settings_save,
+)
 
 
 def queue_sync_runs(request, districts) -> None:
@@ -160,7 +173,9 @@ class SyncRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(SyncSource)
-class SyncSourceAdmin(admin.ModelAdmin):
+class SyncSourceAdmin(ServiceSaveAdmin):
+    """A district's source and schedule, saved as the Sync page saves them."""
+
     list_display = ("district", "source_type", "schedule", "last_enqueued_at")
     list_filter = ("source_type", "schedule")
     list_select_related = ("district",)
@@ -175,6 +190,14 @@ class SyncSourceAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def save_through_services(self, request, obj, change):
+        return sync_settings_save(
+            actor=request.user,
+            district=obj.district,
+            values={name: getattr(obj, name) for name in SOURCE_FIELDS},
+            shared_fields=shared_fields_for(obj.district),
+        )
+
     @admin.action(description="Re-run the sync of these districts", permissions=["change"])
     def rerun_sync(self, request, queryset):
         queue_sync_runs(
@@ -182,15 +205,57 @@ class SyncSourceAdmin(admin.ModelAdmin):
         )
 
 
+class RuleAdmin(ServiceSaveAdmin):
+    """A district's product or setting rules, added and removed through the Sync pages'
+    services (the same duplicate and value checks). Changing a rule replaces it."""
+
+    list_filter = (("district", admin.RelatedOnlyFieldListFilter),)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("district",) if obj is not None else ()
+
+    def add_rule(self, request, obj):
+        raise NotImplementedError
+
+    def save_through_services(self, request, obj, change):
+        with transaction.atomic():
+            if change:
+                rule_remove(actor=request.user, district=obj.district, model=self.model, pk=obj.pk)
+            return self.add_rule(request, obj)
+
+    def delete_model(self, request, obj):
+        rule_remove(actor=request.user, district=obj.district, model=self.model, pk=obj.pk)
+
+    def delete_queryset(self, request, queryset):
+        for rule in queryset.select_related("district"):
+            self.delete_model(request, rule)
+
+
 @admin.register(ProductRule)
-class ProductRuleAdmin(admin.ModelAdmin):
+class ProductRuleAdmin(RuleAdmin):
     list_display = ("district", "match_field", "pattern", "product")
     list_select_related = ("district", "product")
-    list_filter = (("district", admin.RelatedOnlyFieldListFilter),)
+
+    def add_rule(self, request, obj):
+        return product_rule_add(
+            actor=request.user,
+            district=obj.district,
+            match_field=obj.match_field,
+            pattern=obj.pattern,
+            product=obj.product,
+        )
 
 
 @admin.register(SettingRule)
-class SettingRuleAdmin(admin.ModelAdmin):
+class SettingRuleAdmin(RuleAdmin):
     list_display = ("district", "column", "setting")
     list_select_related = ("district", "setting__product")
-    list_filter = (("district", admin.RelatedOnlyFieldListFilter),)
+
+    def add_rule(self, request, obj):
+        return setting_rule_add(
+            actor=request.user,
+            district=obj.district,
+            column=obj.column,
+            setting=obj.setting,
+            value_map=obj.value_map or {},
+        )
