@@ -168,8 +168,25 @@ def can_change(user, record) -> bool:
         # A school administrator manages the educators of their schools, not district staff.
         return bool(org_ids) and org_ids <= set(scope.school_ids)
     if isinstance(record, m.Organization):
-        return scope.role is Role.SCHOOL_ADMIN and record.pk in scope.school_ids
+        return _may_change_organization(scope, record.pk)
     return False
+
+
+def _may_change_organization(scope: Scope, org_id: int) -> bool:
+    """For an organization the user can see: district staff change all, a school
+    administrator their schools, teachers none."""
+    if scope.is_district_wide:
+        return True
+    return scope.role is Role.SCHOOL_ADMIN and org_id in scope.school_ids
+
+
+def changeable_among(user, organizations) -> set[int]:
+    """The pks of ``organizations`` (ones ``user`` can see) that ``user`` may change, without
+    a query per organization (the organization tree asks this of a whole district)."""
+    scope = scope_for(user)
+    if scope.role is Role.NONE:
+        return set()
+    return {org.pk for org in organizations if _may_change_organization(scope, org.pk)}
 
 
 def can_create_in(user, *, district_id: int, school_ids=()) -> bool:

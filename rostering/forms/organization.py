@@ -21,8 +21,7 @@ def parents_offered(user, organization: Organization | None = None):
     district, never ``organization`` itself or anything below it (plus its current parent,
     so the form shows where it sits today)."""
     visible = permissions.organizations_for(user)
-    allowed = [org.pk for org in visible if permissions.can_change(user, org)]
-    offered = visible.filter(pk__in=allowed)
+    offered = visible.filter(pk__in=permissions.changeable_among(user, visible))
     if organization is not None and organization.pk:
         below = Organization.objects.descendant_ids({organization.pk})
         offered = offered.exclude(pk__in=below)

@@ -50,7 +50,8 @@ def organization_tree(user) -> OrgNode | None:
         )
         .order_by("name")
     )
-    nodes = {org.pk: OrgNode(org=org, can_change=permissions.can_change(user, org)) for org in orgs}
+    changeable = permissions.changeable_among(user, orgs)
+    nodes = {org.pk: OrgNode(org=org, can_change=org.pk in changeable) for org in orgs}
     root = nodes.get(district_id)
     if root is None:
         return None
