@@ -19,6 +19,10 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 # Student passwords are encrypted at rest (see README "Student passwords").
 STUDENT_PASSWORD_KEY = env_str("STUDENT_PASSWORD_KEY", "")
 
+# The folder under which districts' SIS drop folders must lie (blank: any absolute path).
+# Set it in production so that a district administrator cannot point a sync at other files.
+SYNC_FOLDER_ROOT = env_str("SYNC_FOLDER_ROOT", "")
+
 INSTALLED_APPS = [
     "accounts.admin_site.SupportAdminConfig",  # django.contrib.admin, support staff only
     "django.contrib.auth",

@@ -144,7 +144,7 @@ class SyncSettingsForm(forms.ModelForm):
             self.add_error("folder_path", "Give the folder your SIS drops its files into.")
             return
         path = Path(folder)
-        root = getattr(settings, "SYNC_FOLDER_ROOT", "")
+        root = settings.SYNC_FOLDER_ROOT
         if not path.is_absolute():
             self.add_error("folder_path", f"{folder}: give the full path, starting with /.")
         elif root and not path.resolve().is_relative_to(Path(root).resolve()):
