@@ -1,6 +1,8 @@
 """Support staff in the Django admin: find a student of the demo district, open a synced
 record, work the assisted queue. Screenshots kept."""
 
+import re
+
 from django.core.management import call_command
 from playwright.sync_api import expect
 
@@ -40,6 +42,20 @@ def test_support_finds_a_synced_student_by_id_and_sees_locked_fields(transaction
     expect(page.locator("input[name=first_name]")).to_have_count(0)  # shown as text
     expect(page.locator("select[name=grade]")).to_be_enabled()  # shared: editable
     screenshot(page, "admin-student-synced")
+
+    # Fix a shared field, then read who changed what in the record's history.
+    grade = page.locator("select[name=grade]")
+    old_grade = grade.input_value()
+    new_grade = "05" if old_grade != "05" else "06"
+    grade.select_option(new_grade)
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    page.get_by_role("link", name="History").click()
+    latest = page.locator("#change-history tbody tr").first
+    expect(latest).to_contain_text("admin")
+    expect(latest).to_contain_text(re.compile(rf"Grade:\s*{old_grade}\s*→\s*{new_grade}"))
+    expect(latest).to_contain_text("Sky Support")
+    screenshot(page, "admin-student-history")
 
 
 def test_support_checks_a_submission_from_the_queue(transactional_db, page):
