@@ -12,9 +12,6 @@ from rostering.ownership import LOCKED_MESSAGE
 from .importing import EngineImportExportMixin, OrganizationExport
 from .mixins import ADMIN, ServiceAdmin, ServiceSaveAdmin, lock_icon
 
-# A synced organization's identity comes from the SIS (rostering.services.orgs refuses it).
-SYNCED_ORG_LOCKED = frozenset({"name", "external_id", "parent"})
-
 
 @admin.register(Organization)
 class OrganizationAdmin(EngineImportExportMixin, ServiceAdmin):
@@ -50,6 +47,7 @@ class OrganizationAdmin(EngineImportExportMixin, ServiceAdmin):
     )
     readonly_fields = ("origin", "sis_sourced_id")
     actions = ["rerun_sync"]
+    ownership_fields = ("name", "external_id", "parent")
 
     @admin.display(description="name", ordering="name")
     def display_name(self, obj):
@@ -60,11 +58,6 @@ class OrganizationAdmin(EngineImportExportMixin, ServiceAdmin):
         if obj is not None:
             readonly += ["org_type", "district", "slug"]
         return readonly
-
-    def locked_fields(self, obj):
-        if obj is None or obj.origin != "synced":
-            return frozenset()
-        return SYNCED_ORG_LOCKED
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
