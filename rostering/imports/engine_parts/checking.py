@@ -3,10 +3,13 @@ duplicates within the file, and how a record is named in the preview."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+
 from accounts.permissions import Feature, has_feature
 from rostering.ownership import LOCKED_MESSAGE, FieldState, state_of
+from rostering.services.common import normalize_person
 
-from ..engine import ImportPlan, RowError
+from ..engine import ImportPlan, RecordChange, RowError
 from .cells import Row
 from .context import Context
 
@@ -72,3 +75,27 @@ def diff_fields(record, fields: dict, column_of: dict[str, str]) -> dict[str, tu
         if (old or None) != (new or None):
             changes[column_of[name]] = (str(old or ""), str(new or ""))
     return changes
+
+
+def person_fields(row: Row, cols: dict[str, str], plain_fields, *, many: str) -> dict:
+    """The row's plain person fields, normalized; each invalid one an error on its column
+    and left out."""
+    raw = {name: row.get(name) for name in plain_fields if row.has(name)}
+    try:
+        return normalize_person(raw, many=many, many_message="")
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            if name in cols and name not in row.bad_columns:
+                row.error(cols[name], " ".join(messages))
+        return {k: v for k, v in raw.items() if k not in exc.message_dict}
+
+
+def plan_existing(plan: ImportPlan, updates: list, row: Row, existing, desired, label, changes):
+    """Count a row that matched ``existing``: an update to make, or unchanged."""
+    if changes:
+        plan.updated += 1
+        updates.append((existing, desired))
+        plan.changes.append(RecordChange(row.number, "update", label, changes))
+    else:
+        plan.unchanged += 1
+        plan.changes.append(RecordChange(row.number, "unchanged", label))

@@ -28,7 +28,7 @@ from rostering.validators import blank_to_none, normalize_grade
 from ..engine import ImportPlan, RecordChange
 from .bulk import load_links
 from .cells import Row
-from .checking import allowed_to_import, diff_fields, refuse_locked, seen_before
+from .checking import allowed_to_import, diff_fields, plan_existing, refuse_locked, seen_before
 from .columns import HeaderMatch
 from .context import Context, fold
 
@@ -185,13 +185,7 @@ class ClassChecker:
                 )
         if row.has_error:
             return
-        if changes:
-            self.plan.updated += 1
-            work.updates.append((existing, desired))
-            self.plan.changes.append(RecordChange(row.number, "update", label, changes))
-        else:
-            self.plan.unchanged += 1
-            self.plan.changes.append(RecordChange(row.number, "unchanged", label))
+        plan_existing(self.plan, work.updates, row, existing, desired, label, changes)
 
     def _match(self, row: Row, fields: dict, school) -> ClassGroup | None:
         cols = self.match.columns

@@ -16,12 +16,19 @@ from django.core.validators import validate_email
 from accounts.permissions import Feature
 from rostering.models import Educator
 from rostering.ownership import shared_fields_of
-from rostering.services.common import normalize_person
 
 from ..engine import ImportPlan, RecordChange
 from .bulk import CHUNK, load_links
 from .cells import Row
-from .checking import allowed_to_import, diff_fields, person_label, refuse_locked, seen_before
+from .checking import (
+    allowed_to_import,
+    diff_fields,
+    person_fields,
+    person_label,
+    plan_existing,
+    refuse_locked,
+    seen_before,
+)
 from .columns import HeaderMatch
 from .context import Context, fold
 
@@ -106,14 +113,7 @@ class EducatorChecker:
 
     def check_row(self, row: Row, work: Work) -> None:
         cols = self.match.columns
-        raw = {name: row.get(name) for name in PLAIN_FIELDS if row.has(name)}
-        try:
-            fields = normalize_person(raw, many="organizations", many_message="")
-        except ValidationError as exc:
-            for name, messages in exc.message_dict.items():
-                if name in cols and name not in row.bad_columns:
-                    row.error(cols[name], " ".join(messages))
-            fields = {k: v for k, v in raw.items() if k not in exc.message_dict}
+        fields = person_fields(row, cols, PLAIN_FIELDS, many="organizations")
         if fields.get("email"):
             try:
                 validate_email(fields["email"])
@@ -158,13 +158,7 @@ class EducatorChecker:
         if row.has_error:
             return
         label = person_label({"first_name": existing.first_name, **fields})
-        if changes:
-            self.plan.updated += 1
-            work.updates.append((existing, desired))
-            self.plan.changes.append(RecordChange(row.number, "update", label, changes))
-        else:
-            self.plan.unchanged += 1
-            self.plan.changes.append(RecordChange(row.number, "unchanged", label))
+        plan_existing(self.plan, work.updates, row, existing, desired, label, changes)
 
     def _match(self, row: Row, fields: dict) -> Educator | None:
         cols = self.match.columns

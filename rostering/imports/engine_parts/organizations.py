@@ -19,7 +19,7 @@ from rostering.validators import blank_to_none
 
 from ..engine import ImportPlan, RecordChange
 from .cells import Row
-from .checking import allowed_to_import, diff_fields, seen_before
+from .checking import allowed_to_import, diff_fields, plan_existing, seen_before
 from .columns import HeaderMatch
 from .context import Context, fold
 
@@ -262,13 +262,7 @@ class OrganizationChecker:
                     )
         if row.has_error:
             return
-        if changes:
-            self.plan.updated += 1
-            work.updates.append((existing, desired))
-            self.plan.changes.append(RecordChange(row.number, "update", label, changes))
-        else:
-            self.plan.unchanged += 1
-            self.plan.changes.append(RecordChange(row.number, "unchanged", label))
+        plan_existing(self.plan, work.updates, row, existing, desired, label, changes)
 
     def diff(self, org: Organization, desired: Desired) -> dict[str, tuple[str, str]]:
         changes = diff_fields(org, desired.fields, COLUMN_OF)

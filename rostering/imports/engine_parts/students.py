@@ -16,12 +16,11 @@ from rostering.models import ClassGroup, ClassStudent, Origin, Student, StudentP
 from rostering.models import StudentProductSetting as SettingValue
 from rostering.ownership import shared_fields_of
 from rostering.passwords import decrypt_password, encrypt_password, validate_student_password
-from rostering.services.common import normalize_person
 from rostering.validators import normalize_grade
 
 from ..engine import ImportPlan, RecordChange
 from .cells import Row
-from .checking import person_label, refuse_locked
+from .checking import person_fields, person_label, plan_existing, refuse_locked
 from .columns import HeaderMatch
 from .context import Context, fold
 from .fast_sql import fetch, paused_gc, values_among
@@ -199,14 +198,7 @@ class StudentChecker:
 
     def check_row(self, row: Row, work: Work) -> None:
         cols = self.match.columns
-        raw = {name: row.get(name) for name in PLAIN_FIELDS if row.has(name)}
-        try:
-            fields = normalize_person(raw, many="schools", many_message="")
-        except ValidationError as exc:
-            for name, messages in exc.message_dict.items():
-                if name in cols and name not in row.bad_columns:
-                    row.error(cols[name], " ".join(messages))
-            fields = {k: v for k, v in raw.items() if k not in exc.message_dict}
+        fields = person_fields(row, cols, PLAIN_FIELDS, many="schools")
         if "grade" in fields:
             try:
                 fields["grade"] = normalize_grade(fields["grade"])
@@ -259,13 +251,7 @@ class StudentChecker:
         if row.has_error:
             return
         label = _label({**_fields_of(existing), **fields})
-        if changes:
-            self.plan.updated += 1
-            work.updates.append((existing, desired))
-            self.plan.changes.append(RecordChange(row.number, "update", label, changes))
-        else:
-            self.plan.unchanged += 1
-            self.plan.changes.append(RecordChange(row.number, "unchanged", label))
+        plan_existing(self.plan, work.updates, row, existing, desired, label, changes)
 
     def _match(self, row: Row, fields: dict) -> Known | None:
         cols = self.match.columns
