@@ -1,16 +1,30 @@
 """The demo district: a realistic mix of manual and synced records, made through the services.
 
 Deterministic (a fixed random seed) and idempotent: a second run changes nothing but resets
-the demo users' passwords, so the README's sign-ins always work.
+the demo users' passwords, so the README's sign-ins always work. The synced records come from
+rostering.demo_data, which rostering.demo_snapshot also reads to write the district's SIS
+export, so the two agree.
 """
 
 from __future__ import annotations
 
-import random
-
 from django.contrib.auth import get_user_model
 
 from rostering import services
+from rostering.demo_data import (
+    PRODUCT_RULES,
+    SCHOOLS,
+    SNAPSHOT_NAME,
+    TEACHERS,
+    DemoClass,
+    class_rosters,
+    demo_students,
+    educator_email,
+    school_sourced_id,
+    synced_classes,
+    teacher_sourced_id,
+    teacher_username,
+)
 from rostering.history import Channel
 from rostering.models import (
     ClassGroup,
@@ -21,6 +35,8 @@ from rostering.models import (
     ProductSetting,
     SyncConfiguration,
 )
+from rostering.sync import services as sync_services
+from rostering.sync.models import SyncSource
 
 DEMO_SLUG = "demo"
 DEMO_PASSWORD = "homeroom-demo"
@@ -31,11 +47,6 @@ DEMO_USERS = {
     "demo-support": "Support staff (Django admin, every district)",
 }
 
-SCHOOLS = [
-    ("Lincoln Elementary", "LIN", ["KG", "01", "02", "03", "04", "05"]),
-    ("Roosevelt Middle School", "ROS", ["06", "07", "08"]),
-    ("Jefferson High School", "JEF", ["09", "10", "11", "12"]),
-]
 PRODUCTS = [
     (
         "Reading Quest",
@@ -64,25 +75,17 @@ PRODUCTS = [
         [("session-minutes", "Session time (minutes)", "integer", (5, 45), "15")],
     ),
 ]
-FIRST = (
-    "Ava Liam Olivia Noah Emma Mateo Sofia Lucas Isabella Ethan Mia Aiden Amelia Elijah Harper "
-    "James Camila Benjamin Luna Henry Aria Jackson Chloe Sebastian Zoe Daniel Nora Leo Maya Owen"
-).split()
-LAST = (
-    "Garcia Smith Johnson Nguyen Brown Martinez Lee Patel Wilson Lopez Kim Davis Hernandez Clark "
-    "Lewis Walker Young Allen King Wright Scott Torres Hill Green Adams Baker Rivera Campbell"
-).split()
-WORDS = "apple bear cloud dragon eagle forest garden kite lemon maple ocean panda river tiger".split()
-STUDENTS_PER_SCHOOL = 50
-
-
 def seed_demo() -> bool:
-    """Create the demo district; returns False (after resetting demo passwords) if it exists."""
+    """Create the demo district; returns False (after resetting demo passwords) if it exists.
+
+    The district is ready to sync: its SyncSource holds an uploaded OneRoster zip that agrees
+    with the synced records but for a renamed student and a new one, so a first Preview shows a
+    real change and a second sync changes nothing. An existing district, and its source, are
+    left as they are."""
     district = Organization.objects.filter(slug=DEMO_SLUG).first()
     if district is not None:
         _reset_demo_passwords()
         return False
-    rng = random.Random(20261122)
     district = services.district_create(
         actor=None,
         name="Demo Unified School District",
@@ -100,15 +103,39 @@ def seed_demo() -> bool:
             name=name,
             external_id=f"{code}-001",
             parent=district,
-            channel=Channel.SYSTEM,
+            channel=Channel.SYNC,
+            origin=Origin.SYNCED,
+            sis_sourced_id=school_sourced_id(code),
         )
         for name, code, _ in SCHOOLS
     ]
     teachers = _educators(district, schools)
+    students = demo_students()
     for school, (_, code, grades) in zip(schools, SCHOOLS, strict=True):
-        _school_roster(rng, district, school, code, grades, teachers[school.pk], products)
+        _school_roster(district, school, code, grades, teachers[school.pk], students[code], products)
+    _sync_source(district, products)
     _support_user()
     return True
+
+
+def _sync_source(district: Organization, products: list[Product]) -> None:
+    from rostering.demo_snapshot import snapshot_zip
+
+    by_code = {product.code: product for product in products}
+    for match_field, pattern, code in PRODUCT_RULES:
+        sync_services.product_rule_add(
+            actor=None,
+            district=district,
+            match_field=match_field,
+            pattern=pattern,
+            product=by_code[code],
+        )
+    SyncSource.objects.create(
+        district=district,
+        source_type=SyncSource.SourceType.ONEROSTER_UPLOAD,
+        uploaded_name=SNAPSHOT_NAME,
+        uploaded_snapshot=snapshot_zip(),
+    )
 
 
 def _products() -> list[Product]:
@@ -129,7 +156,7 @@ def _products() -> list[Product]:
 
 
 def _educator(district, username, first, last, orgs, *, admin=False, synced=False, password=None):
-    return services.educator_create(
+    educator = services.educator_create(
         actor=None,
         district=district,
         channel=Channel.SYNC if synced else Channel.SYSTEM,
@@ -137,14 +164,19 @@ def _educator(district, username, first, last, orgs, *, admin=False, synced=Fals
         first_name=first,
         last_name=last,
         username=username,
-        email=f"{username}@demo-usd.example.org",
+        email=educator_email(username),
         organizations=orgs,
         educator_type=(
             Educator.EducatorType.ADMINISTRATOR if admin else Educator.EducatorType.TEACHER
         ),
         external_id=f"E-{username}",
         password=password,
+        sis_sourced_id=teacher_sourced_id(username) if synced else None,
     )
+    if synced:
+        educator.sis_values = {"email": educator.email}
+        educator.save(update_fields=["sis_values"])
+    return educator
 
 
 def _educators(district, schools) -> dict[int, list[Educator]]:
@@ -161,35 +193,31 @@ def _educators(district, schools) -> dict[int, list[Educator]]:
         district, "demo-teacher", "Tara", "Nguyen", [lincoln], password=DEMO_PASSWORD
     )
     teachers = {lincoln.pk: [demo_teacher]}
-    names = [("mbrooks", "Marcus", "Brooks"), ("jpark", "Jenna", "Park")]
-    for school in schools:
+    for school, (_, code, _) in zip(schools, SCHOOLS, strict=True):
         teachers.setdefault(school.pk, [])
-        for i, (username, first, last) in enumerate(names):
-            handle = f"{username}.{school.external_id[:3].lower()}"
+        for i, (handle, first, last) in enumerate(TEACHERS):
+            username = teacher_username(handle, code)
             teachers[school.pk].append(
-                _educator(district, handle, first, last, [school], synced=i == 0)
+                _educator(district, username, first, last, [school], synced=i == 0)
             )
     return teachers
 
 
-def _school_roster(rng, district, school, code, grades, teachers, products) -> None:
+def _school_roster(district, school, code, grades, teachers, people, products) -> None:
     reading, math, science, typing = products
-    synced_classes = [
-        _class(district, school, f"{code} Homeroom {grades[0]}", f"{code}-HR-1", True),
-        _class(district, school, f"{code} Math {grades[-1]}", f"{code}-MA-1", True),
-    ]
+    synced_classes_ = [_class(district, school, spec) for spec in synced_classes(code, grades)]
     manual_classes = [
-        _class(district, school, "Reading Intervention Group", None, False),
-        _class(district, school, "After-school Coding Club", None, False),
+        _class(district, school, "Reading Intervention Group"),
+        _class(district, school, "After-school Coding Club"),
     ]
     services.class_group_add_product(
-        actor=None, class_group=synced_classes[0], product=reading, channel=Channel.SYNC
+        actor=None, class_group=synced_classes_[0], product=reading, channel=Channel.SYNC
     )
     services.class_group_add_product(
-        actor=None, class_group=synced_classes[1], product=math, channel=Channel.SYNC
+        actor=None, class_group=synced_classes_[1], product=math, channel=Channel.SYNC
     )
     services.class_group_add_product(
-        actor=None, class_group=synced_classes[1], product=science, channel=Channel.SYSTEM
+        actor=None, class_group=synced_classes_[1], product=science, channel=Channel.SYSTEM
     )
     services.class_group_add_product(
         actor=None, class_group=manual_classes[0], product=reading, channel=Channel.SYSTEM
@@ -197,9 +225,10 @@ def _school_roster(rng, district, school, code, grades, teachers, products) -> N
     services.class_group_add_product(
         actor=None, class_group=manual_classes[1], product=typing, channel=Channel.SYSTEM
     )
-    for cls in synced_classes:
+    synced_teacher = [t for t in teachers if t.origin == Origin.SYNCED]
+    for cls in synced_classes_:
         services.class_group_add_educators(
-            actor=None, class_group=cls, educators=teachers[-2:-1] or teachers, channel=Channel.SYNC
+            actor=None, class_group=cls, educators=synced_teacher, channel=Channel.SYNC
         )
     for cls in manual_classes:
         services.class_group_add_educators(
@@ -207,48 +236,45 @@ def _school_roster(rng, district, school, code, grades, teachers, products) -> N
         )
 
     language = ProductSetting.objects.get(product=reading, key="language")
-    synced, manual = [], []
-    for n in range(STUDENTS_PER_SCHOOL):
-        is_synced = n % 3 != 0
-        first, last = rng.choice(FIRST), rng.choice(LAST)
-        username = f"{first}.{last}.{code}{n:02d}".lower()
-        grade = rng.choice(grades)
+    records: dict[str, object] = {}
+    manual = []
+    for person in people:
+        channel = Channel.SYNC if person.synced else Channel.SYSTEM
         student = services.student_create(
             actor=None,
             district=district,
-            channel=Channel.SYNC if is_synced else Channel.SYSTEM,
-            origin=Origin.SYNCED if is_synced else Origin.MANUAL,
-            first_name=first,
-            last_name=last,
-            username=username,
+            channel=channel,
+            origin=Origin.SYNCED if person.synced else Origin.MANUAL,
+            first_name=person.first,
+            last_name=person.last,
+            username=person.username,
             schools=[school],
-            external_id=f"{code}{n + 1:05d}",
-            grade=grade,
-            email=f"{username}@students.demo-usd.example.org",
-            password=f"{rng.choice(WORDS)}{rng.randint(10, 99)}",
-            sis_sourced_id=f"stu-{code}-{n}" if is_synced else None,
+            external_id=person.external_id,
+            grade=person.grade,
+            email=person.email,
+            password=person.password,
+            sis_sourced_id=person.sourced_id if person.synced else None,
         )
-        if is_synced:
-            student.sis_values = {"grade": grade, "email": student.email}
+        if person.synced:
+            student.sis_values = {"grade": person.grade, "email": student.email}
             student.save(update_fields=["sis_values"])
-            synced.append(student)
+            records[person.sourced_id] = student
         else:
             manual.append(student)
-        if n % 5 == 0:
+        if person.language:
             services.student_add_product(
                 actor=None, student=student, product=reading, channel=Channel.SYSTEM
             )
             services.student_set_product_setting(
-                actor=None,
-                student=student,
-                setting=language,
-                value=rng.choice(["English", "Spanish"]),
-                channel=Channel.SYNC if is_synced else Channel.SYSTEM,
+                actor=None, student=student, setting=language, value=person.language,
+                channel=channel,
             )
-    half = len(synced) // 2
-    for cls, members in ((synced_classes[0], synced[:half]), (synced_classes[1], synced[half:])):
+    for cls, members in zip(synced_classes_, class_rosters(people), strict=True):
         services.class_group_add_students(
-            actor=None, class_group=cls, students=members, channel=Channel.SYNC
+            actor=None,
+            class_group=cls,
+            students=[records[m.sourced_id] for m in members],
+            channel=Channel.SYNC,
         )
     services.class_group_add_students(
         actor=None, class_group=manual_classes[0], students=manual[::2], channel=Channel.SYSTEM
@@ -258,16 +284,23 @@ def _school_roster(rng, district, school, code, grades, teachers, products) -> N
     )
 
 
-def _class(district, school, name, external_id, synced) -> ClassGroup:
+def _class(district, school, spec: DemoClass | str) -> ClassGroup:
+    if isinstance(spec, str):
+        return services.class_group_create(
+            actor=None, district=district, school=school, name=spec, channel=Channel.SYSTEM
+        )
     return services.class_group_create(
         actor=None,
         district=district,
         school=school,
-        name=name,
-        external_id=external_id,
-        channel=Channel.SYNC if synced else Channel.SYSTEM,
-        origin=Origin.SYNCED if synced else Origin.MANUAL,
-        sis_sourced_id=f"cls-{external_id}" if synced else None,
+        name=spec.name,
+        external_id=spec.sourced_id,
+        subject=spec.subject,
+        course_code=spec.course_code,
+        grades=spec.grade,
+        channel=Channel.SYNC,
+        origin=Origin.SYNCED,
+        sis_sourced_id=spec.sourced_id,
     )
 
 

@@ -3,7 +3,10 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from rostering.demo import DEMO_PASSWORD, DEMO_USERS
-from rostering.models import ClassGroup, Organization, Origin, Product, Student
+from rostering.demo_snapshot import NEW_STUDENT, RENAMED
+from rostering.models import ClassGroup, Educator, Organization, Origin, Product, Student
+from rostering.sync.engine import run_sync
+from rostering.sync.models import SyncRun, SyncSource
 
 
 @pytest.fixture
@@ -59,3 +62,104 @@ def test_demo_teacher_is_not_staff(demo, client):
     client.login(username="demo-teacher", password=DEMO_PASSWORD)
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302  # sent to the admin's sign-in page
+
+
+# The demo's SIS sync works out of the box -------------------------------------------------
+
+
+def _sync(district, *, dry_run: bool = False):
+    return run_sync(district=district, trigger=SyncRun.Trigger.COMMAND, dry_run=dry_run)
+
+
+def _manual_records(district) -> dict:
+    """Every manual record of the demo with the fields a sync could touch, and its rosters."""
+    return {
+        "students": list(
+            Student.objects.filter(district=district, origin=Origin.MANUAL)
+            .order_by("pk")
+            .values_list("pk", "first_name", "last_name", "username", "is_active", "grade")
+        ),
+        "educators": list(
+            Educator.objects.filter(district=district, origin=Origin.MANUAL)
+            .order_by("pk")
+            .values_list("pk", "first_name", "username", "is_active", "email")
+        ),
+        "classes": [
+            (c.pk, c.name, c.is_active, sorted(c.students.values_list("pk", flat=True)))
+            for c in ClassGroup.objects.filter(district=district, origin=Origin.MANUAL)
+        ],
+    }
+
+
+def test_demo_district_admin_finds_the_sync_set_up_with_sync_now_and_preview(demo, client):
+    client.login(username="demo-district-admin", password=DEMO_PASSWORD)
+    page = client.get(reverse("sync:home")).content.decode()
+    assert 'id="not-set-up"' not in page
+    assert reverse("sync:sync_now") in page and reverse("sync:preview") in page  # the buttons
+    source = SyncSource.objects.get(district=demo)
+    assert source.source_type == SyncSource.SourceType.ONEROSTER_UPLOAD
+    assert source.uploaded_name.endswith(".zip")
+
+
+def test_demo_preview_plans_only_a_renamed_student_and_a_new_one(demo):
+    renamed = Student.objects.get(district=demo, sis_sourced_id=RENAMED[0])
+    assert renamed.first_name != RENAMED[1]
+
+    run = _sync(demo, dry_run=True)
+
+    assert run.status == SyncRun.Status.PREVIEWED
+    assert run.errors == [] and run.warnings == []
+    counts = run.counts
+    assert [counts[k] for k in ("created", "updated", "claimed", "deactivated")] == [1, 1, 0, 0]
+    assert counts["organizations"] == {"created": 0, "updated": 0}
+    assert counts["memberships"] == {"added": 1, "removed": 0}
+    assert counts["product_links"] == {"added": 0, "taken_over": 0, "removed": 0}
+    assert [c["sourced_id"] for c in run.plan["created"]] == [NEW_STUDENT.sourced_id]
+    assert run.plan["changed"] == [
+        {
+            "kind": "student",
+            "sourced_id": RENAMED[0],
+            "label": f"{RENAMED[1]} {renamed.last_name} ({renamed.username})",
+            "changes": {"first_name": [renamed.first_name, RENAMED[1]]},
+        }
+    ]
+    assert not Student.objects.filter(username=NEW_STUDENT.username).exists()  # dry run
+
+
+def test_demo_sync_applies_the_changes_then_a_second_sync_changes_nothing(demo):
+    manual_before = _manual_records(demo)
+
+    first = _sync(demo)
+
+    assert first.status == SyncRun.Status.SUCCEEDED  # not held for approval
+    assert first.hold_reason == ""
+    assert (first.counts["created"], first.counts["updated"]) == (1, 1)
+    assert Student.objects.get(district=demo, sis_sourced_id=RENAMED[0]).first_name == RENAMED[1]
+    newcomer = Student.objects.get(username=NEW_STUDENT.username)
+    assert newcomer.origin == Origin.SYNCED
+    homeroom = ClassGroup.objects.get(district=demo, sis_sourced_id="LIN-HR-1")
+    assert homeroom.students.filter(pk=newcomer.pk).exists()
+
+    second = _sync(demo)
+
+    assert second.status == SyncRun.Status.SUCCEEDED
+    counts = second.counts
+    assert [counts[k] for k in ("created", "updated", "claimed", "deactivated")] == [0, 0, 0, 0]
+    assert counts["memberships"] == {"added": 0, "removed": 0}
+    assert counts["product_links"] == {"added": 0, "taken_over": 0, "removed": 0}
+    assert _manual_records(demo) == manual_before
+
+
+def test_seed_demo_twice_keeps_one_source_and_the_admins_changes_to_it(demo):
+    source = SyncSource.objects.get(district=demo)
+    source.schedule = SyncSource.Schedule.WEEKLY
+    source.uploaded_name = "our-own-export.zip"
+    source.uploaded_snapshot = b"PK-our-own"
+    source.save()
+
+    call_command("seed_demo", verbosity=0)
+
+    kept = SyncSource.objects.get(district=demo)
+    assert kept.pk == source.pk
+    assert (kept.schedule, kept.uploaded_name) == (SyncSource.Schedule.WEEKLY, "our-own-export.zip")
+    assert bytes(kept.uploaded_snapshot) == b"PK-our-own"
