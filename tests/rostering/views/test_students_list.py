@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from rostering.filters.students import SEARCH_TEXT
 from rostering.models import Origin
 from tests import factories
 
@@ -226,3 +227,31 @@ def test_exact_id_finds_only_that_student_and_partial_ids_still_match(
     client.force_login(district_admin)
     assert names(client.get(LIST, {"q": "S-200"})) == ["Berners, Tim"]
     assert sorted(names(client.get(LIST, {"q": "S-"}))) == ["Berners, Tim", "Lovelace, Ada"]
+
+
+@pytest.mark.parametrize("term", ["a_a", "%", "lovelace%"])
+def test_search_takes_like_wildcards_literally(client, district_admin, roster, term):
+    client.force_login(district_admin)
+    response = client.get(LIST, {"q": term})
+    assert names(response) == []
+
+
+def test_a_search_word_never_spans_two_columns(client, district_admin, roster):
+    client.force_login(district_admin)
+    # "Ada" + "Lovelace" read together would hold "alove"; a word must be inside one column.
+    assert names(client.get(LIST, {"q": "alove"})) == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL query plans")
+def test_on_postgresql_the_search_expression_is_answered_by_its_trigram_index(roster):
+    with connection.cursor() as cursor:
+        # A small test table makes a full scan cheapest; forbid every plan but a bitmap scan
+        # to see that the index of migration 0004 matches the list's search expression.
+        for plan_kind in ("seqscan", "indexscan", "indexonlyscan"):
+            cursor.execute(f"SET LOCAL enable_{plan_kind} = off")
+        cursor.execute(
+            f"EXPLAIN SELECT id FROM rostering_student WHERE {SEARCH_TEXT} LIKE UPPER(%s)",
+            ["%lovelace%"],
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Bitmap Index Scan on student_search_text_trgm" in plan, plan
