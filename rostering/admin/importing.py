@@ -6,7 +6,8 @@ checks again and writes the whole file in one transaction or nothing. The file g
 engine as uploaded (any encoding, CSV or Excel): django-import-export never parses it.
 
 Export: the rows of the list as filtered (choose a district in the filter to scope it), in the
-import templates' columns, so an export can be fixed and imported again.
+import templates' columns, so an export can be fixed and imported again. Every text cell goes
+through rostering.formulas.neutralise, so neither the CSV nor the XLSX holds a live formula.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from import_export.forms import ConfirmImportForm, ImportForm
 from import_export.results import InvalidRow, Result, RowResult
 from tablib import Dataset
 
+from rostering.formulas import neutralise
 from rostering.imports import engine
 from rostering.models import Organization
 
@@ -180,7 +182,19 @@ def engine_resource(kind: str) -> type[EngineResource]:
     return type(f"{kind.capitalize()}EngineResource", (EngineResource,), {"kind": kind})
 
 
-class DistrictExportResource(resources.ModelResource):
+class FormulaSafeResource(resources.ModelResource):
+    """An export whose text cells a spreadsheet shows and never runs (CSV and XLSX alike:
+    openpyxl writes a text starting with "=" as a formula)."""
+
+    def export_field(self, field, instance, **kwargs):
+        value = super().export_field(field, instance, **kwargs)
+        return neutralise(value) if isinstance(value, str) else value
+
+    def get_export_headers(self, selected_fields=None):
+        return [neutralise(h) for h in super().get_export_headers(selected_fields)]
+
+
+class DistrictExportResource(FormulaSafeResource):
     """Export of the listed rows; scoped to a district through the list's district filter."""
 
     district_name = fields.Field(attribute="district__name", column_name="District")
@@ -330,7 +344,7 @@ class ClassGroupExport(DistrictExportResource):
         return _names(class_group.products)
 
 
-class OrganizationExport(resources.ModelResource):
+class OrganizationExport(FormulaSafeResource):
     district_name = fields.Field(attribute="district__name", column_name="District")
     parent_name = fields.Field(attribute="parent__name", column_name="Parent")
 

@@ -7,6 +7,7 @@ import csv
 import io
 from collections import Counter, defaultdict
 
+from rostering.formulas import neutralise
 from rostering.models import (
     ClassStudent,
     Organization,
@@ -14,7 +15,6 @@ from rostering.models import (
     StudentProduct,
     StudentProductSetting,
 )
-from rostering.tables.base import csv_safe
 
 from .engine_parts.columns import columns_of
 
@@ -84,5 +84,5 @@ def students_csv(district: Organization) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(headers)
-    writer.writerows([csv_safe(cell) for cell in row] for row in rows)
+    writer.writerows([neutralise(cell) for cell in row] for row in rows)
     return out.getvalue()

@@ -9,8 +9,9 @@ import django_tables2 as tables
 from django.http import StreamingHttpResponse
 from django.utils.html import format_html
 
+from rostering.formulas import neutralise
+
 LOCK_TITLE = "Created by your SIS sync"
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class LockedNameColumn(tables.Column):
@@ -36,14 +37,6 @@ class LockedNameColumn(tables.Column):
         return format_html("{}{}", lock, value)
 
 
-def csv_safe(value) -> str:
-    """A cell a spreadsheet will not run as a formula (=, +, -, @ lead to a quote prefix)."""
-    text = "" if value is None else str(value)
-    if text.startswith(_FORMULA_STARTS):
-        return "'" + text
-    return text
-
-
 class _Echo:
     def write(self, value):
         return value
@@ -56,9 +49,9 @@ def csv_response(
     writer = csv.writer(_Echo())
 
     def lines():
-        yield "\ufeff" + writer.writerow([csv_safe(h) for h in header])
+        yield "\ufeff" + writer.writerow([neutralise(h) for h in header])
         for row in rows:
-            yield writer.writerow([csv_safe(v) for v in row])
+            yield writer.writerow([neutralise(v) for v in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -4,29 +4,13 @@ from __future__ import annotations
 
 import re
 
+from ...formulas import ESCAPE, is_formula, unescape
 from ..engine import RowError
 from .columns import Column, HeaderMatch
 
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff]")
-# A cell starting with one of these runs as a formula when the file is opened in a spreadsheet.
-FORMULA_STARTS = ("=", "+", "@", "\t", "\r")
 NO_FORMULA_CHECK = frozenset({"password"})
-_NEGATIVE_NUMBER = re.compile(r"-\d[\d.,]*")
 _RISKY_FIRST = frozenset("=+@-\t\r ")  # what a formula cell can start with (after spaces)
-
-
-def is_formula(value: str) -> bool:
-    if not value:
-        return False
-    if value.startswith(FORMULA_STARTS):
-        return True
-    # "-12" is a number; "-2+3+cmd|' /C calc'!A0" runs.
-    return value.startswith("-") and len(value) > 1 and not _NEGATIVE_NUMBER.fullmatch(value)
-
-
-def neutralise(value: str) -> str:
-    """For files we write back (error file, export): a formula cell shows as text."""
-    return "'" + value if is_formula(value) else value
 
 
 def split_many(value: str) -> list[str]:
@@ -60,6 +44,9 @@ class Row:
                 value = value.replace("\u00a0", " ")
         if column.key != "password":
             value = value.strip()
+            if value[:1] == ESCAPE and is_formula(value[1:]):
+                # A formula cell our exports escaped: its value is what follows the apostrophe.
+                return self._fit(column, unescape(value))
         if (
             value[:1] in _RISKY_FIRST
             and column.key not in NO_FORMULA_CHECK
@@ -71,6 +58,9 @@ class Row:
                 "formula. Remove that first character (or type the value without it).",
             )
             return ""
+        return self._fit(column, value)
+
+    def _fit(self, column: Column, value: str) -> str:
         if column.max_length and len(value) > column.max_length:
             self.error(
                 column,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from .cells import neutralise
+from ...formulas import neutralise
 from .reading import FileProblem, read_table
 from .templates import write_csv
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from ...formulas import neutralise
 from .columns import KIND_NAMES, columns_of
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -32,8 +33,8 @@ def template_file(kind: str, optional_columns: list[str], fmt: str) -> tuple[str
 def write_csv(headers: list[str], rows) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(headers)
-    writer.writerows(rows)
+    writer.writerow([neutralise(h) for h in headers])
+    writer.writerows([neutralise(cell) for cell in row] for row in rows)
     # The byte-order mark makes Excel open UTF-8 (accents, ñ) correctly.
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
@@ -45,11 +46,13 @@ def write_xlsx(headers: list[str], rows) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Import"
-    sheet.append(headers)
+    # Every cell is written as text that never runs as a formula (openpyxl would store a
+    # value starting with "=" as one).
+    sheet.append([neutralise(h) for h in headers])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        sheet.append([neutralise(cell) for cell in row])
     # Every column is text, so IDs such as 000123 keep their leading zeros when typed.
     for index, header in enumerate(headers, start=1):
         letter = sheet.cell(row=1, column=index).column_letter
