@@ -16,6 +16,9 @@ from functools import lru_cache
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 
+# How a password shows wherever it must not be echoed (error files, previews).
+HIDDEN_PASSWORD = "(set)"
+
 _WORDS = (
     "apple bear cloud dragon eagle forest garden harbor island jungle kite lemon maple "
     "nova ocean panda quartz river sunny tiger violet window yellow zebra comet meadow "
@@ -48,6 +51,17 @@ def decrypt_password(token: str) -> str:
         return _cipher().decrypt(token.encode()).decode()
     except InvalidToken:
         return ""
+
+
+def encrypt_bytes(data: bytes) -> bytes:
+    """A stored file, encrypted with the student-password key (the raw Fernet token, without
+    its base64 text form, so a 20 MB upload stays 20 MB)."""
+    return base64.urlsafe_b64decode(_cipher().encrypt(data))
+
+
+def decrypt_bytes(data: bytes) -> bytes:
+    """The file ``encrypt_bytes`` stored; raises InvalidToken when the key has changed."""
+    return _cipher().decrypt(base64.urlsafe_b64encode(data))
 
 
 def check_password(token: str, raw: str) -> bool:

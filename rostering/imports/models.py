@@ -4,6 +4,8 @@ server and worker can read them."""
 from django.conf import settings
 from django.db import models
 
+from rostering.fields import EncryptedBinaryField
+
 
 class ImportKind(models.TextChoices):
     STUDENTS = "students", "Students"
@@ -41,7 +43,7 @@ class ImportJob(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     file_name = models.CharField(max_length=255)
-    file_content = models.BinaryField()
+    file_content = EncryptedBinaryField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.CHECKED)
     progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done.")
     progress_message = models.CharField(max_length=200, blank=True, default="")
@@ -103,7 +105,7 @@ class SubmissionFile(models.Model):
     )
     kind = models.CharField(max_length=20, choices=ImportKind.choices)
     file_name = models.CharField(max_length=255)
-    content = models.BinaryField()
+    content = EncryptedBinaryField()
 
     def __str__(self) -> str:
         return self.file_name

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from rostering.fields import EncryptedBinaryField
+
 
 class SyncSource(models.Model):
     """How and when a district's SIS data arrives. Which optional fields it sends is
@@ -29,7 +31,7 @@ class SyncSource(models.Model):
     )
     folder_path = models.CharField(max_length=500, blank=True, default="")
     uploaded_name = models.CharField(max_length=255, blank=True, default="")
-    uploaded_snapshot = models.BinaryField(null=True, blank=True)
+    uploaded_snapshot = EncryptedBinaryField(null=True, blank=True)
     external_id_field = models.CharField(
         "External Assigned ID comes from",
         max_length=20,
@@ -121,7 +123,7 @@ class SyncRun(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     source_name = models.CharField(max_length=500, blank=True, default="")
-    snapshot = models.BinaryField(
+    snapshot = EncryptedBinaryField(
         null=True, blank=True, help_text="The snapshot read, kept so a held run applies it."
     )
     counts = models.JSONField(default=dict, blank=True)  # created, updated, claimed, ...

@@ -15,10 +15,15 @@ from django.core.validators import validate_email
 from rostering.models import ClassGroup, ClassStudent, Origin, Student, StudentProduct
 from rostering.models import StudentProductSetting as SettingValue
 from rostering.ownership import shared_fields_of
-from rostering.passwords import decrypt_password, encrypt_password, validate_student_password
+from rostering.passwords import (
+    HIDDEN_PASSWORD,
+    decrypt_password,
+    encrypt_password,
+    validate_student_password,
+)
 from rostering.validators import normalize_grade
 
-from ..engine import ImportPlan, RecordChange
+from ..engine import ImportPlan, RecordChange, RowError
 from .cells import Row
 from .checking import person_fields, person_label, plan_existing, refuse_locked
 from .columns import HeaderMatch
@@ -150,6 +155,7 @@ class StudentChecker:
         self.match = match
         self.plan = plan
         self.bulk = bulk
+        self._told_hidden = False
         relations = {key for key in ("classes", "products", "settings") if key in match.columns}
         relations.add("schools")
         with paused_gc():
@@ -214,7 +220,9 @@ class StudentChecker:
                     "Correct it or leave the cell blank.",
                 )
         desired = Desired(row=row.number, fields=fields)
-        if row.get("password"):
+        if row.get("password") == HIDDEN_PASSWORD:
+            self._hidden_password(row)
+        elif row.get("password"):
             problems = validate_student_password(row.get("password"))
             if problems:
                 row.error(cols["password"], " ".join(problems))
@@ -252,6 +260,20 @@ class StudentChecker:
             return
         label = _label({**_fields_of(existing), **fields})
         plan_existing(self.plan, work.updates, row, existing, desired, label, changes)
+
+    def _hidden_password(self, row: Row) -> None:
+        """An error file shows "(set)" instead of a password; uploaded again, that keeps the
+        current password, as a blank cell does. Said once per file."""
+        if not self._told_hidden:
+            self._told_hidden = True
+            self.plan.warnings.append(
+                RowError(
+                    row.number,
+                    "Password",
+                    f'"{HIDDEN_PASSWORD}" (from an error file, which never shows passwords) '
+                    "keeps each student's current password. To set a new one, type it instead.",
+                )
+            )
 
     def _match(self, row: Row, fields: dict) -> Known | None:
         cols = self.match.columns
