@@ -157,3 +157,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# ---- Stored uploads (hardening: no plain-text password kept) ------------------------------
+# Uploaded import files, assisted submissions' files and kept sync snapshots are encrypted
+# with the student-password key and deleted this many days after the upload by
+# `python manage.py purge_uploads` (run it daily from cron). Imports keep their counts and
+# results; held sync runs keep their snapshot until decided.
+UPLOAD_RETENTION_DAYS = int(env_str("UPLOAD_RETENTION_DAYS", "30"))
