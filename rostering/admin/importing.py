@@ -12,6 +12,7 @@ through rostering.formulas.neutralise, so neither the CSV nor the XLSX holds a l
 
 from __future__ import annotations
 
+from cryptography.fernet import InvalidToken
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -22,11 +23,13 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX, Format
 from import_export.forms import ConfirmImportForm, ImportForm
 from import_export.results import InvalidRow, Result, RowResult
+from import_export.tmp_storages import TempFolderStorage
 from tablib import Dataset
 
 from rostering.formulas import neutralise
 from rostering.imports import engine
 from rostering.models import Organization
+from rostering.passwords import decrypt_bytes, encrypt_bytes
 
 ACTIONS = {
     "create": RowResult.IMPORT_TYPE_NEW,
@@ -64,6 +67,21 @@ class EngineFile(Format):
 
     def can_export(self):
         return False
+
+
+class EncryptedTempStorage(TempFolderStorage):
+    """The uploaded file between the preview and "Confirm import", in the temporary folder
+    like django-import-export's default, but encrypted (it may hold student passwords)."""
+
+    def save(self, data):
+        super().save(encrypt_bytes(data if isinstance(data, bytes) else data.encode()))
+
+    def read(self):
+        self.read_mode = "rb"
+        try:
+            return decrypt_bytes(super().read())
+        except (InvalidToken, OSError):  # not a file we wrote: the engine says it is empty
+            return b""
 
 
 def _districts():
@@ -210,6 +228,7 @@ class EngineImportExportMixin(ImportExportMixin):
     import_kind = ""
     export_resource: type[resources.ModelResource] | None = None
     import_form_class = DistrictImportForm
+    tmp_storage_class = EncryptedTempStorage
     confirm_form_class = DistrictConfirmForm
     import_error_display = ("message",)
 

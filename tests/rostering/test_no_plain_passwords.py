@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
 import zipfile
+from pathlib import Path
 from types import SimpleNamespace
 
 from django.apps import apps
@@ -173,3 +175,26 @@ def test_files_stored_before_encryption_are_encrypted_by_the_migration(world):
 
     assert leaks(PASSWORD) == []
     assert bytes(ImportJob.objects.get(pk=job.pk).file_content) == plain
+
+
+def test_the_admins_upload_waiting_for_confirmation_is_encrypted_on_disk(client, world, support):
+    client.force_login(support)
+    preview = client.post(
+        reverse("admin:rostering_student_import"),
+        {
+            "district": world.district.pk,
+            "format": "0",
+            "resource": "0",
+            "import_file": SimpleUploadedFile(
+                "kids.csv", _students_file(f"Ana,Lopez,ana.lopez,North Elementary,03,{PASSWORD}")
+            ),
+        },
+    )
+    confirm = preview.context["confirm_form"].initial
+    waiting = Path(tempfile.gettempdir(), confirm["import_file_name"]).read_bytes()
+
+    assert PASSWORD.encode() not in waiting
+    response = client.post(reverse("admin:rostering_student_process_import"), confirm, follow=True)
+    assert "Imported: 1 new" in response.content.decode()
+    ana = Student.objects.get(username="ana.lopez")
+    assert decrypt_password(ana.password_encrypted) == PASSWORD
