@@ -37,9 +37,7 @@ def proxy():
 def worker(proxy, start_process):
     db = connection.settings_dict
     url = f"postgres://{db['USER']}@127.0.0.1:{proxy.port}/{db['NAME']}"
-    return start_process(
-        *worker_command(), env=subprocess_env(url, WORKER_RETRY_MAX_DELAY="1")
-    )
+    return start_process(*worker_command(), env=subprocess_env(url, WORKER_RETRY_MAX_DELAY="1"))
 
 
 def enqueue(task, *args, **kwargs) -> str:
@@ -79,9 +77,7 @@ def test_worker_survives_an_outage_while_idle_and_runs_the_next_task(proxy, work
 @pytest.mark.parametrize(
     ("fail", "recorded"), [(False, "SUCCESSFUL"), (True, "FAILED")], ids=["success", "failure"]
 )
-def test_worker_records_a_result_once_the_database_is_back(
-    proxy, worker, tmp_path, fail, recorded
-):
+def test_worker_records_a_result_once_the_database_is_back(proxy, worker, tmp_path, fail, recorded):
     gate = tmp_path / "gate"
     task_id = enqueue(probe_tasks.gated, str(gate), "finished", fail=fail)
     wait_for_status(task_id, "RUNNING", worker)

@@ -7,42 +7,20 @@ file; the test holds the write lock the way that request did.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import time
 from contextlib import closing
 from pathlib import Path
 
+import pytest
+from django.db import connection
+
 from .conftest import manage, subprocess_env, wait_until, worker_command
+from .sqlite_queue import enqueue, task_row, wait_for_status
+
+pytestmark = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's write lock")
 
 LOCK_SECONDS = 5
-
-
-def enqueue(env: dict[str, str], task: str, *args: object, **kwargs: object) -> str:
-    """Queue a probe task from another process (this one's database is the test database)."""
-    code = (
-        "import json; from tests.rostering.worker import probe_tasks; "
-        f"r = probe_tasks.{task}.enqueue(*json.loads({json.dumps(json.dumps(args))!s}), "
-        f"**json.loads({json.dumps(json.dumps(kwargs))!s})); print(r.id)"
-    )
-    return manage("shell", "--no-imports", "-c", code, env=env).strip()
-
-
-def task_row(path: Path, task_id: str) -> tuple[str, str | None]:
-    with closing(sqlite3.connect(path, timeout=30)) as db:
-        row = db.execute(
-            "SELECT status, return_value FROM django_tasks_database_dbtaskresult WHERE id = ?",
-            (task_id.replace("-", ""),),
-        ).fetchone()
-    return row[0], row[1] and json.loads(row[1])
-
-
-def wait_for_status(path: Path, task_id: str, status: str, worker) -> None:
-    def reached():
-        assert worker.alive(), f"the worker exited:\n{worker.log()}"
-        return task_row(path, task_id)[0] == status
-
-    wait_until(reached, timeout=60, what=f"task {task_id} to be {status}")
 
 
 def hold_write_lock(path: Path) -> sqlite3.Connection:
@@ -80,9 +58,7 @@ def test_worker_task_waits_for_a_write_held_by_another_process_and_completes(
     assert "database is locked" not in worker.log()
 
 
-def test_worker_outlives_a_write_lock_held_past_the_busy_timeout(
-    sqlite_file, start_process
-):
+def test_worker_outlives_a_write_lock_held_past_the_busy_timeout(sqlite_file, start_process):
     # The incident at a small scale: a busy timeout of 1 s and a lock held for 5 s.
     env = subprocess_env(f"sqlite:///{sqlite_file}", SQLITE_BUSY_TIMEOUT="1")
     worker = start_process(*worker_command(), env=env)
@@ -113,7 +89,9 @@ def test_sqlite_uses_wal_immediate_transactions_and_a_five_minute_busy_timeout(s
         "    except sqlite3.OperationalError as e:\n"
         "        print(e)\n"
     )
-    out = manage("shell", "--no-imports", "-c", code, env=subprocess_env(f"sqlite:///{sqlite_file}"))
+    out = manage(
+        "shell", "--no-imports", "-c", code, env=subprocess_env(f"sqlite:///{sqlite_file}")
+    )
     journal_mode, busy_timeout_ms, second_writer = out.split("\n")[:3]
     assert journal_mode == "wal"
     assert busy_timeout_ms == "300000"  # SQLITE_BUSY_TIMEOUT's default, 300 s
