@@ -91,7 +91,7 @@ class ResilientWorker(Worker):
                 delay,
                 tries,
             )
-            time.sleep(delay)
+            self._pause(delay)
             if not self.running:
                 return
             try:
@@ -105,6 +105,12 @@ class ResilientWorker(Worker):
                 time.monotonic() - started,
             )
             return
+
+    def _pause(self, seconds: float) -> None:
+        """Sleep, but wake within a moment of a request to stop (a signal clears `running`)."""
+        deadline = time.monotonic() + seconds
+        while self.running and (left := deadline - time.monotonic()) > 0:
+            time.sleep(min(left, 0.2))
 
 
 def database_answers(alias: str) -> None:

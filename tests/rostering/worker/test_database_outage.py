@@ -73,6 +73,15 @@ def test_worker_survives_an_outage_while_idle_and_runs_the_next_task(proxy, work
     assert worker.alive()
     assert "retrying in" in worker.log()
 
+    # Asked to stop in the middle of an outage, it stops cleanly: non-zero is for a forced stop.
+    retries = worker.log().count("retrying in")
+    proxy.cut()
+    wait_until(
+        lambda: worker.log().count("retrying in") > retries, timeout=30, what="another retry"
+    )
+    worker.stop()
+    assert worker.popen.returncode == 0, worker.log()
+
 
 @pytest.mark.parametrize(
     ("fail", "recorded"), [(False, "SUCCESSFUL"), (True, "FAILED")], ids=["success", "failure"]
