@@ -26,10 +26,11 @@ assets: node_modules/.installed
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
-	@echo "Homeroom: http://$(HOST)/  (background worker started for imports and syncs)"
-	@trap 'kill 0' EXIT; \
-	  $(PY) manage.py db_worker --interval 0.5 & \
-	  DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST)
+	@echo "Homeroom: http://$(HOST)/  (the background worker for imports and syncs runs beside it)"
+	@# supervisord starts the web server and the worker, restarts either if it exits, and stops
+	@# both when it is stopped (Ctrl-C). See supervisord.conf.
+	DEBUG=$${DEBUG:-1} HOST=$(HOST) HOMEROOM_PYTHON=$(abspath $(PY)) HOMEROOM_RUN_DIR=$(abspath var) \
+	  exec $(VENV)/bin/supervisord -c supervisord.conf
 
 # Chromium for the browser tests comes from Debian (Playwright cannot download browsers here).
 browser-deps:

@@ -84,11 +84,6 @@ DATABASES = {
         conn_max_age=60,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the task worker and the web server use one SQLite file at once.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 20}
-    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -164,3 +159,23 @@ LOGGING = {
 # `python manage.py purge_uploads` (run it daily from cron). Imports keep their counts and
 # results; held sync runs keep their snapshot until decided.
 UPLOAD_RETENTION_DAYS = int(env_str("UPLOAD_RETENTION_DAYS", "30"))
+
+# --- Background worker and SQLite (issue 9, finding 4) --------------------------------------
+# `python manage.py worker` polls for queued tasks every WORKER_POLL_INTERVAL seconds while idle,
+# and, while the database is unreachable, retries with exponential back-off (0.5 s doubling)
+# waiting at most WORKER_RETRY_MAX_DELAY seconds between two tries.
+WORKER_POLL_INTERVAL = float(env_str("WORKER_POLL_INTERVAL", "1"))
+WORKER_RETRY_MAX_DELAY = float(env_str("WORKER_RETRY_MAX_DELAY", "30"))
+# On SQLite the web server and the worker share one file: WAL lets readers run beside the one
+# writer, IMMEDIATE transactions take the write lock at BEGIN (so a transaction never fails
+# half-way when it first writes), and a writer waits up to SQLITE_BUSY_TIMEOUT seconds for the
+# lock, longer than the longest job holds it (an undo or an import commit).
+SQLITE_BUSY_TIMEOUT = float(env_str("SQLITE_BUSY_TIMEOUT", "300"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": SQLITE_BUSY_TIMEOUT,
+        }
+    )
