@@ -23,13 +23,16 @@ install: $(VENV)/.installed assets
 
 assets: node_modules/.installed
 
+# Development: DEBUG on for every command, so the development keys are allowed (with DEBUG off
+# a missing SECRET_KEY or STUDENT_PASSWORD_KEY stops start-up).
+run: export DEBUG ?= 1
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
 	@echo "Homeroom: http://$(HOST)/  (background worker started for imports and syncs)"
 	@trap 'kill 0' EXIT; \
 	  $(PY) manage.py db_worker --interval 0.5 & \
-	  DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST)
+	  $(PY) manage.py runserver $(HOST)
 
 # Chromium for the browser tests comes from Debian (Playwright cannot download browsers here).
 browser-deps:

@@ -4,20 +4,23 @@ from pathlib import Path
 
 import dj_database_url
 
-from .env import env_bool, env_list, env_str
+from .env import env_bool, env_list, env_str, required_secret
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 VAR_DIR.mkdir(exist_ok=True)
 
 DEBUG = env_bool("DEBUG", default=False)
+# With DEBUG off a missing key stops start-up (ImproperlyConfigured naming the variable):
+# a server must never sign sessions or encrypt student passwords with a key in the code.
 _INSECURE_KEY = "django-insecure-homeroom-development-key-change-me"
-SECRET_KEY = env_str("SECRET_KEY", _INSECURE_KEY)
+SECRET_KEY = required_secret("SECRET_KEY", debug=DEBUG, development_default=_INSECURE_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
-# Student passwords are encrypted at rest (see README "Student passwords").
-STUDENT_PASSWORD_KEY = env_str("STUDENT_PASSWORD_KEY", "")
+# Student passwords are encrypted at rest (see README "Student passwords"). In development
+# (DEBUG on) a blank key falls back to SECRET_KEY (rostering.passwords).
+STUDENT_PASSWORD_KEY = required_secret("STUDENT_PASSWORD_KEY", debug=DEBUG, development_default="")
 
 # The folder under which districts' SIS drop folders must lie (blank: any absolute path).
 # Set it in production so that a district administrator cannot point a sync at other files.
