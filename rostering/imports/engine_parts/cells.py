@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
+from rostering.text import clean_text
+
 from ..engine import RowError
 from .columns import Column, HeaderMatch
 
-_INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff]")
 # A cell starting with one of these runs as a formula when the file is opened in a spreadsheet.
 FORMULA_STARTS = ("=", "+", "@", "\t", "\r")
 NO_FORMULA_CHECK = frozenset({"password"})
@@ -53,13 +54,9 @@ class Row:
                 self.error(column, f"{column.name} is empty. Fill it in for this row.")
 
     def _clean(self, column: Column, raw: str) -> str:
-        value = raw or ""
-        if not value.isascii():  # (fast path: most cells are plain ASCII)
-            value = _INVISIBLE.sub("", value)
-            if column.key != "password":
-                value = value.replace("\u00a0", " ")
-        if column.key != "password":
-            value = value.strip()
+        # A password keeps its spaces; everything else is trimmed, and nothing keeps
+        # invisible or direction-control characters.
+        value = clean_text(raw, trim=column.key != "password")
         if (
             value[:1] in _RISKY_FIRST
             and column.key not in NO_FORMULA_CHECK
