@@ -23,6 +23,9 @@ install: $(VENV)/.installed assets
 
 assets: node_modules/.installed
 
+# Development: DEBUG on for every command, so the development keys are allowed (with DEBUG off
+# a missing SECRET_KEY or STUDENT_PASSWORD_KEY stops start-up).
+run: export DEBUG ?= 1
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty

@@ -39,6 +39,12 @@ SUPPORT_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "settingrule": ("view", "add", "change", "delete"),
     },
     "accounts": {"user": ("view",)},
+    # Sign-in locks (django-axes): deleting an access attempt lifts its lock.
+    "axes": {
+        "accessattempt": ("view", "delete"),
+        "accesslog": ("view",),
+        "accessfailurelog": ("view",),
+    },
 }
 
 

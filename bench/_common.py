@@ -24,6 +24,9 @@ def setup_django() -> str:
     """Configure Django, migrate the scratch database; returns the database vendor."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")
     os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
+    # DEBUG stays off (as in production); the scratch database gets the benchmark's own keys.
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
+    os.environ.setdefault("STUDENT_PASSWORD_KEY", "bench-only-student-password-key")
     import django
 
     django.setup()

@@ -7,6 +7,7 @@ import re
 from django.core.exceptions import ValidationError
 
 from .models import Grade
+from .text import clean_text
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9._@+-]+$")
 
@@ -42,7 +43,7 @@ def normalize_grade(raw: str) -> str:
 
 
 def validate_username(value: str) -> str:
-    value = (value or "").strip()
+    value = clean_text(value)
     if not value:
         raise ValidationError("A username is required.", code="required")
     if not USERNAME_RE.match(value):
@@ -57,8 +58,7 @@ def blank_to_none(value: str | None) -> str | None:
     """Unique nullable identifiers store NULL, never "", so blanks never collide."""
     if value is None:
         return None
-    value = str(value).strip()
-    return value or None
+    return clean_text(value) or None
 
 
 def validate_setting_value(setting, raw) -> str:

@@ -1,23 +1,27 @@
 """Settings shared by every environment; production differs only by environment variables."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 
-from .env import env_bool, env_list, env_str
+from .env import env_bool, env_int, env_list, env_str, required_secret
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 VAR_DIR.mkdir(exist_ok=True)
 
 DEBUG = env_bool("DEBUG", default=False)
+# With DEBUG off a missing key stops start-up (ImproperlyConfigured naming the variable):
+# a server must never sign sessions or encrypt student passwords with a key in the code.
 _INSECURE_KEY = "django-insecure-homeroom-development-key-change-me"
-SECRET_KEY = env_str("SECRET_KEY", _INSECURE_KEY)
+SECRET_KEY = required_secret("SECRET_KEY", debug=DEBUG, development_default=_INSECURE_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
-# Student passwords are encrypted at rest (see README "Student passwords").
-STUDENT_PASSWORD_KEY = env_str("STUDENT_PASSWORD_KEY", "")
+# Student passwords are encrypted at rest (see README "Student passwords"). In development
+# (DEBUG on) a blank key falls back to SECRET_KEY (rostering.passwords).
+STUDENT_PASSWORD_KEY = required_secret("STUDENT_PASSWORD_KEY", debug=DEBUG, development_default="")
 
 # The folder under which districts' SIS drop folders must lie (blank: any absolute path).
 # Set it in production so that a district administrator cannot point a sync at other files.
@@ -179,3 +183,34 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": SQLITE_BUSY_TIMEOUT,
         }
     )
+
+# --- Sign-in throttling (django-axes; accounts/signin_throttle.py) ---------------------------
+# Wrong passwords lock the account after SIGNIN_FAILURE_LIMIT failures, and the client address
+# after SIGNIN_ADDRESS_FAILURE_LIMIT failures (for any accounts: higher, since a school signs in
+# from one address), for SIGNIN_LOCKOUT_MINUTES after the last failure. A locked sign-in never
+# reaches the password hasher. Support lifts a lock in the admin (Access attempts: delete) or
+# with `manage.py axes_reset_username USERNAME` / `axes_reset_ip ADDRESS` / `axes_reset`.
+# Behind a reverse proxy set SIGNIN_CLIENT_IP_HEADER to the header it sets (X-Forwarded-For,
+# X-Real-IP); blank (the default) uses the connection's address, as a client can forge headers.
+SIGNIN_FAILURE_LIMIT = env_int("SIGNIN_FAILURE_LIMIT", 5)
+SIGNIN_ADDRESS_FAILURE_LIMIT = env_int("SIGNIN_ADDRESS_FAILURE_LIMIT", 30)
+SIGNIN_LOCKOUT_MINUTES = env_int("SIGNIN_LOCKOUT_MINUTES", 15)
+SIGNIN_CLIENT_IP_HEADER = env_str("SIGNIN_CLIENT_IP_HEADER", "")
+
+INSTALLED_APPS.append("axes")
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AUTHENTICATION_BACKENDS = [
+    "accounts.signin_throttle.SignInThrottleBackend",  # first: a locked sign-in stops here
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "accounts.signin_throttle.SignInThrottleHandler"
+AXES_FAILURE_LIMIT = SIGNIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=SIGNIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "accounts.signin_throttle.username_of"
+AXES_CLIENT_IP_CALLABLE = "accounts.signin_throttle.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.signin_throttle.lockout_response"
+# Attempts made while locked are not counted, so a lock ends SIGNIN_LOCKOUT_MINUTES after the
+# failure that caused it (the time the message names) and an attack writes nothing more.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_VERBOSE = False

@@ -1,6 +1,17 @@
-"""Test settings: the same as base, with fast hashing and tasks run in-process."""
+"""Test settings: the same as base, with fast hashing, tasks run in-process and test keys."""
 
-from .base import *  # noqa: F403
+import os
+
+# Base refuses to start without keys when DEBUG is off (as tests run); these are the tests' own.
+_TEST_SECRET_KEY = "test-only-secret-key-not-for-any-server"
+_TEST_STUDENT_PASSWORD_KEY = "test-only-student-password-key"
+os.environ.setdefault("SECRET_KEY", _TEST_SECRET_KEY)
+os.environ.setdefault("STUDENT_PASSWORD_KEY", _TEST_STUDENT_PASSWORD_KEY)
+
+from .base import *  # noqa: E402, F403
+
+SECRET_KEY = _TEST_SECRET_KEY
+STUDENT_PASSWORD_KEY = _TEST_STUDENT_PASSWORD_KEY
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterator
 from datetime import date, datetime
 
+from rostering.text import clean_text
+
 from .columns import (
     ALIASES,
     COLUMNS,
@@ -116,12 +118,14 @@ class Table:
         named = [(i, name) for i, name in enumerate(self.columns) if name is not None]
         extensions = self.extensions
         for number, cells in self._rows:
+            # What the SIS sends is taken as sent, trimmed and without invisible or
+            # direction-control characters (rostering.text).
             if len(cells) >= width:
-                values = {name: cells[i].strip() for i, name in named}
+                values = {name: clean_text(cells[i]) for i, name in named}
             else:
-                values = {name: cells[i].strip() for i, name in named if i < len(cells)}
+                values = {name: clean_text(cells[i]) for i, name in named if i < len(cells)}
             ext = (
-                {name: cells[i].strip() for i, name in extensions if i < len(cells)}
+                {name: clean_text(cells[i]) for i, name in extensions if i < len(cells)}
                 if extensions
                 else {}
             )

@@ -19,6 +19,7 @@ from rostering.models import (
     Product,
     Student,
 )
+from rostering.text import clean_text
 from rostering.validators import blank_to_none
 
 from .common import (
@@ -43,7 +44,7 @@ def _normalize(changes: dict) -> dict:
     if "external_id" in clean:
         clean["external_id"] = blank_to_none(clean["external_id"])
     if "name" in clean:
-        clean["name"] = (clean["name"] or "").strip()
+        clean["name"] = clean_text(clean["name"])
         if not clean["name"]:
             raise ValidationError({"name": "A class/group needs a name."})
     return clean

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from accounts import permissions
 from rostering.history import Channel, audit
 from rostering.ownership import LOCKED_MESSAGE, FieldState, field_states
+from rostering.text import clean_text
 from rostering.validators import blank_to_none, validate_username
 
 # Channels that act for the SIS or the platform itself, with no portal user to check.
@@ -52,7 +53,7 @@ def _comparable(value):
 
 
 def normalize_person(changes: dict, *, many: str, many_message: str) -> dict:
-    """Trim names, store blank IDs as NULL, check the username and the required
+    """Clean names (rostering.text.clean_text), store blank IDs as NULL, check the username and the required
     many-to-many (``many``: schools or organizations) of a student's or educator's changes."""
     clean = dict(changes)
     for name in ("external_id", "alt_external_id"):
@@ -60,7 +61,7 @@ def normalize_person(changes: dict, *, many: str, many_message: str) -> dict:
             clean[name] = blank_to_none(clean[name])
     for name in ("first_name", "middle_name", "last_name", "email"):
         if name in clean and clean[name] is not None:
-            clean[name] = str(clean[name]).strip()
+            clean[name] = clean_text(clean[name])
     if "username" in clean:
         try:
             clean["username"] = validate_username(clean["username"])

@@ -10,6 +10,7 @@ from accounts.permissions import Feature
 from rostering.history import Channel
 from rostering.models import Organization, SyncConfiguration
 from rostering.ownership import LOCKED_FIELDS
+from rostering.text import clean_text
 from rostering.validators import blank_to_none
 
 from .common import (
@@ -39,7 +40,7 @@ def district_create(
     if actor is not None and not (actor.is_support or actor.is_superuser):
         raise ValidationError("Only support staff can create districts.")
     district = Organization(
-        name=name,
+        name=clean_text(name),
         slug=slug,
         org_type=Organization.OrgType.DISTRICT,
         rostering_method=rostering_method,
@@ -68,7 +69,7 @@ def organization_create(
         raise ValidationError({"org_type": "Districts are created by support staff."})
     check_create_allowed(actor, district_id=district.pk, school_ids=[], channel=channel)
     org = Organization(
-        name=(name or "").strip(),
+        name=clean_text(name),
         org_type=org_type,
         district=district,
         parent=parent or district,
@@ -100,6 +101,8 @@ def organization_update(
         permissions.require_feature(actor, Feature.MANAGE_ROSTERING_METHOD)
     if "external_id" in changes:
         changes["external_id"] = blank_to_none(changes["external_id"])
+    if "name" in changes:
+        changes["name"] = clean_text(changes["name"])
     if not organization.is_district:
         for name in DISTRICT_ONLY_FIELDS:
             if name in changes:

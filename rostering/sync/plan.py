@@ -28,6 +28,7 @@ from rostering.models import (
 )
 from rostering.oneroster import TO_BE_DELETED, Snapshot
 from rostering.ownership import SHAREABLE_FIELDS, FieldState, shared_fields_of, state_of
+from rostering.text import clean_text
 from rostering.validators import blank_to_none, normalize_grade, validate_username
 
 from .matching import MATCH_FIELDS, Change, Incoming, KindPlan, plan_records
@@ -248,7 +249,7 @@ class _Builder:
             if record is None:
                 new_key -= 1
                 record = Organization(
-                    name=org.name[:200],
+                    name=clean_text(org.name)[:200],
                     org_type=org.type,
                     district=district,
                     parent=district,
@@ -261,7 +262,7 @@ class _Builder:
                 record._sync_key = new_key  # resolved to a pk when applied
             else:
                 wanted = {
-                    "name": org.name[:200],
+                    "name": clean_text(org.name)[:200],
                     "org_type": org.type,
                     "sis_sourced_id": org.sourced_id,
                     "origin": Origin.SYNCED,
@@ -306,14 +307,15 @@ class _Builder:
             self.error("users.csv", user.row, user.sourced_id, f"{label}: {exc.messages[0]}")
             return None
         offered = {
-            "first_name": user.given_name,
-            "last_name": user.family_name,
+            # Whatever source built the snapshot, names are stored clean (rostering.text).
+            "first_name": clean_text(user.given_name),
+            "last_name": clean_text(user.family_name),
             "username": username,
             "external_id": blank_to_none(external),
             "alt_external_id": blank_to_none(alt),
             "is_active": user.status != TO_BE_DELETED and user.enabled,
-            "middle_name": user.middle_name,
-            "email": user.email,
+            "middle_name": clean_text(user.middle_name),
+            "email": clean_text(user.email),
             "educator_type": (
                 Educator.EducatorType.ADMINISTRATOR
                 if user.kind == "administrator"
@@ -540,7 +542,7 @@ class _Builder:
                 except ValidationError:
                     grades.append(raw)
             offered = {
-                "name": cls.title[:200],
+                "name": clean_text(cls.title)[:200],
                 "school_id": school,
                 "external_id": blank_to_none(cls.sourced_id),
                 "subject": ", ".join(cls.subjects)[:200],

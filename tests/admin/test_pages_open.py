@@ -2,6 +2,7 @@
 fixed number of queries per list."""
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -53,6 +54,11 @@ def queues(demo, demo_support):
     SettingRule.objects.create(
         district=demo, column="metadata.language", setting=product.settings.first()
     )
+    locked = {"username": "demo-teacher", "ip_address": "203.0.113.10", "user_agent": "test"}
+    AccessAttempt.objects.create(
+        **locked, path_info="/accounts/login/", failures_since_start=5, get_data="", post_data=""
+    )
+    AccessFailureLog.objects.create(**locked, path_info="/accounts/login/", locked_out=True)
 
 
 def _samples(model):

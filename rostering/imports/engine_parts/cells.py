@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
+
+from rostering.text import clean_text
 
 from ...formulas import ESCAPE, is_formula, unescape
 from ..engine import RowError
 from .columns import Column, HeaderMatch
 
-_INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff]")
 NO_FORMULA_CHECK = frozenset({"password"})
 _RISKY_FIRST = frozenset("=+@-\t\r ")  # what a formula cell can start with (after spaces)
 
@@ -37,16 +37,13 @@ class Row:
                 self.error(column, f"{column.name} is empty. Fill it in for this row.")
 
     def _clean(self, column: Column, raw: str) -> str:
-        value = raw or ""
-        if not value.isascii():  # (fast path: most cells are plain ASCII)
-            value = _INVISIBLE.sub("", value)
-            if column.key != "password":
-                value = value.replace("\u00a0", " ")
-        if column.key != "password":
-            value = value.strip()
-            if value[:1] == ESCAPE and is_formula(value[1:]):
-                # A formula cell our exports escaped: its value is what follows the apostrophe.
-                return self._fit(column, unescape(value))
+        # A password keeps its spaces; everything else is trimmed, and nothing keeps
+        # invisible or direction-control characters.
+        trim = column.key != "password"
+        value = clean_text(raw, trim=trim)
+        if trim and value[:1] == ESCAPE and is_formula(value[1:]):
+            # A formula cell our exports escaped: its value is what follows the apostrophe.
+            return self._fit(column, unescape(value))
         if (
             value[:1] in _RISKY_FIRST
             and column.key not in NO_FORMULA_CHECK

@@ -6,6 +6,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from rostering.text import clean_text
+
 from ..engine import RowError
 
 
@@ -273,12 +275,9 @@ KIND_NAMES = {
     "organizations": "Organizations",
 }
 
-_INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u2060\ufeff\u202a-\u202e]")
-
-
 def header_key(text: str) -> str:
     """ "  first_NAME\u200b " and "First Name" compare equal."""
-    text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text or ""))
+    text = unicodedata.normalize("NFKC", clean_text(text))
     return re.sub(r"[^a-z0-9/]+", "", text.lower().replace("_", " "))
 
 
