@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from rostering.text import clean_text
 
 from ...formulas import ESCAPE, is_formula, unescape
