@@ -109,8 +109,8 @@ def test_saving_again_keeps_the_zip_uploaded_before(client, world, district_admi
     assert configured.schedule == "daily" and configured.uploaded_name == "maple.zip"
 
 
-def test_a_folder_that_does_not_exist_is_refused(client, world, district_admin, tmp_path):
-    missing = tmp_path / "nowhere"
+def test_a_folder_that_does_not_exist_is_refused(client, world, district_admin, maple_home):
+    missing = maple_home / "nowhere"
     response = _save(
         client, district_admin, source_type="oneroster_folder", folder_path=str(missing)
     )
@@ -118,48 +118,53 @@ def test_a_folder_that_does_not_exist_is_refused(client, world, district_admin, 
     assert not SyncSource.objects.exists()
 
 
-def test_a_folder_without_users_csv_is_refused(client, world, district_admin, tmp_path):
-    (tmp_path / "orgs.csv").write_text("sourcedId\n")
+def test_a_folder_without_users_csv_is_refused(client, world, district_admin, maple_home):
+    (maple_home / "orgs.csv").write_text("sourcedId,name,type\n")
     response = _save(
-        client, district_admin, source_type="oneroster_folder", folder_path=str(tmp_path)
+        client, district_admin, source_type="oneroster_folder", folder_path=str(maple_home)
     )
     assert "is not a OneRoster CSV set: it has no users.csv (found orgs.csv)" in _errors(response)
 
 
-def test_a_oneroster_folder_is_saved(client, world, district_admin, tmp_path):
+def test_a_oneroster_folder_is_saved(client, world, district_admin, maple_home):
     for name, text in set_files(users=[]).items():
-        (tmp_path / name).write_text(text)
+        (maple_home / name).write_text(text)
 
     response = _save(
-        client, district_admin, source_type="oneroster_folder", folder_path=str(tmp_path)
+        client, district_admin, source_type="oneroster_folder", folder_path=f"{maple_home}/"
     )
 
     assert response.status_code == 302
     source = SyncSource.objects.get(district=world.district)
-    assert source.source_type == "oneroster_folder" and source.folder_path == str(tmp_path)
+    assert source.source_type == "oneroster_folder" and source.folder_path == str(maple_home)
 
 
-def test_another_districts_folder_is_refused(client, world, district_admin, tmp_path):
+def test_the_page_offers_the_districts_own_folder(client, world, district_admin, maple_home):
+    client.force_login(district_admin)
+    html = client.get(reverse("sync:settings")).content.decode()
+    assert f"{maple_home}, or a folder inside it" in html
+    assert 'value="oneroster_folder"' in html
+
+
+def test_another_districts_folder_is_refused(client, world, district_admin, maple_home):
+    oak = maple_home.parent / world.other_district.slug
+    oak.mkdir()
     for name, text in set_files(users=[]).items():
-        (tmp_path / name).write_text(text)
-    SyncSource.objects.create(
-        district=world.other_district, source_type="oneroster_folder", folder_path=str(tmp_path)
-    )
+        (oak / name).write_text(text)
 
-    response = _save(
-        client, district_admin, source_type="oneroster_folder", folder_path=str(tmp_path)
-    )
+    response = _save(client, district_admin, source_type="oneroster_folder", folder_path=str(oak))
 
-    assert "is another district's SIS folder" in _errors(response)
+    assert f"{oak} is not your district's SIS folder. Give {maple_home}" in _errors(response)
     assert not SyncSource.objects.filter(district=world.district).exists()
 
 
 def test_a_folder_outside_the_configured_root_is_refused(
-    client, world, district_admin, tmp_path, settings
+    client, world, district_admin, maple_home
 ):
-    settings.SYNC_FOLDER_ROOT = str(tmp_path / "sis")
     response = _save(client, district_admin, source_type="oneroster_folder", folder_path="/etc")
-    assert f"/etc is not inside {tmp_path / 'sis'}" in _errors(response)
+    assert _errors(response) == (
+        f"/etc is not your district's SIS folder. Give {maple_home} or a folder inside it."
+    )
 
 
 @pytest.mark.parametrize("percent", ["0", "101"])
