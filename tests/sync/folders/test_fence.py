@@ -151,3 +151,22 @@ def test_the_districts_folder_itself_being_a_link_to_oaks_is_refused(world, drop
     )
     assert not Student.objects.exists()
     assert real.exists()
+
+
+def test_a_fifo_named_users_csv_is_refused_not_waited_on(client, world, district_admin, drop):
+    (drop.maple / "users.csv").unlink()
+    os.mkfifo(drop.maple / "users.csv")
+
+    expected = f"users.csv in {drop.maple} is not a regular file."
+    assert through_page(client, district_admin, str(drop.maple)) == expected
+    assert through_engine(world.district, str(drop.maple)) == expected
+
+
+def test_the_command_line_reads_only_files_inside_the_folder_it_is_given(world, drop):
+    from rostering.oneroster import SnapshotError
+    from rostering.sync.folders import read_operator_folder
+
+    folder = _linked_users(drop)
+    with pytest.raises(SnapshotError, match="users.csv in .* is a link to a file outside"):
+        read_operator_folder(folder)
+    assert set(read_operator_folder(drop.oak)) == {p.name for p in drop.oak.glob("*.csv")}
