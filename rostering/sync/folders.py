@@ -152,7 +152,13 @@ class _Place:
         folder_fd = self._open_folder()
         try:
             files: dict[str, bytes] = {}
-            for name in sorted(os.listdir(folder_fd)):
+            try:
+                names = sorted(os.listdir(folder_fd))
+            except OSError as exc:
+                raise FolderError(
+                    f"The folder {self.written} cannot be listed ({exc.strerror})."
+                ) from None
+            for name in names:
                 if not name.lower().endswith(".csv") or name.lower() in files:
                     continue
                 data = self._read_file(folder_fd, name, whole=whole)
@@ -202,10 +208,15 @@ class _Place:
                 return None  # a folder named like a CSV file: not a file of the set
             if not stat.S_ISREG(info.st_mode):
                 raise FolderError(f"{name} in {self.written} is not a regular file.")
-            if not whole:
-                return file.read(HEAD_BYTES)
-            data = file.read(MAX_FILE_BYTES + 1)
-        if len(data) > MAX_FILE_BYTES:
+            if info.st_size > MAX_FILE_BYTES and whole:
+                raise FolderError(f"{name} in {self.written} is too large to read.")
+            try:
+                data = file.read(MAX_FILE_BYTES + 1 if whole else HEAD_BYTES)
+            except OSError as exc:
+                raise FolderError(
+                    f"{name} in {self.written} cannot be read ({exc.strerror})."
+                ) from None
+        if len(data) > MAX_FILE_BYTES:  # grew while being read
             raise FolderError(f"{name} in {self.written} is too large to read.")
         return data
 

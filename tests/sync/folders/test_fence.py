@@ -170,3 +170,12 @@ def test_the_command_line_reads_only_files_inside_the_folder_it_is_given(world, 
     with pytest.raises(SnapshotError, match="users.csv in .* is a link to a file outside"):
         read_operator_folder(folder)
     assert set(read_operator_folder(drop.oak)) == {p.name for p in drop.oak.glob("*.csv")}
+
+
+def test_a_file_larger_than_512_mb_is_refused_before_it_is_read(world, drop):
+    os.truncate(drop.maple / "enrollments.csv", 600 * 1024 * 1024)  # sparse: no disk used
+
+    message = through_engine(world.district, str(drop.maple))
+
+    assert message == f"enrollments.csv in {drop.maple} is too large to read."
+    assert not Student.objects.exists()
