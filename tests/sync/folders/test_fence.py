@@ -173,9 +173,9 @@ def test_the_command_line_reads_only_files_inside_the_folder_it_is_given(world, 
 
 
 def test_a_file_larger_than_512_mb_is_refused_before_it_is_read(world, drop):
-    os.truncate(drop.maple / "enrollments.csv", 600 * 1024 * 1024)  # sparse: no disk used
+    os.truncate(drop.maple / "users.csv", 600 * 1024 * 1024)  # sparse: no disk used
 
     message = through_engine(world.district, str(drop.maple))
 
-    assert message == f"enrollments.csv in {drop.maple} is too large to read."
+    assert message == f"users.csv in {drop.maple} is too large to read."
     assert not Student.objects.exists()
