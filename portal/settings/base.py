@@ -23,8 +23,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 # (DEBUG on) a blank key falls back to SECRET_KEY (rostering.passwords).
 STUDENT_PASSWORD_KEY = required_secret("STUDENT_PASSWORD_KEY", debug=DEBUG, development_default="")
 
-# The folder under which districts' SIS drop folders must lie (blank: any absolute path).
-# Set it in production so that a district administrator cannot point a sync at other files.
+# The folder set aside for districts' SIS drop folders: each district may use only
+# <SYNC_FOLDER_ROOT>/<its short name> and folders inside it (rostering/sync/folders.py).
+# Blank (the default): the folder source is off and districts upload OneRoster zips.
 SYNC_FOLDER_ROOT = env_str("SYNC_FOLDER_ROOT", "")
 
 INSTALLED_APPS = [

@@ -187,6 +187,17 @@ class SyncSourceAdmin(ServiceSaveAdmin):
     def has_add_permission(self, request):
         return False  # set up from the district's Sync page
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "folder_path":
+            # The admin shows help text as HTML: no angle brackets here.
+            field.help_text = (
+                "Only SYNC_FOLDER_ROOT/(the district's short name), or a folder inside it "
+                "(rostering/sync/folders.py). The folder source is off while SYNC_FOLDER_ROOT "
+                "is not set."
+            )
+        return field
+
     def has_delete_permission(self, request, obj=None):
         return False
 

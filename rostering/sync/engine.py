@@ -18,6 +18,7 @@ from django.utils import timezone
 from rostering.models import Organization
 from rostering.oneroster import Snapshot, SnapshotError, load_files, read_snapshot, zip_files
 
+from . import folders
 from .apply import apply_plan
 from .models import SyncRun, SyncSource
 from .plan import Plan, build_plan
@@ -52,7 +53,7 @@ def run_sync(
     run.save(update_fields=["status", "started_at"])
     source = _source_of(district)
     try:
-        files, run.source_name = _snapshot_files(source, source_path)
+        files, run.source_name = _snapshot_files(district, source, source_path)
         snapshot = read_snapshot(files)
     except SnapshotError as exc:
         return _fail(run, str(exc))
@@ -102,13 +103,16 @@ def _source_of(district) -> SyncSource:
     return SyncSource.objects.filter(district=district).first() or SyncSource(district=district)
 
 
-def _snapshot_files(source: SyncSource, source_path: str | None) -> tuple[dict[str, bytes], str]:
-    if source_path:
+def _snapshot_files(
+    district, source: SyncSource, source_path: str | None
+) -> tuple[dict[str, bytes], str]:
+    if source_path:  # the operator's command line: a folder or a zip file on disk
+        if Path(source_path).is_dir():
+            return folders.read_operator_folder(source_path), str(source_path)
         return load_files(source_path), str(source_path)
     if source.source_type == SyncSource.SourceType.ONEROSTER_FOLDER:
-        if not source.folder_path:
-            raise SnapshotError("No folder is set for this district's SIS files.")
-        return load_files(Path(source.folder_path)), source.folder_path
+        # Checked again here, not only when saved: the folder may have become a link since.
+        return folders.read_folder(district, source.folder_path), source.folder_path
     if source.uploaded_snapshot:
         return load_files(bytes(source.uploaded_snapshot)), source.uploaded_name or "uploaded zip"
     raise SnapshotError(

@@ -3,17 +3,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import zipfile
+import zlib
 
 from django import forms
-from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 
 from rostering.models import Educator, Product, ProductSetting, Student
 from rostering.oneroster import SnapshotError, load_files
 from rostering.oneroster.columns import is_extension
+from rostering.oneroster.headers import head, not_oneroster
 from rostering.ownership import SHAREABLE_FIELDS
 
+from . import folders
 from .models import ProductRule, SyncSource
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
@@ -30,12 +33,8 @@ KIND_MODELS = {"student": Student, "educator": Educator}
 KIND_LABELS = {"student": "Students", "educator": "Educators"}
 
 
-def _not_oneroster(names, where: str) -> str:
-    found = ", ".join(sorted(names)) or "no CSV files"
-    return (
-        f"{where} is not a OneRoster CSV set: it has no users.csv (found {found}). "
-        "Export the full OneRoster set from your SIS (orgs, users, classes, enrollments)."
-    )
+# What zipfile raises on a damaged, encrypted or oddly compressed zip while reading a member.
+ZIP_READ_ERRORS = (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, EOFError)
 
 
 class SyncSettingsForm(forms.ModelForm):
@@ -78,8 +77,7 @@ class SyncSettingsForm(forms.ModelForm):
             "time_of_day": "Time",
         }
         help_texts = {
-            "folder_path": "The folder your SIS drops its OneRoster CSV files into, "
-            "e.g. /srv/sis/cedar.",
+            "folder_path": "The folder your SIS drops its OneRoster CSV files into.",
             "external_id_field": "Which OneRoster column becomes the External Assigned ID "
             "of students and educators.",
         }
@@ -103,11 +101,42 @@ class SyncSettingsForm(forms.ModelForm):
                 help_text="The next sync puts back the SIS value of these fields if someone "
                 "changes them in the portal.",
             )
+        self._offer_folder()
+
+    def _offer_folder(self) -> None:
+        """The folder source only where the operator set one aside (SYNC_FOLDER_ROOT), and
+        then only the district's own folder (rostering.sync.folders)."""
+        home = folders.home_of(self.instance.district)
+        source_type = self.fields["source_type"]
+        if home is None:
+            # The field still accepts the folder choice, so that posting it gets the sentence
+            # saying how to enable it; the page no longer offers it.
+            source_type.widget.choices = [
+                choice
+                for choice in source_type.choices
+                if choice[0] != SyncSource.SourceType.ONEROSTER_FOLDER
+            ]
+            source_type.help_text = (
+                "A folder your SIS drops its files into on this server can be used once the "
+                "server's operator sets SYNC_FOLDER_ROOT."
+            )
+            del self.fields["folder_path"]
+            return
+        folder = self.fields["folder_path"]
+        folder.help_text = (
+            f"The folder your SIS drops its OneRoster CSV files into: {home}, or a folder "
+            "inside it."
+        )
+        if not self.instance.folder_path:
+            folder.initial = str(home)
 
     def shared_fields(self) -> dict[str, list[str]]:
         return {kind: self.cleaned_data.get(f"shared_{kind}", []) for kind in KIND_MODELS}
 
     def clean_snapshot_file(self):
+        """A OneRoster zip: readable within the zip limits, holding users.csv, each file's
+        first row a OneRoster header. Only the headers are checked here; the whole set is read
+        when the sync runs, in the background."""
         upload = self.cleaned_data.get("snapshot_file")
         if not upload:
             return None
@@ -119,8 +148,15 @@ class SyncSettingsForm(forms.ModelForm):
         except SnapshotError as exc:
             message = str(exc).replace("the uploaded file", upload.name)
             raise forms.ValidationError(message) from None
-        if "users.csv" not in files:
-            raise forms.ValidationError(_not_oneroster(files, upload.name))
+        except ZIP_READ_ERRORS:
+            raise forms.ValidationError(
+                f"{upload.name} is damaged or protected by a password, so it cannot be read. "
+                "Zip the OneRoster CSV files again, without a password, and upload the new zip."
+            ) from None
+        problem = not_oneroster({name: head(body) for name, body in files.items()}, upload.name)
+        del files
+        if problem:
+            raise forms.ValidationError(problem)
         self.upload = (upload.name, data)
         return upload
 
@@ -136,34 +172,13 @@ class SyncSettingsForm(forms.ModelForm):
             ):
                 self.add_error("snapshot_file", "Choose the OneRoster zip to upload.")
         elif source_type == SyncSource.SourceType.ONEROSTER_FOLDER:
-            self._check_folder(cleaned.get("folder_path", ""))
+            try:
+                cleaned["folder_path"] = folders.clean_folder(
+                    self.instance.district, cleaned.get("folder_path", "")
+                )
+            except ValidationError as exc:
+                self.add_error(None, exc)
         return cleaned
-
-    def _check_folder(self, folder: str) -> None:
-        if not folder:
-            self.add_error("folder_path", "Give the folder your SIS drops its files into.")
-            return
-        path = Path(folder)
-        root = settings.SYNC_FOLDER_ROOT
-        if not path.is_absolute():
-            self.add_error("folder_path", f"{folder}: give the full path, starting with /.")
-        elif root and not path.resolve().is_relative_to(Path(root).resolve()):
-            self.add_error("folder_path", f"{folder} is not inside {root}, where SIS files go.")
-        elif not path.is_dir():
-            self.add_error(
-                "folder_path",
-                f"The folder {folder} does not exist on the server. Check the path, or ask "
-                "support to create it.",
-            )
-        elif not any(p.name.lower() == "users.csv" for p in path.iterdir() if p.is_file()):
-            names = [p.name for p in path.iterdir() if p.suffix.lower() == ".csv"]
-            self.add_error("folder_path", _not_oneroster(names, f"The folder {folder}"))
-        elif (
-            SyncSource.objects.filter(folder_path=folder)
-            .exclude(district_id=self.instance.district_id)
-            .exists()
-        ):
-            self.add_error("folder_path", f"{folder} is another district's SIS folder.")
 
 
 class ProductRuleForm(forms.ModelForm):

@@ -17,6 +17,7 @@ from accounts.roles import scope_for
 from rostering.models import Organization, SyncConfiguration
 from rostering.ownership import SHAREABLE_FIELDS
 
+from . import folders
 from .engine import approve_held_run, discard_held_run
 from .models import ProductRule, SettingRule, SyncRun, SyncSource
 
@@ -92,12 +93,16 @@ def sync_settings_save(
     upload: tuple[str, bytes] | None = None,
 ) -> SyncSource:
     """Save the source, schedule and hold threshold, the uploaded snapshot (if any) and which
-    optional fields the SIS sends. Values were checked by the form; the model checks again."""
+    optional fields the SIS sends. Values were checked by the form; the model checks again,
+    and a folder source must be the district's own SIS folder (rostering.sync.folders), whoever
+    saves it (the Sync page or the support admin)."""
     source = SyncSource.objects.select_for_update().filter(district=district).first()
     source = source or SyncSource(district=district)
     for name in SOURCE_FIELDS:
         if name in values:
             setattr(source, name, values[name])
+    if source.source_type == SyncSource.SourceType.ONEROSTER_FOLDER:
+        source.folder_path = folders.clean_folder(district, source.folder_path)
     if upload is not None:
         source.uploaded_name, source.uploaded_snapshot = upload
     source.full_clean(exclude=["district"])

@@ -121,8 +121,11 @@ def school(district):
 
 
 @pytest.fixture
-def sis(district, school, tmp_path) -> Sis:
-    return Sis(district=district, folder=tmp_path / "sis")
+def sis(district, school, tmp_path, settings) -> Sis:
+    """Cedar's SIS, writing into Cedar's own folder under SYNC_FOLDER_ROOT (set for the test),
+    so a folder source pointing at it may be saved and read."""
+    settings.SYNC_FOLDER_ROOT = str(tmp_path / "drop")
+    return Sis(district=district, folder=tmp_path / "drop" / district.slug)
 
 
 @pytest.fixture

@@ -85,6 +85,15 @@ def upload_source(district, data: bytes, **values) -> SyncSource:
 
 
 @pytest.fixture
+def maple_home(world, tmp_path, settings):
+    """Maple's own SIS folder, <SYNC_FOLDER_ROOT>/maple (the root set for the test), empty."""
+    settings.SYNC_FOLDER_ROOT = str(tmp_path / "drop")
+    home = tmp_path / "drop" / world.district.slug
+    home.mkdir(parents=True)
+    return home
+
+
+@pytest.fixture
 def configured(world):
     """Maple's sync set up with an uploaded zip of two students."""
     return upload_source(world.district, sis_zip())

@@ -109,8 +109,8 @@ def test_saving_again_keeps_the_zip_uploaded_before(client, world, district_admi
     assert configured.schedule == "daily" and configured.uploaded_name == "maple.zip"
 
 
-def test_a_folder_that_does_not_exist_is_refused(client, world, district_admin, tmp_path):
-    missing = tmp_path / "nowhere"
+def test_a_folder_that_does_not_exist_is_refused(client, world, district_admin, maple_home):
+    missing = maple_home / "nowhere"
     response = _save(
         client, district_admin, source_type="oneroster_folder", folder_path=str(missing)
     )
@@ -118,48 +118,53 @@ def test_a_folder_that_does_not_exist_is_refused(client, world, district_admin, 
     assert not SyncSource.objects.exists()
 
 
-def test_a_folder_without_users_csv_is_refused(client, world, district_admin, tmp_path):
-    (tmp_path / "orgs.csv").write_text("sourcedId\n")
+def test_a_folder_without_users_csv_is_refused(client, world, district_admin, maple_home):
+    (maple_home / "orgs.csv").write_text("sourcedId,name,type\n")
     response = _save(
-        client, district_admin, source_type="oneroster_folder", folder_path=str(tmp_path)
+        client, district_admin, source_type="oneroster_folder", folder_path=str(maple_home)
     )
     assert "is not a OneRoster CSV set: it has no users.csv (found orgs.csv)" in _errors(response)
 
 
-def test_a_oneroster_folder_is_saved(client, world, district_admin, tmp_path):
+def test_a_oneroster_folder_is_saved(client, world, district_admin, maple_home):
     for name, text in set_files(users=[]).items():
-        (tmp_path / name).write_text(text)
+        (maple_home / name).write_text(text)
 
     response = _save(
-        client, district_admin, source_type="oneroster_folder", folder_path=str(tmp_path)
+        client, district_admin, source_type="oneroster_folder", folder_path=f"{maple_home}/"
     )
 
     assert response.status_code == 302
     source = SyncSource.objects.get(district=world.district)
-    assert source.source_type == "oneroster_folder" and source.folder_path == str(tmp_path)
+    assert source.source_type == "oneroster_folder" and source.folder_path == str(maple_home)
 
 
-def test_another_districts_folder_is_refused(client, world, district_admin, tmp_path):
+def test_the_page_offers_the_districts_own_folder(client, world, district_admin, maple_home):
+    client.force_login(district_admin)
+    html = client.get(reverse("sync:settings")).content.decode()
+    assert f"{maple_home}, or a folder inside it" in html
+    assert 'value="oneroster_folder"' in html
+
+
+def test_another_districts_folder_is_refused(client, world, district_admin, maple_home):
+    oak = maple_home.parent / world.other_district.slug
+    oak.mkdir()
     for name, text in set_files(users=[]).items():
-        (tmp_path / name).write_text(text)
-    SyncSource.objects.create(
-        district=world.other_district, source_type="oneroster_folder", folder_path=str(tmp_path)
-    )
+        (oak / name).write_text(text)
 
-    response = _save(
-        client, district_admin, source_type="oneroster_folder", folder_path=str(tmp_path)
-    )
+    response = _save(client, district_admin, source_type="oneroster_folder", folder_path=str(oak))
 
-    assert "is another district's SIS folder" in _errors(response)
+    assert f"{oak} is not your district's SIS folder. Give {maple_home}" in _errors(response)
     assert not SyncSource.objects.filter(district=world.district).exists()
 
 
 def test_a_folder_outside_the_configured_root_is_refused(
-    client, world, district_admin, tmp_path, settings
+    client, world, district_admin, maple_home
 ):
-    settings.SYNC_FOLDER_ROOT = str(tmp_path / "sis")
     response = _save(client, district_admin, source_type="oneroster_folder", folder_path="/etc")
-    assert f"/etc is not inside {tmp_path / 'sis'}" in _errors(response)
+    assert _errors(response) == (
+        f"/etc is not your district's SIS folder. Give {maple_home} or a folder inside it."
+    )
 
 
 @pytest.mark.parametrize("percent", ["0", "101"])
@@ -176,3 +181,129 @@ def test_a_field_the_sis_cannot_send_is_refused(client, world, district_admin, c
     response = _save(client, district_admin, shared_student=["first_name"])
     assert "first_name is not one of the available choices" in _errors(response)
     assert SyncConfiguration.objects.get(district=world.district).shared_fields == before
+
+
+# ---- the uploaded zip is judged at save time, from each file's first row ------------------
+
+USERS_HEADER = "sourcedId,username,givenName,familyName\n"
+NOT_ONEROSTER_USERS = (
+    "junk.zip is not a OneRoster CSV set: the first row of users.csv lacks the OneRoster "
+    "column(s) sourcedId, username, givenName, familyName. Export the set again from your SIS, "
+    "with the OneRoster column names in the first row of each file."
+)
+DAMAGED = (
+    "junk.zip is damaged or protected by a password, so it cannot be read. Zip the OneRoster "
+    "CSV files again, without a password, and upload the new zip."
+)
+
+
+def _upload(client, user, data: bytes, name: str = "junk.zip"):
+    return _save(client, user, {"snapshot_file": SimpleUploadedFile(name, data)})
+
+
+@pytest.mark.parametrize(
+    "users_csv",
+    [
+        pytest.param(b"hello,world\n1,2\n", id="a spreadsheet that is not OneRoster"),
+        pytest.param(bytes(range(256)) * 40, id="binary junk"),
+        pytest.param(b"A" * (20 * 1024 * 1024), id="one endless row, 20 MB"),
+        pytest.param(b"", id="empty"),
+    ],
+)
+def test_a_zip_whose_users_csv_is_not_oneroster_is_refused(
+    client, world, district_admin, users_csv
+):
+    response = _upload(client, district_admin, _zip(**{"users.csv": users_csv}))
+
+    assert response.status_code == 200
+    assert _errors(response) == NOT_ONEROSTER_USERS
+    assert not SyncSource.objects.exists()
+
+
+def test_a_zip_with_a_junk_classes_csv_is_refused_naming_it(client, world, district_admin):
+    data = _zip(**{"users.csv": USERS_HEADER, "classes.csv": "x,y,z\n1,2,3\n"})
+
+    response = _upload(client, district_admin, data)
+
+    assert "the first row of classes.csv lacks the OneRoster column(s)" in _errors(response)
+    assert not SyncSource.objects.exists()
+
+
+def _encrypted_zip() -> bytes:
+    """users.csv flagged as encrypted (general-purpose bit 0), so reading needs a password."""
+    data = bytearray(_zip(**{"users.csv": USERS_HEADER}))
+    local = data.index(b"PK\x03\x04")
+    central = data.index(b"PK\x01\x02")
+    data[local + 6] |= 0x1
+    data[central + 8] |= 0x1
+    return bytes(data)
+
+
+def _bad_crc_zip() -> bytes:
+    data = _zip(**{"users.csv": USERS_HEADER + "stu-1,kid1,Kid,One\n"})
+    return data.replace(b"kid1,Kid,One", b"kid1,Kid,Two", 1)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [pytest.param(_encrypted_zip(), id="encrypted"), pytest.param(_bad_crc_zip(), id="bad crc")],
+)
+def test_a_damaged_or_encrypted_zip_is_refused_with_a_sentence(
+    client, world, district_admin, data
+):
+    response = _upload(client, district_admin, data)
+
+    assert response.status_code == 200
+    assert _errors(response) == DAMAGED
+    assert not SyncSource.objects.exists()
+
+
+def test_a_refusal_of_the_zip_reader_is_shown_on_the_field(
+    client, world, district_admin, monkeypatch
+):
+    from rostering.oneroster import SnapshotError
+    from rostering.sync import forms
+
+    def refuse(data):
+        raise SnapshotError("the uploaded file expands to more than the zip limit allows.")
+
+    monkeypatch.setattr(forms, "load_files", refuse)
+
+    response = _upload(client, district_admin, sis_zip(), name="bomb.zip")
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["snapshot_file"] == [
+        "bomb.zip expands to more than the zip limit allows."
+    ]
+
+
+@pytest.mark.parametrize(
+    "folder",
+    [
+        "oneroster-moodle-enrol-fixtures/v1p1-bulk-full",
+        "oneroster-moodle-enrol-fixtures/v1p1-bulk-minimal",
+        "oneroster-moodle-enrol-fixtures/v1p2-bulk",
+        "oneroster-moodle-enrol-fixtures/v1p2-delta",
+        "oneroster-oat-sa-v1p1-base",
+    ],
+)
+def test_real_oneroster_exports_are_accepted(client, world, district_admin, folder):
+    from rostering.oneroster import load_files, zip_files
+    from tests.sync.engine.test_real_sets import DATA
+
+    response = _upload(client, district_admin, zip_files(load_files(DATA / folder)), "sis.zip")
+
+    assert response.status_code == 302, _errors(response)
+    assert SyncSource.objects.get(district=world.district).uploaded_name == "sis.zip"
+
+
+def test_a_folder_whose_users_csv_is_not_oneroster_is_refused(
+    client, world, district_admin, maple_home
+):
+    (maple_home / "users.csv").write_text("hello,world\n1,2\n")
+
+    response = _save(
+        client, district_admin, source_type="oneroster_folder", folder_path=str(maple_home)
+    )
+
+    assert _errors(response) == NOT_ONEROSTER_USERS.replace("junk.zip", f"The folder {maple_home}")
