@@ -222,9 +222,9 @@ def forged_dimension_xlsx(rows: list[list[str]]) -> bytes:
     return workbook(sheet)
 
 
-def shared_strings_xlsx(header: list[str], *, strings: int = 1200, each: int = MB) -> bytes:
+def shared_strings_xlsx(header: list[str], *, strings: int = 2200, each: int = MB) -> bytes:
     """A ~2 MB workbook whose shared strings are ``strings`` texts of ``each`` characters
-    (1.2 GB once unzipped); the sheet's second row uses them."""
+    (2.2 GB once unzipped); the sheet's second row uses them."""
     head = f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{_MAIN}">'.encode()
     head += b"".join(f"<si><t>{h}</t></si>".encode() for h in header)
     chunk = b"<si><t>" + b"A" * each + b"</t></si>"
@@ -255,8 +255,9 @@ def oneroster_members(users: str = USERS_HEADER + USER) -> list[Member]:
 
 
 def _enrollment_chunk() -> bytes:
+    """A megabyte of enrollments.csv: one record, then blank lines (which compress best)."""
     line = b"enr-1,,,cls-1,sch-1,usr-1,student,false,,\r\n"
-    return line * (MB // len(line))
+    return line + b"\r\n" * ((MB - len(line)) // 2)
 
 
 ENROLLMENTS_HEADER = (

@@ -101,40 +101,38 @@ def _collect(rows: Iterable[list[str]], lim: Limits, *, csv_file: bool) -> Table
     headers: list[str] | None = None
     body: list[list[str]] = []
     cells = 0
-    iterator = iter(rows)
-    while True:
-        row_number = len(body) + 2 if headers is not None else 1
-        try:
-            row = next(iterator, None)
-        except csv.Error as exc:
-            raise _csv_problem(exc, row_number, lim) from None
-        if row is None:
-            break
-        # A blank CSV line counts as a cell; a row a sheet skips (openpyxl yields an empty one)
-        # costs nothing, so a sheet that formats its last row still reads.
-        cells += len(row) or csv_file
-        if cells > lim.cells:
-            raise FileProblem(
-                f"The file holds more than {lim.cells:,} cells (rows times columns, blank ones "
-                f"included), far more than {MAX_RECORDS:,} records need. Delete the empty rows "
-                "and columns after your data, or save it as CSV, and upload it again.",
-                row=row_number,
-            )
-        if sum(map(len, row)) > lim.cell_chars:
-            _check_cells(row, headers, row_number, lim)
-        if not any(cell.strip() for cell in row):
-            continue
-        if headers is None:
-            headers = row
-            continue
-        if len(body) == MAX_RECORDS:
-            raise FileProblem(
-                f"The file has more than {MAX_RECORDS:,} records (record {MAX_RECORDS + 1:,} "
-                f"is on row {row_number:,}); one import takes at most {MAX_RECORDS:,}. Split it "
-                "into several files and upload them one after the other.",
-                row=row_number,
-            )
-        body.append(row)
+    try:
+        for row in rows:
+            if not row:
+                # A blank CSV line counts as a cell. A row a sheet skips (openpyxl yields an
+                # empty one) costs nothing, so a sheet that formats its last row still reads.
+                if csv_file:
+                    cells += 1
+                    if cells > lim.cells:
+                        raise _too_many_cells(lim, len(body) + 2)
+                continue
+            cells += len(row)
+            row_number = len(body) + 2 if headers is not None else 1
+            if cells > lim.cells:
+                raise _too_many_cells(lim, row_number)
+            if sum(map(len, row)) > lim.cell_chars:
+                _check_cells(row, headers, row_number, lim)
+            if not any(map(str.strip, row)):
+                continue
+            if headers is None:
+                headers = row
+                continue
+            if len(body) == MAX_RECORDS:
+                raise FileProblem(
+                    f"The file has more than {MAX_RECORDS:,} records (record "
+                    f"{MAX_RECORDS + 1:,} is on row {row_number:,}); one import takes at most "
+                    f"{MAX_RECORDS:,}. Split it into several files and upload them one after "
+                    "the other.",
+                    row=row_number,
+                )
+            body.append(row)
+    except csv.Error as exc:
+        raise _csv_problem(exc, len(body) + 2 if headers is not None else 1, lim) from None
     if headers is None:
         raise FileProblem(
             "The file is empty. Fill in the template under its header row and upload it again."
@@ -147,6 +145,15 @@ def _collect(rows: Iterable[list[str]], lim: Limits, *, csv_file: bool) -> Table
         )
     width = len(headers)
     return Table(headers=headers, rows=[_fit(row, width) for row in body])
+
+
+def _too_many_cells(lim: Limits, row_number: int) -> FileProblem:
+    return FileProblem(
+        f"The file holds more than {lim.cells:,} cells (rows times columns, blank ones "
+        f"included), far more than {MAX_RECORDS:,} records need. Delete the empty rows and "
+        "columns after your data, or save it as CSV, and upload it again.",
+        row=row_number,
+    )
 
 
 def _check_cells(row: list[str], headers: list[str] | None, row_number: int, lim: Limits):
@@ -253,7 +260,7 @@ def _xlsx_rows(file_name: str, content: bytes, lim: Limits) -> Iterator[list[str
         sheet = book.worksheets[0]
         sheet.reset_dimensions()
         for row in sheet.iter_rows(values_only=True):
-            yield [_cell_text(v) for v in row]
+            yield [_cell_text(v) for v in row] if row else []
     except WORKBOOK_ERRORS as exc:
         raise FileProblem(NOT_A_WORKBOOK) from exc
     finally:
