@@ -215,3 +215,21 @@ AXES_LOCKOUT_CALLABLE = "accounts.signin_throttle.lockout_response"
 # failure that caused it (the time the message names) and an attack writes nothing more.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
+
+# ---- Upload limits --------------------------------------------------------------------------
+# What one upload may hold before anything in it is read (rostering/upload_limits.py). A
+# 10,000-row template with every column is about 3 MB; a 200,000-student district's OneRoster
+# zip is tens of MB and a few hundred MB once unzipped. Over a limit, the upload is refused
+# with a sentence saying what to do, and nothing is written.
+# One uploaded file as sent: a template CSV or Excel workbook, a OneRoster CSV or zip.
+UPLOAD_MAX_FILE_MB = int(env_str("UPLOAD_MAX_FILE_MB", "20"))
+# One import or sync snapshot: all the CSV files of a OneRoster set together, once unzipped.
+UPLOAD_MAX_IMPORT_MB = int(env_str("UPLOAD_MAX_IMPORT_MB", "1024"))
+# Entries in one zip (a OneRoster set, or an Excel workbook, which is a zip of XML parts).
+UPLOAD_MAX_ZIP_MEMBERS = int(env_str("UPLOAD_MAX_ZIP_MEMBERS", "500"))
+# How many times a zip member (over 1 MB) may expand; CSV and XML expand 5-30 times, bombs 1000.
+UPLOAD_MAX_ZIP_RATIO = int(env_str("UPLOAD_MAX_ZIP_RATIO", "100"))
+# Characters in one cell of a template file (CSV or Excel).
+UPLOAD_MAX_CELL_CHARS = int(env_str("UPLOAD_MAX_CELL_CHARS", "10000"))
+# Cells read from one template file, blank ones included (10,000 rows of 100 columns).
+UPLOAD_MAX_CELLS = int(env_str("UPLOAD_MAX_CELLS", "1000000"))

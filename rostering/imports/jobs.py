@@ -18,13 +18,14 @@ from django.utils import timezone
 
 from accounts.permissions import Feature, has_feature, schools_for
 from accounts.roles import scope_for
+from rostering.upload_limits import limits
 
 from . import engine
 from .models import ImportJob, ImportKind
 
 log = logging.getLogger(__name__)
 
-MAX_FILE_BYTES = 20 * 1024 * 1024  # a 10,000-row template with every column is about 3 MB
+MAX_FILE_BYTES = limits().file_bytes  # UPLOAD_MAX_FILE_MB; a 10,000-row template is ~3 MB
 
 # The feature a user needs for each kind of import. OneRoster files carry organizations,
 # educators, classes and students at once, so they need the organization import right.

@@ -13,53 +13,128 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from rostering.upload_limits import (
+    ZIP_ERRORS,
+    UploadRefused,
+    limits,
+    megabytes,
+    open_zip,
+    read_member,
+)
+
 from .records import SnapshotError
 
-# Files are looked up by lower-case name; the set may spell them in any case.
-MAX_FILE_BYTES = 512 * 1024 * 1024
+ZIP_ADVICE = "Zip the OneRoster CSV files of the export again and upload the new zip."
+TOO_LARGE_ADVICE = (
+    "Even a large district's set is a few hundred MB; check that the export holds only the "
+    "OneRoster CSV files, or ask support to raise the limit."
+)
 
 
 def load_files(source: str | Path | bytes) -> dict[str, bytes]:
     """The CSV files of a folder, a zip file on disk, or zip bytes: {lower-case name: bytes}.
+    Files are looked up by lower-case name; the set may spell them in any case.
 
-    Raises SnapshotError if the source cannot be read at all.
+    Raises SnapshotError if the source cannot be read at all, or is over the upload limits
+    (how many files, how large once unzipped, how much a member expands): those are judged
+    before anything is read or decompressed, and again while reading.
     """
     if isinstance(source, (bytes, bytearray, memoryview)):
         return _from_zip(bytes(source), "the uploaded file")
     path = Path(source)
     if path.is_dir():
-        files = {
-            child.name.lower(): child.read_bytes()
-            for child in sorted(path.iterdir())
-            if child.is_file() and child.suffix.lower() == ".csv"
-        }
-        if not files:
-            raise SnapshotError(f"The folder {path} holds no CSV files.")
-        return files
+        return _from_folder(path)
     if path.is_file():
+        size = path.stat().st_size
+        if size > limits().import_bytes:
+            raise SnapshotError(_too_large(path.name, size, limits().import_bytes))
         return _from_zip(path.read_bytes(), path.name)
     raise SnapshotError(f"{path} does not exist (expected a folder of CSV files or a zip).")
 
 
+def _from_folder(path: Path) -> dict[str, bytes]:
+    lim = limits()
+    children = [
+        child
+        for child in sorted(path.iterdir())
+        if child.is_file() and child.suffix.lower() == ".csv"
+    ]
+    if not children:
+        raise SnapshotError(f"The folder {path} holds no CSV files.")
+    if len(children) > lim.zip_members:
+        raise SnapshotError(
+            f"The folder {path} holds {len(children):,} CSV files; a OneRoster set has about "
+            f"ten and at most {lim.zip_members:,} are read. Keep only the set's files there."
+        )
+    total = sum(child.stat().st_size for child in children)
+    if total > lim.import_bytes:
+        raise SnapshotError(_too_large(f"The folder {path}", total, lim.import_bytes))
+    files: dict[str, bytes] = {}
+    budget = lim.import_bytes
+    for child in children:
+        with child.open("rb") as handle:  # bounded: a file may grow after it was measured
+            data = handle.read(budget + 1)
+        if len(data) > budget:
+            raise SnapshotError(_too_large(f"The folder {path}", total, lim.import_bytes))
+        budget -= len(data)
+        files[child.name.lower()] = data
+    return files
+
+
+def _is_csv(info) -> bool:
+    base = info.filename.rsplit("/", 1)[-1]
+    return base.lower().endswith(".csv") and not base.startswith("._")
+
+
 def _from_zip(data: bytes, name: str) -> dict[str, bytes]:
+    lim = limits()
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = open_zip(
+            data,
+            what=name,
+            counted=_is_csv,
+            max_unzipped=lim.import_bytes,
+            advice=ZIP_ADVICE,
+            too_large_advice=TOO_LARGE_ADVICE,
+        )
+    except UploadRefused as refused:
+        raise SnapshotError(refused.message) from None
     except zipfile.BadZipFile:
         raise SnapshotError(
             f"{name} is not a zip file. Upload the OneRoster CSV files zipped together."
         ) from None
+    except ZIP_ERRORS as exc:
+        raise SnapshotError(
+            f"{name} cannot be unzipped ({exc}). Zip the OneRoster CSV files again, without a "
+            "password, and upload the new zip."
+        ) from None
     files: dict[str, bytes] = {}
+    budget = lim.import_bytes
     with archive:
         for info in archive.infolist():
             base = info.filename.rsplit("/", 1)[-1]
-            if info.is_dir() or not base.lower().endswith(".csv") or base.startswith("._"):
+            if info.is_dir() or not _is_csv(info) or base.lower() in files:
                 continue
-            if info.file_size > MAX_FILE_BYTES:
-                raise SnapshotError(f"{base} in {name} is too large to read.")
-            files.setdefault(base.lower(), archive.read(info))
+            try:
+                content = read_member(archive, info, budget=budget, what=name, advice=ZIP_ADVICE)
+            except UploadRefused as refused:
+                raise SnapshotError(refused.message) from None
+            except ZIP_ERRORS as exc:
+                raise SnapshotError(
+                    f"{base} in {name} cannot be unzipped ({exc}). {ZIP_ADVICE}"
+                ) from None
+            budget -= len(content)
+            files[base.lower()] = content
     if not files:
         raise SnapshotError(f"{name} holds no CSV files.")
     return files
+
+
+def _too_large(what: str, size: int, most: int) -> str:
+    return (
+        f"{what} holds {megabytes(size)} of files; at most {megabytes(most)} can be read. "
+        f"{TOO_LARGE_ADVICE}"
+    )
 
 
 def zip_files(files: dict[str, bytes]) -> bytes:
@@ -83,16 +158,36 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("cp1252", errors="replace"), "cp1252"
 
 
-def read_rows(text: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+def read_rows(text: str, file: str = "") -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     """(header, iterator of (row number, cells)) with row numbers as a spreadsheet shows them
     (header is row 1); blank lines are skipped. Rows are produced lazily, so a 200,000-row file
-    is never held twice (as cells and as records)."""
+    is never held twice (as cells and as records). A row that cannot be read (a cell longer
+    than the csv module's field limit, usually an unclosed quote) raises SnapshotError."""
     reader = csv.reader(io.StringIO(text, newline=""))
-    header = [cell.strip() for cell in next(reader, [])]
+    try:
+        header = [cell.strip() for cell in next(reader, [])]
+    except csv.Error as exc:
+        raise _unreadable(file, 1, exc) from None
 
     def rows() -> Iterator[tuple[int, list[str]]]:
-        for cells in reader:
-            if "".join(cells).strip():
-                yield reader.line_num, cells
+        last = reader.line_num
+        try:
+            for cells in reader:
+                if "".join(cells).strip():
+                    yield reader.line_num, cells
+                last = reader.line_num
+        except csv.Error as exc:
+            raise _unreadable(file, last + 1, exc) from None
 
     return header, rows()
+
+
+def _unreadable(file: str, row: int, exc: csv.Error) -> SnapshotError:
+    where = f"{file or 'The file'}, row {row:,}"
+    if "field larger than field limit" in str(exc):
+        return SnapshotError(
+            f"{where}: a cell holds more than {csv.field_size_limit():,} characters, more than "
+            "any OneRoster value. Check that row in the export (a quote that is never closed "
+            "makes the rest of the file one cell) and export the set again."
+        )
+    return SnapshotError(f"{where} cannot be read as CSV ({exc}). Export the set again.")

@@ -60,7 +60,7 @@ class Table:
         self.snapshot = snapshot
         self.notes = notes
         text, _encoding = decode(data)
-        header, rows = read_rows(text)
+        header, rows = read_rows(text, self.file)
         first = next(rows, None)
         self.has_rows = first is not None
         self._rows = itertools.chain([first], rows) if first is not None else iter(())
