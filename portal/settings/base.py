@@ -157,3 +157,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# ---- Background jobs: liveness (imports, sync runs) -------------------------------------------
+# A running job or run stamps a heartbeat every JOB_HEARTBEAT_SECONDS; one silent for
+# JOB_STALE_SECONDS lost its worker and is marked failed (pages, queuing a sync and
+# `manage.py fail_stale_jobs` check). Keep the limit well above the heartbeat: on SQLite a
+# beat cannot be written while the job's own transaction holds the write lock.
+# Work queued for WORKER_WARNING_SECONDS without a worker says the worker may be down.
+JOB_HEARTBEAT_SECONDS = float(env_str("JOB_HEARTBEAT_SECONDS", "10"))
+JOB_STALE_SECONDS = int(env_str("JOB_STALE_SECONDS", "300"))
+WORKER_WARNING_SECONDS = int(env_str("WORKER_WARNING_SECONDS", "30"))
