@@ -101,13 +101,14 @@ def _start(request: HttpRequest, form, *, kind: str, school=None) -> HttpRespons
             file_name=upload.name,
             content=upload.read(),
             school=school,
+            check_now=False,  # the worker reads the file; the job page shows "Checking"
         )
     except ValidationError as exc:
         form.add_error("file", exc)
         return None
     except PermissionDenied:
         raise
-    except Exception:  # the engine reports bad rows itself; this is a file it could not open
+    except Exception:  # the job could not even be stored
         log.exception("Could not check upload %s", upload.name)
         form.add_error(
             "file",
@@ -115,7 +116,7 @@ def _start(request: HttpRequest, form, *, kind: str, school=None) -> HttpRespons
             "and upload it again.",
         )
         return None
-    # The preview page itself says whether the file is ready or what to fix.
+    # The job page says "Checking your file", then shows the preview or what to fix.
     return redirect("imports:job", pk=job.pk)
 
 
