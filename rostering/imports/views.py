@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 
 from accounts.permissions import Feature, has_feature
 from accounts.roles import Role, scope_for
+from rostering.liveness import fail_stale
 
 from . import engine, jobs
 from .forms import BulkStudentsForm, TemplateForm, UploadForm
@@ -43,6 +44,7 @@ def require_own_district(request: HttpRequest) -> None:
 @login_required
 def import_home(request: HttpRequest) -> HttpResponse:
     require_district_role(request)
+    fail_stale()  # the list shows a job whose worker is gone as failed, not importing
     user = request.user
     has_district = scope_for(user).district_id is not None
     job_qs = jobs.jobs_for(user).defer(*jobs.HEAVY_FIELDS).select_related("district")
