@@ -119,7 +119,9 @@ def waiting_warning(waiting: bool, queued_at: datetime | None) -> str:
 def fail_stale() -> int:
     """Mark every job and run whose worker is gone as failed, saying why; return how many.
     One conditional UPDATE each, so a worker that is in fact alive and finishing first wins
-    (its final write checks that the row is still running)."""
+    (its final write checks that the row is still running). It first only reads: pages call
+    it, and on SQLite a write would wait for a running job's write lock. A write that fails
+    is left to the next page view or the ``fail_stale_jobs`` command."""
     from rostering.imports.models import ImportJob
     from rostering.sync.models import SyncRun
 
@@ -128,8 +130,29 @@ def fail_stale() -> int:
     # Running is always stamped when a worker claims it; no stamp at all is a row from before
     # heartbeats, so count from its start. Checking and undoing without a stamp still wait.
     silent = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
-    jobs = ImportJob.objects.filter(heartbeat_at__lt=cutoff)
-    count = ImportJob.objects.filter(silent, status=ImportJob.Status.RUNNING).update(
+    running_jobs = ImportJob.objects.filter(silent, status=ImportJob.Status.RUNNING)
+    waiting_jobs = ImportJob.objects.filter(
+        heartbeat_at__lt=cutoff,
+        status__in=(ImportJob.Status.CHECKING, ImportJob.Status.UNDOING),
+    )
+    runs = SyncRun.objects.filter(silent, status=SyncRun.Status.RUNNING)
+    if not (running_jobs.exists() or waiting_jobs.exists() or runs.exists()):
+        return 0
+    try:
+        count = _fail_stale_rows(running_jobs, waiting_jobs, runs, now)
+    except DatabaseError:
+        log.warning("Could not mark stale jobs failed yet; will try again", exc_info=True)
+        return 0
+    if count:
+        log.warning("Marked %s job(s)/run(s) failed: their worker stopped", count)
+    return count
+
+
+def _fail_stale_rows(running_jobs, waiting_jobs, runs, now) -> int:
+    from rostering.imports.models import ImportJob
+    from rostering.sync.models import SyncRun
+
+    count = running_jobs.update(
         status=ImportJob.Status.FAILED,
         progress=100,
         progress_message="Stopped; nothing was written",
@@ -138,7 +161,7 @@ def fail_stale() -> int:
             "Try again."
         ),
     )
-    count += jobs.filter(status=ImportJob.Status.CHECKING).update(
+    count += waiting_jobs.filter(status=ImportJob.Status.CHECKING).update(
         status=ImportJob.Status.FAILED,
         progress=100,
         progress_message="Stopped; nothing was written",
@@ -148,14 +171,15 @@ def fail_stale() -> int:
             "Upload it again."
         ),
     )
-    count += jobs.filter(status=ImportJob.Status.UNDOING).update(
+    count += waiting_jobs.filter(status=ImportJob.Status.UNDOING).update(
         status=ImportJob.Status.COMMITTED,
+        progress_message="Finished",
         undo_error=(
             "The background worker stopped while undoing this import; nothing was undone. "
             "Try again."
         ),
     )
-    count += SyncRun.objects.filter(silent, status=SyncRun.Status.RUNNING).update(
+    count += runs.update(
         status=SyncRun.Status.FAILED,
         finished_at=now,
         failure_reason=(
@@ -163,6 +187,4 @@ def fail_stale() -> int:
             "Try again."
         ),
     )
-    if count:
-        log.warning("Marked %s job(s)/run(s) failed: their worker stopped", count)
     return count

@@ -288,3 +288,19 @@ def test_upload_of_a_new_zip_after_a_stuck_run_still_syncs(
         run = services.sync_enqueue(actor=district_admin, district=world.district, dry_run=False)
     run.refresh_from_db()
     assert run.status == SyncRun.Status.SUCCEEDED
+
+
+def test_looking_for_stale_work_only_reads_when_nothing_is_stale(world, district_admin):
+    """Pages look for stale work on every view; on SQLite a write would wait for the write
+    lock of a long import or sync, so with nothing stale they must not write at all."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from rostering.liveness import fail_stale
+
+    SyncRun.objects.create(
+        district=world.district, status=SyncRun.Status.RUNNING, heartbeat_at=timezone.now()
+    )
+    with CaptureQueriesContext(connection) as queries:
+        assert fail_stale() == 0
+    assert all(q["sql"].lstrip().upper().startswith("SELECT") for q in queries.captured_queries)
