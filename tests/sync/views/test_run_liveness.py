@@ -304,3 +304,46 @@ def test_looking_for_stale_work_only_reads_when_nothing_is_stale(world, district
     with CaptureQueriesContext(connection) as queries:
         assert fail_stale() == 0
     assert all(q["sql"].lstrip().upper().startswith("SELECT") for q in queries.captured_queries)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_heartbeat_reaches_other_connections_while_the_apply_transaction_is_open(
+    world, configured, monkeypatch
+):
+    """A long apply runs in one transaction; pages (other connections) still see the run beat,
+    so it is not taken for dead."""
+    import time
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer: beats wait for the apply's transaction")
+    real_apply = engine.apply_plan
+    seen = []
+
+    def watched_apply(plan, *, actor):
+        assert connection.in_atomic_block
+        poller = connections.create_connection("default")
+        try:
+
+            def beat():
+                with poller.cursor() as cursor:
+                    cursor.execute("SELECT heartbeat_at FROM sync_syncrun WHERE id = %s", [run.pk])
+                    return cursor.fetchone()[0]
+
+            start = beat()
+            deadline = time.monotonic() + 30
+            while beat() <= start and time.monotonic() < deadline:
+                time.sleep(0.05)
+            seen.append(beat() > start)
+        finally:
+            poller.close()
+        return real_apply(plan, actor=actor)
+
+    monkeypatch.setattr(engine, "apply_plan", watched_apply)
+    run = SyncRun.objects.create(district=world.district)
+    with override_settings(JOB_HEARTBEAT_SECONDS=0.05):
+        run_sync_task.enqueue(run.pk)
+    run.refresh_from_db()
+    assert seen == [True]
+    assert run.status == SyncRun.Status.SUCCEEDED
