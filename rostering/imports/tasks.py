@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from . import jobs
+from . import jobs, jobs_undo
 
 
 @task()
@@ -24,4 +24,4 @@ def import_commit_task(job_id: int) -> None:
 @task()
 def import_undo_task(job_id: int) -> None:
     """Undo one committed import; the job records the outcome."""
-    jobs.job_undo_run(job_id)
+    jobs_undo.job_undo_run(job_id)

@@ -110,12 +110,11 @@ def _start(request: HttpRequest, form, *, kind: str, school=None) -> HttpRespons
         return None
     except PermissionDenied:
         raise
-    except Exception:  # the job could not even be stored
-        log.exception("Could not check upload %s", upload.name)
+    except Exception:  # the job could not even be stored or queued (the worker reads the file)
+        log.exception("Could not store upload %s", upload.name)
         form.add_error(
             "file",
-            f"We could not read {upload.name}. Save it as CSV (UTF-8) or Excel (.xlsx) "
-            "and upload it again.",
+            f"We could not keep {upload.name} for checking. Upload it again in a moment.",
         )
         return None
     # The job page says "Checking your file", then shows the preview or what to fix.

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from rostering.liveness import fail_stale
 from rostering.tables.base import csv_response
 
-from . import engine, jobs
+from . import engine, jobs, jobs_undo
 from .models import ImportJob
 
 ERRORS_PER_PAGE = 100
@@ -121,7 +121,7 @@ def job_undo(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("Your role does not allow undoing this import.")
     if request.method == "POST":
         try:
-            job = jobs.job_undo(actor=request.user, job=job)
+            job = jobs_undo.job_undo(actor=request.user, job=job)
         except ValidationError as exc:
             messages.error(request, "This import cannot be undone: " + _messages_of(exc))
         else:
@@ -134,5 +134,5 @@ def job_undo(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, "Only an import that was committed can be undone.")
         return redirect("imports:job", pk=job.pk)
     return render(
-        request, "imports/undo_confirm.html", {"job": job, "summary": jobs.undo_summary(job)}
+        request, "imports/undo_confirm.html", {"job": job, "summary": jobs_undo.undo_summary(job)}
     )

@@ -15,7 +15,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from rostering.imports import engine, jobs
+from rostering.imports import engine, jobs, jobs_undo
 from rostering.imports.models import ImportJob
 from rostering.models import Student
 
@@ -312,7 +312,7 @@ def test_undo_is_queued_for_the_worker_and_its_outcome_shows_on_the_job_page(
     assert "Undoing the import…" in html and "import-progress.js" in html
     assert Student.objects.filter(username="ben").exists()
 
-    jobs.job_undo_run(job.pk)  # what the worker does
+    jobs_undo.job_undo_run(job.pk)  # what the worker does
 
     job.refresh_from_db()
     assert job.status == ImportJob.Status.UNDONE and job.undone_at
