@@ -233,3 +233,13 @@ UPLOAD_MAX_ZIP_RATIO = int(env_str("UPLOAD_MAX_ZIP_RATIO", "100"))
 UPLOAD_MAX_CELL_CHARS = int(env_str("UPLOAD_MAX_CELL_CHARS", "10000"))
 # Cells read from one template file, blank ones included (10,000 rows of 100 columns).
 UPLOAD_MAX_CELLS = int(env_str("UPLOAD_MAX_CELLS", "1000000"))
+
+# ---- Background jobs: liveness (imports, sync runs) -------------------------------------------
+# A running job or run stamps a heartbeat every JOB_HEARTBEAT_SECONDS; one silent for
+# JOB_STALE_SECONDS lost its worker and is marked failed (pages, queuing a sync and
+# `manage.py fail_stale_jobs` check). Keep the limit well above the heartbeat: on SQLite a
+# beat cannot be written while the job's own transaction holds the write lock.
+# Work queued for WORKER_WARNING_SECONDS without a worker says the worker may be down.
+JOB_HEARTBEAT_SECONDS = float(env_str("JOB_HEARTBEAT_SECONDS", "10"))
+JOB_STALE_SECONDS = int(env_str("JOB_STALE_SECONDS", "300"))
+WORKER_WARNING_SECONDS = int(env_str("WORKER_WARNING_SECONDS", "30"))

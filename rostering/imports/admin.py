@@ -10,7 +10,9 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.html import format_html, format_html_join
 
-from . import submissions
+from rostering.sync.admin import ReasonActionForm
+
+from . import jobs, submissions
 from .models import AssistedSubmission, ImportJob, SubmissionFile
 
 
@@ -190,13 +192,18 @@ class ImportJobAdmin(admin.ModelAdmin):
         "status",
         "created_by",
         "created_at",
+        "queued_at",
+        "heartbeat_at",
         "committed_at",
         "undone_at",
         "counts_summary",
         "errors_list",
         "failure_reason",
+        "undo_error",
     )
     readonly_fields = fields
+    actions = ["cancel"]
+    action_form = ReasonActionForm
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("file_content", "changes", "result")
@@ -209,6 +216,26 @@ class ImportJobAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def has_cancel_permission(self, request) -> bool:
+        """Cancelling a stuck import: support staff who see imports (nothing is written by a
+        cancel, so the Support staff group's view_importjob is enough)."""
+        return self.has_view_permission(request)
+
+    @admin.action(
+        description="Cancel the selected stuck imports (checking, queued, running or undoing)",
+        permissions=["cancel"],
+    )
+    def cancel(self, request, queryset):
+        reason = request.POST.get("reason", "")
+        done = 0
+        for job in queryset:
+            if jobs.job_cancel(actor=request.user, job=job, reason=reason):
+                done += 1
+            else:
+                messages.error(request, f"{job}: only an import still in progress can be cancelled.")
+        if done:
+            messages.success(request, f"{done} import(s) cancelled.")
 
     @admin.display(description="counts")
     def counts_summary(self, obj):

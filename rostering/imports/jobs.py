@@ -11,13 +11,14 @@ import logging
 from dataclasses import asdict
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, connections, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.permissions import Feature, has_feature, schools_for
 from accounts.roles import scope_for
+from rostering.liveness import Heartbeat, waiting_warning, write_with_retry
 from rostering.upload_limits import limits
 
 from . import engine
@@ -53,6 +54,13 @@ UPLOAD_KINDS = (
 )
 TEMPLATE_KINDS = UPLOAD_KINDS[:4]
 FINISHED = (ImportJob.Status.COMMITTED, ImportJob.Status.FAILED, ImportJob.Status.UNDONE)
+# Waiting for or being worked on by the background worker: the page polls.
+ACTIVE = (
+    ImportJob.Status.CHECKING,
+    ImportJob.Status.QUEUED,
+    ImportJob.Status.RUNNING,
+    ImportJob.Status.UNDOING,
+)
 # Listing pages never need the file or the preview; they can be megabytes per job.
 HEAVY_FIELDS = ("file_content", "changes", "errors", "warnings", "result")
 
@@ -112,10 +120,16 @@ def job_create(
     content: bytes,
     school=None,
     district_id: int | None = None,
+    check_now: bool = True,
 ) -> ImportJob:
-    """Keep the uploaded file (in the database), check every row, and return the job with its
-    preview. Writes no roster record. ``district_id`` is for support staff acting for a
-    district (assisted submissions); everyone else imports into their own district."""
+    """Keep the uploaded file (in the database) and check every row; writes no roster record.
+    ``check_now`` checks here and returns the job with its preview (assisted submissions);
+    otherwise the check is queued for the background worker and the job says "checking"
+    (the upload page: parsing a file never happens inside a web request).
+    ``district_id`` is for support staff acting for a district (assisted submissions);
+    everyone else imports into their own district."""
+    from .tasks import import_check_task
+
     require_import(actor, kind)
     if district_id is None:
         district_id = _district_id(actor)
@@ -136,7 +150,18 @@ def job_create(
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
         file_name=file_name[:255],
         file_content=content,
+        status=ImportJob.Status.CHECKING,
+        queued_at=timezone.now(),
+        progress_message="Waiting for a worker to check the file",
     )
+    if not check_now:
+        # The job is saved before its task is queued (in one transaction when the caller has
+        # one), so a worker never finds a task without its job. The immediate backend (tests)
+        # checks right here.
+        result = import_check_task.enqueue(job.pk)
+        ImportJob.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
+        job.refresh_from_db()
+        return job
     try:
         return job_check(job, actor=actor)
     except Exception:
@@ -164,8 +189,62 @@ def job_check(job: ImportJob, *, actor) -> ImportJob:
         if c.action != "unchanged"
     ]
     job.status = ImportJob.Status.CHECKED if plan.ok else ImportJob.Status.INVALID
-    job.save(update_fields=["counts", "errors", "warnings", "changes", "status"])
+    job.progress = 100
+    job.progress_message = "Checked"
+    job.save(
+        update_fields=[
+            "counts",
+            "errors",
+            "warnings",
+            "changes",
+            "status",
+            "progress",
+            "progress_message",
+        ]
+    )
     return job
+
+
+def job_check_run(job_id: int) -> ImportJob | None:
+    """Check a queued upload (the background task calls this). Only a job still waiting for
+    its check starts. Any failure (a file that cannot be read, out of memory, the database)
+    ends the job failed with a sentence saying what to do, and the file is not kept."""
+    claimed = ImportJob.objects.filter(
+        pk=job_id, status=ImportJob.Status.CHECKING, heartbeat_at__isnull=True
+    ).update(heartbeat_at=timezone.now(), progress=1, progress_message="Checking every row")
+    if not claimed:
+        return None
+    job = None
+    try:
+        with Heartbeat(ImportJob, job_id):
+            job = ImportJob.objects.select_related("district", "school", "created_by").get(
+                pk=job_id
+            )
+            return job_check(job, actor=job.created_by)
+    except Exception as exc:  # a worker must record every failure, not die silently
+        log.exception("Checking import job %s failed", job_id)
+        name = job.file_name if job is not None else "the file"
+        _fail_id(job_id, _check_failure(exc, name), keep_file=False)
+        return ImportJob.objects.filter(pk=job_id).first()
+
+
+def _check_failure(exc: BaseException, file_name: str) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    if isinstance(exc, MemoryError):
+        return (
+            f"{file_name} needs more memory to check than the server allows; nothing was "
+            "written. Split it into smaller files and upload them again."
+        )
+    if isinstance(exc, DatabaseError):
+        return (
+            "The check stopped on a database problem; nothing was written. "
+            "Upload the file again in a moment."
+        )
+    return (
+        f"We could not read {file_name}. Save it as CSV (UTF-8) or Excel (.xlsx) "
+        "and upload it again."
+    )
 
 
 def _pairs(changes: dict) -> dict:
@@ -188,7 +267,11 @@ def job_confirm(*, actor, job: ImportJob) -> ImportJob:
         locked.status = ImportJob.Status.QUEUED
         locked.progress = 0
         locked.progress_message = "Waiting for a worker to start the import"
-        locked.save(update_fields=["status", "progress", "progress_message"])
+        locked.queued_at = timezone.now()
+        locked.heartbeat_at = None
+        locked.save(
+            update_fields=["status", "progress", "progress_message", "queued_at", "heartbeat_at"]
+        )
 
         def enqueue() -> None:
             result = import_commit_task.enqueue(locked.pk)
@@ -206,60 +289,90 @@ def _why_not(job: ImportJob) -> str:
     return f"it is {job.get_status_display().lower()}."
 
 
+class Abandoned(Exception):
+    """The job stopped being "running" (failed as stale, or cancelled by support) while this
+    worker was still at it: roll back, so the job's "nothing was written" stays true."""
+
+
 def job_run(job_id: int) -> ImportJob | None:
     """Commit a queued job with the engine (the background task calls this). Safe to run
-    twice: only a queued job starts. On any failure nothing is written and the job says why."""
+    twice: only a queued job starts. The rows and the job's "committed" are written in one
+    transaction, so a kill can never leave rows without a committed (undoable) job. On any
+    failure nothing is written and the job says why."""
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
-        status=ImportJob.Status.RUNNING, progress=1, progress_message="Starting"
+        status=ImportJob.Status.RUNNING,
+        progress=1,
+        progress_message="Starting",
+        heartbeat_at=timezone.now(),
     )
     if not claimed:
         return None
-    job = ImportJob.objects.select_related("district", "school", "created_by").get(pk=job_id)
-    progress = _ProgressWriter(job.pk)
+    job = None
+    progress = _ProgressWriter(job_id)
     try:
-        result = engine.commit_file(
-            actor=job.created_by,
-            district=job.district,
-            kind=job.kind,
-            file_name=job.file_name,
-            content=bytes(job.file_content),
-            school=job.school,
-            progress=progress,
-        )
+        with Heartbeat(ImportJob, job_id):
+            job = ImportJob.objects.select_related("district", "school", "created_by").get(
+                pk=job_id
+            )
+            with transaction.atomic():
+                result = engine.commit_file(
+                    actor=job.created_by,
+                    district=job.district,
+                    kind=job.kind,
+                    file_name=job.file_name,
+                    content=bytes(job.file_content),
+                    school=job.school,
+                    progress=progress,
+                )
+                _mark_committed(job, result)
     except engine.ImportRejected as rejected:
         # The district's data changed between the preview and the commit.
         plan = rejected.plan
-        job.errors = [e.as_dict() for e in plan.errors]
-        job.counts = plan.counts
-        _fail(job, "The records changed since the preview; nothing was written.")
-        return job
-    except Exception:  # a worker must record every failure, not die silently
-        log.exception("Import job %s failed", job_id)
-        _fail(
-            job,
-            "The import stopped with an unexpected error; nothing was written. Try again, "
-            "or send the file to support as an assisted submission.",
+        _fail_id(
+            job_id,
+            "The records changed since the preview; nothing was written.",
+            errors=[e.as_dict() for e in plan.errors],
+            counts=plan.counts,
         )
-        return job
+    except Abandoned:
+        log.warning("Import job %s was failed or cancelled meanwhile; rolled back", job_id)
+    except Exception as exc:  # a worker must record every failure, not die silently
+        log.exception("Import job %s failed", job_id)
+        _fail_id(job_id, _run_failure(exc))
     finally:
         progress.close()
-    job.status = ImportJob.Status.COMMITTED
-    job.progress = 100
-    job.progress_message = "Finished"
-    job.counts = {**(job.counts or {}), **_result_counts(result)}
-    job.result = {"touched": result.touched, **_result_counts(result)}
-    job.committed_at = timezone.now()
-    job.save(
-        update_fields=[
-            "status",
-            "progress",
-            "progress_message",
-            "counts",
-            "result",
-            "committed_at",
-        ]
+    return ImportJob.objects.filter(pk=job_id).first()
+
+
+def _run_failure(exc: BaseException) -> str:
+    if isinstance(exc, MemoryError):
+        return (
+            "The import needed more memory than the server allows; nothing was written. "
+            "Split the file into smaller files and import them one by one."
+        )
+    if isinstance(exc, DatabaseError):
+        return (
+            "The import stopped on a database problem; nothing was written. "
+            "Try again in a moment."
+        )
+    return (
+        "The import stopped with an unexpected error; nothing was written. Try again, "
+        "or send the file to support as an assisted submission."
     )
-    return job
+
+
+def _mark_committed(job: ImportJob, result: engine.ImportResult) -> None:
+    counts = _result_counts(result)
+    done = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING).update(
+        status=ImportJob.Status.COMMITTED,
+        progress=100,
+        progress_message="Finished",
+        counts={**(job.counts or {}), **counts},
+        result={"touched": result.touched, **counts},
+        committed_at=timezone.now(),
+    )
+    if not done:
+        raise Abandoned
 
 
 def _result_counts(result: engine.ImportResult) -> dict:
@@ -267,26 +380,44 @@ def _result_counts(result: engine.ImportResult) -> dict:
     return {key: data[key] for key in ("created", "updated", "unchanged")}
 
 
-def _fail(job: ImportJob, reason: str) -> None:
-    job.status = ImportJob.Status.FAILED
-    job.progress = 100
-    job.progress_message = "Stopped; nothing was written"
-    job.failure_reason = reason
-    job.save(
-        update_fields=[
-            "status",
-            "progress",
-            "progress_message",
-            "failure_reason",
-            "errors",
-            "counts",
-        ]
-    )
+def _fail_id(
+    job_id: int,
+    reason: str,
+    *,
+    keep_file: bool = True,
+    errors: list | None = None,
+    counts: dict | None = None,
+) -> None:
+    """End a job as failed, even over a broken database connection (retried). Only a job
+    that is still checking, queued or running is failed: a finished one keeps its outcome."""
+    fields = {
+        "status": ImportJob.Status.FAILED,
+        "progress": 100,
+        "progress_message": "Stopped; nothing was written",
+        "failure_reason": reason,
+    }
+    if not keep_file:
+        fields["file_content"] = b""  # an upload that could not be read is not kept
+    if errors is not None:
+        fields["errors"] = errors
+    if counts is not None:
+        fields["counts"] = counts
+
+    def write():
+        job = ImportJob.objects.filter(pk=job_id, status__in=ACTIVE).defer(*HEAVY_FIELDS).first()
+        if job is None:
+            return
+        for name, value in fields.items():
+            setattr(job, name, value)
+        job.save(update_fields=list(fields))
+
+    write_with_retry(write, f"the failure of import job {job_id}")
 
 
 class _ProgressWriter:
-    """The engine's progress callback. The engine writes inside one transaction; on
-    PostgreSQL progress goes through a second connection so that pollers see it meanwhile."""
+    """The engine's progress callback; each report is a heartbeat too. The engine writes inside
+    one transaction; on PostgreSQL progress goes through a second connection so that pollers
+    see it meanwhile."""
 
     def __init__(self, job_id: int):
         self.job_id = job_id
@@ -303,13 +434,20 @@ class _ProgressWriter:
                 with self.side.cursor() as cursor:
                     cursor.execute(
                         f"UPDATE {ImportJob._meta.db_table} SET progress = %s, "
-                        "progress_message = %s WHERE id = %s",
-                        [percent, message, self.job_id],
+                        "progress_message = %s, heartbeat_at = %s WHERE id = %s",
+                        [
+                            percent,
+                            message,
+                            self.side.ops.adapt_datetimefield_value(timezone.now()),
+                            self.job_id,
+                        ],
                     )
                 return
             except Exception:  # progress is a courtesy; never let it stop the import
                 log.warning("Could not report progress of import %s", self.job_id, exc_info=True)
-        ImportJob.objects.filter(pk=self.job_id).update(progress=percent, progress_message=message)
+        ImportJob.objects.filter(pk=self.job_id).update(
+            progress=percent, progress_message=message, heartbeat_at=timezone.now()
+        )
 
     def close(self) -> None:
         if self.side is not None:
@@ -317,23 +455,45 @@ class _ProgressWriter:
             self.side = None
 
 
-# ---- undo ------------------------------------------------------------------------------------
+# ---- support ---------------------------------------------------------------------------------
 
 
-def job_undo(*, actor, job: ImportJob) -> ImportJob:
-    """Reverse a committed import while the records it touched are unchanged since; raises
-    ValidationError (from the engine) with the reason otherwise, and changes nothing."""
-    require_import(actor, job.kind)
-    if job.status != ImportJob.Status.COMMITTED:
-        raise ValidationError("Only an import that was committed can be undone.")
-    with transaction.atomic():
-        engine.undo_import(
-            actor=actor, district=job.district, touched=(job.result or {}).get("touched", {})
+def job_cancel(*, actor, job: ImportJob, reason: str) -> bool:
+    """Support staff stop a stuck import (checking, queued, running or undoing), recording who
+    and why. A worker still at it rolls back when it sees the job was stopped. Returns False
+    for a job that is not stuck in the background."""
+    who = getattr(actor, "username", "") or "support"
+    why = reason.strip() or "it was stuck"
+    if job.status == ImportJob.Status.UNDOING:
+        return bool(
+            ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.UNDOING).update(
+                status=ImportJob.Status.COMMITTED,
+                progress_message="Finished",
+                undo_error=f"Support ({who}) cancelled the undo: {why}. Nothing was undone.",
+            )
         )
-        job.status = ImportJob.Status.UNDONE
-        job.undone_at = timezone.now()
-        job.save(update_fields=["status", "undone_at"])
-    return job
+    return bool(
+        ImportJob.objects.filter(pk=job.pk, status__in=ACTIVE).update(
+            status=ImportJob.Status.FAILED,
+            progress=100,
+            progress_message="Stopped; nothing was written",
+            failure_reason=(
+                f"Support ({who}) cancelled this import: {why}. Nothing was written; try again."
+            ),
+        )
+    )
+
+
+# ---- pages -----------------------------------------------------------------------------------
+
+
+def worker_warning(job: ImportJob) -> str:
+    """The worker-down message while the job waits for a worker longer than it should."""
+    waiting = job.status == ImportJob.Status.QUEUED or (
+        job.status in (ImportJob.Status.CHECKING, ImportJob.Status.UNDOING)
+        and job.heartbeat_at is None
+    )
+    return waiting_warning(waiting, job.queued_at)
 
 
 def status_payload(job: ImportJob) -> dict:
@@ -344,6 +504,7 @@ def status_payload(job: ImportJob) -> dict:
         "status_label": job.get_status_display(),
         "progress": 100 if job.status in FINISHED else job.progress,
         "message": job.progress_message,
-        "finished": job.status in FINISHED,
+        "finished": job.status not in ACTIVE,
         "counts": job.counts,
+        "warning": worker_warning(job),
     }

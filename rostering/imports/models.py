@@ -18,12 +18,14 @@ class ImportKind(models.TextChoices):
 
 class ImportJob(models.Model):
     class Status(models.TextChoices):
+        CHECKING = "checking", "Checking the file"
         CHECKED = "checked", "Checked, waiting for confirmation"
         INVALID = "invalid", "Has errors, nothing written"
         QUEUED = "queued", "Queued"
         RUNNING = "running", "Importing"
         COMMITTED = "committed", "Imported"
         FAILED = "failed", "Failed, nothing written"
+        UNDOING = "undoing", "Undoing"
         UNDONE = "undone", "Undone"
 
     district = models.ForeignKey(
@@ -56,6 +58,13 @@ class ImportJob(models.Model):
     committed_at = models.DateTimeField(null=True, blank=True)
     undone_at = models.DateTimeField(null=True, blank=True)
     failure_reason = models.TextField(blank=True, default="")
+    # Liveness: when the job was queued for a worker, and the worker's last sign of life.
+    queued_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    undo_error = models.TextField(blank=True, default="", help_text="Why the last undo failed.")
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]

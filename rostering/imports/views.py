@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 
 from accounts.permissions import Feature, has_feature
 from accounts.roles import Role, scope_for
+from rostering.liveness import fail_stale
 
 from . import engine, jobs
 from .forms import BulkStudentsForm, TemplateForm, UploadForm
@@ -43,6 +44,7 @@ def require_own_district(request: HttpRequest) -> None:
 @login_required
 def import_home(request: HttpRequest) -> HttpResponse:
     require_district_role(request)
+    fail_stale()  # the list shows a job whose worker is gone as failed, not importing
     user = request.user
     has_district = scope_for(user).district_id is not None
     job_qs = jobs.jobs_for(user).defer(*jobs.HEAVY_FIELDS).select_related("district")
@@ -101,21 +103,21 @@ def _start(request: HttpRequest, form, *, kind: str, school=None) -> HttpRespons
             file_name=upload.name,
             content=upload.read(),
             school=school,
+            check_now=False,  # the worker reads the file; the job page shows "Checking"
         )
     except ValidationError as exc:
         form.add_error("file", exc)
         return None
     except PermissionDenied:
         raise
-    except Exception:  # the engine reports bad rows itself; this is a file it could not open
-        log.exception("Could not check upload %s", upload.name)
+    except Exception:  # the job could not even be stored or queued (the worker reads the file)
+        log.exception("Could not store upload %s", upload.name)
         form.add_error(
             "file",
-            f"We could not read {upload.name}. Save it as CSV (UTF-8) or Excel (.xlsx) "
-            "and upload it again.",
+            f"We could not keep {upload.name} for checking. Upload it again in a moment.",
         )
         return None
-    # The preview page itself says whether the file is ready or what to fix.
+    # The job page says "Checking your file", then shows the preview or what to fix.
     return redirect("imports:job", pk=job.pk)
 
 

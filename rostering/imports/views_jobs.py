@@ -8,11 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from rostering.liveness import fail_stale
 from rostering.tables.base import csv_response
 
-from . import engine, jobs
+from . import engine, jobs, jobs_undo
 from .models import ImportJob
 
 ERRORS_PER_PAGE = 100
@@ -26,6 +27,7 @@ def _messages_of(exc: ValidationError) -> str:
 
 @login_required
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    fail_stale()  # a job whose worker is gone says so instead of running forever
     job = jobs.get_job_or_404(request.user, pk)
     errors = Paginator(job.errors or [], ERRORS_PER_PAGE).get_page(request.GET.get("errors_page"))
     changes = Paginator(job.changes or [], CHANGES_PER_PAGE).get_page(
@@ -50,7 +52,8 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 ImportJob.Status.CHECKED,
                 ImportJob.Status.INVALID,
             ),
-            "finished": job.status in jobs.FINISHED,
+            "finished": job.status not in jobs.ACTIVE,
+            "worker_warning": jobs.worker_warning(job),
         },
     )
 
@@ -68,6 +71,7 @@ def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def job_status(request: HttpRequest, pk: int) -> JsonResponse:
+    fail_stale()
     job = jobs.get_job_or_404(request.user, pk)
     return JsonResponse(jobs.status_payload(job))
 
@@ -109,15 +113,26 @@ def job_result_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def job_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: what the undo would do, and a button; POST: queue the undo for the worker."""
     job = jobs.get_job_or_404(request.user, pk)
-    try:
-        jobs.job_undo(actor=request.user, job=job)
-    except ValidationError as exc:
-        messages.error(request, "This import cannot be undone: " + _messages_of(exc))
-    except PermissionDenied:
-        raise
-    else:
-        messages.success(request, f"The import of {job.file_name} is undone.")
-    return redirect("imports:job", pk=job.pk)
+    if not jobs.can_import(request.user, job.kind):
+        raise PermissionDenied("Your role does not allow undoing this import.")
+    if request.method == "POST":
+        try:
+            job = jobs_undo.job_undo(actor=request.user, job=job)
+        except ValidationError as exc:
+            messages.error(request, "This import cannot be undone: " + _messages_of(exc))
+        else:
+            if job.status == ImportJob.Status.UNDONE:
+                messages.success(request, f"The import of {job.file_name} is undone.")
+            elif job.status == ImportJob.Status.UNDOING:
+                messages.info(request, "Undoing the import; this page shows when it is done.")
+        return redirect("imports:job", pk=job.pk)
+    if job.status != ImportJob.Status.COMMITTED:
+        messages.info(request, "Only an import that was committed can be undone.")
+        return redirect("imports:job", pk=job.pk)
+    return render(
+        request, "imports/undo_confirm.html", {"job": job, "summary": jobs_undo.undo_summary(job)}
+    )

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.html import format_html, format_html_join
@@ -19,6 +21,7 @@ from .services import (
     held_run_discard,
     product_rule_add,
     rule_remove,
+    run_cancel,
     setting_rule_add,
     shared_fields_for,
     sync_enqueue,
@@ -64,6 +67,17 @@ def _problems_table(problems: list[dict]):
     )
 
 
+class ReasonActionForm(ActionForm):
+    """The admin's action bar with a "reason" box, recorded by the cancel actions."""
+
+    reason = forms.CharField(
+        required=False,
+        max_length=300,
+        label="Reason (for cancel)",
+        widget=forms.TextInput(attrs={"placeholder": "why it is cancelled"}),
+    )
+
+
 @admin.register(SyncRun)
 class SyncRunAdmin(admin.ModelAdmin):
     list_display = (
@@ -81,7 +95,8 @@ class SyncRunAdmin(admin.ModelAdmin):
     list_select_related = ("district", "created_by")
     search_fields = ("district__name", "=district__slug")
     date_hierarchy = "created_at"
-    actions = ["approve", "discard"]
+    actions = ["approve", "discard", "cancel"]
+    action_form = ReasonActionForm
     exclude = ("snapshot", "plan", "counts", "warnings", "errors")
     readonly_fields = (
         "district",
@@ -91,7 +106,9 @@ class SyncRunAdmin(admin.ModelAdmin):
         "created_by",
         "decided_by",
         "created_at",
+        "queued_at",
         "started_at",
+        "heartbeat_at",
         "finished_at",
         "source_name",
         "hold_reason",
@@ -170,6 +187,21 @@ class SyncRunAdmin(admin.ModelAdmin):
     )
     def discard(self, request, queryset):
         self._decide(request, queryset, held_run_discard, "discarded")
+
+    @admin.action(
+        description="Cancel the selected stuck runs (queued or running; give a reason)",
+        permissions=["decide"],
+    )
+    def cancel(self, request, queryset):
+        reason = request.POST.get("reason", "")
+        done = 0
+        for run in queryset.defer("snapshot"):
+            if run_cancel(actor=request.user, run=run, reason=reason):
+                done += 1
+            else:
+                messages.error(request, f"{run}: only a queued or running run can be cancelled.")
+        if done:
+            messages.success(request, f"{done} run(s) cancelled; their districts can sync again.")
 
 
 @admin.register(SyncSource)

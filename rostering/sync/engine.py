@@ -12,9 +12,10 @@ import logging
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from rostering.liveness import Heartbeat, write_with_retry
 from rostering.models import Organization
 from rostering.oneroster import Snapshot, SnapshotError, load_files, read_snapshot, zip_files
 
@@ -26,6 +27,8 @@ from .plan import Plan, build_plan
 logger = logging.getLogger(__name__)
 
 MAX_PROBLEMS = 2000
+BUSY_STATUSES = (SyncRun.Status.QUEUED, SyncRun.Status.RUNNING)
+UNEXPECTED = "The sync stopped on an unexpected problem; nothing was applied. Try again."
 KIND_NOUNS = {"student": "students", "educator": "educators", "class_group": "classes/groups"}
 
 
@@ -48,20 +51,22 @@ def run_sync(
             dry_run=dry_run,
             created_by=_user(actor),
         )
-    run.status = SyncRun.Status.RUNNING
-    run.started_at = timezone.now()
-    run.save(update_fields=["status", "started_at"])
-    source = _source_of(district)
-    try:
-        files, run.source_name = _snapshot_files(district, source, source_path)
-        snapshot = read_snapshot(files)
-    except SnapshotError as exc:
-        return _fail(run, str(exc))
-    except OSError as exc:
-        return _fail(run, f"The snapshot could not be read: {exc}.")
-    return _plan_and_apply(
-        run, district, source, snapshot, files, actor=actor, dry_run=dry_run, may_hold=True
-    )
+    _start(run)
+    with Heartbeat(SyncRun, run.pk):
+        source = _source_of(district)
+        try:
+            files, run.source_name = _snapshot_files(district, source, source_path)
+            snapshot = read_snapshot(files)
+        except SnapshotError as exc:
+            return _fail(run, str(exc))
+        except OSError as exc:
+            return _fail(run, f"The snapshot could not be read: {exc}.")
+        except Exception as exc:  # noqa: BLE001 - a bad file, a bomb: the run says so
+            logger.exception("Reading the snapshot of %s failed", district)
+            return _fail(run, _read_failure(exc))
+        return _plan_and_apply(
+            run, district, source, snapshot, files, actor=actor, dry_run=dry_run, may_hold=True
+        )
 
 
 def approve_held_run(*, run, actor):
@@ -69,18 +74,21 @@ def approve_held_run(*, run, actor):
     if run.status != SyncRun.Status.HELD or not run.snapshot:
         raise ValidationError("Only a held run can be approved.")
     run.decided_by = _user(actor)
-    run.status = SyncRun.Status.RUNNING
-    run.started_at = timezone.now()
-    run.save(update_fields=["decided_by", "status", "started_at"])
-    try:
-        files = load_files(bytes(run.snapshot))
-        snapshot = read_snapshot(files)
-    except SnapshotError as exc:
-        return _fail(run, str(exc))
-    source = _source_of(run.district)
-    return _plan_and_apply(
-        run, run.district, source, snapshot, files, actor=actor, dry_run=False, may_hold=False
-    )
+    run.save(update_fields=["decided_by"])
+    _start(run)
+    with Heartbeat(SyncRun, run.pk):
+        try:
+            files = load_files(bytes(run.snapshot))
+            snapshot = read_snapshot(files)
+        except SnapshotError as exc:
+            return _fail(run, str(exc))
+        except Exception as exc:  # noqa: BLE001 - the run says so rather than stay running
+            logger.exception("Reading the kept snapshot of run %s failed", run.pk)
+            return _fail(run, _read_failure(exc))
+        source = _source_of(run.district)
+        return _plan_and_apply(
+            run, run.district, source, snapshot, files, actor=actor, dry_run=False, may_hold=False
+        )
 
 
 def discard_held_run(*, run, actor):
@@ -93,6 +101,35 @@ def discard_held_run(*, run, actor):
     run.finished_at = timezone.now()
     run.save(update_fields=["status", "decided_by", "snapshot", "finished_at"])
     return run
+
+
+def _start(run: SyncRun) -> None:
+    """Mark the run running, with its first heartbeat (a run silent too long has lost its
+    worker: rostering.liveness.fail_stale)."""
+    now = timezone.now()
+    run.status = SyncRun.Status.RUNNING
+    run.started_at = now
+    run.heartbeat_at = now
+    run.save(update_fields=["status", "started_at", "heartbeat_at"])
+
+
+def _read_failure(exc: BaseException) -> str:
+    if isinstance(exc, MemoryError):
+        return (
+            "The snapshot needs more memory to read than the server allows; nothing was "
+            "applied. Check the files the SIS sends."
+        )
+    if isinstance(exc, DatabaseError):
+        return "The sync stopped on a database problem; nothing was applied. Try again."
+    return (
+        "The snapshot could not be read: it is not a OneRoster CSV set the sync understands; "
+        "nothing was applied. Check the files the SIS sends, then try again."
+    )
+
+
+class _Abandoned(Exception):
+    """The run stopped being "running" (failed as stale, or cancelled) while this worker was
+    still at it: roll back, so its "nothing was applied" stays true."""
 
 
 def _user(actor):
@@ -163,11 +200,33 @@ def _plan_and_apply(
                 reason = hold_reason(plan, source.hold_threshold_percent)
             if not dry_run and not reason:
                 apply_plan(plan, actor=actor)
+            # The outcome is written in the same transaction as the changes.
+            _finish(run, plan, snapshot, files, reason=reason, dry_run=dry_run)
+    except _Abandoned:
+        logger.warning("Sync run %s was failed or cancelled meanwhile; rolled back", run.pk)
+        run.refresh_from_db()
+        return run
     except Exception as exc:  # noqa: BLE001 - a run records any failure; nothing was applied
         logger.exception("Sync of %s failed", district)
         return _fail(
             run, f"The sync stopped on an unexpected problem; nothing was applied ({exc})."
         )
+    return run
+
+
+def _finish(
+    run: SyncRun,
+    plan: Plan,
+    snapshot: Snapshot,
+    files: dict[str, bytes],
+    *,
+    reason: str,
+    dry_run: bool,
+) -> None:
+    if not SyncRun.objects.select_for_update().filter(
+        pk=run.pk, status=SyncRun.Status.RUNNING
+    ).exists():
+        raise _Abandoned
     run.counts = plan.counts()
     run.warnings = _capped([p.as_dict() for p in snapshot.warnings] + plan.warnings)
     run.errors = _capped([p.as_dict() for p in snapshot.errors] + plan.errors)
@@ -184,7 +243,6 @@ def _plan_and_apply(
         run.snapshot = None
     run.finished_at = timezone.now()
     run.save()
-    return run
 
 
 def _capped(problems: list[dict]) -> list[dict]:
@@ -197,8 +255,28 @@ def _capped(problems: list[dict]) -> list[dict]:
 
 
 def _fail(run: SyncRun, reason: str) -> SyncRun:
-    run.status = SyncRun.Status.FAILED
-    run.failure_reason = reason
-    run.finished_at = timezone.now()
-    run.save(update_fields=["status", "failure_reason", "finished_at", "source_name"])
+    """End the run as failed, even over a broken database connection (retried). A run that
+    is no longer queued or running (cancelled meanwhile) keeps what it says."""
+    fail_run(run.pk, reason, source_name=run.source_name)
+    run.refresh_from_db()
     return run
+
+
+def fail_run(run_id: int, reason: str, *, source_name: str | None = None) -> None:
+    """Record that a queued or running run failed (the task's last resort calls this too)."""
+    fields = {"status": SyncRun.Status.FAILED, "failure_reason": reason}
+    if source_name is not None:
+        fields["source_name"] = source_name
+
+    def write():
+        run = (
+            SyncRun.objects.filter(pk=run_id, status__in=BUSY_STATUSES).defer("snapshot").first()
+        )
+        if run is None:
+            return
+        for name, value in fields.items():
+            setattr(run, name, value)
+        run.finished_at = timezone.now()
+        run.save(update_fields=[*fields, "finished_at"])
+
+    write_with_retry(write, f"the failure of sync run {run_id}")

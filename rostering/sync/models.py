@@ -133,6 +133,9 @@ class SyncRun(models.Model):
     hold_reason = models.TextField(blank=True, default="")
     failure_reason = models.TextField(blank=True, default="")
     task_id = models.CharField(max_length=64, blank=True, default="")
+    # Liveness: when the run was queued for a worker, and the worker's last sign of life.
+    queued_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

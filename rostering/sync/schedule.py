@@ -34,8 +34,11 @@ def is_due(source: SyncSource, now: datetime) -> bool:
 
 def enqueue_due_syncs(now: datetime | None = None) -> list[SyncRun]:
     """Queue one run per district that is due and has no run queued or running already."""
+    from rostering.liveness import fail_stale
+
     from .tasks import run_sync_task
 
+    fail_stale()  # a run whose worker is gone does not keep its district from syncing
     now = now or timezone.now()
     busy = set(
         SyncRun.objects.filter(

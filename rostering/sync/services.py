@@ -8,17 +8,19 @@ import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django_tasks import task
 
 from accounts.permissions import Feature, has_feature
 from accounts.roles import scope_for
+from rostering.liveness import fail_stale, waiting_warning
 from rostering.models import Organization, SyncConfiguration
 from rostering.ownership import SHAREABLE_FIELDS
 
 from . import folders
-from .engine import approve_held_run, discard_held_run
+from .engine import UNEXPECTED, approve_held_run, discard_held_run, fail_run
 from .models import ProductRule, SettingRule, SyncRun, SyncSource
 
 logger = logging.getLogger(__name__)
@@ -178,9 +180,10 @@ def rule_remove(*, actor, district: Organization, model, pk: int) -> None:
 def sync_enqueue(*, actor, district: Organization, dry_run: bool) -> SyncRun:
     """Queue a sync (or a dry run) of the district; the task runs it after this commits.
     Refused while another run is queued or running, or (for a real sync) while a held run
-    waits for a decision."""
+    waits for a decision. A run whose worker is gone is failed first, so it never blocks."""
     from .tasks import run_sync_task
 
+    fail_stale()
     with transaction.atomic():
         SyncSource.objects.select_for_update().filter(district=district).first()
         source = source_of(district)
@@ -198,7 +201,11 @@ def sync_enqueue(*, actor, district: Organization, dry_run: bool) -> SyncRun:
                 "A held run is waiting for a decision: approve or discard it first."
             )
         run = SyncRun.objects.create(
-            district=district, trigger=SyncRun.Trigger.MANUAL, dry_run=dry_run, created_by=actor
+            district=district,
+            trigger=SyncRun.Trigger.MANUAL,
+            dry_run=dry_run,
+            created_by=actor,
+            queued_at=timezone.now(),
         )
         transaction.on_commit(lambda: _enqueue(run_sync_task, run.pk))
     return run
@@ -213,7 +220,8 @@ def held_run_approve(*, actor, run: SyncRun) -> SyncRun:
         if locked.decided_by_id:
             raise ValidationError("This run is approved already and is being applied.")
         locked.decided_by = actor
-        locked.save(update_fields=["decided_by"])
+        locked.queued_at = timezone.now()
+        locked.save(update_fields=["decided_by", "queued_at"])
         transaction.on_commit(lambda: _enqueue(apply_held_run_task, locked.pk))
     return locked
 
@@ -227,13 +235,45 @@ def held_run_discard(*, actor, run: SyncRun) -> SyncRun:
         return discard_held_run(run=locked, actor=actor)
 
 
+def run_cancel(*, actor, run: SyncRun, reason: str) -> bool:
+    """Support staff stop a stuck run (queued, running, or approved and waiting to be
+    applied), recording who and why; the district can sync again at once. A worker still at
+    it rolls back when it sees the run was stopped. False for a run that is not stuck."""
+    who = getattr(actor, "username", "") or "support"
+    why = reason.strip() or "it was stuck"
+    stuck = SyncRun.objects.filter(pk=run.pk).filter(
+        Q(status__in=BUSY) | Q(status=SyncRun.Status.HELD, decided_by__isnull=False)
+    )
+    cancelled = stuck.update(
+        status=SyncRun.Status.FAILED,
+        finished_at=timezone.now(),
+        snapshot=None,
+        failure_reason=f"Support ({who}) cancelled this run: {why}. Nothing was applied.",
+    )
+    if cancelled:
+        logger.warning("Sync run %s cancelled by %s: %s", run.pk, who, why)
+    return bool(cancelled)
+
+
+def run_worker_warning(run: SyncRun) -> str:
+    """The worker-down message while the run waits for a worker longer than it should."""
+    waiting = run.status == SyncRun.Status.QUEUED or (
+        run.status == SyncRun.Status.HELD and bool(run.decided_by_id)
+    )
+    return waiting_warning(waiting, run.queued_at or run.created_at)
+
+
 @task()
 def apply_held_run_task(run_id: int) -> None:
     """Apply an approved held run in the background (approved on the Sync page)."""
     run = SyncRun.objects.select_related("district", "decided_by").filter(pk=run_id).first()
     if run is None or run.status != SyncRun.Status.HELD:
         return  # discarded or applied meanwhile
-    approve_held_run(run=run, actor=run.decided_by)
+    try:
+        approve_held_run(run=run, actor=run.decided_by)
+    except Exception:  # noqa: BLE001 - never leave a run running
+        logger.exception("Applying held run %s failed", run_id)
+        fail_run(run_id, UNEXPECTED)
 
 
 def _enqueue(task_function, run_id: int) -> None:

@@ -11,6 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from rostering.liveness import fail_stale
+
 from . import services
 from .forms import (
     KIND_LABELS,
@@ -32,6 +34,7 @@ def _errors(exc: ValidationError) -> str:
 @login_required
 def sync_home(request: HttpRequest) -> HttpResponse:
     district = services.sync_district_of(request.user)
+    fail_stale()  # a run whose worker is gone is failed, not shown as running
     source = services.source_of(district)
     runs = services.runs_of(district)
     page = Paginator(runs, RUNS_PER_PAGE).get_page(request.GET.get("page"))

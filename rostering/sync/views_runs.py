@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from rostering.liveness import fail_stale
 from rostering.tables.base import csv_response
 
 from . import services
@@ -101,6 +102,7 @@ def _plan_sections(run: SyncRun, request: HttpRequest) -> list[dict]:
 @login_required
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     district = services.sync_district_of(request.user)
+    fail_stale()  # a run whose worker is gone says so instead of running forever
     run = services.get_run_or_404(district, pk)
     held = run.status == SyncRun.Status.HELD
     counts = run.counts or {}
@@ -121,6 +123,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "plan_truncated": bool(run.plan and run.plan.get("truncated")),
             "errors_page": _page(run.errors, request, "errors_page", PROBLEMS_PER_PAGE),
             "warnings_page": _page(run.warnings, request, "warnings_page", PROBLEMS_PER_PAGE),
+            "worker_warning": services.run_worker_warning(run),
         },
     )
 
@@ -128,6 +131,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def run_status(request: HttpRequest, pk: int) -> JsonResponse:
     district = services.sync_district_of(request.user)
+    fail_stale()
     run = services.get_run_or_404(district, pk)
     held = run.status == SyncRun.Status.HELD
     return JsonResponse(
@@ -135,6 +139,7 @@ def run_status(request: HttpRequest, pk: int) -> JsonResponse:
             "status": run.status,
             "label": run.get_status_display(),
             "finished": run.status in FINISHED or (held and not run.decided_by_id),
+            "warning": services.run_worker_warning(run),
         }
     )
 

@@ -1,5 +1,6 @@
-// Import progress: poll the job's JSON status and move the bar; reload once the import has
-// finished so the page shows its result (counts, downloads, undo).
+// Import progress (checking the file, importing, undoing): poll the job's JSON status and move
+// the bar; reload once the worker is done so the page shows the preview or the result. A
+// warning appears when no worker has picked the job up for a while.
 (function () {
   var box = document.getElementById("import-progress");
   if (!box || box.dataset.finished === "true") return;
@@ -7,6 +8,7 @@
   var outer = box.querySelector(".progress");
   var bar = box.querySelector(".progress-bar");
   var message = document.getElementById("progress-message");
+  var warning = document.getElementById("worker-warning");
   var delay = 700;
 
   function show(data) {
@@ -15,6 +17,10 @@
     bar.textContent = percent + "%";
     outer.setAttribute("aria-valuenow", String(percent));
     if (data.message) message.textContent = data.message;
+    if (warning) {
+      warning.querySelector("span").textContent = data.warning || "";
+      warning.classList.toggle("d-none", !data.warning);
+    }
   }
 
   function poll() {
@@ -27,7 +33,7 @@
         show(data);
         if (data.finished) {
           bar.classList.remove("progress-bar-animated", "progress-bar-striped");
-          bar.classList.add(data.status === "committed" ? "bg-success" : "bg-danger");
+          bar.classList.add(data.status === "failed" || data.status === "invalid" ? "bg-danger" : "bg-success");
           window.setTimeout(function () { window.location.reload(); }, 400);
           return;
         }

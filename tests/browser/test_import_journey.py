@@ -2,8 +2,10 @@
 
 import csv
 import io
+from datetime import timedelta
 from pathlib import Path
 
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from rostering.imports import engine
@@ -200,3 +202,86 @@ def test_bulk_create_students_page_at_phone_width(
     expect(phone_page.get_by_label("School")).to_be_visible()
     expect(phone_page.get_by_label("Students file")).to_be_visible()
     screenshot(phone_page, "import-bulk-students-phone")
+
+
+def _students_file(world) -> bytes:
+    return (
+        "First Name,Last Name,Username,Student ID,Organizations\r\n"
+        f"Ana,Lopez,ana.lopez,000123,{world.school.name}\r\n"
+        f"Ben,Kim,ben.kim,000124,{world.school.name}\r\n"
+    ).encode()
+
+
+def test_district_admin_undoes_an_import_after_confirming_what_it_removes(
+    transactional_db, world, district_admin, page
+):
+    sign_in(page, "dana", PASSWORD)
+    page.goto("/manage/imports/new/")
+    page.get_by_label("Students").check()
+    page.get_by_label("File").set_input_files(
+        {"name": "students.csv", "mimeType": "text/csv", "buffer": _students_file(world)}
+    )
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.locator("#ready-summary")).to_contain_text("Every row is fine")
+    page.get_by_role("button", name="Confirm and import").click()
+    expect(page.get_by_role("heading", name="Import finished")).to_be_visible()
+
+    page.get_by_role("link", name="Undo this import").click()
+    expect(page.locator("#undo-confirm")).to_contain_text("This will remove 2 students it created.")
+    assert Student.objects.filter(district=world.district).count() == 2  # nothing yet
+    screenshot(page, "import-undo-confirm")
+    page.get_by_role("button", name="Undo import").click()
+    expect(page.get_by_role("heading", name="Import undone")).to_be_visible()
+    screenshot(page, "import-undone")
+    assert not Student.objects.filter(district=world.district).exists()
+    assert ImportJob.objects.get().status == ImportJob.Status.UNDONE
+
+
+def test_checking_page_turns_into_the_preview_when_the_worker_is_done(
+    transactional_db, world, district_admin, page
+):
+    """The upload only stores the file; a worker checks it while the page polls."""
+    from rostering.imports import jobs
+
+    job = ImportJob.objects.create(
+        district=world.district,
+        kind="students",
+        created_by=district_admin,
+        file_name="students.csv",
+        file_content=_students_file(world),
+        status=ImportJob.Status.CHECKING,
+        queued_at=timezone.now(),
+        progress_message="Waiting for a worker to check the file",
+    )
+    sign_in(page, "dana", PASSWORD)
+    page.goto(f"/manage/imports/{job.pk}/")
+    expect(page.get_by_role("heading", name="Checking your file…")).to_be_visible()
+    expect(page.get_by_role("button", name="Confirm and import")).to_have_count(0)
+    screenshot(page, "import-checking")
+
+    jobs.job_check_run(job.pk)  # what the worker does
+
+    expect(page.locator("#ready-summary")).to_contain_text("Every row is fine")
+    expect(page.get_by_role("button", name="Confirm and import")).to_be_enabled()
+
+
+def test_a_job_no_worker_picks_up_warns_that_the_worker_may_be_down(
+    transactional_db, world, district_admin, page
+):
+    job = ImportJob.objects.create(
+        district=world.district,
+        kind="students",
+        created_by=district_admin,
+        file_name="students.csv",
+        file_content=_students_file(world),
+        status=ImportJob.Status.QUEUED,
+        queued_at=timezone.now() - timedelta(minutes=2),
+        progress_message="Waiting for a worker to start the import",
+    )
+    sign_in(page, "dana", PASSWORD)
+    page.goto(f"/manage/imports/{job.pk}/")
+    warning = page.locator("#worker-warning")
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text("No worker has picked this up for 1")
+    expect(warning).to_contain_text("the background worker may be down")
+    screenshot(page, "import-worker-down")

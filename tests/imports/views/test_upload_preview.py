@@ -147,7 +147,7 @@ def test_a_file_over_the_size_limit_is_refused_before_checking(
     assert fake_engine.calls == []
 
 
-def test_fake_engine_a_file_the_engine_cannot_open_gets_a_plain_message_and_no_job(
+def test_fake_engine_a_file_the_engine_cannot_open_gets_a_plain_message_and_is_not_kept(
     client, district_admin, fake_engine, monkeypatch
 ):
     def cannot_open(**kwargs):
@@ -155,7 +155,15 @@ def test_fake_engine_a_file_the_engine_cannot_open_gets_a_plain_message_and_no_j
 
     monkeypatch.setattr(engine, "check_file", cannot_open)
     client.force_login(district_admin)
-    response = _upload(client, b"\x00\x01garbage", name="photo.jpg")
+    response = client.post(
+        UPLOAD,
+        {"kind": "students", "file": SimpleUploadedFile("photo.jpg", b"\x00\x01garbage")},
+        follow=True,
+    )
     assert response.status_code == 200
-    assert "We could not read photo.jpg." in response.content.decode()
-    assert not ImportJob.objects.exists()
+    html = response.content.decode()
+    assert "We could not read photo.jpg. Save it as CSV (UTF-8)" in html
+    assert "Traceback" not in html
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.FAILED
+    assert bytes(job.file_content) == b""  # a refused upload does not keep its file

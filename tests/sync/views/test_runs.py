@@ -116,7 +116,7 @@ def test_a_queued_run_page_says_so_and_polls_its_status(client, world, district_
     status = client.get(reverse("sync:run_status", args=[run.pk])).json()
 
     assert "Running" in html and "refreshes by itself" in html and "sync-run.js" in html
-    assert status == {"status": "running", "label": "Running", "finished": False}
+    assert status == {"status": "running", "label": "Running", "finished": False, "warning": ""}
 
 
 def test_the_runs_list_shows_when_status_and_counts(client, world, district_admin):
