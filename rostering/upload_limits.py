@@ -55,6 +55,7 @@ class Limits:
     zip_ratio: int  # unzipped size / zipped size of one member, and of the whole zip
     cell_chars: int  # characters in one cell of a template file
     cells: int  # cells read from one template file, blank ones included
+    snapshot_bytes: int  # one uploaded OneRoster zip, as sent
 
     @property
     def xlsx_bytes(self) -> int:
@@ -78,6 +79,26 @@ def limits() -> Limits:
         zip_ratio=int(settings.UPLOAD_MAX_ZIP_RATIO),
         cell_chars=int(settings.UPLOAD_MAX_CELL_CHARS),
         cells=int(settings.UPLOAD_MAX_CELLS),
+        snapshot_bytes=int(settings.UPLOAD_MAX_SNAPSHOT_MB * MB),
+    )
+
+
+def upload_size_problem(name: str, size: int, *, oneroster: bool = False) -> str:
+    """The sentence refusing an uploaded file by its size as sent, or "" when it may be read.
+    A template (CSV or Excel) may be UPLOAD_MAX_FILE_MB; a OneRoster zip, which carries a whole
+    district, UPLOAD_MAX_SNAPSHOT_MB. Every upload form and service asks this one function."""
+    lim = limits()
+    limit = lim.snapshot_bytes if oneroster else lim.file_bytes
+    if size <= limit:
+        return ""
+    if oneroster:
+        return (
+            f"{name} is larger than {megabytes(limit)}. Check that the zip holds only the "
+            "OneRoster CSV files, or ask support to raise the limit."
+        )
+    return (
+        f"{name} is larger than {megabytes(limit)}. Split it into several files of up to "
+        "10,000 records each."
     )
 
 

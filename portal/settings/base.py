@@ -221,8 +221,10 @@ AXES_VERBOSE = False
 # 10,000-row template with every column is about 3 MB; a 200,000-student district's OneRoster
 # zip is tens of MB and a few hundred MB once unzipped. Over a limit, the upload is refused
 # with a sentence saying what to do, and nothing is written.
-# One uploaded file as sent: a template CSV or Excel workbook, a OneRoster CSV or zip.
+# One uploaded template file as sent: CSV or Excel.
 UPLOAD_MAX_FILE_MB = int(env_str("UPLOAD_MAX_FILE_MB", "20"))
+# One uploaded OneRoster zip as sent (the Sync settings page, the OneRoster import).
+UPLOAD_MAX_SNAPSHOT_MB = int(env_str("UPLOAD_MAX_SNAPSHOT_MB", "200"))
 # One import or sync snapshot: all the CSV files of a OneRoster set together, once unzipped.
 UPLOAD_MAX_IMPORT_MB = int(env_str("UPLOAD_MAX_IMPORT_MB", "1024"))
 # Entries in one zip (a OneRoster set, or an Excel workbook, which is a zip of XML parts).

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from accounts.permissions import schools_for
+from rostering.upload_limits import upload_size_problem
 
 from . import jobs
 from .models import ImportKind
@@ -17,11 +18,10 @@ FILE_ERRORS = {
 }
 
 
-def _check_size(upload) -> None:
-    if upload.size > jobs.MAX_FILE_BYTES:
-        raise forms.ValidationError(
-            f"{upload.name} is larger than 20 MB. Split it into files of up to 10,000 records."
-        )
+def _check_size(upload, *, kind: str = "") -> None:
+    too_large = upload_size_problem(upload.name, upload.size, oneroster=kind == ImportKind.ONEROSTER)
+    if too_large:
+        raise forms.ValidationError(too_large)
     if upload.size == 0:
         raise forms.ValidationError(f"{upload.name} is empty. Choose the file you filled in.")
 
@@ -64,7 +64,7 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        _check_size(upload)
+        _check_size(upload, kind=self.cleaned_data.get("kind", ""))
         return upload
 
 

@@ -19,14 +19,13 @@ from django.utils import timezone
 from accounts.permissions import Feature, has_feature, schools_for
 from accounts.roles import scope_for
 from rostering.liveness import Heartbeat, waiting_warning, write_with_retry
-from rostering.upload_limits import limits
+from rostering.upload_limits import upload_size_problem
 
 from . import engine
 from .models import ImportJob, ImportKind
 
 log = logging.getLogger(__name__)
 
-MAX_FILE_BYTES = limits().file_bytes  # UPLOAD_MAX_FILE_MB; a 10,000-row template is ~3 MB
 
 # The feature a user needs for each kind of import. OneRoster files carry organizations,
 # educators, classes and students at once, so they need the organization import right.
@@ -138,11 +137,11 @@ def job_create(
     if kind == ImportKind.BULK_STUDENTS:
         if school is None or not schools_for(actor).filter(pk=school.pk).exists():
             raise PermissionDenied("Choose one of your schools.")
-    if len(content) > MAX_FILE_BYTES:
-        raise ValidationError(
-            f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB. "
-            "Split it into several files of up to 10,000 records each."
-        )
+    too_large = upload_size_problem(
+        file_name, len(content), oneroster=kind == ImportKind.ONEROSTER
+    )
+    if too_large:
+        raise ValidationError(too_large)
     job = ImportJob.objects.create(
         district_id=district_id,
         kind=kind,

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 
 from accounts.permissions import Feature, require_feature
 from accounts.roles import scope_for
+from rostering.upload_limits import upload_size_problem
 
 from . import jobs
 from .models import AssistedSubmission, ImportJob, ImportKind, SubmissionFile
@@ -53,9 +54,10 @@ def submission_create(
         raise ValidationError("Add at least one file.")
     if len(files) > MAX_FILES:
         raise ValidationError(f"Send at most {MAX_FILES} files in one submission.")
-    for _kind, name, content in files:
-        if len(content) > jobs.MAX_FILE_BYTES:
-            raise ValidationError(f"{name} is larger than 20 MB; split it into several files.")
+    for kind, name, content in files:
+        too_large = upload_size_problem(name, len(content), oneroster=kind == ImportKind.ONEROSTER)
+        if too_large:
+            raise ValidationError(too_large)
         if not content:
             raise ValidationError(f"{name} is empty.")
     submission = AssistedSubmission.objects.create(

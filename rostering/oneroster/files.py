@@ -103,11 +103,8 @@ def _from_zip(data: bytes, name: str) -> dict[str, bytes]:
         raise SnapshotError(
             f"{name} is not a zip file. Upload the OneRoster CSV files zipped together."
         ) from None
-    except ZIP_ERRORS as exc:
-        raise SnapshotError(
-            f"{name} cannot be unzipped ({exc}). Zip the OneRoster CSV files again, without a "
-            "password, and upload the new zip."
-        ) from None
+    except ZIP_ERRORS:
+        raise SnapshotError(_damaged(name)) from None
     files: dict[str, bytes] = {}
     budget = lim.import_bytes
     with archive:
@@ -119,15 +116,20 @@ def _from_zip(data: bytes, name: str) -> dict[str, bytes]:
                 content = read_member(archive, info, budget=budget, what=name, advice=ZIP_ADVICE)
             except UploadRefused as refused:
                 raise SnapshotError(refused.message) from None
-            except ZIP_ERRORS as exc:
-                raise SnapshotError(
-                    f"{base} in {name} cannot be unzipped ({exc}). {ZIP_ADVICE}"
-                ) from None
+            except ZIP_ERRORS:
+                raise SnapshotError(_damaged(f"{base} in {name}")) from None
             budget -= len(content)
             files[base.lower()] = content
     if not files:
         raise SnapshotError(f"{name} holds no CSV files.")
     return files
+
+
+def _damaged(name: str) -> str:
+    return (
+        f"{name} is damaged, protected by a password or compressed in a way we cannot read. "
+        "Zip the OneRoster CSV files again, without a password, and upload the new zip."
+    )
 
 
 def _too_large(what: str, size: int, most: int) -> str:

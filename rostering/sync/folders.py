@@ -30,8 +30,8 @@ from django.core.exceptions import ValidationError
 
 from rostering.oneroster import SnapshotError
 from rostering.oneroster.headers import HEAD_BYTES, not_oneroster
+from rostering.upload_limits import limits
 
-MAX_FILE_BYTES = 512 * 1024 * 1024  # as for a file in a zip (rostering.oneroster.files)
 UNAVAILABLE = (
     "The SIS folder source is turned off on this server: the operator must set "
     "SYNC_FOLDER_ROOT to enable it. Upload a OneRoster zip instead."
@@ -202,21 +202,22 @@ class _Place:
             raise FolderError(
                 f"{name} in {self.written} cannot be read ({exc.strerror})."
             ) from None
+        max_bytes = limits().import_bytes  # as for a whole OneRoster set once unzipped
         with os.fdopen(fd, "rb") as file:
             info = os.fstat(file.fileno())
             if stat.S_ISDIR(info.st_mode):
                 return None  # a folder named like a CSV file: not a file of the set
             if not stat.S_ISREG(info.st_mode):
                 raise FolderError(f"{name} in {self.written} is not a regular file.")
-            if info.st_size > MAX_FILE_BYTES and whole:
+            if info.st_size > max_bytes and whole:
                 raise FolderError(f"{name} in {self.written} is too large to read.")
             try:
-                data = file.read(MAX_FILE_BYTES + 1 if whole else HEAD_BYTES)
+                data = file.read(max_bytes + 1 if whole else HEAD_BYTES)
             except OSError as exc:
                 raise FolderError(
                     f"{name} in {self.written} cannot be read ({exc.strerror})."
                 ) from None
-        if len(data) > MAX_FILE_BYTES:  # grew while being read
+        if len(data) > max_bytes:  # grew while being read
             raise FolderError(f"{name} in {self.written} is too large to read.")
         return data
 

@@ -3,9 +3,6 @@
 
 from __future__ import annotations
 
-import zipfile
-import zlib
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
@@ -15,11 +12,11 @@ from rostering.oneroster import SnapshotError, load_files
 from rostering.oneroster.columns import is_extension
 from rostering.oneroster.headers import head, not_oneroster
 from rostering.ownership import SHAREABLE_FIELDS
+from rostering.upload_limits import upload_size_problem
 
 from . import folders
 from .models import ProductRule, SyncSource
 
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 WEEKDAYS = [
     (0, "Monday"),
     (1, "Tuesday"),
@@ -34,7 +31,6 @@ KIND_LABELS = {"student": "Students", "educator": "Educators"}
 
 
 # What zipfile raises on a damaged, encrypted or oddly compressed zip while reading a member.
-ZIP_READ_ERRORS = (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, EOFError)
 
 
 class SyncSettingsForm(forms.ModelForm):
@@ -43,7 +39,7 @@ class SyncSettingsForm(forms.ModelForm):
     snapshot_file = forms.FileField(
         label="OneRoster zip",
         required=False,
-        help_text="The OneRoster CSV files zipped together (up to 200 MB). It replaces the "
+        help_text="The OneRoster CSV files zipped together. It replaces the "
         "zip uploaded before.",
         widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
     )
@@ -140,19 +136,15 @@ class SyncSettingsForm(forms.ModelForm):
         upload = self.cleaned_data.get("snapshot_file")
         if not upload:
             return None
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(f"{upload.name} is larger than 200 MB.")
+        too_large = upload_size_problem(upload.name, upload.size, oneroster=True)
+        if too_large:
+            raise forms.ValidationError(too_large)
         data = upload.read()
         try:
             files = load_files(data)
         except SnapshotError as exc:
             message = str(exc).replace("the uploaded file", upload.name)
             raise forms.ValidationError(message) from None
-        except ZIP_READ_ERRORS:
-            raise forms.ValidationError(
-                f"{upload.name} is damaged or protected by a password, so it cannot be read. "
-                "Zip the OneRoster CSV files again, without a password, and upload the new zip."
-            ) from None
         problem = not_oneroster({name: head(body) for name, body in files.items()}, upload.name)
         del files
         if problem:

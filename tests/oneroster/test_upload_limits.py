@@ -51,7 +51,7 @@ def test_a_zip_of_60000_files_is_refused(declared):
 def test_a_member_holding_more_than_its_header_says_is_refused_while_reading():
     message = refusal(hostile.oneroster_lying_zip())
 
-    assert message.startswith("enrollments.csv in the uploaded file cannot be unzipped")
+    assert message.startswith("enrollments.csv in the uploaded file is damaged")
 
 
 def test_a_member_in_an_unsupported_compression_is_a_sentence_not_a_traceback():
@@ -60,7 +60,7 @@ def test_a_member_in_an_unsupported_compression_is_a_sentence_not_a_traceback():
     members[2] = hostile.Member(users.name, users.compressed, users.size, users.crc, method=9)
 
     assert refusal(hostile.raw_zip(members)).startswith(
-        "users.csv in the uploaded file cannot be unzipped (That compression method is not"
+        "users.csv in the uploaded file is damaged, protected by a password or compressed in a way"
     )
 
 

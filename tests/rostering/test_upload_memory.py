@@ -79,7 +79,7 @@ CASES = {
         "oneroster",
         "lying.zip",
         hostile.oneroster_lying_zip,
-        "enrollments.csv in the uploaded file cannot be unzipped",
+        "enrollments.csv in the uploaded file is damaged",
     ),
     "csv-200kb-cell": (
         "template",

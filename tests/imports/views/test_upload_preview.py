@@ -135,11 +135,9 @@ def test_an_empty_upload_gets_a_clear_message_and_no_job(client, district_admin)
 
 
 def test_a_file_over_the_size_limit_is_refused_before_checking(
-    client, district_admin, fake_engine, monkeypatch
+    client, district_admin, fake_engine, settings
 ):
-    from rostering.imports import jobs
-
-    monkeypatch.setattr(jobs, "MAX_FILE_BYTES", 100)
+    settings.UPLOAD_MAX_FILE_MB = 100 / (1024 * 1024)
     client.force_login(district_admin)
     response = _upload(client, b"x" * 101, name="big.csv")
     assert "big.csv is larger than" in response.content.decode()

@@ -172,8 +172,9 @@ def test_the_command_line_reads_only_files_inside_the_folder_it_is_given(world, 
     assert set(read_operator_folder(drop.oak)) == {p.name for p in drop.oak.glob("*.csv")}
 
 
-def test_a_file_larger_than_512_mb_is_refused_before_it_is_read(world, drop):
-    os.truncate(drop.maple / "users.csv", 600 * 1024 * 1024)  # sparse: no disk used
+def test_a_file_larger_than_the_import_limit_is_refused_before_it_is_read(world, drop, settings):
+    settings.UPLOAD_MAX_IMPORT_MB = 100
+    os.truncate(drop.maple / "users.csv", 150 * 1024 * 1024)  # sparse: no disk used
 
     message = through_engine(world.district, str(drop.maple))
 

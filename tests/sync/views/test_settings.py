@@ -192,8 +192,8 @@ NOT_ONEROSTER_USERS = (
     "with the OneRoster column names in the first row of each file."
 )
 DAMAGED = (
-    "junk.zip is damaged or protected by a password, so it cannot be read. Zip the OneRoster "
-    "CSV files again, without a password, and upload the new zip."
+    "users.csv in junk.zip is damaged, protected by a password or compressed in a way we cannot "
+    "read. Zip the OneRoster CSV files again, without a password, and upload the new zip."
 )
 
 
