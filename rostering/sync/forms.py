@@ -8,9 +8,10 @@ from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 
 from rostering.models import Educator, Product, ProductSetting, Student
-from rostering.oneroster import SnapshotError, load_files
+from rostering.oneroster import SnapshotError
 from rostering.oneroster.columns import is_extension
-from rostering.oneroster.headers import head, not_oneroster
+from rostering.oneroster.files import load_heads
+from rostering.oneroster.headers import HEAD_BYTES, not_oneroster
 from rostering.ownership import SHAREABLE_FIELDS
 from rostering.upload_limits import upload_size_problem
 
@@ -131,8 +132,8 @@ class SyncSettingsForm(forms.ModelForm):
 
     def clean_snapshot_file(self):
         """A OneRoster zip: readable within the zip limits, holding users.csv, each file's
-        first row a OneRoster header. Only the headers are checked here; the whole set is read
-        when the sync runs, in the background."""
+        first row a OneRoster header. Only the zip's directory and each file's first bytes are read
+        here; the whole set is read when the sync runs, in the background."""
         upload = self.cleaned_data.get("snapshot_file")
         if not upload:
             return None
@@ -141,12 +142,10 @@ class SyncSettingsForm(forms.ModelForm):
             raise forms.ValidationError(too_large)
         data = upload.read()
         try:
-            files = load_files(data)
+            heads = load_heads(data, upload.name, HEAD_BYTES)
         except SnapshotError as exc:
-            message = str(exc).replace("the uploaded file", upload.name)
-            raise forms.ValidationError(message) from None
-        problem = not_oneroster({name: head(body) for name, body in files.items()}, upload.name)
-        del files
+            raise forms.ValidationError(str(exc)) from None
+        problem = not_oneroster(heads, upload.name)
         if problem:
             raise forms.ValidationError(problem)
         self.upload = (upload.name, data)

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from rostering.models import SyncConfiguration
 from rostering.sync.models import SyncSource
+from tests import hostile_files as hostile
 from tests.oneroster.csvset import set_files
 
 from .conftest import sis_zip
@@ -258,23 +259,24 @@ def test_a_damaged_or_encrypted_zip_is_refused_with_a_sentence(
     assert not SyncSource.objects.exists()
 
 
-def test_a_refusal_of_the_zip_reader_is_shown_on_the_field(
-    client, world, district_admin, monkeypatch
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (lambda: hostile.zip_bomb(), "(it looks like a zip bomb)"),
+        (lambda: hostile.oneroster_expanding_zip(1), "bomb.zip"),
+        (lambda: hostile.many_members_zip(), "There are too many files in bomb.zip"),
+    ],
+    ids=["10 MB bomb", "1 GB once unzipped", "60,000 files"],
+)
+def test_a_zip_over_the_limits_is_refused_on_the_field_without_being_unzipped(
+    client, world, district_admin, make, words
 ):
-    from rostering.oneroster import SnapshotError
-    from rostering.sync import forms
-
-    def refuse(data):
-        raise SnapshotError("the uploaded file expands to more than the zip limit allows.")
-
-    monkeypatch.setattr(forms, "load_files", refuse)
-
-    response = _upload(client, district_admin, sis_zip(), name="bomb.zip")
+    response = _upload(client, district_admin, make(), name="bomb.zip")
 
     assert response.status_code == 200
-    assert response.context["form"].errors["snapshot_file"] == [
-        "bomb.zip expands to more than the zip limit allows."
-    ]
+    [message] = response.context["form"].errors["snapshot_file"]
+    assert words in message and "bomb.zip" in message
+    assert not SyncSource.objects.exists()
 
 
 @pytest.mark.parametrize(
