@@ -13,12 +13,13 @@ from rostering.models import ClassGroup, Student
 from rostering.sync.engine import run_sync
 from rostering.sync.models import SyncRun
 from tests import factories
+from tests.shared_data import SHARED_DATA
 from tests.sync.views.conftest import sis_zip, upload_source
 
 from .conftest import screenshot, sign_in
 
 PASSWORD = "homeroom-test"  # tests.factories.UserFactory's password
-OAT_SET = Path("/work/shared/data/oneroster-oat-sa-v1p1-base")
+OAT_SET = SHARED_DATA / "oneroster-oat-sa-v1p1-base"
 
 
 def _oat_zip() -> bytes:

@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from rostering.models import Student
 from tests import factories
 from tests.imports.engine.conftest import csv_bytes, student_row
+from tests.shared_data import SHARED_DATA
 
 JSON_KEYS = {"created", "updated", "unchanged", "errors", "committed"}
 
@@ -249,7 +250,7 @@ def test_export_wrong_usage_exits_2(world, args):
 
 
 def test_oneroster_folder_imports_through_the_same_engine(world):
-    folder = "/work/shared/data/oneroster-moodle-enrol-fixtures/v1p1-bulk-minimal"
+    folder = str(SHARED_DATA / "oneroster-moodle-enrol-fixtures" / "v1p1-bulk-minimal")
 
     status, summary = import_json("--district", "maple", "--type", "oneroster", folder)
 

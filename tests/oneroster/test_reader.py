@@ -1,12 +1,12 @@
-from pathlib import Path
 
 import pytest
 
 from rostering.oneroster import SnapshotError, read_snapshot
+from tests.shared_data import SHARED_DATA
 
 from .csvset import csv_text, set_files, write_set, zip_set
 
-DATA = Path("/work/shared/data")
+DATA = SHARED_DATA
 SCHOOL = {"sourcedId": "sch-1", "name": "North High", "type": "school"}
 ANA = {
     "sourcedId": "u-1",

@@ -4,8 +4,6 @@ import changes nothing, and no locked field of a synced record moves."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from rostering.imports.engine import ImportRejected
@@ -14,10 +12,11 @@ from rostering.oneroster import load_files, zip_files
 from rostering.sync.models import ProductRule
 from tests import factories
 from tests.oneroster.csvset import set_files, zip_set
+from tests.shared_data import SHARED_DATA
 
 from .conftest import check, commit
 
-DATA = Path("/work/shared/data")
+DATA = SHARED_DATA
 SETS = {
     "oat-sa v1.1 base": "oneroster-oat-sa-v1p1-base",
     "moodle v1.1 bulk full": "oneroster-moodle-enrol-fixtures/v1p1-bulk-full",

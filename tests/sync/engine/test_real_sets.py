@@ -1,14 +1,14 @@
 """Every OneRoster set in ../shared/data syncs: its quirks become warnings, not a crash."""
 
-from pathlib import Path
 
 import pytest
 
 from rostering.models import ClassGroup, Educator, Student
 from rostering.sync.engine import run_sync
 from rostering.sync.models import SyncRun
+from tests.shared_data import SHARED_DATA
 
-DATA = Path("/work/shared/data")
+DATA = SHARED_DATA
 
 
 def _messages(problems) -> str:
