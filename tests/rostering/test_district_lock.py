@@ -23,6 +23,7 @@ from rostering.ownership import LOCKED_MESSAGE
 from rostering.sync.models import SyncRun, SyncSource
 from tests import factories
 from tests.imports.engine.conftest import csv_bytes, student_row
+from tests.imports.engine.test_oneroster_import import zipped
 from tests.sync.engine.conftest import Sis
 from tests.sync.engine.conftest import student as sis_student
 
@@ -315,3 +316,25 @@ def test_a_sync_waits_for_an_import_then_takes_over_what_it_made(tmp_path):
     assert writer.result.status == SyncRun.Status.SUCCEEDED
     kid = Student.objects.get(district=cedar, username="kid1")  # one, not a second beside it
     assert (kid.origin, kid.first_name) == (Origin.SYNCED, "Kid1")
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_oneroster_import_commit_waits_for_the_sync(world):
+    content = zipped("oneroster-oat-sa-v1p1-base")
+    with Holder(world.district.pk):
+        writer = Writer(
+            lambda: engine.commit_file(
+                actor=None,
+                district=world.district,
+                kind="oneroster",
+                file_name="set.zip",
+                content=content,
+            )
+        )
+        writer.start()
+        assert _someone_waits_on_a_lock()
+        assert not writer.done.is_set()
+    writer.finish()
+    assert writer.error is None, writer.error
+    assert writer.result.created == 4  # two schools and two students
