@@ -97,8 +97,13 @@ class ServiceForm:
             for name in posted:
                 self.add_error(None, f"{name.replace('_', ' ').capitalize()}: {LOCKED_MESSAGE}")
             return
+        # On a copy: the service reloads and changes the record it is given, and the real
+        # save must still compare the form with the record as it was.
+        original = self._original
+        if original is not None:
+            original = type(original)._default_manager.get(pk=original.pk)
         try:
-            dry_run(lambda: self._admin.save_through_services(self._request, self, self._original))
+            dry_run(lambda: self._admin.save_through_services(self._request, self, original))
         except ValidationError as exc:
             add_errors(self, exc)
 

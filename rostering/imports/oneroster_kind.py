@@ -19,6 +19,7 @@ from functools import partial
 from django.db import transaction
 
 from rostering.history import Channel, audit
+from rostering.locks import lock_district
 from rostering.oneroster import SnapshotError, load_files, read_snapshot
 
 from .engine import MAX_RECORDS, ImportPlan, ImportRejected, ImportResult, RowError
@@ -87,6 +88,9 @@ def _run(*, actor, district, file_name, content, progress=None, keep=False):
     touched: dict = {}
     progress(2, "Checking every record")
     with transaction.atomic(), audit(actor=actor, channel=Channel.IMPORT):
+        # The check writes too (rolled back after), so it takes the district lock as the
+        # commit does, before reading anything it checks against.
+        lock_district(district)
         translator = Translator(
             district=district, snapshot=snapshot, file_names=set(files), warnings=plan.warnings
         )

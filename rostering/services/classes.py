@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from rostering.history import Channel, audit
+from rostering.locks import lock_district, lock_for_write
 from rostering.models import (
     ClassEducator,
     ClassGroup,
@@ -66,6 +67,7 @@ def class_group_create(
     sis_sourced_id: str | None = None,
 ) -> ClassGroup:
     """Create a class/group in ``school`` (which must be in ``district`` and the actor's scope)."""
+    lock_district(district)
     fields = _normalize({"name": name, "external_id": external_id})
     check_same_district(district.pk, [school], "schools", "school")
     check_create_allowed(actor, district_id=district.pk, school_ids=[school.pk], channel=channel)
@@ -88,6 +90,7 @@ def class_group_update(
     *, actor, class_group: ClassGroup, channel: str = Channel.FORM, **changes
 ) -> ClassGroup:
     """Change Details; every Details field of a synced class/group is locked."""
+    lock_for_write(class_group)
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise ValidationError(f"Not a class/group field: {', '.join(sorted(unknown))}.")
@@ -122,6 +125,7 @@ def class_group_add_students(
 
     Returns how many were added (students already in it are left as they are).
     """
+    lock_for_write(class_group)
     students = list(students)
     _check_roster_change(actor, class_group, channel, "students")
     check_same_district(class_group.district_id, students, "students", "students")
@@ -143,6 +147,7 @@ def class_group_add_students(
 def class_group_remove_students(
     *, actor, class_group: ClassGroup, students: Iterable[Student], channel: str = Channel.FORM
 ) -> int:
+    lock_for_write(class_group)
     _check_roster_change(actor, class_group, channel, "students")
     deleted, _ = ClassStudent.objects.filter(
         class_group=class_group, student__in=[s.pk for s in students]
@@ -154,6 +159,7 @@ def class_group_remove_students(
 def class_group_add_educators(
     *, actor, class_group: ClassGroup, educators: Iterable[Educator], channel: str = Channel.FORM
 ) -> int:
+    lock_for_write(class_group)
     educators = list(educators)
     _check_roster_change(actor, class_group, channel, "educators")
     check_same_district(class_group.district_id, educators, "educators", "educators")
@@ -174,6 +180,7 @@ def class_group_add_educators(
 def class_group_remove_educators(
     *, actor, class_group: ClassGroup, educators: Iterable[Educator], channel: str = Channel.FORM
 ) -> int:
+    lock_for_write(class_group)
     _check_roster_change(actor, class_group, channel, "educators")
     deleted, _ = ClassEducator.objects.filter(
         class_group=class_group, educator__in=[e.pk for e in educators]
@@ -190,6 +197,7 @@ def class_group_add_product(
     A link the sync adds is marked synced; one added by hand is manual. The sync adopts an
     existing manual link that the SIS also sends.
     """
+    lock_for_write(class_group)
     check_change_allowed(actor, class_group, channel)
     if not product.is_active:
         raise ValidationError({"product": f"{product} is no longer offered."})
@@ -208,6 +216,7 @@ def class_group_remove_product(
     *, actor, class_group: ClassGroup, product: Product, channel: str = Channel.FORM
 ) -> bool:
     """Remove a product link. A link the SIS sends comes back at the next sync."""
+    lock_for_write(class_group)
     check_change_allowed(actor, class_group, channel)
     deleted, _ = ClassProduct.objects.filter(class_group=class_group, product=product).delete()
     return bool(deleted)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from rostering.history import Channel
+from rostering.locks import lock_district, lock_for_write
 from rostering.models import Educator, Organization, Origin
 
 from .common import (
@@ -83,6 +84,7 @@ def educator_create(
     sis_sourced_id: str | None = None,
 ) -> Educator:
     """Create an educator and their portal sign-in (no usable password unless given)."""
+    lock_district(district)
     fields = _normalize(
         {
             "first_name": first_name,
@@ -117,6 +119,7 @@ def educator_update(
     **changes,
 ) -> Educator:
     """Apply ``changes``; locked fields of a synced educator are refused outside the sync."""
+    lock_for_write(educator)
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise ValidationError(f"Not an educator field: {', '.join(sorted(unknown))}.")

@@ -8,6 +8,7 @@ from django.db import transaction
 from accounts import permissions
 from accounts.permissions import Feature
 from rostering.history import Channel
+from rostering.locks import lock_district, lock_for_write
 from rostering.models import Organization, SyncConfiguration
 from rostering.ownership import LOCKED_FIELDS
 from rostering.text import clean_text
@@ -65,6 +66,7 @@ def organization_create(
 ) -> Organization:
     """A school (or department) inside ``district``, placed under ``parent`` (the district
     when none is given); only district-wide actors add schools."""
+    lock_district(district)
     if org_type == Organization.OrgType.DISTRICT:
         raise ValidationError({"org_type": "Districts are created by support staff."})
     check_create_allowed(actor, district_id=district.pk, school_ids=[], channel=channel)
@@ -92,6 +94,7 @@ def organization_update(
     organization, except by the sync; district settings on a school; a new parent the actor
     does not administer; single sign-on without automated rostering (ValidationError).
     """
+    lock_for_write(organization)
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise ValidationError(f"Not an organization field: {', '.join(sorted(unknown))}.")

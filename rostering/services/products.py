@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from rostering.history import Channel
+from rostering.locks import lock_for_write
 from rostering.models import Origin, Product, ProductSetting, Student, StudentProduct
 from rostering.models import StudentProductSetting as SettingValue
 
@@ -20,6 +21,7 @@ def _origin(channel: str) -> str:
 def student_add_product(
     *, actor, student: Student, product: Product, channel: str = Channel.FORM
 ) -> StudentProduct:
+    lock_for_write(student)
     check_change_allowed(actor, student, channel)
     if not product.is_active:
         raise ValidationError({"product": f"{product} is no longer offered."})
@@ -37,6 +39,7 @@ def student_remove_product(
     *, actor, student: Student, product: Product, channel: str = Channel.FORM
 ) -> bool:
     """Remove access; a link the SIS sends comes back at the next sync."""
+    lock_for_write(student)
     check_change_allowed(actor, student, channel)
     deleted, _ = StudentProduct.objects.filter(student=student, product=product).delete()
     return bool(deleted)
@@ -53,6 +56,7 @@ def student_set_product_setting(
 ) -> SettingValue:
     """Set one product setting. Editable on synced students too; one the SIS sends reverts
     at the next sync (its origin says so)."""
+    lock_for_write(student)
     check_change_allowed(actor, student, channel)
     try:
         canonical = setting.validate_value(value)

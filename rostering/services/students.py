@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from rostering.history import Channel
+from rostering.locks import lock_district, lock_for_write
 from rostering.models import Organization, Origin, Student
 from rostering.passwords import encrypt_password, generate_password, validate_student_password
 from rostering.validators import normalize_grade
@@ -72,6 +73,7 @@ def student_create(
     Refuses schools outside the district or the actor's scope, duplicate usernames
     (platform-wide) and duplicate IDs (district-wide). A password is encrypted at rest.
     """
+    lock_district(district)
     fields = _normalize(
         {
             "first_name": first_name,
@@ -107,6 +109,7 @@ def student_update(*, actor, student: Student, channel: str = Channel.FORM, **ch
     Locked fields of a synced student are refused (ValidationError on that field) unless the
     change comes from the sync; shared and local fields are applied.
     """
+    lock_for_write(student)
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise ValidationError(f"Not a student field: {', '.join(sorted(unknown))}.")
@@ -131,6 +134,7 @@ def student_set_password(
     *, actor, student: Student, password: str | None = None, channel: str = Channel.FORM
 ) -> str:
     """Set (or, with no ``password``, generate) the student's password; returns it."""
+    lock_for_write(student)
     check_change_allowed(actor, student, channel)
     password = password or generate_password()
     problems = validate_student_password(password)

@@ -13,6 +13,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from rostering.history import Channel, audit
+from rostering.locks import lock_district
 from rostering.models import (
     ClassEducator,
     ClassGroup,
@@ -31,6 +32,7 @@ DELETE_CHUNK = 5000
 
 
 def apply_plan(plan: Plan, *, actor=None) -> None:
+    lock_district(plan.district)  # held already by the run (rostering.sync.engine._lock)
     now = timezone.now()
     user = actor if getattr(actor, "is_authenticated", False) else None
     with audit(actor=actor, channel=Channel.SYNC):

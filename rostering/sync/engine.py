@@ -16,7 +16,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from rostering.liveness import Heartbeat, write_with_retry
-from rostering.models import Organization
+from rostering.locks import lock_district
 from rostering.oneroster import Snapshot, SnapshotError, load_files, read_snapshot, zip_files
 
 from . import folders
@@ -159,9 +159,9 @@ def _snapshot_files(
 
 
 def _lock(district) -> None:
-    """Serialise syncs of one district. PostgreSQL: row locks held until the transaction ends.
-    SQLite: transactions begin IMMEDIATE (settings), which takes the database write lock."""
-    Organization.objects.select_for_update().filter(pk=district.pk).first()
+    """Take the district lock every roster writer takes (rostering.locks), then the source's
+    row (its settings stay as read while the run lasts), in that order."""
+    lock_district(district)
     SyncSource.objects.select_for_update().filter(district=district).first()
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from rostering.history import Channel, audit
+from rostering.locks import lock_district
 
 from ..engine import ImportPlan, ImportRejected, ImportResult, RowError
 from . import kinds
@@ -52,6 +53,9 @@ def commit(*, actor, district, kind, file_name, content, school=None, progress=N
     progress(2, "Checking every row again")
     user = actor if getattr(actor, "is_authenticated", False) else None
     with transaction.atomic(), audit(actor=actor, channel=Channel.IMPORT):
+        # Checked again only once the district is locked: a sync that finished meanwhile
+        # (fields it made locked, records it took over) is seen, never overwritten.
+        lock_district(district)
         plan, work = check(
             actor=actor,
             district=district,

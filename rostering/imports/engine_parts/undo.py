@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from rostering.history import Channel, audit
+from rostering.locks import lock_district
 from rostering.models import (
     ClassEducator,
     ClassGroup,
@@ -60,6 +61,7 @@ NOUNS = {
 def undo(*, actor, district, touched: dict) -> None:
     user = actor if getattr(actor, "is_authenticated", False) else None
     with transaction.atomic(), audit(actor=actor, channel=Channel.IMPORT):
+        lock_district(district)  # before checking what changed since the import
         for kind, part in touched.items():
             if kind in MODELS:
                 _refuse_if_changed(district, kind, part)

@@ -1,0 +1,64 @@
+"""The district lock: every write to a district's roster takes it, so writers never interleave.
+
+The sync, an import commit (template or OneRoster), an undo, and every roster service (a
+form's or the admin's single-record save, a bulk action's records) call ``lock_district``
+first thing inside their transaction, and check what they are about to write only after it:
+a commit that waited for a sync re-checks against what the sync left (fields it made locked,
+records it took over), instead of overwriting them.
+
+- **PostgreSQL**: one ``SELECT ... FOR NO KEY UPDATE`` of the district's Organization row,
+  held until the transaction ends. A second writer of the same district waits at this line;
+  writers of other districts do not wait. ``NO KEY`` so that inserting rows that merely refer
+  to the district (an import job, a history row, a new student) is not blocked by it; only
+  other lock takers and updates of the district row itself wait. Statements after the lock see
+  what the previous writer committed (READ COMMITTED: each statement takes a fresh snapshot).
+- **SQLite**: row locks do not exist and the query takes none; every transaction begins
+  IMMEDIATE (portal/settings/base.py), which takes the whole database's write lock at BEGIN,
+  so writers are serialised before this line is reached.
+
+Deadlocks are avoided by order: the district row is locked before any other row (callers take
+it before they write or lock anything else), and a school always resolves to its district, so
+two writers of one district always queue on the same row.
+"""
+
+from __future__ import annotations
+
+from django.db import connection, transaction
+from django.db.models import Subquery
+from django.db.models.functions import Coalesce
+
+from .models import Organization
+
+NOT_IN_TRANSACTION = (
+    "The district lock is held until the transaction ends: call lock_district inside "
+    "transaction.atomic()."
+)
+
+
+def lock_district(district: Organization | int) -> int | None:
+    """Take the write lock of ``district`` (an Organization, district or school, or its pk);
+    returns the district's pk (None when no such organization exists). One query."""
+    if not connection.in_atomic_block:
+        raise transaction.TransactionManagementError(NOT_IN_TRANSACTION)
+    rows = Organization.objects.select_for_update(no_key=True, of=("self",))
+    if isinstance(district, Organization):
+        rows = rows.filter(pk=district.district_id or district.pk)
+    else:  # a bare pk may be a school's: resolve it in the same query
+        rows = rows.filter(
+            pk=Subquery(
+                Organization.objects.filter(pk=district).values(
+                    root=Coalesce("district_id", "pk")
+                )[:1]
+            )
+        )
+    return rows.values_list("pk", flat=True).first()
+
+
+def lock_for_write(record):
+    """Lock the district of ``record`` (a student, educator, class/group or organization) and
+    reload the record, so the checks that follow see what a writer that held the lock before
+    (a sync, an import) left, and its save does not write back stale values. Returns it."""
+    lock_district(record if isinstance(record, Organization) else record.district_id)
+    if record.pk is not None:
+        record.refresh_from_db()
+    return record
