@@ -5,8 +5,8 @@
 - ``key(username)`` is the form two usernames are compared in (matching an import row or a SIS
   record to an existing record, duplicates within a file or a snapshot);
 - ``holders(queryset, usernames)`` says which of many usernames records of ``queryset`` already
-  hold, ignoring case, in a fixed number of queries (one per CHUNK names), each answered from
-  the unique index on ``Lower("username")``;
+  hold, ignoring case, in a fixed number of queries (one on PostgreSQL, one per CHUNK names on
+  SQLite), each answered from the unique index on ``Lower("username")``;
 - ``refusal(wanted, held)`` is the one sentence every channel shows, in its own place (a form
   field, a row and column, a SIS record);
 - ``username_constraint(prefix)`` is that index (Student and Educator), whose check in
@@ -51,7 +51,7 @@ class Holder(NamedTuple):
 def holders(queryset: models.QuerySet, usernames: Iterable[str]) -> dict[str, Holder]:
     """{key: holder} for each of ``usernames`` that a record of ``queryset`` holds, ignoring
     case. Exclude the records that may keep their own username from ``queryset`` (the record
-    being edited, the district being imported). One query per CHUNK distinct names."""
+    being edited, the district being imported). One query (SQLite: one per CHUNK names)."""
     wanted = sorted({key(u) for u in usernames if u})
     rows = (
         queryset.order_by()  # no sort: the answer is a dict
@@ -59,22 +59,22 @@ def holders(queryset: models.QuerySet, usernames: Iterable[str]) -> dict[str, Ho
         .values_list(_KEY, "username", "pk")
     )
     connection = connections[queryset.db]
+    if not wanted:
+        return {}
+    if connection.vendor == "postgresql":
+        # One array parameter, however many names (ten times faster than IN with thousands of
+        # parameters); the planner flattens the subquery, so LOWER(username) = ANY(...) is
+        # still read from the index.
+        sql, params = rows.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT * FROM ({sql}) AS q WHERE q.{_KEY} = ANY(%s)", [*params, wanted]
+            )
+            return {folded: Holder(username, pk) for folded, username, pk in cursor.fetchall()}
     found: dict[str, Holder] = {}
-    for start in range(0, len(wanted), CHUNK):
-        chunk = wanted[start : start + CHUNK]
-        if connection.vendor == "postgresql":
-            # One array parameter instead of thousands; the planner flattens the subquery, so
-            # LOWER(username) = ANY(...) is still read from the index.
-            sql, params = rows.query.sql_with_params()
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"SELECT * FROM ({sql}) AS q WHERE q.{_KEY} = ANY(%s)", [*params, chunk]
-                )
-                fetched = cursor.fetchall()
-        else:
-            fetched = rows.filter(**{f"{_KEY}__in": chunk})
-        for folded, username, pk in fetched:
-            found[folded] = Holder(username, pk)
+    for start in range(0, len(wanted), CHUNK):  # SQLite: a bounded number of parameters
+        chunk = rows.filter(**{f"{_KEY}__in": wanted[start : start + CHUNK]})
+        found.update((folded, Holder(username, pk)) for folded, username, pk in chunk)
     return found
 
 
