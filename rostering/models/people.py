@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from rostering.usernames import username_constraint
+
 from .base import RosterRecord, history
 
 
@@ -54,11 +56,12 @@ class Student(RosterRecord):
     first_name = models.CharField(max_length=100)
     middle_name = models.CharField(max_length=100, blank=True, default="")
     last_name = models.CharField(max_length=100)
+    # Unique ignoring case: username_constraint (rostering.usernames); db_index serves exact
+    # lookups (search, the import's writer).
     username = models.CharField(
         max_length=150,
-        unique=True,
-        error_messages={"unique": "This username is already taken. Usernames are unique."},
-        help_text="Signs in to products, so unique across the whole platform.",
+        db_index=True,
+        help_text="Signs in to products, so unique across the whole platform, ignoring case.",
     )
     email = models.EmailField(blank=True, default="")
     password_encrypted = models.TextField(blank=True, default="", editable=False)
@@ -81,7 +84,7 @@ class Student(RosterRecord):
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
-        constraints = _id_constraints("student")
+        constraints = [*_id_constraints("student"), username_constraint("student")]
         indexes = [
             models.Index(fields=["district", "last_name", "first_name"]),
             models.Index(fields=["district", "sis_sourced_id"]),
@@ -121,11 +124,7 @@ class Educator(RosterRecord):
 
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
-    username = models.CharField(
-        max_length=150,
-        unique=True,
-        error_messages={"unique": "This username is already taken. Usernames are unique."},
-    )
+    username = models.CharField(max_length=150, db_index=True)  # see Student.username
     email = models.EmailField(blank=True, default="")
     educator_type = models.CharField(
         max_length=20, choices=EducatorType.choices, default=EducatorType.TEACHER
@@ -155,7 +154,7 @@ class Educator(RosterRecord):
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
-        constraints = _id_constraints("educator")
+        constraints = [*_id_constraints("educator"), username_constraint("educator")]
         indexes = [models.Index(fields=["district", "last_name", "first_name"])]
 
     def __str__(self) -> str:

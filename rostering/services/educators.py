@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from rostering import usernames
 from rostering.history import Channel
 from rostering.locks import lock_district, lock_for_write
 from rostering.models import Educator, Organization, Origin
@@ -47,9 +48,14 @@ def _sync_user(educator: Educator, password: str | None) -> None:
     """Keep the portal sign-in in step with the educator record."""
     User = get_user_model()
     user = educator.user
+    if user is None or user.username != educator.username:
+        # Educator's constraint checked the educators; this checks every portal sign-in.
+        others = User.objects.exclude(pk=user.pk) if user is not None else User.objects.all()
+        held = usernames.holder_of(others, educator.username)
+        if held is not None:
+            refusal = usernames.refusal(educator.username, held.username)
+            raise ValidationError({"username": refusal})
     if user is None:
-        if User.objects.filter(username=educator.username).exists():
-            raise ValidationError({"username": "This username is already taken."})
         user = User(username=educator.username)
         user.set_unusable_password()
     user.username = educator.username

@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from rostering import usernames
 from rostering.models import Origin
 
-# Fields compared to match a SIS record with an existing one (DESIGN.md rule 2).
+# Fields compared to match a SIS record with an existing one (DESIGN.md rule 2). Usernames
+# are compared ignoring case: an Incoming's match_keys hold usernames.key(username).
 MATCH_FIELDS = ("username", "external_id", "alt_external_id")
 
 
@@ -29,7 +31,7 @@ class Incoming:
     sis_values: dict  # shared field -> SIS value
     related: frozenset[int] | None = None  # schools / organizations, None for classes
     active: bool = True
-    match_keys: dict = field(default_factory=dict)  # MATCH_FIELDS -> value
+    match_keys: dict = field(default_factory=dict)  # MATCH_FIELDS -> value (username: its key)
 
 
 @dataclass(slots=True)
@@ -105,7 +107,7 @@ def plan_records(
         for name in MATCH_FIELDS:
             value = getattr(record, name, None)
             if value:
-                indexes[name][value] = record
+                indexes[name][usernames.key(value) if name == "username" else value] = record
     claimed_by: dict[int, str] = {}
 
     for item in incoming:

@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from rostering import usernames
 from rostering.models import (
     ClassEducator,
     ClassGroup,
@@ -34,7 +35,6 @@ from rostering.validators import blank_to_none, normalize_grade, validate_userna
 from .matching import MATCH_FIELDS, Change, Incoming, KindPlan, plan_records
 from .models import ProductRule, SettingRule, SyncSource
 
-CHUNK = 5000
 PLAN_LIST_LIMIT = 500
 
 # The fields the sync can fill for each kind; ownership says which of them it writes.
@@ -374,7 +374,7 @@ class _Builder:
             related=frozenset(related),
             active=values.get("is_active", True),
             match_keys={
-                "username": username,
+                "username": usernames.key(username),  # matching ignores case
                 "external_id": blank_to_none(external),
                 "alt_external_id": values.get("alt_external_id"),
             },
@@ -452,6 +452,7 @@ class _Builder:
                         break
                 if clash:
                     name, value, other = clash
+                    value = item.values.get(name, value)  # as sent, not its matching key
                     keep.add(item.sourced_id)
                     self.error(
                         item.file,
@@ -469,51 +470,44 @@ class _Builder:
             groups[kind] = kept
 
     def _check_usernames(self) -> None:
-        """Usernames are unique platform-wide: refuse ones another district (or a portal
-        sign-in that is not this educator's) already uses."""
+        """Usernames are unique platform-wide, ignoring case (rostering.usernames): refuse
+        ones another district (or a portal sign-in that is not this educator's) already
+        holds. Within the district, matching ignores case too, so a clash there is a match or
+        a conflict already."""
         district = self.district
         for kind, model in (("student", Student), ("educator", Educator)):
             kp = self.plan.kinds[kind]
-            wanted = {
-                c.record.username if c.action == "create" else c.changes["username"][1]: c
-                for c in kp.changes
-                if c.action == "create" or "username" in c.changes
-            }
-            taken: set[str] = set()
-            names = list(wanted)
-            for start in range(0, len(names), CHUNK):
-                chunk = names[start : start + CHUNK]
-                taken |= set(
-                    model.objects.filter(username__in=chunk)
-                    .exclude(district=district)
-                    .values_list("username", flat=True)
-                )
-                if kind == "educator":
-                    for username, user_id in (
-                        get_user_model()
-                        .objects.filter(username__in=chunk)
-                        .values_list("username", "id")
-                    ):
-                        change = wanted[username]
-                        if getattr(change.record, "user_id", None) != user_id:
-                            taken.add(username)
+            wanted: dict[str, tuple[str, Change]] = {}  # key -> (username as sent, change)
+            for c in kp.changes:
+                if c.action == "create":
+                    wanted[usernames.key(c.record.username)] = (c.record.username, c)
+                elif "username" in c.changes:
+                    new = c.changes["username"][1]
+                    wanted[usernames.key(new)] = (new, c)
+            names = [username for username, _change in wanted.values()]
+            taken = usernames.holders(model.objects.exclude(district=district), names)
+            if kind == "educator":
+                sign_ins = usernames.holders(get_user_model().objects.all(), names)
+                for folded, user in sign_ins.items():
+                    if getattr(wanted[folded][1].record, "user_id", None) != user.pk:
+                        taken.setdefault(folded, user)
             if not taken:
                 continue
-            for username in taken:
-                change = wanted[username]
+            bad = set()
+            for folded, held in taken.items():
+                username, change = wanted[folded]
+                user = self.snapshot.users.get(change.sourced_id)
                 self.error(
                     "users.csv",
-                    0,
+                    user.row if user is not None else 0,
                     change.sourced_id,
-                    f"{change.label}: the username {username} is already used elsewhere on the "
-                    "platform (usernames are unique); skipped.",
+                    f"{change.label}: {usernames.refusal(username, held.username)} Skipped.",
                 )
-            bad = {id(wanted[u]) for u in taken}
-            kp.changes = [c for c in kp.changes if id(c) not in bad]
-            for change in (wanted[u] for u in taken):
+                bad.add(id(change))
                 kp.by_sourced_id.pop(change.sourced_id, None)
                 if change.record.pk:
                     kp.protected_ids.add(change.record.pk)
+            kp.changes = [c for c in kp.changes if id(c) not in bad]
 
     # classes ----------------------------------------------------------------------------
 

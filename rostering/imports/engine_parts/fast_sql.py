@@ -251,25 +251,6 @@ def fetch(queryset) -> list[tuple]:
         return cursor.fetchall()
 
 
-def values_among(queryset, column: str, values: list) -> list:
-    """The ``column`` values of ``queryset``'s rows that are one of ``values``: one query
-    with an array on PostgreSQL (ten times faster than IN with thousands of parameters)."""
-    if not values:
-        return []
-    if _postgres():
-        sql, params = queryset.values_list(column).query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT * FROM ({sql}) AS q WHERE q.{_q(column)} = ANY(%s)", [*params, values]
-            )
-            return [row[0] for row in cursor.fetchall()]
-    found = []
-    for start in range(0, len(values), CHUNK):
-        chunk = queryset.filter(**{f"{column}__in": values[start : start + CHUNK]})
-        found.extend(chunk.values_list(column, flat=True))
-    return found
-
-
 @contextmanager
 def paused_gc():
     """Pause Python's cyclic garbage collector around allocation-heavy bulk work.

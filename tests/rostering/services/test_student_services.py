@@ -69,7 +69,8 @@ def test_duplicate_username_platform_wide_is_refused_with_clear_message(world, s
             schools=[world.school],
         )
     assert exc.value.message_dict["username"] == [
-        "This username is already taken. Usernames are unique."
+        'The username "sam.smith" is already taken. Usernames are unique ignoring upper and '
+        "lower case: choose another."
     ]
 
 

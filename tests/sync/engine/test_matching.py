@@ -109,5 +109,5 @@ def test_a_username_taken_in_another_district_is_an_error_for_that_record(sis):
     sis.users = [student(1), student(2)]
     run = sis.sync()
     assert not Student.objects.filter(district=sis.district, username="kid1").exists()
-    assert any("already used elsewhere" in e["message"] for e in run.errors)
+    assert any('The username "kid1" is already taken.' in e["message"] for e in run.errors)
     assert Student.objects.filter(district=sis.district, username="kid2").exists()

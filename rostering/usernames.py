@@ -1,0 +1,108 @@
+"""The username rule, once: unique platform-wide, ignoring upper and lower case (DESIGN.md).
+
+"Ana.Lopez" and "ana.lopez" are one username. Every channel asks this module and nothing else:
+
+- ``key(username)`` is the form two usernames are compared in (matching an import row or a SIS
+  record to an existing record, duplicates within a file or a snapshot);
+- ``holders(queryset, usernames)`` says which of many usernames records of ``queryset`` already
+  hold, ignoring case, in a fixed number of queries (one on PostgreSQL, one per CHUNK names on
+  SQLite), each answered from the unique index on ``Lower("username")``;
+- ``refusal(wanted, held)`` is the one sentence every channel shows, in its own place (a form
+  field, a row and column, a SIS record);
+- ``username_constraint(prefix)`` is that index (Student and Educator), whose check in
+  ``full_clean`` (services, forms, the admin) says the same sentence on the username field.
+
+Usernames are ASCII (``validators.validate_username``), so ``str.casefold`` here and SQL
+``LOWER`` on SQLite and PostgreSQL agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from django.core.exceptions import ValidationError
+from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.models.functions import Lower
+
+CHUNK = 5000
+_KEY = "username_key"
+
+
+def key(username: str | None) -> str:
+    """What two usernames are compared by: equal keys are the same username."""
+    return (username or "").casefold()
+
+
+def refusal(wanted: str, held: str) -> str:
+    """The sentence for a ``wanted`` username that another record holds as ``held``."""
+    by = "" if held == wanted else f' (by "{held}")'
+    return (
+        f'The username "{wanted}" is already taken{by}. Usernames are unique ignoring upper '
+        "and lower case: choose another."
+    )
+
+
+class Holder(NamedTuple):
+    username: str  # as stored
+    pk: int
+
+
+def holders(queryset: models.QuerySet, usernames: Iterable[str]) -> dict[str, Holder]:
+    """{key: holder} for each of ``usernames`` that a record of ``queryset`` holds, ignoring
+    case. Exclude the records that may keep their own username from ``queryset`` (the record
+    being edited, the district being imported). One query (SQLite: one per CHUNK names)."""
+    wanted = sorted({key(u) for u in usernames if u})
+    rows = (
+        queryset.order_by()  # no sort: the answer is a dict
+        .annotate(**{_KEY: Lower("username")})
+        .values_list(_KEY, "username", "pk")
+    )
+    connection = connections[queryset.db]
+    if not wanted:
+        return {}
+    if connection.vendor == "postgresql":
+        # One array parameter, however many names (ten times faster than IN with thousands of
+        # parameters); the planner flattens the subquery, so LOWER(username) = ANY(...) is
+        # still read from the index.
+        sql, params = rows.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT * FROM ({sql}) AS q WHERE q.{_KEY} = ANY(%s)", [*params, wanted]
+            )
+            return {folded: Holder(username, pk) for folded, username, pk in cursor.fetchall()}
+    found: dict[str, Holder] = {}
+    for start in range(0, len(wanted), CHUNK):  # SQLite: a bounded number of parameters
+        chunk = rows.filter(**{f"{_KEY}__in": wanted[start : start + CHUNK]})
+        found.update((folded, Holder(username, pk)) for folded, username, pk in chunk)
+    return found
+
+
+def holder_of(queryset: models.QuerySet, username: str) -> Holder | None:
+    """The record of ``queryset`` that holds ``username``, ignoring case, if any."""
+    return holders(queryset, [username]).get(key(username))
+
+
+class UsernameIgnoringCase(models.UniqueConstraint):
+    """A unique index on ``Lower("username")``. Checked by ``full_clean`` as Django checks any
+    constraint, but refused with ``refusal`` on the username field rather than "Constraint …
+    is violated", so the admin's own form and the services say what every channel says."""
+
+    def validate(self, model, instance, exclude=None, using=DEFAULT_DB_ALIAS):
+        if exclude and "username" in exclude:
+            return
+        username = getattr(instance, "username", "")
+        if not username:
+            return
+        others = model._default_manager.using(using)
+        if not instance._state.adding and instance.pk is not None:
+            others = others.exclude(pk=instance.pk)
+        held = holder_of(others, username)
+        if held is not None:
+            raise ValidationError(
+                {"username": ValidationError(refusal(username, held.username), code="taken")}
+            )
+
+
+def username_constraint(prefix: str) -> UsernameIgnoringCase:
+    return UsernameIgnoringCase(Lower("username"), name=f"{prefix}_username_ignoring_case")
