@@ -154,6 +154,7 @@ def _fail_stale_rows(running_jobs, waiting_jobs, runs, now) -> int:
 
     count = running_jobs.update(
         status=ImportJob.Status.FAILED,
+        file_content=b"",  # never run again: the user imports anew
         progress=100,
         progress_message="Stopped; nothing was written",
         failure_reason=(

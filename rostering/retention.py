@@ -59,6 +59,16 @@ def purge_uploads(*, days: int | None = None, now=None) -> list[str]:
         status=ImportJob.Status.CHECKED
     ).update(status=ImportJob.Status.FAILED, failure_reason=expired_reason(days))
     ImportJob.objects.filter(pk__in=[job.pk for job in jobs]).update(file_content=b"")
+    # A refused upload kept only its errors report (no password in it); it goes too.
+    reports = ImportJob.objects.filter(created_at__lt=cutoff).exclude(error_report=b"")
+    for job in reports.only("pk", "file_name", "created_at"):
+        done.append(
+            f"Import #{job.pk} ({job.file_name}, uploaded {job.created_at:%Y-%m-%d}): "
+            "errors report deleted."
+        )
+    ImportJob.objects.filter(pk__in=[job.pk for job in reports.only("pk")]).update(
+        error_report=b""
+    )
 
     files = SubmissionFile.objects.filter(
         submission__status__in=SUBMISSION_DONE, submission__updated_at__lt=cutoff

@@ -206,7 +206,7 @@ class ImportJobAdmin(admin.ModelAdmin):
     action_form = ReasonActionForm
 
     def get_queryset(self, request):
-        return super().get_queryset(request).defer("file_content", "changes", "result")
+        return super().get_queryset(request).defer("file_content", "error_report", "changes", "result")
 
     def has_add_permission(self, request):
         return False

@@ -61,7 +61,7 @@ ACTIVE = (
     ImportJob.Status.UNDOING,
 )
 # Listing pages never need the file or the preview; they can be megabytes per job.
-HEAVY_FIELDS = ("file_content", "changes", "errors", "warnings", "result")
+HEAVY_FIELDS = ("file_content", "error_report", "changes", "errors", "warnings", "result")
 
 
 def can_import(user, kind: str) -> bool:
@@ -190,18 +190,26 @@ def job_check(job: ImportJob, *, actor) -> ImportJob:
     job.status = ImportJob.Status.CHECKED if plan.ok else ImportJob.Status.INVALID
     job.progress = 100
     job.progress_message = "Checked"
-    job.save(
-        update_fields=[
-            "counts",
-            "errors",
-            "warnings",
-            "changes",
-            "status",
-            "progress",
-            "progress_message",
-        ]
-    )
+    fields = ["counts", "errors", "warnings", "changes", "status", "progress", "progress_message"]
+    if not plan.ok:
+        # Nothing can be imported from it: keep the errors report, not the file (it may hold
+        # plain-text passwords; the report shows "(set)").
+        job.error_report = errors_report(job.file_name, bytes(job.file_content), job.errors)
+        job.file_content = b""
+        fields += ["error_report", "file_content"]
+    job.save(update_fields=fields)
     return job
+
+
+def errors_report(file_name: str, content: bytes, errors: list[dict]) -> bytes:
+    """The errors file (the rows again with an Errors column, passwords as "(set)")."""
+    return engine.error_file(file_name=file_name, content=content, errors=errors)[1]
+
+
+def errors_report_name(job: ImportJob) -> str:
+    from pathlib import PurePath
+
+    return f"{PurePath(job.file_name or 'import').stem or 'import'}-errors.csv"
 
 
 def job_check_run(job_id: int) -> ImportJob | None:
@@ -223,7 +231,7 @@ def job_check_run(job_id: int) -> ImportJob | None:
     except Exception as exc:  # a worker must record every failure, not die silently
         log.exception("Checking import job %s failed", job_id)
         name = job.file_name if job is not None else "the file"
-        _fail_id(job_id, _check_failure(exc, name), keep_file=False)
+        _fail_id(job_id, _check_failure(exc, name))
         return ImportJob.objects.filter(pk=job_id).first()
 
 
@@ -379,11 +387,16 @@ def _result_counts(result: engine.ImportResult) -> dict:
     return {key: data[key] for key in ("created", "updated", "unchanged")}
 
 
+def _plain(values) -> bytes:
+    """The decrypted file of a ``values_list("file_content")`` query (the field decrypts)."""
+    value = values.first()
+    return bytes(value) if value else b""
+
+
 def _fail_id(
     job_id: int,
     reason: str,
     *,
-    keep_file: bool = True,
     errors: list | None = None,
     counts: dict | None = None,
 ) -> None:
@@ -395,8 +408,9 @@ def _fail_id(
         "progress_message": "Stopped; nothing was written",
         "failure_reason": reason,
     }
-    if not keep_file:
-        fields["file_content"] = b""  # an upload that could not be read is not kept
+    # A failed job is never run again (the user uploads anew), so its file goes now; only
+    # the errors report stays, when there are errors.
+    fields["file_content"] = b""
     if errors is not None:
         fields["errors"] = errors
     if counts is not None:
@@ -406,6 +420,9 @@ def _fail_id(
         job = ImportJob.objects.filter(pk=job_id, status__in=ACTIVE).defer(*HEAVY_FIELDS).first()
         if job is None:
             return
+        if errors:
+            content = ImportJob.objects.filter(pk=job_id).values_list("file_content", flat=True)
+            fields["error_report"] = errors_report(job.file_name, _plain(content), errors)
         for name, value in fields.items():
             setattr(job, name, value)
         job.save(update_fields=list(fields))
@@ -474,6 +491,7 @@ def job_cancel(*, actor, job: ImportJob, reason: str) -> bool:
     return bool(
         ImportJob.objects.filter(pk=job.pk, status__in=ACTIVE).update(
             status=ImportJob.Status.FAILED,
+            file_content=b"",  # a cancelled import is never run again: its file goes
             progress=100,
             progress_message="Stopped; nothing was written",
             failure_reason=(

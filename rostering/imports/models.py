@@ -46,6 +46,9 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     file_name = models.CharField(max_length=255)
     file_content = EncryptedBinaryField()
+    # A refused or failed upload keeps only its errors report (passwords shown as "(set)");
+    # the uploaded file itself is dropped as soon as the job ends that way.
+    error_report = EncryptedBinaryField(blank=True, default=b"")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.CHECKED)
     progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done.")
     progress_message = models.CharField(max_length=200, blank=True, default="")
@@ -82,8 +85,11 @@ class AssistedSubmission(models.Model):
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", "Submitted"
+        CHECKING = "checking", "Being checked"
         CHECKED = "checked", "Checked by support"
+        IMPORTING = "importing", "Being imported"
         IMPORTED = "imported", "Imported"
+        FAILED = "failed", "Stopped, see the reason"
         VERIFIED = "verified", "Verified with the district"
         RETURNED = "returned", "Returned to the district"
 
@@ -100,6 +106,10 @@ class AssistedSubmission(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     import_jobs = models.ManyToManyField(ImportJob, blank=True, related_name="submissions")
+    # Checking and importing run in the background worker, like the portal's imports.
+    queued_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    failure_reason = models.TextField(blank=True, default="")
 
     class Meta:
         ordering = ["-created_at"]

@@ -82,9 +82,12 @@ def job_error_file(request: HttpRequest, pk: int) -> HttpResponse:
     if not job.errors:
         messages.info(request, "This file has no rows with errors.")
         return redirect("imports:job", pk=job.pk)
-    name, content = engine.error_file(
-        file_name=job.file_name, content=bytes(job.file_content), errors=job.errors
-    )
+    if job.error_report:  # a refused upload keeps only this report, not its file
+        name, content = jobs.errors_report_name(job), bytes(job.error_report)
+    else:
+        name, content = engine.error_file(
+            file_name=job.file_name, content=bytes(job.file_content), errors=job.errors
+        )
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -118,7 +118,7 @@ def test_fake_engine_error_file_repeats_the_bad_rows_with_their_message(
     job = ImportJob.objects.get()
     response = client.get(reverse("imports:job_errors", args=[job.pk]))
     assert response.status_code == 200
-    assert response["Content-Disposition"] == 'attachment; filename="errors-students.csv"'
+    assert response["Content-Disposition"] == 'attachment; filename="students-errors.csv"'
     lines = response.content.decode().splitlines()
     assert lines == [
         "First Name,Last Name,Username,Organizations,Errors",
