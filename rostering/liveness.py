@@ -1,4 +1,4 @@
-"""Whether background work (imports and sync runs) is still alive, in one place.
+"""Whether background work (imports, assisted submissions, sync runs) is alive, in one place.
 
 A worker that runs a job or a run keeps its ``heartbeat_at`` fresh (``Heartbeat``). A job or
 run whose heartbeat is older than JOB_STALE_SECONDS lost its worker (killed, out of memory,
@@ -122,7 +122,7 @@ def fail_stale() -> int:
     (its final write checks that the row is still running). It first only reads: pages call
     it, and on SQLite a write would wait for a running job's write lock. A write that fails
     is left to the next page view or the ``fail_stale_jobs`` command."""
-    from rostering.imports.models import ImportJob
+    from rostering.imports.models import AssistedSubmission, ImportJob
     from rostering.sync.models import SyncRun
 
     now = timezone.now()
@@ -136,10 +136,16 @@ def fail_stale() -> int:
         status__in=(ImportJob.Status.CHECKING, ImportJob.Status.UNDOING),
     )
     runs = SyncRun.objects.filter(silent, status=SyncRun.Status.RUNNING)
-    if not (running_jobs.exists() or waiting_jobs.exists() or runs.exists()):
+    # Assisted submissions being checked or imported by a worker (stamped when it starts).
+    submissions = AssistedSubmission.objects.filter(
+        heartbeat_at__lt=cutoff,
+        status__in=(AssistedSubmission.Status.CHECKING, AssistedSubmission.Status.IMPORTING),
+    )
+    if not any(qs.exists() for qs in (running_jobs, waiting_jobs, runs, submissions)):
         return 0
     try:
         count = _fail_stale_rows(running_jobs, waiting_jobs, runs, now)
+        count += _fail_stale_submissions(submissions)
     except DatabaseError:
         log.warning("Could not mark stale jobs failed yet; will try again", exc_info=True)
         return 0
@@ -186,6 +192,29 @@ def _fail_stale_rows(running_jobs, waiting_jobs, runs, now) -> int:
         failure_reason=(
             "The background worker stopped while running this sync; nothing was applied. "
             "Try again."
+        ),
+    )
+    return count
+
+
+def _fail_stale_submissions(submissions) -> int:
+    from rostering.imports.models import AssistedSubmission
+
+    Status = AssistedSubmission.Status
+    count = submissions.filter(status=Status.CHECKING).update(
+        status=Status.FAILED,
+        updated_at=timezone.now(),
+        failure_reason=(
+            "The background worker stopped while checking these files; nothing was written. "
+            "Run the checks again."
+        ),
+    )
+    count += submissions.filter(status=Status.IMPORTING).update(
+        status=Status.FAILED,
+        updated_at=timezone.now(),
+        failure_reason=(
+            "The background worker stopped while importing these files; a file being imported "
+            "was not written. Run the checks again, then import."
         ),
     )
     return count

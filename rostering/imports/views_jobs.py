@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.roles import scope_for
 from rostering.liveness import fail_stale
 from rostering.tables.base import csv_response
 
@@ -54,6 +55,8 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "finished": job.status not in jobs.ACTIVE,
             "worker_warning": jobs.worker_warning(job),
+            # Support staff open any district's import (assisted submissions, the admin).
+            "for_district": job.district.name if scope_for(request.user).is_support else "",
         },
     )
 

@@ -71,17 +71,20 @@ def _submission(world, district_admin, content):
 
 
 def test_fake_engine_support_checks_imports_and_verifies_a_submission(
-    world, district_admin, support, fake_engine
+    world, district_admin, support, fake_engine, django_capture_on_commit_callbacks
 ):
     submission = _submission(world, district_admin, students_csv(("Ben", "Kim", "ben", "North")))
-    submissions.submission_check(actor=support, submission=submission)
+    # Each step queues a task, which the test settings' immediate backend runs on commit.
+    with django_capture_on_commit_callbacks(execute=True):
+        submissions.submission_check(actor=support, submission=submission)
     submission.refresh_from_db()
     assert submission.status == "checked" and submission.check_result["ok"] is True
     job = submission.import_jobs.get()
     assert job.district == world.district and job.status == ImportJob.Status.CHECKED
     assert not Student.objects.filter(username="ben").exists()
 
-    submissions.submission_import(actor=support, submission=submission)
+    with django_capture_on_commit_callbacks(execute=True):
+        submissions.submission_import(actor=support, submission=submission)
     submission.refresh_from_db()
     assert submission.status == "imported"
     assert Student.objects.get(username="ben").district == world.district
@@ -92,15 +95,17 @@ def test_fake_engine_support_checks_imports_and_verifies_a_submission(
 
 
 def test_fake_engine_a_submission_with_errors_cannot_be_imported(
-    world, district_admin, support, fake_engine
+    world, district_admin, support, fake_engine, django_capture_on_commit_callbacks
 ):
     submission = _submission(world, district_admin, students_csv(("Ben", "Kim", "", "North")))
-    submissions.submission_check(actor=support, submission=submission)
+    with django_capture_on_commit_callbacks(execute=True):
+        submissions.submission_check(actor=support, submission=submission)
     with pytest.raises(ValidationError, match="Fix the errors in kids.csv"):
         submissions.submission_import(actor=support, submission=submission)
     submission.refresh_from_db()
     assert submission.status == "checked"
-    assert submission.check_result["files"][0]["errors"][0]["column"] == "Username"
+    assert submission.check_result["files"][0]["errors"] == 1
+    assert submission.import_jobs.get().errors[0]["column"] == "Username"
 
 
 def test_district_staff_cannot_run_the_support_steps(world, district_admin, fake_engine):
