@@ -1,9 +1,11 @@
-"""django-import-export on the admin, with one set of checks: the import engine's.
+"""django-import-export on the admin, with one set of checks and one pipeline: the portal's.
 
-Import: support staff choose a district and upload a file; the engine's ``check_file`` reads
-and checks every row (a preview, writes nothing); "Confirm import" runs ``commit_file``, which
-checks again and writes the whole file in one transaction or nothing. The file goes to the
-engine as uploaded (any encoding, CSV or Excel): django-import-export never parses it.
+Import: support staff choose a district and upload a file; the admin only keeps it as an import
+job of that district (rostering.imports.jobs.job_create, the same size limits) and sends them to
+the job's page, where the background worker checks every row (a preview that names the
+district, writes nothing); "Confirm and import" queues the commit for the worker, which writes
+the whole file in one transaction under the district lock, or nothing. The file is never read
+in the admin's request, and django-import-export never parses it.
 
 Export: the rows of the list as filtered (choose a district in the filter to scope it), in the
 import templates' columns, so an export can be fixed and imported again. Every text cell goes
@@ -12,46 +14,31 @@ through rostering.formulas.neutralise, so neither the CSV nor the XLSX holds a l
 
 from __future__ import annotations
 
-from cryptography.fernet import InvalidToken
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from import_export import fields, resources
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX, Format
-from import_export.forms import ConfirmImportForm, ImportForm
-from import_export.results import InvalidRow, Result, RowResult
-from import_export.tmp_storages import TempFolderStorage
-from tablib import Dataset
+from import_export.forms import ImportForm
 
 from rostering.formulas import neutralise
-from rostering.imports import engine
+from rostering.imports import engine, jobs
 from rostering.models import Organization
-from rostering.passwords import decrypt_bytes, encrypt_bytes
-
-ACTIONS = {
-    "create": RowResult.IMPORT_TYPE_NEW,
-    "update": RowResult.IMPORT_TYPE_UPDATE,
-    "unchanged": RowResult.IMPORT_TYPE_SKIP,
-}
+from rostering.upload_limits import upload_size_problem
 
 
 class EngineFile(Format):
-    """The uploaded bytes, untouched, for the import engine to read."""
+    """The one format the import form offers: the file goes, untouched, to the import job."""
 
     def __init__(self, encoding=None):
         self.encoding = encoding
 
     def get_title(self):
         return "CSV or Excel (read and checked by the import engine)"
-
-    def create_dataset(self, in_stream):
-        dataset = Dataset(headers=["file"])
-        dataset.append(["(read by the import engine)"])
-        dataset.raw_bytes = bytes(in_stream)
-        return dataset
 
     def is_binary(self):
         return True
@@ -69,21 +56,6 @@ class EngineFile(Format):
         return False
 
 
-class EncryptedTempStorage(TempFolderStorage):
-    """The uploaded file between the preview and "Confirm import", in the temporary folder
-    like django-import-export's default, but encrypted (it may hold student passwords)."""
-
-    def save(self, data):
-        super().save(encrypt_bytes(data if isinstance(data, bytes) else data.encode()))
-
-    def read(self):
-        self.read_mode = "rb"
-        try:
-            return decrypt_bytes(super().read())
-        except (InvalidToken, OSError):  # not a file we wrote: the engine says it is empty
-            return b""
-
-
 def _districts():
     return Organization.objects.districts().order_by("name")
 
@@ -99,62 +71,10 @@ class DistrictImportForm(ImportForm):
         self.fields["district"].queryset = _districts()
 
 
-class DistrictConfirmForm(ConfirmImportForm):
-    district = forms.ModelChoiceField(queryset=_districts(), widget=forms.HiddenInput())
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["district"].queryset = _districts()
-
-
-def _to_result(plan: engine.ImportPlan) -> Result:
-    """The engine's preview (or refusal) as django-import-export's result for its templates."""
-    result = Result()
-    result.diff_headers = ["Row", "Record", "Changes"]
-    for change in plan.changes:
-        row = RowResult()
-        row.import_type = ACTIONS.get(change.action, RowResult.IMPORT_TYPE_SKIP)
-        row.diff = [
-            change.row,
-            change.label,
-            "; ".join(
-                f"{col}: {old or '(blank)'} → {new}" for col, (old, new) in change.changes.items()
-            ),
-        ]
-        result.append_row_result(row)
-    by_row: dict[int, dict[str, list[str]]] = {}
-    for error in plan.errors:
-        column = error.column or NON_FIELD_ERRORS
-        by_row.setdefault(error.row, {}).setdefault(column, []).append(error.message)
-    for number, errors in sorted(by_row.items()):
-        result.invalid_rows.append(
-            InvalidRow(
-                number=number, validation_error=ValidationError(errors), values=(number, "", "")
-            )
-        )
-    result.totals[RowResult.IMPORT_TYPE_NEW] = plan.created
-    result.totals[RowResult.IMPORT_TYPE_UPDATE] = plan.updated
-    result.totals[RowResult.IMPORT_TYPE_SKIP] = plan.unchanged
-    result.totals[RowResult.IMPORT_TYPE_INVALID] = len(by_row)
-    result.total_rows = plan.created + plan.updated + plan.unchanged + len(by_row)
-    return result
-
-
-def _refused(message: str) -> Result:
-    return _to_result(
-        engine.ImportPlan(kind="", errors=[engine.RowError(row=0, column="", message=message)])
-    )
-
-
 class EngineResource(resources.Resource):
-    """Imports one kind of record into one district through the import engine."""
+    """One kind of record, as the import page lists it (the import job does the rest)."""
 
     kind = ""
-
-    def __init__(self, *, district=None, actor=None, **kwargs):
-        super().__init__(**kwargs)
-        self.district = district
-        self.actor = actor
 
     @classmethod
     def get_display_name(cls):
@@ -162,31 +82,6 @@ class EngineResource(resources.Resource):
 
     def get_user_visible_fields(self):
         return [fields.Field(column_name=c["name"]) for c in _template_columns(self.kind)]
-
-    def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs):
-        content = getattr(dataset, "raw_bytes", None)
-        if content is None or self.district is None:
-            return _refused("Choose a district and a file.")
-        call = {
-            "actor": self.actor,
-            "district": self.district,
-            "kind": self.kind,
-            "file_name": kwargs.get("file_name") or "import.csv",
-            "content": content,
-        }
-        try:
-            if dry_run:
-                return _to_result(engine.check_file(**call))
-            done = engine.commit_file(**call)
-        except engine.ImportRejected as exc:
-            return _to_result(exc.plan)
-        except (ValidationError, PermissionDenied) as exc:
-            return _refused(" ".join(getattr(exc, "messages", [str(exc)])))
-        return _to_result(
-            engine.ImportPlan(
-                kind=self.kind, created=done.created, updated=done.updated, unchanged=done.unchanged
-            )
-        )
 
 
 def _template_columns(kind: str) -> list[dict]:
@@ -223,14 +118,12 @@ class DistrictExportResource(FormulaSafeResource):
 
 
 class EngineImportExportMixin(ImportExportMixin):
-    """Import through the engine (district first, preview, confirm); export the filtered list."""
+    """Import: district and file become an import job (checked and committed by the worker);
+    export: the filtered list."""
 
     import_kind = ""
     export_resource: type[resources.ModelResource] | None = None
     import_form_class = DistrictImportForm
-    tmp_storage_class = EncryptedTempStorage
-    confirm_form_class = DistrictConfirmForm
-    import_error_display = ("message",)
 
     @property
     def import_formats(self):
@@ -255,42 +148,73 @@ class EngineImportExportMixin(ImportExportMixin):
     def has_export_permission(self, request):
         return self.has_view_permission(request)
 
-    def get_import_resource_kwargs(self, request, **kwargs):
-        form = kwargs.get("form")
-        data = getattr(form, "cleaned_data", None) or {}
-        return {"district": data.get("district"), "actor": request.user}
-
     def get_export_resource_kwargs(self, request, **kwargs):
         return {}
 
-    def get_confirm_form_initial(self, request, import_form):
-        initial = super().get_confirm_form_initial(request, import_form)
-        if import_form is not None:
-            initial["district"] = import_form.cleaned_data["district"].pk
-        return initial
+    def import_action(self, request, **kwargs):
+        """GET: the form. POST: keep the file as an import job of the chosen district and go
+        to its page; the worker checks it there (nothing is read in this request)."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        if request.method != "POST":
+            return super().import_action(request, **kwargs)
+        form = self.create_import_form(request)
+        if form.is_valid():
+            job = self._start_job(request, form)
+            if job is not None:
+                messages.info(
+                    request,
+                    f"{job.file_name} is kept for {form.cleaned_data['district'].name}; the "
+                    "background worker checks every row, then this page shows the preview.",
+                )
+                return redirect("imports:job", pk=job.pk)
+        return self._form_page(request, form)
 
-    def process_result(self, result, request):
-        if result.has_validation_errors():
-            first = result.invalid_rows[0]
-            reasons = "; ".join(
-                f"{'' if k == NON_FIELD_ERRORS else k + ': '}{' '.join(v)}"
-                for k, v in first.error_dict.items()
+    def _start_job(self, request, form):
+        upload = form.cleaned_data["import_file"]
+        kind = self.import_kind
+        # Refused before the file is read into memory at all.
+        too_large = upload_size_problem(upload.name, upload.size, oneroster=kind == "oneroster")
+        if too_large:
+            form.add_error("import_file", too_large)
+            return None
+        try:
+            return jobs.job_create(
+                actor=request.user,
+                kind=kind,
+                file_name=upload.name,
+                content=upload.read(),
+                district_id=form.cleaned_data["district"].pk,
+                check_now=False,
             )
-            messages.error(
-                request,
-                f"Nothing was imported: the file has {len(result.invalid_rows)} row(s) with "
-                f"errors (first, row {first.number}: {reasons}). Fix them and upload it again.",
-            )
-            info = self.opts.app_label, self.opts.model_name
-            return HttpResponseRedirect(reverse("admin:{}_{}_import".format(*info)))
-        totals = result.totals
-        messages.success(
-            request,
-            f"Imported: {totals['new']} new, {totals['update']} updated, "
-            f"{totals['skip']} unchanged.",
-        )
-        info = self.opts.app_label, self.opts.model_name
-        return HttpResponseRedirect(reverse("admin:{}_{}_changelist".format(*info)))
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error("import_file", " ".join(getattr(exc, "messages", [str(exc)])))
+            return None
+
+    def _form_page(self, request, form):
+        resource = self.get_import_resource_classes(request)[0]()
+        context = {
+            **self.get_import_context_data(),
+            **self.admin_site.each_context(request),
+            "title": "Import",
+            "form": form,
+            "opts": self.model._meta,
+            "media": self.media + form.media,
+            "fields_list": [
+                (
+                    resource.get_display_name(),
+                    [f.column_name for f in resource.get_user_visible_fields()],
+                )
+            ],
+            "import_error_display": self.import_error_display,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, [self.import_template_name], context)
+
+    def process_import(self, request, **kwargs):
+        """django-import-export's in-request commit is never used: imports confirm on the
+        job's page, and the worker commits."""
+        raise Http404("Confirm an import on its page.")
 
 
 def _names(related) -> str:
