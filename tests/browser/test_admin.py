@@ -74,3 +74,55 @@ def test_support_checks_a_submission_from_the_queue(transactional_db, page):
     page.goto(f"/admin/imports/assistedsubmission/{submission.pk}/change/")
     expect(page.get_by_text("Not checked yet.")).to_be_visible()
     screenshot(page, "admin-assisted-submission")
+
+
+def test_support_runs_the_checks_in_the_background_and_opens_the_preview(
+    transactional_db, page
+):
+    from django.contrib.auth import get_user_model
+    from django.test import override_settings
+
+    from rostering.imports import submissions
+    from rostering.models import Organization
+
+    call_command("seed_demo", verbosity=0)
+    district = Organization.objects.get(slug="demo")
+    school = Organization.objects.filter(district=district).exclude(pk=district.pk).first()
+    submission = AssistedSubmission.objects.create(district=district, note="Two new pupils")
+    content = (
+        "First Name,Last Name,Username,Organizations,Grade\r\n"
+        f"Ana,Lopez,ana.bg,{school.name},03\r\n"
+        f"Ben,Kim,,{school.name},03\r\n"
+    ).encode()
+    SubmissionFile.objects.create(
+        submission=submission, kind="students", file_name="pupils.csv", content=content
+    )
+    support = get_user_model().objects.get(username="demo-support")
+    _admin_sign_in(page)
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        page.goto("/admin/imports/assistedsubmission/")
+        page.locator(f"input[name=_selected_action][value='{submission.pk}']").check()
+        page.locator("select[name=action]").select_option("run_checks")
+        page.get_by_role("button", name="Go").click()
+        expect(page.locator(".messagelist")).to_contain_text("queued for checking")
+
+        page.goto(f"/admin/imports/assistedsubmission/{submission.pk}/change/")
+        expect(page.get_by_text("Being checked by the background worker")).to_be_visible()
+        screenshot(page, "admin-assisted-being-checked")
+
+        submissions.submission_check_run(submission.pk, support.pk)  # what the worker does
+
+    # The page reloads itself until the worker is done.
+    expect(page.get_by_text("Has errors: nothing can be imported yet")).to_be_visible()
+    page.get_by_text("2 error(s)").click()  # every error, unfolded
+    expect(page.get_by_text("Row 3, Username:").first).to_be_visible()
+    screenshot(page, "admin-assisted-checked")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download").click()
+    assert download.value.suggested_filename == "pupils.csv"
+
+    page.get_by_role("link", name="Open the full preview").click()
+    expect(page.locator("#job-summary")).to_contain_text(f"for {district.name}")
+    expect(page.locator("#import-errors")).to_contain_text("Username")
+    screenshot(page, "admin-assisted-preview")
