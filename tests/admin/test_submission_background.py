@@ -381,3 +381,38 @@ def test_fake_engine_support_sees_every_error_and_opens_the_full_preview(
     html = support_client.get(preview).content.decode()
     assert "Ana (ana.l)" in html and "60 errors: nothing will be written." in html
     assert "for Maple District" in html  # support sees whose file it is
+
+
+def test_a_database_error_while_recording_the_stop_still_ends_the_submission_stopped(
+    support_client, support, submission, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.db.models.query import QuerySet
+
+    monkeypatch.setattr(engine, "check_file", lambda **kw: (_ for _ in ()).throw(MemoryError()))
+    monkeypatch.setattr("rostering.liveness.RETRY_DELAYS", (0, 0, 0))
+    real_update = QuerySet.update
+    failures = []
+
+    def flaky_update(self, **kwargs):
+        if self.model is AssistedSubmission and "failure_reason" in kwargs and not failures:
+            failures.append(1)
+            raise OperationalError("the database went away")
+        return real_update(self, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "update", flaky_update)
+    _act(support_client, "run_checks", submission, django_capture_on_commit_callbacks)
+
+    done = submissions.submission_check_run(submission.pk, support.pk)
+
+    assert failures == [1]
+    assert done.status == Status.FAILED and "more memory" in done.failure_reason
+
+
+def test_the_district_sees_a_stopped_submission_as_with_support(client, district_admin, submission):
+    AssistedSubmission.objects.filter(pk=submission.pk).update(
+        status=Status.FAILED, failure_reason="The background worker stopped while checking"
+    )
+    client.force_login(district_admin)
+    page = client.get(reverse("imports:submission", args=[submission.pk])).content.decode()
+    assert "With support" in page
+    assert "background worker" not in page  # support's business, not the district's
