@@ -187,7 +187,8 @@ def submission_check_run(submission_id: int, actor_id: int) -> AssistedSubmissio
                 # A re-check replaces the previous jobs that were never imported.
                 old = submission.import_jobs.exclude(status=ImportJob.Status.COMMITTED)
                 old.filter(status__in=[ImportJob.Status.CHECKED, ImportJob.Status.INVALID]).delete()
-                submission.import_jobs.remove(*old)
+                # Failed ones stay in the import history, no longer part of this submission.
+                submission.import_jobs.remove(*old.values_list("pk", flat=True))
                 submission.import_jobs.add(*checked)
                 done = AssistedSubmission.objects.filter(
                     pk=submission_id, status=Status.CHECKING

@@ -269,6 +269,19 @@ def test_fake_engine_an_import_that_fails_says_which_file_and_what_is_already_in
     statuses = dict(submission.import_jobs.values_list("file_name", "status"))
     assert statuses == {"orgs.csv": "committed", "grade3.csv": "failed"}
 
+    # Support runs the checks again and imports the rest.
+    monkeypatch.setattr(engine, "commit_file", real_commit)
+    _act(support_client, "run_checks", submission, django_capture_on_commit_callbacks)
+    submissions.submission_check_run(submission.pk, support.pk)
+    _act(support_client, "run_import", submission, django_capture_on_commit_callbacks)
+    done = submissions.submission_import_run(submission.pk, support.pk)
+    assert done.status == Status.IMPORTED, done.failure_reason
+    # The failed job left the submission (it stays in the import history); orgs.csv, checked
+    # again, comes back unchanged.
+    kept = sorted(submission.import_jobs.values_list("file_name", "status"))
+    assert ("grade3.csv", "committed") in kept and ("grade3.csv", "failed") not in kept
+    assert ImportJob.objects.filter(file_name="grade3.csv", status="failed").exists()
+
 
 # ---- hostile files through the admin path ------------------------------------------------
 
