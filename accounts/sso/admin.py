@@ -20,7 +20,8 @@ from .settings_forms import SignOnSettingsForm
 class SignOnConfigurationAdminForm(forms.ModelForm):
     enabled = SignOnSettingsForm.base_fields["enabled"]
     issuer = SignOnSettingsForm.base_fields["issuer"]
-    client_secret = SignOnSettingsForm.base_fields["client_secret"]
+    # Not "client_secret": the model's (encrypted, non-editable) field has that name.
+    new_client_secret = SignOnSettingsForm.base_fields["client_secret"]
     _request = None
 
     class Meta:
@@ -31,6 +32,7 @@ class SignOnConfigurationAdminForm(forms.ModelForm):
             "provider",
             "issuer",
             "client_id",
+            "new_client_secret",
             "allowed_domains",
             "match_claim",
             "educator_passwords",
@@ -52,7 +54,7 @@ class SignOnConfigurationAdminForm(forms.ModelForm):
             provider=data["provider"],
             issuer=data["issuer"],
             client_id=data["client_id"],
-            client_secret=data.get("client_secret"),
+            client_secret=data.get("new_client_secret"),
             allowed_domains=data["allowed_domains"],
             match_claim=data["match_claim"],
             educator_passwords=data["educator_passwords"],
@@ -84,7 +86,10 @@ class SignOnConfigurationAdmin(admin.ModelAdmin):
         return type(form.__name__, (form,), {"_request": request})
 
     def save_model(self, request, obj, form, change):
-        obj.pk = form.save_through_service().pk
+        saved = form.save_through_service()
+        # The admin's history entry and message name ``obj``: make it the saved record.
+        obj.__dict__.update({k: v for k, v in saved.__dict__.items() if k != "_state"})
+        obj._state.adding = False
 
     def save_related(self, request, form, formsets, change):
         """Nothing: the configuration has no related records."""

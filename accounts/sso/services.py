@@ -106,7 +106,11 @@ def sign_on_update(
     permissions.require_feature(actor, Feature.MANAGE_SINGLE_SIGN_ON)
     if not permissions.can_change(actor, district):
         raise PermissionDenied("You cannot change this district's sign-in.")
-    configuration = configuration_of(district)
+    # From the database, not from objects a rolled-back dry run (the admin's) changed.
+    district.refresh_from_db()
+    configuration = SignOnConfiguration.objects.filter(
+        district=district
+    ).first() or SignOnConfiguration(district=district)
     provider = Provider(provider)
     issuer = (issuer or "").strip() or PRESET_ISSUERS.get(provider, "")
     if "{tenant}" in issuer:

@@ -251,6 +251,8 @@ WORKER_WARNING_SECONDS = int(env_str("WORKER_WARNING_SECONDS", "30"))
 # (mozilla-django-oidc; each district's provider, client and secret are in its
 # SignOnConfiguration, not here). A session begun that way lasts SSO_SESSION_HOURS.
 SSO_SESSION_HOURS = float(env_str("SSO_SESSION_HOURS", "12"))
+# `manage.py seed_demo` points the demo district at this provider when set (README).
+DEMO_OIDC_ISSUER = env_str("HOMEROOM_DEMO_OIDC_ISSUER", "")
 INSTALLED_APPS.append("accounts.sso")
 AUTHENTICATION_BACKENDS.append("accounts.sso.backend.DistrictOIDCBackend")
 OIDC_AUTHENTICATION_CALLBACK_URL = "sso:callback"
