@@ -19,7 +19,7 @@ class SignOnSettingsForm(forms.Form):
         max_length=300,
         assume_scheme="https",
         help_text="Blank for Google Workspace, Clever and ClassLink. Microsoft Entra ID: "
-        "https://login.microsoftonline.com/<your tenant ID>/v2.0. Other: your provider's "
+        "https://login.microsoftonline.com/YOUR-TENANT-ID/v2.0. Other: your provider's "
         "issuer.",
     )
     client_id = forms.CharField(label="Client ID", required=False, max_length=300)
