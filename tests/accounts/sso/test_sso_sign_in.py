@@ -246,3 +246,25 @@ def test_a_token_for_another_app_or_from_another_issuer_is_refused(
     assert refused.value.reason == reason
     backend.OIDC_RP_CLIENT_ID, backend.issuer = "homeroom-portal", endpoints.issuer
     assert backend.verify_token(id_token, nonce="n-0S6_WzA2Mj")["sub"] == "tia@maple.org"
+
+
+def test_refusals_are_not_counted_as_wrong_passwords(client, maple_sso, oidc_provider):
+    from axes.models import AccessAttempt
+
+    for _ in range(3):
+        sign_in(client, oidc_provider, "nobody@maple.org")
+    assert not AccessAttempt.objects.exists()
+
+
+def test_a_password_lock_does_not_stop_single_sign_on(
+    client, settings, maple_sso, oidc_provider, synced_teacher
+):
+    settings.SIGNIN_FAILURE_LIMIT = settings.AXES_FAILURE_LIMIT = 2
+    settings.SIGNIN_ADDRESS_FAILURE_LIMIT = 2
+    for _ in range(2):
+        client.post(reverse("accounts:login"), {"username": "tia", "password": "wrong"})
+    locked = client.post(reverse("accounts:login"), {"username": "tia", "password": "x"})
+    assert locked.status_code == 429
+    response = sign_in(client, oidc_provider, "tia@maple.org")
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(synced_teacher.user.pk)
