@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -25,6 +26,9 @@ class Command(BaseCommand):
         if if_empty and Organization.objects.districts().exists():
             if verbosity:
                 self.stdout.write("Database already has districts; demo seed skipped.")
+            demo = Organization.objects.filter(slug="demo").first()
+            if demo is not None and configure_demo_sign_on(demo) and verbosity:
+                self.stdout.write(f"Single sign-on of the demo: {settings.DEMO_OIDC_ISSUER}")
             return
         with transaction.atomic():
             created = seed_demo()

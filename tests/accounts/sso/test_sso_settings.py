@@ -184,3 +184,10 @@ def test_seed_demo_leaves_sign_on_off_without_a_provider(db):
     demo = Organization.objects.get(slug="demo")
     assert demo.sso_enabled is False
     assert not SignOnConfiguration.objects.exists()
+
+
+def test_make_runs_seed_configures_an_already_seeded_demo(settings, db, oidc_provider):
+    call_command("seed_demo", verbosity=0)
+    settings.DEMO_OIDC_ISSUER = oidc_provider.issuer
+    call_command("seed_demo", "--if-empty", verbosity=0)
+    assert Organization.objects.get(slug="demo").sso_enabled is True
