@@ -24,6 +24,7 @@ class Feature(StrEnum):
     MANAGE_ORGANIZATION = "manage_organization"
     MANAGE_ROSTERING_METHOD = "manage_rostering_method"
     MANAGE_SYNC = "manage_sync"
+    MANAGE_SINGLE_SIGN_ON = "manage_single_sign_on"
     IMPORT_STUDENTS = "import_students"
     IMPORT_CLASSES = "import_classes"
     IMPORT_EDUCATORS = "import_educators"

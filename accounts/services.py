@@ -45,6 +45,8 @@ SUPPORT_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "accesslog": ("view",),
         "accessfailurelog": ("view",),
     },
+    # Districts' single sign-on (saved through accounts.sso.services.sign_on_update).
+    "sso": {"signonconfiguration": ("view", "add", "change")},
 }
 
 

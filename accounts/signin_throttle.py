@@ -27,8 +27,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 ACCOUNT_LOCKED = (
-    "Too many failed sign-ins for this account. Try again in {wait}, "
-    "or ask support to unlock it."
+    "Too many failed sign-ins for this account. Try again in {wait}, or ask support to unlock it."
 )
 ADDRESS_LOCKED = (
     "Too many failed sign-ins from your network address. Try again in {wait}, "
@@ -41,12 +40,19 @@ class SignInThrottleBackend(AxesStandaloneBackend):
     AUTHENTICATION_BACKENDS). ``authenticate`` without a request (the test client's
     ``login()``, a shell) has no address to count and is not a web sign-in: it passes on to
     the next backend. Every web sign-in form passes its request (Django's AuthenticationForm
-    does), so it is always counted."""
+    does), so it is always counted. A single sign-on callback is no password sign-in: the
+    district's identity provider checked the person, so password locks neither stop it nor
+    count its refusals (accounts/sso)."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
-        if request is None:
+        if request is None or is_single_sign_on(request):
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def is_single_sign_on(request) -> bool:
+    """True for the callback of a district's single sign-on (set by accounts.sso.views)."""
+    return getattr(request, "sso_district", None) is not None
 
 
 def username_of(request, credentials: dict | None) -> str | None:
@@ -108,6 +114,11 @@ def lock_state(request, credentials: dict | None) -> tuple[str | None, object]:
 
 class SignInThrottleHandler(AxesDatabaseHandler):
     """Axes' database handler with two limits instead of one: per account and per address."""
+
+    def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
+        if request is not None and is_single_sign_on(request):
+            return None  # refused by single sign-on, not a wrong password
+        return super().user_login_failed(sender, credentials, request, **kwargs)
 
     def get_failures(self, request, credentials: dict | None = None) -> int:
         # Axes locks when this reaches AXES_FAILURE_LIMIT (= SIGNIN_FAILURE_LIMIT).

@@ -1,16 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from accounts.sso.views import SignInView
+
 app_name = "accounts"
 
 urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("login/", SignInView.as_view(), name="login"),
+    # A district's sign-in link: its identity provider's button (single sign-on).
+    path("login/<slug:slug>/", SignInView.as_view(), name="district_login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/",

@@ -6,6 +6,7 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("accounts.urls")),
+    path("accounts/sso/", include("accounts.sso.urls")),
     path("manage/", include("rostering.urls")),
     path("manage/imports/", include("rostering.imports.urls")),
     path("manage/sync/", include("rostering.sync.urls")),

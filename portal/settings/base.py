@@ -245,3 +245,22 @@ UPLOAD_MAX_CELLS = int(env_str("UPLOAD_MAX_CELLS", "1000000"))
 JOB_HEARTBEAT_SECONDS = float(env_str("JOB_HEARTBEAT_SECONDS", "10"))
 JOB_STALE_SECONDS = int(env_str("JOB_STALE_SECONDS", "300"))
 WORKER_WARNING_SECONDS = int(env_str("WORKER_WARNING_SECONDS", "30"))
+
+# ---- Single sign-on (issue 14; accounts/sso/) ------------------------------------------------
+# Educators of automated districts sign in through their district's OpenID Connect provider
+# (mozilla-django-oidc; each district's provider, client and secret are in its
+# SignOnConfiguration, not here). A session begun that way lasts SSO_SESSION_HOURS.
+SSO_SESSION_HOURS = float(env_str("SSO_SESSION_HOURS", "12"))
+# `manage.py seed_demo` points the demo district at this provider when set (README).
+DEMO_OIDC_ISSUER = env_str("HOMEROOM_DEMO_OIDC_ISSUER", "")
+INSTALLED_APPS.append("accounts.sso")
+AUTHENTICATION_BACKENDS.append("accounts.sso.backend.DistrictOIDCBackend")
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso:callback"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_CREATE_USER = False
+OIDC_STORE_ACCESS_TOKEN = False
+OIDC_STORE_ID_TOKEN = False
+OIDC_TIMEOUT = 10

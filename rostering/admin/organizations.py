@@ -45,7 +45,8 @@ class OrganizationAdmin(EngineImportExportMixin, ServiceAdmin):
         "origin",
         "sis_sourced_id",
     )
-    readonly_fields = ("origin", "sis_sourced_id")
+    # Single sign-on is turned on with its provider, in "Single sign-on configurations".
+    readonly_fields = ("origin", "sis_sourced_id", "sso_enabled")
     actions = ["rerun_sync"]
     ownership_fields = ("name", "external_id", "parent")
 

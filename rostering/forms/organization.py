@@ -60,12 +60,6 @@ class OrganizationEditForm(OwnershipFormMixin, forms.Form):
     name = forms.CharField(label="Name", max_length=200)
     external_id = forms.CharField(label="External Assigned ID", max_length=255, required=False)
     parent = _ParentField(queryset=None, label="Part of", empty_label=None)
-    sso_enabled = forms.BooleanField(
-        label="Single sign-on",
-        required=False,
-        help_text="Students and educators sign in through your district's identity provider. "
-        "Only with automated rostering.",
-    )
 
     def __init__(self, *args, user, organization: Organization, **kwargs):
         kwargs.setdefault(
@@ -74,14 +68,12 @@ class OrganizationEditForm(OwnershipFormMixin, forms.Form):
                 "name": organization.name,
                 "external_id": organization.external_id or "",
                 "parent": organization.parent_id,
-                "sso_enabled": organization.sso_enabled,
             },
         )
         super().__init__(*args, **kwargs)
         if organization.is_district:
             del self.fields["parent"]
         else:
-            del self.fields["sso_enabled"]
             self.fields["parent"].queryset = parents_offered(user, organization)
         self.apply_ownership(organization)
 

@@ -93,6 +93,7 @@ def organization_update(
     method without the district-wide feature (PermissionDenied); a locked field of a synced
     organization, except by the sync; district settings on a school; a new parent the actor
     does not administer; single sign-on without automated rostering (ValidationError).
+    Leaving automated rostering turns single sign-on off.
     """
     lock_for_write(organization)
     unknown = set(changes) - EDITABLE_FIELDS
@@ -124,10 +125,14 @@ def organization_update(
 
 
 def _check_sso(organization: Organization, changes: dict) -> None:
+    """Single sign-on only with automated rostering: turning it on without is refused, and
+    leaving automated rostering turns it off (the page that changed the method says so)."""
     if not organization.is_district or not set(DISTRICT_ONLY_FIELDS) & set(changes):
         return
-    sso = changes.get("sso_enabled", organization.sso_enabled)
     method = changes.get("rostering_method", organization.rostering_method)
-    if sso and method != Organization.RosteringMethod.AUTOMATED:
-        field = "sso_enabled" if "sso_enabled" in changes else "rostering_method"
-        raise ValidationError({field: SSO_NEEDS_AUTOMATED})
+    if method == Organization.RosteringMethod.AUTOMATED:
+        return
+    if changes.get("sso_enabled"):
+        raise ValidationError({"sso_enabled": SSO_NEEDS_AUTOMATED})
+    if organization.sso_enabled:
+        changes["sso_enabled"] = False

@@ -35,6 +35,7 @@ def rostering_method(request: HttpRequest) -> HttpResponse:
         method_form = RosteringMethodForm(request.POST)
         if method_form.is_valid():
             method = method_form.cleaned_data["rostering_method"]
+            had_sso = district.sso_enabled
             try:
                 services.organization_update(
                     actor=user, organization=district, rostering_method=method
@@ -45,6 +46,12 @@ def rostering_method(request: HttpRequest) -> HttpResponse:
             else:
                 label = Organization.RosteringMethod(method).label
                 messages.success(request, f"{district} now uses {label} rostering.")
+                if had_sso and not district.sso_enabled:
+                    messages.warning(
+                        request,
+                        "Single sign-on is now off: it comes with automated rostering only. "
+                        "Educators sign in with their username and password.",
+                    )
                 return redirect("rostering:organization")
 
     answered = bool(set(request.GET) & {"head_count", "mobility", "updates", "current_method"})

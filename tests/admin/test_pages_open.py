@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.sso.models import SignOnConfiguration
 from rostering.imports.models import AssistedSubmission, ImportJob, SubmissionFile
 from rostering.models import ClassGroup, Educator, Product, Student
 from rostering.sync.models import ProductRule, SettingRule, SyncRun, SyncSource
@@ -59,6 +60,9 @@ def queues(demo, demo_support):
         **locked, path_info="/accounts/login/", failures_since_start=5, get_data="", post_data=""
     )
     AccessFailureLog.objects.create(**locked, path_info="/accounts/login/", locked_out=True)
+    SignOnConfiguration.objects.create(
+        district=demo, provider="google", issuer="https://accounts.google.com", client_id="demo"
+    )
 
 
 def _samples(model):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -19,14 +20,19 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, if_empty: bool = False, verbosity: int = 1, **options):
+        from accounts.sso.demo import configure_demo_sign_on
         from rostering.models import Organization
 
         if if_empty and Organization.objects.districts().exists():
             if verbosity:
                 self.stdout.write("Database already has districts; demo seed skipped.")
+            demo = Organization.objects.filter(slug="demo").first()
+            if demo is not None and configure_demo_sign_on(demo) and verbosity:
+                self.stdout.write(f"Single sign-on of the demo: {settings.DEMO_OIDC_ISSUER}")
             return
         with transaction.atomic():
             created = seed_demo()
+            sign_on = configure_demo_sign_on(Organization.objects.get(slug="demo"))
         if verbosity:
             self.stdout.write(
                 self.style.SUCCESS(
@@ -36,3 +42,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo sign-ins (password {DEMO_PASSWORD}):")
             for username, description in DEMO_USERS.items():
                 self.stdout.write(f"  {username:<22} {description}")
+            if sign_on is not None:
+                self.stdout.write(
+                    f"Single sign-on: {sign_on.issuer} (client {sign_on.client_id}); sign in at "
+                    "/accounts/login/demo/ as mbrooks.lin@demo-usd.example.org (a synced teacher)."
+                )

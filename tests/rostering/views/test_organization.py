@@ -151,29 +151,14 @@ def test_school_admin_renames_their_school(client, world, school_admin):
     assert world.school.history.latest().history_user == school_admin
 
 
-def test_district_admin_turns_on_single_sign_on_for_an_automated_district(
-    client, world, district_admin
-):
+def test_the_district_form_no_longer_switches_single_sign_on(client, world, district_admin):
+    """Single sign-on is turned on with its provider (Single sign-on settings), not here."""
     Organization.objects.filter(pk=world.district.pk).update(rostering_method="automated")
-    world.district.refresh_from_db()
     client.force_login(district_admin)
     response = client.post(
         edit(world.district), {"name": "Maple District", "external_id": "", "sso_enabled": "on"}
     )
     assert response.status_code == 302
-    world.district.refresh_from_db()
-    assert world.district.sso_enabled is True
-
-
-def test_single_sign_on_without_automated_rostering_is_refused_next_to_the_field(
-    client, world, district_admin
-):
-    client.force_login(district_admin)
-    response = client.post(
-        edit(world.district), {"name": "Maple District", "external_id": "", "sso_enabled": "on"}
-    )
-    assert response.status_code == 200
-    assert "comes with automated rostering only" in str(response.context["form"].errors["sso_enabled"])
     world.district.refresh_from_db()
     assert world.district.sso_enabled is False
 

@@ -83,19 +83,23 @@ def test_district_admin_applies_the_recommendation(client, world, district_admin
     assert reverse("sync:home") in home.content.decode().split("</nav>", 1)[1]
 
 
-def test_leaving_automated_rostering_with_single_sign_on_on_is_refused(
+def test_leaving_automated_rostering_turns_single_sign_on_off_with_a_warning(
     client, world, district_admin
 ):
     Organization.objects.filter(pk=world.district.pk).update(
         rostering_method="automated", sso_enabled=True
     )
     client.force_login(district_admin)
-    response = client.post(METHOD, {"rostering_method": "assisted"})
-    assert response.status_code == 200
-    assert "Single sign-on comes with automated rostering only" in str(
-        response.context["method_form"].errors["rostering_method"]
+    page = client.get(METHOD).content.decode()
+    assert "choosing another method turns it off" in page
+    response = client.post(METHOD, {"rostering_method": "assisted"}, follow=True)
+    assert method_of(world.district) == "assisted"
+    world.district.refresh_from_db()
+    assert world.district.sso_enabled is False
+    assert any(
+        m.level_tag == "warning" and str(m).startswith("Single sign-on is now off")
+        for m in response.context["messages"]
     )
-    assert method_of(world.district) == "automated"
 
 
 def test_an_unknown_method_is_refused(client, world, district_admin):

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SingleSignOnConfig(AppConfig):
+    name = "accounts.sso"
+    label = "sso"
+    verbose_name = "Single sign-on"
