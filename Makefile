@@ -58,6 +58,22 @@ run: install
 	DEBUG=$${DEBUG:-1} HOST=$(HOST) HOMEROOM_PYTHON=$(abspath $(PY)) HOMEROOM_RUN_DIR=$(abspath var) \
 	  exec $(VENV)/bin/supervisord -c supervisord.conf
 
+# Production: gunicorn and the background workers under supervisord (supervisord-serve.conf),
+# DEBUG off. Needs SECRET_KEY and STUDENT_PASSWORD_KEY (and DATABASE_URL: PostgreSQL); stops
+# before serving if `check --deploy` finds anything. WEB_WORKERS web processes (gunicorn),
+# BACKGROUND_WORKERS background workers; SERVE_MIGRATE=0 on machines that should not migrate.
+BACKGROUND_WORKERS ?= 2
+SERVE_MIGRATE ?= 1
+SERVE_RUN_DIR ?= $(abspath var/serve)
+serve: export DEBUG = 0
+serve: install
+	$(PY) manage.py collectstatic --noinput -v 0
+	$(PY) manage.py check --deploy --fail-level WARNING
+	if [ "$(SERVE_MIGRATE)" = 1 ]; then $(PY) manage.py migrate --noinput; fi
+	mkdir -p $(SERVE_RUN_DIR)
+	HOMEROOM_PYTHON=$(abspath $(PY)) HOMEROOM_RUN_DIR=$(SERVE_RUN_DIR) \
+	  BACKGROUND_WORKERS=$(BACKGROUND_WORKERS) exec $(VENV)/bin/supervisord -c supervisord-serve.conf
+
 # Chromium for the browser tests comes from Debian (Playwright cannot download browsers here).
 browser-deps:
 	@test -x /usr/bin/chromium || { \

@@ -245,3 +245,8 @@ UPLOAD_MAX_CELLS = int(env_str("UPLOAD_MAX_CELLS", "1000000"))
 JOB_HEARTBEAT_SECONDS = float(env_str("JOB_HEARTBEAT_SECONDS", "10"))
 JOB_STALE_SECONDS = int(env_str("JOB_STALE_SECONDS", "300"))
 WORKER_WARNING_SECONDS = int(env_str("WORKER_WARNING_SECONDS", "30"))
+
+# ---- Production server (issue 12: make serve, health, alerts, logs) -------------------------
+# collectstatic writes here (whitenoise serves it under gunicorn); default var/staticfiles.
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(STATIC_ROOT)))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
