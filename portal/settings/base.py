@@ -250,3 +250,11 @@ WORKER_WARNING_SECONDS = int(env_str("WORKER_WARNING_SECONDS", "30"))
 # collectstatic writes here (whitenoise serves it under gunicorn); default var/staticfiles.
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(STATIC_ROOT)))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Health (/healthz, `manage.py check_health`): unhealthy when no background worker stamped its
+# heartbeat (every JOB_HEARTBEAT_SECONDS) within this many seconds. Load balancers probe over
+# plain HTTP, so /healthz is not redirected to HTTPS.
+WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 60)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# The background workers queue the scheduled syncs that are due (rostering/worker_chores.py);
+# 0 leaves it to `run_due_syncs` from cron. Both together are safe: each slot runs once.
+WORKER_RUNS_SCHEDULE = env_bool("WORKER_RUNS_SCHEDULE", True)

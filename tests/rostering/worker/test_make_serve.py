@@ -160,6 +160,16 @@ def test_make_serve_serves_under_gunicorn_and_supervises_every_process(
         what="supervisord to start gunicorn again",
     )
 
+    # Both background workers stamp their heartbeat: /healthz is green over plain HTTP too.
+    def healthy():
+        try:  # the killed master's last web processes may still take a connection and exit
+            status, _, body = fetch(f"{base}/healthz")
+        except OSError:
+            return False
+        return status == 200 and json.loads(body)["checks"]["worker"]["workers"] == 2
+
+    wait_until(healthy, timeout=60, what="/healthz to report two live workers")
+
     task_id = enqueue(subprocess_env(f"sqlite:///{sqlite_file}"), "echo", "run under make serve")
     wait_for_status(sqlite_file, task_id, "SUCCESSFUL", serve)
 
