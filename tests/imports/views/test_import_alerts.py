@@ -98,3 +98,30 @@ def test_an_outsider_cannot_change_another_districts_alerts(client, world, outsi
 def test_turning_alerts_off_needs_a_post(client, district_admin):
     client.force_login(district_admin)
     assert client.get(reverse("rostering:organization_alerts")).status_code == 405
+
+
+def test_an_import_whose_worker_died_is_failed_and_alerted(
+    world, district_admin, smtp_server, settings
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from rostering.liveness import fail_stale
+
+    district_admin.email = "dana@maple.example.org"
+    district_admin.save()
+    long_ago = timezone.now() - timedelta(seconds=settings.JOB_STALE_SECONDS + 60)
+    job = ImportJob.objects.create(
+        district=world.district,
+        kind="students",
+        created_by=district_admin,
+        file_name="big.csv",
+        status=ImportJob.Status.RUNNING,
+        heartbeat_at=long_ago,
+    )
+    assert fail_stale() == 1
+    (mail,) = smtp_server.wait_for(1)
+    assert mail.rcpt_tos == ["dana@maple.example.org"]
+    assert "big.csv" in mail.body and "stopped while importing this file" in mail.body
+    assert f"/manage/imports/{job.pk}/" in mail.body

@@ -124,3 +124,25 @@ def test_a_mail_server_that_is_down_does_not_fail_the_run(
     run = run_schedule(django_capture_on_commit_callbacks)
     assert run.status == SyncRun.Status.FAILED and run.finished_at is not None
     assert "Could not send the alert for sync run" in caplog.text
+
+
+def test_a_sync_whose_worker_died_is_failed_and_alerted_once(district, smtp_server, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from rostering.liveness import fail_stale
+
+    people(district)
+    long_ago = timezone.now() - timedelta(seconds=settings.JOB_STALE_SECONDS + 60)
+    run = SyncRun.objects.create(
+        district=district, status=SyncRun.Status.RUNNING, started_at=long_ago, heartbeat_at=long_ago
+    )
+    assert fail_stale() == 1
+    assert fail_stale() == 0  # already failed: no second alert
+    (mail,) = smtp_server.wait_for(1)
+    assert mail.message["Subject"] == "Homeroom: the sync of Cedar District failed"
+    assert "The background worker stopped while running this sync" in mail.body
+    assert f"/manage/sync/runs/{run.pk}/" in mail.body
+    assert sorted(mail.rcpt_tos) == ["dora@cedar.example.org", "sky@homeroom.example.com"]
+    assert len(smtp_server.wait_for(2, timeout=1)) == 1
