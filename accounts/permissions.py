@@ -32,6 +32,7 @@ class Feature(StrEnum):
     BULK_CREATE_STUDENTS = "bulk_create_students"
     SUBMIT_ASSISTED = "submit_assisted"
     USE_ADMIN = "use_admin"
+    MANAGE_ALERTS = "manage_alerts"  # the district's email alerts on or off
 
 
 _FEATURES: dict[Role, frozenset[Feature]] = {

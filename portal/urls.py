@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import health_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", health_views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("accounts/sso/", include("accounts.sso.urls")),
     path("manage/", include("rostering.urls")),

@@ -6,4 +6,7 @@ class RosteringConfig(AppConfig):
     verbose_name = "Rostering"
 
     def ready(self) -> None:
-        from . import history  # noqa: F401  (connects the history-channel receiver)
+        from . import (
+            history,  # noqa: F401  (connects the history-channel receiver)
+            job_events,  # noqa: F401  (job log lines and alerts)
+        )

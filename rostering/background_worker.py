@@ -36,6 +36,20 @@ class ResilientWorker(Worker):
         self.retry_max_delay = retry_max_delay
 
     def run(self) -> None:
+        from rostering.worker_chores import WorkerChores
+
+        # Beside the tasks: the heartbeat and the schedule (not in batch mode, which only
+        # empties the queue).
+        chores = None if self.batch else WorkerChores(self.worker_id)
+        if chores is not None:
+            chores.start()
+        try:
+            self._run_outliving_the_database()
+        finally:
+            if chores is not None:
+                chores.stop()
+
+    def _run_outliving_the_database(self) -> None:
         while True:
             try:
                 return super().run()

@@ -144,6 +144,11 @@ def fail_stale() -> int:
     if not any(qs.exists() for qs in (running_jobs, waiting_jobs, runs, submissions)):
         return 0
     try:
+        # Who is about to be failed, for the alerts (failures only: an undo just stops).
+        run_ids = list(runs.values_list("pk", flat=True))
+        job_ids = list(running_jobs.values_list("pk", flat=True)) + list(
+            waiting_jobs.filter(status=ImportJob.Status.CHECKING).values_list("pk", flat=True)
+        )
         count = _fail_stale_rows(running_jobs, waiting_jobs, runs, now)
         count += _fail_stale_submissions(submissions)
     except DatabaseError:
@@ -151,7 +156,20 @@ def fail_stale() -> int:
         return 0
     if count:
         log.warning("Marked %s job(s)/run(s) failed: their worker stopped", count)
+        _queue_alerts(run_ids, job_ids)
     return count
+
+
+def _queue_alerts(run_ids: list[int], job_ids: list[int]) -> None:
+    """The email alerts go from a background task (fail_stale runs inside page views)."""
+    from rostering.alert_tasks import send_stale_alerts
+
+    if not (run_ids or job_ids):
+        return
+    try:
+        send_stale_alerts.enqueue(run_ids=run_ids, job_ids=job_ids)
+    except Exception:  # noqa: BLE001 - the failure is recorded; a lost alert is only logged
+        log.warning("Could not queue the alerts for stale jobs", exc_info=True)
 
 
 def _fail_stale_rows(running_jobs, waiting_jobs, runs, now) -> int:

@@ -9,6 +9,7 @@ import pytest
 from rostering.models import Educator, Organization
 
 from . import factories
+from .smtp_server import smtp_server  # noqa: F401  (a real SMTP server: alert tests)
 
 
 @dataclass

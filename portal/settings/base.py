@@ -264,3 +264,52 @@ OIDC_CREATE_USER = False
 OIDC_STORE_ACCESS_TOKEN = False
 OIDC_STORE_ID_TOKEN = False
 OIDC_TIMEOUT = 10
+# ---- Production server (issue 12: make serve, health, alerts, logs) -------------------------
+# collectstatic writes here (whitenoise serves it under gunicorn); default var/staticfiles.
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(STATIC_ROOT)))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Health (/healthz, `manage.py check_health`): unhealthy when no background worker stamped its
+# heartbeat (every JOB_HEARTBEAT_SECONDS) within this many seconds. Load balancers probe over
+# plain HTTP, so /healthz is not redirected to HTTPS.
+WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 60)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# The background workers queue the scheduled syncs that are due (rostering/worker_chores.py);
+# 0 leaves it to `run_due_syncs` from cron. Both together are safe: each slot runs once.
+WORKER_RUNS_SCHEDULE = env_bool("WORKER_RUNS_SCHEDULE", True)
+# Email alerts (rostering/alerts.py): a district's administrators (and support staff, for
+# failures) get one email when a sync fails or is held or an import fails, with a link built
+# on PORTAL_BASE_URL. Mail goes through Django's SMTP settings below.
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Homeroom <homeroom@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Logs: one key=value line per job start and end (homeroom.jobs) and per request error
+# (django.request, 5xx) on stdout; everything else as before on stderr at LOG_LEVEL.
+LOGGING["formatters"] = {
+    "job": {"()": "portal.log_format.JobFormatter"},
+    "request_error": {"()": "portal.log_format.RequestErrorFormatter"},
+}
+LOGGING["handlers"].update(
+    {
+        "jobs_stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "job",
+        },
+        "request_errors_stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "request_error",
+            "level": "ERROR",
+        },
+    }
+)
+LOGGING["loggers"] = {
+    "homeroom.jobs": {"handlers": ["jobs_stdout"], "level": "INFO", "propagate": False},
+    "django.request": {"handlers": ["request_errors_stdout"], "level": "ERROR"},
+}

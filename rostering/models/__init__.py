@@ -4,6 +4,7 @@ from .org import Organization
 from .people import Educator, Grade, Student
 from .products import ClassProduct, Product, ProductSetting, StudentProduct, StudentProductSetting
 from .sync_config import SyncConfiguration
+from .workers import WorkerHeartbeat
 
 __all__ = [
     "ClassEducator",
@@ -20,4 +21,5 @@ __all__ = [
     "StudentProduct",
     "StudentProductSetting",
     "SyncConfiguration",
+    "WorkerHeartbeat",
 ]

@@ -61,6 +61,14 @@ class Organization(models.Model):
         max_length=20, choices=RosteringMethod.choices, blank=True, default=""
     )
     sso_enabled = models.BooleanField("single sign-on", default=False)
+    # A district's: email its administrators (and support, for failures) when a sync fails or
+    # is held or an import fails (rostering/alerts.py).
+    email_alerts = models.BooleanField(
+        "email alerts",
+        default=True,
+        help_text="Email the district's administrators when a sync fails or is held, or an "
+        "import fails.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = history()

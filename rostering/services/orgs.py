@@ -23,10 +23,12 @@ from .common import (
     save_record,
 )
 
-EDITABLE_FIELDS = frozenset({"name", "parent", "external_id", "rostering_method", "sso_enabled"})
+EDITABLE_FIELDS = frozenset(
+    {"name", "parent", "external_id", "rostering_method", "sso_enabled", "email_alerts"}
+)
 # The fields of a synced organization only the SIS changes (forms, imports and the admin ask).
 SYNCED_LOCKED_FIELDS = tuple(sorted(LOCKED_FIELDS["organization"]))
-DISTRICT_ONLY_FIELDS = ("rostering_method", "sso_enabled")
+DISTRICT_ONLY_FIELDS = ("rostering_method", "sso_enabled", "email_alerts")
 SSO_NEEDS_AUTOMATED = (
     "Single sign-on comes with automated rostering only: choose Automated first, "
     "or leave single sign-on off."
@@ -103,6 +105,8 @@ def organization_update(
     trusted = channel in TRUSTED_CHANNELS and actor is None
     if "rostering_method" in changes and not trusted:
         permissions.require_feature(actor, Feature.MANAGE_ROSTERING_METHOD)
+    if "email_alerts" in changes and not trusted:
+        permissions.require_feature(actor, Feature.MANAGE_ALERTS)
     if "external_id" in changes:
         changes["external_id"] = blank_to_none(changes["external_id"])
     if "name" in changes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import SyncRun, SyncSource
@@ -52,10 +53,18 @@ def enqueue_due_syncs(now: datetime | None = None) -> list[SyncRun]:
     for source in sources:
         if source.district_id in busy or not is_due(source, now):
             continue
+        due = last_due_at(source, now)
         with transaction.atomic():
+            # Claim the slot: of several workers (or cron) seeing it due at once, only the one
+            # whose conditional UPDATE changes the row queues the run.
+            claimed = (
+                SyncSource.objects.filter(pk=source.pk)
+                .filter(Q(last_enqueued_at__isnull=True) | Q(last_enqueued_at__lt=due))
+                .update(last_enqueued_at=now)
+            )
+            if not claimed:
+                continue
             run = SyncRun.objects.create(district=source.district, trigger=SyncRun.Trigger.SCHEDULE)
-            source.last_enqueued_at = now
-            source.save(update_fields=["last_enqueued_at"])
             transaction.on_commit(lambda run_id=run.pk: run_sync_task.enqueue(run_id=run_id))
         runs.append(run)
     return runs

@@ -7,9 +7,8 @@ from rostering.views import organization, organization_method
 urlpatterns = [
     path("organization/", organization.organization_home, name="organization"),
     path("organization/add/", organization.organization_add, name="organization_add"),
-    path(
-        "organization/<int:pk>/edit/", organization.organization_edit, name="organization_edit"
-    ),
+    path("organization/alerts/", organization.organization_alerts, name="organization_alerts"),
+    path("organization/<int:pk>/edit/", organization.organization_edit, name="organization_edit"),
     path(
         "organization/rostering-method/",
         organization_method.rostering_method,

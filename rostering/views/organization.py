@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from accounts import permissions
 from accounts.permissions import Feature
@@ -34,9 +35,9 @@ def require_district_member(request: HttpRequest) -> Organization:
 
 
 def can_add_organization(user, district: Organization) -> bool:
-    return permissions.has_feature(
-        user, Feature.MANAGE_ORGANIZATION
-    ) and permissions.can_create_in(user, district_id=district.pk)
+    return permissions.has_feature(user, Feature.MANAGE_ORGANIZATION) and permissions.can_create_in(
+        user, district_id=district.pk
+    )
 
 
 @login_required
@@ -54,8 +55,24 @@ def organization_home(request: HttpRequest) -> HttpResponse:
             "can_bulk_create": permissions.has_feature(user, Feature.BULK_CREATE_STUDENTS),
             "can_choose": permissions.has_feature(user, Feature.MANAGE_ORGANIZATION),
             "is_automated": district.rostering_method == Organization.RosteringMethod.AUTOMATED,
+            "can_manage_alerts": permissions.has_feature(user, Feature.MANAGE_ALERTS),
         },
     )
+
+
+@login_required
+@require_POST
+def organization_alerts(request: HttpRequest) -> HttpResponse:
+    """Turn the district's email alerts on or off (district administrators)."""
+    district = require_district_member(request)
+    services.organization_update(
+        actor=request.user,
+        organization=district,
+        email_alerts=request.POST.get("email_alerts") == "on",
+    )
+    state = "on" if district.email_alerts else "off"
+    messages.success(request, f"Email alerts are {state}.")
+    return redirect("rostering:organization")
 
 
 @login_required

@@ -76,3 +76,17 @@ def test_school_admin_renames_their_school(transactional_db, world, school_admin
     expect(page.get_by_text("Saved North Elementary School.")).to_be_visible()
     world.school.refresh_from_db()
     assert world.school.name == "North Elementary School"
+
+
+def test_district_admin_turns_email_alerts_off(transactional_db, world, district_admin, page):
+    sign_in(page, "dana", PASSWORD)
+    page.goto("/manage/organization/")
+    alerts = page.get_by_label("Email the district's administrators")
+    expect(alerts).to_be_checked()
+    screenshot(page, "organization-email-alerts")
+    alerts.uncheck()
+    page.get_by_role("form", name="Email alerts").get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Email alerts are off.")).to_be_visible()
+    expect(page.get_by_label("Email the district's administrators")).not_to_be_checked()
+    world.district.refresh_from_db()
+    assert world.district.email_alerts is False
