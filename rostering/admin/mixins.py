@@ -280,6 +280,17 @@ class ServiceFormSet(BaseInlineFormSet):
     admin_inline = None
     admin_request = None
 
+    def add_fields(self, form, index):
+        # A tabular inline's inputs sit under column headings but have no <label>: name each
+        # for screen readers ("Product, row 2"; "Delete row 2").
+        super().add_fields(form, index)
+        row = "new row" if index is None else f"row {index + 1}"
+        for name, field in form.fields.items():
+            label = "Delete" if name == "DELETE" else str(field.label or name).capitalize()
+            # The admin's RelatedFieldWidgetWrapper renders the widget it wraps (copied per form).
+            widget = getattr(field.widget, "widget", field.widget)
+            widget.attrs["aria-label"] = f"{label}, {row}"
+
     def clean(self):
         super().clean()
         if any(self.errors) or self.instance.pk is None:

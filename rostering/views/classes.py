@@ -18,14 +18,13 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from accounts import permissions
-from rostering import services
+from rostering import login_cards, services
 from rostering.filters.classes import ClassGroupFilter
 from rostering.forms.classes import (
     ClassGroupCreateForm,
     ClassGroupDetailsForm,
     apply_service_errors,
 )
-from rostering.passwords import decrypt_password
 from rostering.selectors import classes as selectors
 from rostering.tables.base import csv_response
 from rostering.tables.classes import CSV_HEADER, ClassGroupTable, csv_rows
@@ -190,20 +189,18 @@ class LoginCardsView(ClassPageMixin, TemplateView):
     """A printable sheet of login cards, one per active student: only for users who may
     change the class/group, since it shows passwords."""
 
-    template_name = "rostering/classes/login_cards.html"
+    template_name = "rostering/login_cards/sheet.html"
 
     def get(self, request, *args, **kwargs):
         self.require_change()
-        cards = [
-            {
-                "name": student.full_name,
-                "username": student.username,
-                "password": decrypt_password(student.password_encrypted),
-            }
-            for student in selectors.login_card_students(self.class_group)
-        ]
+        cards = login_cards.build_cards(selectors.login_card_students(self.class_group))
         return render(
             request,
             self.template_name,
-            {"class_group": self.class_group, "school": self.class_group.school, "cards": cards},
+            {
+                "heading": f"Login cards: {self.class_group.name}",
+                "back_url": self.class_group.get_absolute_url(),
+                "back_label": f"Back to {self.class_group.name}",
+                "cards": cards,
+            },
         )

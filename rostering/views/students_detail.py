@@ -18,16 +18,15 @@ from django.urls import reverse
 from django.views import View
 
 from accounts import permissions
-from rostering import services
+from rostering import login_cards, services
 from rostering.forms.students import (
     PasswordForm,
     ProductSettingsForm,
     StudentDetailsForm,
     add_service_errors,
 )
-from rostering.models import ClassGroup, Product
+from rostering.models import ClassGroup, Product, Student
 from rostering.ownership import LOCKED_MESSAGE, FieldState
-from rostering.passwords import decrypt_password
 from rostering.selectors import students as selectors
 
 from .students import require_role
@@ -262,12 +261,21 @@ class StudentPasswordView(StudentPageMixin, View):
 
 class StudentLoginCardView(StudentPageMixin, View):
     tab = ""
-    template_name = "rostering/students/login_card.html"
+    template_name = "rostering/login_cards/sheet.html"
 
     def get(self, request, pk):
-        return self.page(
-            password=decrypt_password(self.student.password_encrypted),
-            schools=list(self.student.schools.all()),
+        student = self.student
+        cards = login_cards.build_cards(Student.objects.filter(pk=student.pk))
+        return render(
+            request,
+            self.template_name,
+            {
+                "heading": f"Login card: {student.full_name}",
+                "back_url": student.get_absolute_url(),
+                "back_label": f"Back to {student.full_name}",
+                "cards": cards,
+                "note": "" if student.is_active else "this student is deactivated",
+            },
         )
 
 
