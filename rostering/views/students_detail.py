@@ -30,6 +30,7 @@ from rostering.ownership import LOCKED_MESSAGE, FieldState
 from rostering.selectors import students as selectors
 
 from .students import require_role
+from .undo import success_with_undo
 
 TABS = (
     ("details", "Details", "rostering:student_detail"),
@@ -159,7 +160,12 @@ class StudentClassRemoveView(StudentPageMixin, View):
             for message in _messages_from(exc):
                 messages.error(request, message)
         else:
-            messages.success(request, f"Removed {self.student.full_name} from {class_group.name}.")
+            success_with_undo(
+                request,
+                f"Removed {self.student.full_name} from {class_group.name}.",
+                action_url=reverse("rostering:student_classes", args=[self.student.pk]),
+                fields={"class_group": class_group.pk},
+            )
         return redirect("rostering:student_classes", pk=self.student.pk)
 
 
@@ -192,7 +198,12 @@ class StudentProductRemoveView(StudentPageMixin, View):
             actor=request.user, student=self.student, product=product
         )
         if removed:
-            messages.success(request, f"Removed {product.name} from {self.student.full_name}.")
+            success_with_undo(
+                request,
+                f"Removed {product.name} from {self.student.full_name}.",
+                action_url=reverse("rostering:student_products", args=[self.student.pk]),
+                fields={"product": product.pk},
+            )
         else:
             messages.info(request, f"{self.student.full_name} had no direct {product.name}.")
         return redirect("rostering:student_products", pk=self.student.pk)
@@ -292,6 +303,13 @@ def student_set_active(request, pk: int, active: bool):
         for message in _messages_from(exc):
             messages.error(request, message)
     else:
-        state = "reactivated" if active else "deactivated"
-        messages.success(request, f"{student.full_name} is {state}.")
+        if active:
+            messages.success(request, f"{student.full_name} is reactivated.")
+        else:
+            success_with_undo(
+                request,
+                f"{student.full_name} is deactivated.",
+                action_url=reverse("rostering:student_reactivate", args=[student.pk]),
+                fields={},
+            )
     return redirect(student.get_absolute_url())
