@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 import django_tables2 as tables
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from rostering.models import Student
 
-from .base import LockedNameColumn
+from .base import LockedNameColumn, SelectColumn
 
 
 def _wide(breakpoint: str) -> dict:
@@ -26,33 +25,8 @@ class StudentNameColumn(LockedNameColumn):
         return super().render(f"{record.last_name}, {record.first_name}", record)
 
 
-class SelectColumn(tables.Column):
-    """A checkbox per row for the list's bulk actions, named for screen readers; the heading's
-    box chooses every row of the page (static/js/bulk-select.js)."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("verbose_name", "")
-        kwargs.setdefault("attrs", {"th": {"class": "bulk-select"}, "td": {"class": "bulk-select"}})
-        super().__init__(accessor="pk", orderable=False, empty_values=(), **kwargs)
-
-    @property
-    def header(self):
-        return mark_safe(
-            '<input class="form-check-input" type="checkbox" data-select-page '
-            'aria-label="Choose every student on this page">'
-        )
-
-    def render(self, value, record):
-        return format_html(
-            '<input class="form-check-input" type="checkbox" name="student" value="{}" '
-            'aria-label="Choose {}" data-select-row>',
-            value,
-            record.full_name,
-        )
-
-
 class StudentTable(tables.Table):
-    select = SelectColumn()
+    select = SelectColumn(field="student", page_label="Choose every student on this page")
     name = StudentNameColumn(
         accessor="last_name",
         verbose_name="Name",

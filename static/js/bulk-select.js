@@ -21,7 +21,7 @@
       all.hidden = !everyRow;
       if (!everyRow) allBox.checked = false;
     }
-    count.textContent = allBox && allBox.checked ? total : chosen;
+    if (count) count.textContent = allBox && allBox.checked ? total : chosen;
   }
   if (page) page.addEventListener("change", function () {
     rows.forEach(function (r) { r.checked = page.checked; });
@@ -31,11 +31,12 @@
   if (allBox) allBox.addEventListener("change", refresh);
   var action = form.querySelector("[data-bulk-action]");
   function showNeeded() {
+    if (!action) return;
     form.querySelectorAll("[data-bulk-needs]").forEach(function (box) {
       box.hidden = box.dataset.bulkNeeds.split(" ").indexOf(action.value) < 0;
     });
   }
-  action.addEventListener("change", showNeeded);
+  if (action) action.addEventListener("change", showNeeded);
   showNeeded();
   refresh();
 })();

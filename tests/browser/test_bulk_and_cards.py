@@ -104,3 +104,20 @@ def test_bulk_bar_at_phone_width(transactional_db, phone_page):
     phone_page.get_by_label("With the chosen students").select_option(label="Assign a product")
     expect(phone_page.get_by_label("Product", exact=True)).to_be_visible()
     screenshot(phone_page, "students-bulk-phone")
+
+
+def test_teacher_prints_the_cards_of_two_chosen_classes(transactional_db, page):
+    school, students = _school_with_students(2)
+    robins = factories.ClassGroupFactory(school=school, name="Robins", origin=Origin.MANUAL)
+    wrens = factories.ClassGroupFactory(school=school, name="Wrens", origin=Origin.MANUAL)
+    ClassStudent.objects.create(class_group=robins, student=students[0])
+    ClassStudent.objects.create(class_group=wrens, student=students[1])
+    sign_in(page, "tess", "homeroom-test")
+    page.goto("/manage/classes/")
+    page.get_by_role("checkbox", name="Choose Robins").check()
+    page.get_by_role("checkbox", name="Choose Wrens").check()
+    screenshot(page, "classes-list-choose-for-cards")
+    page.get_by_role("button", name="Print login cards of 2 chosen").click()
+    expect(page.get_by_role("heading", name="Login cards: Robins, Wrens")).to_be_visible()
+    expect(page.get_by_role("article")).to_have_count(2)
+    screenshot(page, "classes-chosen-login-cards")

@@ -31,6 +31,7 @@ EXPECTED = {
     "rostering:student_reactivate": ("student", POST_ONLY),
     "rostering:class_list": (None, PAGE),
     "rostering:class_add": (None, PAGE),
+    "rostering:class_login_cards_chosen": (None, POST_ONLY_LIST),
     "rostering:class_detail": ("class", OWN_RECORD),
     "rostering:class_products": ("class", OWN_RECORD),
     "rostering:class_product_remove": ("class", POST_ONLY),

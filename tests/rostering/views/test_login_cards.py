@@ -104,3 +104,24 @@ def test_user_without_a_role_gets_404_and_anonymous_is_sent_to_sign_in(client, w
     assert client.get(cards_url(cg)).status_code == 302
     client.force_login(factories.UserFactory())
     assert client.get(cards_url(cg)).status_code == 404
+
+
+def test_cards_of_several_chosen_classes_each_student_once(client, world, teacher):
+    reading = factories.ClassGroupFactory(school=world.school, name="Readers")
+    maths = factories.ClassGroupFactory(school=world.school, name="Counters")
+    factories.ClassGroupFactory(school=world.school, name="Not chosen")
+    both = factories.StudentFactory(school=world.school, username="both.kid")
+    only = factories.StudentFactory(school=world.school, username="only.kid")
+    for group, student in ((reading, both), (maths, both), (maths, only)):
+        factories.ClassStudentFactory(class_group=group, student=student)
+    elsewhere = factories.ClassGroupFactory(school=world.outsider_school, name="Elsewhere")
+    factories.ClassStudentFactory(class_group=elsewhere, student__username="not.yours")
+    client.force_login(teacher)
+    response = client.post(
+        reverse("rostering:class_login_cards_chosen"),
+        {"class_group": [reading.pk, maths.pk, elsewhere.pk]},
+    )
+    body = response.content.decode()
+    assert body.count('class="signin-card"') == 2
+    assert "both.kid" in body and "only.kid" in body and "not.yours" not in body
+    assert "Login cards: Counters, Readers" in body
