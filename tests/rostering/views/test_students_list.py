@@ -88,6 +88,7 @@ def test_district_admin_sees_every_school_but_not_other_districts(client, distri
         ("S-100", ["Lovelace, Ada"]),
         ("alt-9", ["Berners, Tim"]),
         ("ada lovelace", ["Lovelace, Ada"]),
+        ("Lovelace, Ada", ["Lovelace, Ada"]),  # as the list shows the name
     ],
 )
 def test_search_by_name_username_or_ids(client, district_admin, roster, term, expected):
