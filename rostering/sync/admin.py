@@ -175,8 +175,9 @@ class SyncRunAdmin(admin.ModelAdmin):
     @admin.display(description="counts")
     def counts_summary(self, obj):
         """The totals in words for the list ("created 3, updated 2"); the page has the table."""
-        totals = [(k, v) for k, v in (obj.counts or {}).items() if isinstance(v, int) and v]
-        return ", ".join(f"{key} {value}" for key, value in totals) or "—"
+        counts = obj.counts or {}  # in COUNT_COLUMNS' order: PostgreSQL's jsonb sorts keys
+        totals = [(c, counts[c]) for c in COUNT_COLUMNS if isinstance(counts.get(c), int)]
+        return ", ".join(f"{key} {value}" for key, value in totals if value) or "—"
 
     @admin.display(description="counts")
     def counts_table(self, obj):
