@@ -63,6 +63,18 @@ def require_feature(user, feature: Feature | str) -> None:
         raise PermissionDenied("Your role does not allow this.")
 
 
+def may_manage_class_educators(user) -> bool:
+    """Adding and removing a class/group's educators is for administrators (and support);
+    teachers see who teaches a class but do not change it (a teacher who creates a class
+    becomes one of its educators, through the service)."""
+    return has_feature(user, Feature.MANAGE_EDUCATORS)
+
+
+def require_manage_class_educators(user) -> None:
+    if not may_manage_class_educators(user):
+        raise PermissionDenied("Adding and removing a class/group's educators is for administrators.")
+
+
 # ---- querysets of what a user may see -------------------------------------------------------
 
 

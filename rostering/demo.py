@@ -142,6 +142,9 @@ def _products() -> list[Product]:
     products = []
     for name, code, settings in PRODUCTS:
         product, _ = Product.objects.get_or_create(code=code, defaults={"name": name})
+        if not product.sign_in_url:  # printed on the demo's login cards, with a QR code
+            product.sign_in_url = f"https://{code}.example.com/sign-in"
+            product.save(update_fields=["sign_in_url"])
         for key, label, kind, values, default in settings:
             extra = {"allowed_values": values} if kind == "choice" else {}
             if kind == "integer":

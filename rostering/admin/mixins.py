@@ -119,6 +119,23 @@ class ServiceAdmin(SimpleHistoryAdmin):
         """The history page's column: form, import, sync or admin."""
         return record.history_channel or "—"
 
+    def set_history_delta_changes(self, request, historical_records, **kwargs):
+        super().set_history_delta_changes(request, historical_records, **kwargs)
+        # The password is not an editable field, so simple-history's diff leaves it out: mark
+        # the versions that changed it (the page says "password reset", never the tokens).
+        records = list(historical_records)
+        for newer, older in zip(records, records[1:], strict=False):
+            old, new = (getattr(r, "password_encrypted", None) for r in (older, newer))
+            newer.password_was_reset = old != new and new is not None
+
+    def history_view(self, request, object_id, extra_context=None):
+        history = self.model.history.filter(pk=object_id).exclude(history_change_reason=None)
+        extra_context = {
+            **(extra_context or {}),
+            "show_change_reason": history.exclude(history_change_reason="").exists(),
+        }
+        return super().history_view(request, object_id, extra_context=extra_context)
+
     # -- the service -------------------------------------------------------------------------
 
     def save_through_services(self, request, form, original):
@@ -279,6 +296,17 @@ class ServiceFormSet(BaseInlineFormSet):
 
     admin_inline = None
     admin_request = None
+
+    def add_fields(self, form, index):
+        # A tabular inline's inputs sit under column headings but have no <label>: name each
+        # for screen readers ("Product, row 2"; "Delete row 2").
+        super().add_fields(form, index)
+        row = "new row" if index is None else f"row {index + 1}"
+        for name, field in form.fields.items():
+            label = "Delete" if name == "DELETE" else str(field.label or name).capitalize()
+            # The admin's RelatedFieldWidgetWrapper renders the widget it wraps (copied per form).
+            widget = getattr(field.widget, "widget", field.widget)
+            widget.attrs["aria-label"] = f"{label}, {row}"
 
     def clean(self):
         super().clean()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 
 from rostering.models import (
     ClassEducator,
@@ -28,7 +29,8 @@ class ProductSettingInline(admin.StackedInline):
 
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
-    list_display = ("name", "code", "is_active")
+    list_display = ("name", "code", "sign_in_url", "is_active")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_filter = ("is_active",)
     search_fields = ("name", "code")
     prepopulated_fields = {"code": ("name",)}

@@ -87,7 +87,8 @@ class StudentFilter(django_filters.FilterSet):
         A single word with a digit that equals a username or ID finds just that student through
         the unique indexes, without scanning the district (the common "look up this ID" case).
         """
-        words = value.split()[:4]
+        # "Adams, Harper" as the list shows names: the comma only separates words.
+        words = value.replace(",", " ").split()[:4]
         if not words:
             return qs
         if len(words) == 1 and any(ch.isdigit() for ch in words[0]):

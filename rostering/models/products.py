@@ -12,6 +12,13 @@ class Product(models.Model):
     name = models.CharField(max_length=200, unique=True)
     code = models.SlugField(max_length=60, unique=True)
     description = models.TextField(blank=True, default="")
+    sign_in_url = models.URLField(
+        "sign-in address",
+        max_length=500,
+        blank=True,
+        default="",
+        help_text="Where students sign in to this product; printed (and as a QR code) on login cards.",
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:

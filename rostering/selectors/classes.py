@@ -114,7 +114,6 @@ def login_card_students(class_group: ClassGroup) -> QuerySet[Student]:
     """The active students of a class/group, in the order a teacher hands out cards."""
     return (
         Student.objects.filter(class_groups=class_group, is_active=True)
-        .only("first_name", "last_name", "username", "password_encrypted")
         .order_by("last_name", "first_name", "username")
     )
 

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from accounts import permissions
+from accounts.roles import Role, scope_for
 from rostering.history import Channel, audit
 from rostering.locks import lock_district, lock_for_write
 from rostering.models import (
@@ -24,6 +26,7 @@ from rostering.text import clean_text
 from rostering.validators import blank_to_none
 
 from .common import (
+    TRUSTED_CHANNELS,
     apply_changes,
     check_change_allowed,
     check_create_allowed,
@@ -82,7 +85,20 @@ def class_group_create(
         **fields,
     )
     save_record(class_group, actor=actor, channel=channel)
+    _creator_teaches_it(actor, class_group, channel)
     return class_group
+
+
+def _creator_teaches_it(actor, class_group: ClassGroup, channel: str) -> None:
+    """A teacher who creates a class/group in the portal becomes one of its educators (they
+    made it to teach it; without this they could not find it under "my classes")."""
+    if actor is None or channel != Channel.FORM:
+        return
+    scope = scope_for(actor)
+    if scope.role is Role.TEACHER and scope.educator_id:
+        ClassEducator.objects.create(
+            class_group=class_group, educator_id=scope.educator_id, origin=Origin.MANUAL
+        )
 
 
 @transaction.atomic
@@ -115,6 +131,12 @@ def _check_roster_change(actor, class_group: ClassGroup, channel: str, field: st
     check_change_allowed(actor, class_group, channel)
     if class_group.is_synced and channel != Channel.SYNC:
         raise ValidationError({field: SYNCED_ROSTER_MESSAGE.format(name=class_group.name)})
+
+
+def _check_educators_change(actor, channel: str) -> None:
+    if channel in TRUSTED_CHANNELS and actor is None:
+        return
+    permissions.require_manage_class_educators(actor)
 
 
 @transaction.atomic
@@ -162,6 +184,7 @@ def class_group_add_educators(
     lock_for_write(class_group)
     educators = list(educators)
     _check_roster_change(actor, class_group, channel, "educators")
+    _check_educators_change(actor, channel)
     check_same_district(class_group.district_id, educators, "educators", "educators")
     existing = set(
         ClassEducator.objects.filter(class_group=class_group).values_list("educator_id", flat=True)
@@ -182,6 +205,7 @@ def class_group_remove_educators(
 ) -> int:
     lock_for_write(class_group)
     _check_roster_change(actor, class_group, channel, "educators")
+    _check_educators_change(actor, channel)
     deleted, _ = ClassEducator.objects.filter(
         class_group=class_group, educator__in=[e.pk for e in educators]
     ).delete()

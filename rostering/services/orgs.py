@@ -72,8 +72,11 @@ def organization_create(
     if org_type == Organization.OrgType.DISTRICT:
         raise ValidationError({"org_type": "Districts are created by support staff."})
     check_create_allowed(actor, district_id=district.pk, school_ids=[], channel=channel)
+    name = clean_text(name)
+    if channel != Channel.SYNC:
+        _refuse_taken_name(district, name)
     org = Organization(
-        name=clean_text(name),
+        name=name,
         org_type=org_type,
         district=district,
         parent=parent or district,
@@ -111,6 +114,8 @@ def organization_update(
         changes["external_id"] = blank_to_none(changes["external_id"])
     if "name" in changes:
         changes["name"] = clean_text(changes["name"])
+        if channel != Channel.SYNC and changes["name"].lower() != organization.name.lower():
+            _refuse_taken_name(organization.district_root, changes["name"], exclude=organization)
     if not organization.is_district:
         for name in DISTRICT_ONLY_FIELDS:
             if name in changes:
@@ -126,6 +131,22 @@ def organization_update(
     apply_changes(organization, changes)
     save_record(organization, actor=actor, channel=channel)
     return organization
+
+
+def _refuse_taken_name(district: Organization, name: str, exclude=None) -> None:
+    """Two schools of one district with one name cannot be told apart on any page or card.
+    (The sync may send what the SIS holds: only people's channels are refused.)"""
+    same = Organization.objects.filter(district=district, name__iexact=name)
+    if exclude is not None:
+        same = same.exclude(pk=exclude.pk)
+    taken = same.first()
+    if taken is not None:
+        raise ValidationError(
+            {
+                "name": f"{district.name} already has an organization named “{taken.name}”: "
+                "choose another name (for example, add the town or the level)."
+            }
+        )
 
 
 def _check_sso(organization: Organization, changes: dict) -> None:

@@ -67,6 +67,41 @@ def _problems_table(problems: list[dict]):
     )
 
 
+COUNT_COLUMNS = ("created", "updated", "claimed", "deactivated", "unchanged")
+
+
+def _counts_table(counts: dict):
+    """A run's counts as a table: one row per kind of record, one column per action, then
+    the organizations, memberships and product links in words."""
+    if not counts:
+        return "—"
+    by_kind = counts.get("by_kind") or {}
+    rows = [(kind.replace("_", " ").capitalize(), values) for kind, values in by_kind.items()]
+    rows.append(("All", {c: counts.get(c, 0) for c in COUNT_COLUMNS}))
+    body = format_html_join(
+        "",
+        "<tr><th scope=\"row\">{}</th>" + "<td>{}</td>" * len(COUNT_COLUMNS) + "</tr>",
+        ((label, *(values.get(c, 0) for c in COUNT_COLUMNS)) for label, values in rows),
+    )
+    others = format_html_join(
+        "",
+        "<li>{}: {}</li>",
+        (
+            (key.replace("_", " ").capitalize(), ", ".join(f"{k} {v}" for k, v in value.items()))
+            for key, value in counts.items()
+            if isinstance(value, dict) and key != "by_kind"
+        ),
+    )
+    head = format_html_join("", "<th scope=\"col\">{}</th>", ((c,) for c in COUNT_COLUMNS))
+    return format_html(
+        '<table class="hr-problems"><thead><tr><th scope="col">Records</th>{}</tr></thead>'
+        "<tbody>{}</tbody></table><ul>{}</ul>",
+        head,
+        body,
+        others,
+    )
+
+
 class ReasonActionForm(ActionForm):
     """The admin's action bar with a "reason" box, recorded by the cancel actions."""
 
@@ -113,7 +148,7 @@ class SyncRunAdmin(admin.ModelAdmin):
         "source_name",
         "hold_reason",
         "failure_reason",
-        "counts_summary",
+        "counts_table",
         "warnings_table",
         "errors_table",
         "plan_summary",
@@ -139,7 +174,14 @@ class SyncRunAdmin(admin.ModelAdmin):
 
     @admin.display(description="counts")
     def counts_summary(self, obj):
-        return ", ".join(f"{key} {value}" for key, value in (obj.counts or {}).items()) or "—"
+        """The totals in words for the list ("created 3, updated 2"); the page has the table."""
+        counts = obj.counts or {}  # in COUNT_COLUMNS' order: PostgreSQL's jsonb sorts keys
+        totals = [(c, counts[c]) for c in COUNT_COLUMNS if isinstance(counts.get(c), int)]
+        return ", ".join(f"{key} {value}" for key, value in totals if value) or "—"
+
+    @admin.display(description="counts")
+    def counts_table(self, obj):
+        return _counts_table(obj.counts or {})
 
     @admin.display(description="warnings")
     def warning_count(self, obj):

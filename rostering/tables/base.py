@@ -37,6 +37,33 @@ class LockedNameColumn(tables.Column):
         return format_html("{}{}", lock, value)
 
 
+class SelectColumn(tables.Column):
+    """A checkbox per row for a list's bulk actions (posting ``field``), named for screen
+    readers; the heading's box chooses every row of the page (static/js/bulk-select.js)."""
+
+    def __init__(self, *, field: str, page_label: str, **kwargs):
+        kwargs.setdefault("verbose_name", "")
+        kwargs.setdefault("attrs", {"th": {"class": "bulk-select"}, "td": {"class": "bulk-select"}})
+        super().__init__(accessor="pk", orderable=False, empty_values=(), **kwargs)
+        self.field, self.page_label = field, page_label
+
+    @property
+    def header(self):
+        return format_html(
+            '<input class="form-check-input" type="checkbox" data-select-page aria-label="{}">',
+            self.page_label,
+        )
+
+    def render(self, value, record):
+        return format_html(
+            '<input class="form-check-input" type="checkbox" name="{}" value="{}" '
+            'aria-label="Choose {}" data-select-row>',
+            self.field,
+            value,
+            getattr(record, "full_name", None) or str(record),
+        )
+
+
 class _Echo:
     def write(self, value):
         return value

@@ -9,7 +9,7 @@ from django.utils.html import format_html, format_html_join
 
 from rostering.models import ClassGroup
 
-from .base import LockedNameColumn
+from .base import LockedNameColumn, SelectColumn
 
 CSV_HEADER = [
     "Class/Group Name",
@@ -35,6 +35,7 @@ def _status_badge(active: bool) -> str:
 
 
 class ClassGroupTable(tables.Table):
+    select = SelectColumn(field="class_group", page_label="Choose every class/group on this page")
     name = LockedNameColumn(verbose_name="Class/Group name")
     school = tables.Column(verbose_name="School", order_by=("school__name",))
     external_id = tables.Column(verbose_name="External Assigned ID", empty_values=(None, ""))
@@ -47,6 +48,7 @@ class ClassGroupTable(tables.Table):
         model = ClassGroup
         fields = ()
         sequence = (
+            "select",
             "name",
             "school",
             "external_id",

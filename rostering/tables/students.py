@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 
 from rostering.models import Student
 
-from .base import LockedNameColumn
+from .base import LockedNameColumn, SelectColumn
 
 
 def _wide(breakpoint: str) -> dict:
@@ -26,6 +26,7 @@ class StudentNameColumn(LockedNameColumn):
 
 
 class StudentTable(tables.Table):
+    select = SelectColumn(field="student", page_label="Choose every student on this page")
     name = StudentNameColumn(
         accessor="last_name",
         verbose_name="Name",
@@ -48,7 +49,7 @@ class StudentTable(tables.Table):
 
     class Meta:
         model = Student
-        fields = ("name", "username", "external_id", "grade", "schools", "is_active")
+        fields = ("select", "name", "username", "external_id", "grade", "schools", "is_active")
         attrs = {"class": "table table-sm table-hover align-middle", "id": "student-table"}
         empty_text = "No students match. Clear the search or filters to see every student."
         per_page = 25

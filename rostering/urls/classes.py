@@ -4,6 +4,7 @@ from rostering.views import classes, classes_members
 
 urlpatterns = [
     path("classes/", classes.ClassGroupListView.as_view(), name="class_list"),
+    path("classes/login-cards/", classes.class_login_cards_chosen, name="class_login_cards_chosen"),
     path("classes/add/", classes.ClassGroupCreateView.as_view(), name="class_add"),
     path("classes/<int:pk>/", classes.ClassGroupDetailView.as_view(), name="class_detail"),
     path(

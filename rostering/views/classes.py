@@ -8,24 +8,27 @@ synced rosters whatever the browser sends.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from accounts import permissions
-from rostering import services
+from accounts.roles import Role, scope_for
+from rostering import login_cards, services
 from rostering.filters.classes import ClassGroupFilter
 from rostering.forms.classes import (
     ClassGroupCreateForm,
     ClassGroupDetailsForm,
     apply_service_errors,
 )
-from rostering.passwords import decrypt_password
+from rostering.models import Student
 from rostering.selectors import classes as selectors
 from rostering.tables.base import csv_response
 from rostering.tables.classes import CSV_HEADER, ClassGroupTable, csv_rows
@@ -190,20 +193,47 @@ class LoginCardsView(ClassPageMixin, TemplateView):
     """A printable sheet of login cards, one per active student: only for users who may
     change the class/group, since it shows passwords."""
 
-    template_name = "rostering/classes/login_cards.html"
+    template_name = "rostering/login_cards/sheet.html"
 
     def get(self, request, *args, **kwargs):
         self.require_change()
-        cards = [
-            {
-                "name": student.full_name,
-                "username": student.username,
-                "password": decrypt_password(student.password_encrypted),
-            }
-            for student in selectors.login_card_students(self.class_group)
-        ]
+        cards = login_cards.build_cards(selectors.login_card_students(self.class_group))
         return render(
             request,
             self.template_name,
-            {"class_group": self.class_group, "school": self.class_group.school, "cards": cards},
+            {
+                "heading": f"Login cards: {self.class_group.name}",
+                "back_url": self.class_group.get_absolute_url(),
+                "back_label": f"Back to {self.class_group.name}",
+                "cards": cards,
+            },
         )
+
+
+@login_required
+@require_POST
+def class_login_cards_chosen(request):
+    """The login cards of several classes/groups chosen on the list (each student once): only
+    classes/groups the user may change, as for one class's cards, since cards show passwords."""
+    if scope_for(request.user).role is Role.NONE:
+        raise PermissionDenied("Your account has no role in a district.")
+    ids = [i for i in request.POST.getlist("class_group") if i.isdigit()]
+    groups = [g for g in permissions.class_groups_for(request.user).filter(pk__in=ids)]
+    groups = [g for g in groups if permissions.can_change(request.user, g)]
+    if not groups:
+        messages.warning(request, "No classes/groups were chosen: tick the boxes beside their names.")
+        return redirect("rostering:class_list")
+    students = Student.objects.filter(
+        pk__in=Student.objects.filter(class_groups__in=groups, is_active=True).values("pk")
+    )
+    names = ", ".join(sorted(g.name for g in groups))
+    return render(
+        request,
+        "rostering/login_cards/sheet.html",
+        {
+            "heading": f"Login cards: {names}",
+            "back_url": reverse("rostering:class_list"),
+            "back_label": "Back to Classes/Groups",
+            "cards": login_cards.build_cards(students),
+        },
+    )

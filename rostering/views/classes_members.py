@@ -112,9 +112,12 @@ class _RosterTab(ClassPageMixin, TemplateView):
     def add(self, records) -> int:
         raise NotImplementedError
 
+    def may_edit(self) -> bool:
+        return self.can_change and not self.class_group.is_synced
+
     def render_tab(self, form=None):
         query = self.request.GET.get("q", "").strip()
-        editable = self.can_change and not self.class_group.is_synced
+        editable = self.may_edit()
         context = self.page_context(
             members=self.members(),
             editable=editable,
@@ -186,6 +189,11 @@ class ClassEducatorsView(_RosterTab):
 
     def members(self):
         return selectors.educators_of(self.class_group)
+
+    def may_edit(self) -> bool:
+        # Teachers see who teaches the class; administrators add and remove (the service
+        # refuses anyone else's POST).
+        return super().may_edit() and permissions.may_manage_class_educators(self.request.user)
 
     def candidates(self, query: str):
         qs = selectors.educators_addable_to(self.request.user, self.class_group)

@@ -21,6 +21,7 @@ from accounts import permissions
 from accounts.roles import Role, scope_for
 from rostering import services
 from rostering.filters.students import StudentFilter
+from rostering.forms.bulk import StudentBulkForm
 from rostering.forms.students import (
     MAX_BULK_ROWS,
     StudentBulkCommonForm,
@@ -70,6 +71,9 @@ def student_list(request: HttpRequest) -> HttpResponse:
             "per_page": _page_size(request),
             "export_query": urlencode(export_params),
             "is_filtered": any(export_params.values()),
+            "bulk_form": StudentBulkForm(user=request.user),
+            "page_count": len(table.page.object_list) if table.page else 0,
+            "list_query": request.GET.urlencode(),
         },
     )
 

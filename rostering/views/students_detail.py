@@ -18,19 +18,19 @@ from django.urls import reverse
 from django.views import View
 
 from accounts import permissions
-from rostering import services
+from rostering import login_cards, services
 from rostering.forms.students import (
     PasswordForm,
     ProductSettingsForm,
     StudentDetailsForm,
     add_service_errors,
 )
-from rostering.models import ClassGroup, Product
+from rostering.models import ClassGroup, Product, Student
 from rostering.ownership import LOCKED_MESSAGE, FieldState
-from rostering.passwords import decrypt_password
 from rostering.selectors import students as selectors
 
 from .students import require_role
+from .undo import success_with_undo
 
 TABS = (
     ("details", "Details", "rostering:student_detail"),
@@ -160,7 +160,12 @@ class StudentClassRemoveView(StudentPageMixin, View):
             for message in _messages_from(exc):
                 messages.error(request, message)
         else:
-            messages.success(request, f"Removed {self.student.full_name} from {class_group.name}.")
+            success_with_undo(
+                request,
+                f"Removed {self.student.full_name} from {class_group.name}.",
+                action_url=reverse("rostering:student_classes", args=[self.student.pk]),
+                fields={"class_group": class_group.pk},
+            )
         return redirect("rostering:student_classes", pk=self.student.pk)
 
 
@@ -193,7 +198,12 @@ class StudentProductRemoveView(StudentPageMixin, View):
             actor=request.user, student=self.student, product=product
         )
         if removed:
-            messages.success(request, f"Removed {product.name} from {self.student.full_name}.")
+            success_with_undo(
+                request,
+                f"Removed {product.name} from {self.student.full_name}.",
+                action_url=reverse("rostering:student_products", args=[self.student.pk]),
+                fields={"product": product.pk},
+            )
         else:
             messages.info(request, f"{self.student.full_name} had no direct {product.name}.")
         return redirect("rostering:student_products", pk=self.student.pk)
@@ -262,12 +272,21 @@ class StudentPasswordView(StudentPageMixin, View):
 
 class StudentLoginCardView(StudentPageMixin, View):
     tab = ""
-    template_name = "rostering/students/login_card.html"
+    template_name = "rostering/login_cards/sheet.html"
 
     def get(self, request, pk):
-        return self.page(
-            password=decrypt_password(self.student.password_encrypted),
-            schools=list(self.student.schools.all()),
+        student = self.student
+        cards = login_cards.build_cards(Student.objects.filter(pk=student.pk))
+        return render(
+            request,
+            self.template_name,
+            {
+                "heading": f"Login card: {student.full_name}",
+                "back_url": student.get_absolute_url(),
+                "back_label": f"Back to {student.full_name}",
+                "cards": cards,
+                "note": "" if student.is_active else "this student is deactivated",
+            },
         )
 
 
@@ -284,6 +303,13 @@ def student_set_active(request, pk: int, active: bool):
         for message in _messages_from(exc):
             messages.error(request, message)
     else:
-        state = "reactivated" if active else "deactivated"
-        messages.success(request, f"{student.full_name} is {state}.")
+        if active:
+            messages.success(request, f"{student.full_name} is reactivated.")
+        else:
+            success_with_undo(
+                request,
+                f"{student.full_name} is deactivated.",
+                action_url=reverse("rostering:student_reactivate", args=[student.pk]),
+                fields={},
+            )
     return redirect(student.get_absolute_url())

@@ -208,3 +208,16 @@ def test_class_list_shows_a_lock_with_a_text_alternative(support_client, world):
     page = support_client.get(reverse("admin:rostering_classgroup_changelist")).content.decode()
     assert 'aria-label="Synced from the SIS"' in page and "Math 3" in page
     assert ClassGroup.objects.count() == 1
+
+
+def test_history_reads_a_password_reset_as_such_and_hides_an_empty_reason_column(
+    support_client, world, teacher
+):
+    from rostering import services
+
+    student = factories.StudentFactory(school=world.school, first_name="Timothy")
+    services.student_set_password(actor=teacher, student=student, password="lion77")
+    history = " ".join(support_client.get(admin_url(student, "history")).content.decode().split())
+    assert "<li>password reset</li>" in history
+    assert "gAAAA" not in history  # never the encrypted tokens
+    assert "Change reason" not in history  # no version has one

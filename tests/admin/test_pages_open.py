@@ -98,7 +98,8 @@ def test_changelist_change_and_history_pages_open_for_support(
 def test_held_run_page_shows_counts_warnings_and_errors(client, demo_support, queues):
     client.force_login(demo_support)
     page = client.get(admin_url(SyncRun.objects.get())).content.decode()
-    assert "deactivated 12" in page
+    # The counts table: created, updated, claimed, deactivated, unchanged.
+    assert '<th scope="row">All</th><td>0</td><td>0</td><td>0</td><td>12</td><td>0</td>' in page
     assert "No grade" in page and "No class" in page
     assert "12 of 100 synced students" in page
 

@@ -2,6 +2,10 @@
 
 Screenshots go to test-artifacts/screenshots/ (kept by CI as artifacts); open them to see
 what a user sees.
+
+Every page a journey loads is checked with axe-core (from npm, read from node_modules): each
+load runs axe once it settles, `screenshot()` and the end of the test check the page as it is
+then, and a test fails when any page had a serious or critical WCAG 2.1 A/AA violation.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
+
+from . import axe  # noqa: E402
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -54,27 +60,33 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server) -> Page:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    yield page
-    context.close()
+    yield from _checked_page(browser, live_server, viewport={"width": 1280, "height": 900})
 
 
 @pytest.fixture
 def phone_page(browser, live_server) -> Page:
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, base_url=live_server.url, is_mobile=True
+    yield from _checked_page(
+        browser, live_server, viewport={"width": 390, "height": 844}, is_mobile=True
     )
+
+
+def _checked_page(browser, live_server, **options):
+    context = browser.new_context(base_url=live_server.url, **options)
     context.set_default_timeout(15_000)
+    violations = axe.watch(context)
     page = context.new_page()
     yield page
+    if not page.is_closed():
+        axe.check(page)
     context.close()
+    if violations:
+        pytest.fail(axe.describe(violations), pytrace=False)
 
 
 def screenshot(page: Page, name: str) -> Path:
     """Keep a full-page screenshot as a test artifact."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    axe.check(page)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path

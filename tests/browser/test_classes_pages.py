@@ -60,7 +60,7 @@ def test_teacher_adds_a_class_three_students_and_a_product(transactional_db, wor
     assert [p.name for p in cg.products.all()] == ["Lexia Core5 Reading"]
 
     page.get_by_role("link", name="Print login cards").click()
-    expect(page.get_by_role("region", name="Login card of Ava Lopez")).to_contain_text("ava.lopez")
+    expect(page.get_by_role("article", name="Ava Lopez")).to_contain_text("ava.lopez")
     screenshot(page, "classes-login-cards")
     page.emulate_media(media="print")
     expect(page.locator("nav.navbar")).to_be_hidden()

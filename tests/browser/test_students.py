@@ -121,3 +121,32 @@ def test_student_list_at_phone_width(transactional_db, phone_page):
     phone_page.goto("/manage/students/")
     expect(phone_page.locator("#student-table i.bi-lock-fill").first).to_be_visible()
     screenshot(phone_page, "students-list-phone")
+
+
+def test_teacher_deactivates_after_confirming_and_undoes_it(transactional_db, page):
+    school = _teacher_world()
+    ada = factories.StudentFactory(school=school, first_name="Ada", last_name="Lovelace")
+    sign_in(page, "tess", "homeroom-test")
+    page.goto(ada.get_absolute_url())
+    page.get_by_role("button", name="Deactivate").click()
+    question = page.get_by_role("group", name="Deactivate Ada Lovelace?")
+    expect(question).to_be_visible()
+    expect(page.get_by_role("button", name="Yes, deactivate")).to_be_focused()
+    screenshot(page, "students-deactivate-confirm")
+    page.keyboard.press("Escape")  # changed my mind: nothing happens
+    expect(question).to_have_count(0)
+    expect(page.get_by_role("button", name="Deactivate")).to_be_focused()
+    ada.refresh_from_db()
+    assert ada.is_active
+
+    page.keyboard.press("Enter")  # the button again, then confirm from the keyboard
+    expect(page.get_by_role("button", name="Yes, deactivate")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Ada Lovelace is deactivated.")).to_be_visible()
+    screenshot(page, "students-deactivated-undo")
+    ada.refresh_from_db()
+    assert not ada.is_active
+    page.get_by_role("button", name="Undo").click()
+    expect(page.get_by_text("Ada Lovelace is reactivated.")).to_be_visible()
+    ada.refresh_from_db()
+    assert ada.is_active

@@ -20,3 +20,12 @@ def test_teacher_refused_educators_sees_a_friendly_403(client, teacher):
     response = client.get(reverse("rostering:educator_list"))
     assert response.status_code == 403
     assert "You can't do that here" in response.content.decode()
+
+
+def test_the_403_page_gives_the_reason_in_one_sentence(client, teacher):
+    client.force_login(teacher)
+    response = client.get(reverse("rostering:educator_list"))
+    reason = response.content.decode().split('data-testid="forbidden-reason">')[1].split("</p>")[0]
+    assert reason == (
+        "Your role does not allow this: ask your district administrator if you need more access."
+    )

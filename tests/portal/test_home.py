@@ -47,3 +47,10 @@ def test_password_change_page_works_for_an_educator(client, teacher):
     assert response.status_code == 302
     teacher.refresh_from_db()
     assert teacher.check_password("a-new-long-passphrase")
+
+
+def test_the_synced_students_card_opens_the_list_filtered_to_synced(client, world, teacher):
+    client.force_login(teacher)
+    html = client.get("/").content.decode()
+    assert 'href="/manage/students/?origin=synced"' in html
+    assert 'rel="icon"' in html  # the favicon

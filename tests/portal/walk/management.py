@@ -3,13 +3,22 @@
 from rostering.models import Educator
 from tests import factories
 
-from . import ADMIN_PAGE, ADMIN_RECORD, OWN_RECORD, PAGE, POST_ONLY, POST_ONLY_ADMIN
+from . import (
+    ADMIN_PAGE,
+    ADMIN_RECORD,
+    OWN_RECORD,
+    PAGE,
+    POST_ONLY,
+    POST_ONLY_ADMIN,
+    POST_ONLY_LIST,
+)
 
 EXPECTED = {
     "rostering:student_list": (None, PAGE),
     "rostering:student_export": (None, PAGE),
     "rostering:student_add": (None, PAGE),
     "rostering:student_bulk_add": (None, PAGE),
+    "rostering:student_bulk": (None, POST_ONLY_LIST),
     "rostering:student_detail": ("student", OWN_RECORD),
     "rostering:student_classes": ("student", OWN_RECORD),
     "rostering:student_class_remove": ("student", POST_ONLY),
@@ -22,6 +31,7 @@ EXPECTED = {
     "rostering:student_reactivate": ("student", POST_ONLY),
     "rostering:class_list": (None, PAGE),
     "rostering:class_add": (None, PAGE),
+    "rostering:class_login_cards_chosen": (None, POST_ONLY_LIST),
     "rostering:class_detail": ("class", OWN_RECORD),
     "rostering:class_products": ("class", OWN_RECORD),
     "rostering:class_product_remove": ("class", POST_ONLY),

@@ -160,3 +160,12 @@ def test_csv_export_of_a_teacher_holds_only_their_school(client, world, teacher)
     response = client.get(URL, {"export": "csv"})
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "Mine" in text and "Not mine" not in text
+
+
+def test_the_sorted_column_says_so_with_aria_sort_and_an_arrow(client, world, teacher):
+    factories.ClassGroupFactory(school=world.school, name="Robins")
+    client.force_login(teacher)
+    html = client.get(reverse("rostering:class_list"), {"sort": "-name"}).content.decode()
+    heading = html.split('aria-sort="descending"')[1].split("</th>")[0]
+    assert "Class/Group name" in heading and "&#9660;" in heading
+    assert html.count("aria-sort=") == 1  # only the sorted column

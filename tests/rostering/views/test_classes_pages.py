@@ -332,6 +332,34 @@ def test_educators_of_the_school_can_be_added_and_removed(client, world, school_
     assert not cg.educators.exists()
 
 
+def test_teacher_who_creates_a_class_becomes_one_of_its_educators(client, world, teacher):
+    client.force_login(teacher)
+    client.post(reverse("rostering:class_add"), {"name": "Room 9", "school": world.school.pk})
+    cg = ClassGroup.objects.get(name="Room 9")
+    assert [e.user for e in cg.educators.all()] == [teacher]
+
+
+def test_administrator_who_creates_a_class_is_not_made_its_teacher(client, world, school_admin):
+    client.force_login(school_admin)
+    client.post(reverse("rostering:class_add"), {"name": "Room 9", "school": world.school.pk})
+    assert not ClassGroup.objects.get(name="Room 9").educators.exists()
+
+
+def test_teacher_sees_the_educators_but_no_picker_and_cannot_post_one(client, world, teacher):
+    cg = factories.ClassGroupFactory(school=world.school)
+    cora = factories.EducatorFactory(organization=world.school, first_name="Cora")
+    dan = factories.EducatorFactory(organization=world.school, first_name="Dan")
+    ClassEducator.objects.create(class_group=cg, educator=cora)
+    client.force_login(teacher)
+    page = client.get(url("class_educators", cg))
+    assert [m.educator for m in page.context["members"]] == [cora]
+    assert "candidates" not in page.context and b"Dan" not in page.content
+    assert b"Administrators add and remove the educators" in page.content
+    assert client.post(url("class_educators", cg), {"educators": [dan.pk]}).status_code == 403
+    assert client.post(url("class_educator_remove", cg), {"educator": cora.pk}).status_code == 403
+    assert list(cg.educators.all()) == [cora]
+
+
 def test_educator_of_another_school_cannot_be_posted_in(client, world, district_admin):
     cg = factories.ClassGroupFactory(school=world.school)
     stranger = factories.EducatorFactory(organization=world.other_school)

@@ -264,6 +264,27 @@ def test_district_admin_adds_a_school(client, world, district_admin):
     assert "West Middle added to Maple District." in messages_of(client.get(HOME))
 
 
+def test_adding_a_school_whose_name_the_district_has_is_refused(client, world, district_admin):
+    client.force_login(district_admin)
+    response = client.post(
+        ADD, {"name": "north elementary ", "org_type": "school", "parent": world.district.pk}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["name"] == [
+        "Maple District already has an organization named “North Elementary”: choose another "
+        "name (for example, add the town or the level)."
+    ]
+    assert Organization.objects.filter(name__iexact="north elementary").count() == 1
+
+
+def test_renaming_a_school_to_another_schools_name_is_refused(client, world, district_admin):
+    client.force_login(district_admin)
+    response = post_edit(client, world.school, name=world.other_school.name)
+    assert response.status_code == 200
+    world.school.refresh_from_db()
+    assert world.school.name == "North Elementary"
+
+
 def test_adding_a_school_without_a_name_says_so(client, world, district_admin):
     client.force_login(district_admin)
     response = client.post(ADD, {"name": "", "org_type": "school", "parent": world.district.pk})

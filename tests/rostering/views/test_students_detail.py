@@ -311,6 +311,37 @@ def test_deactivate_and_reactivate_are_post_only(client, teacher, manual):
     assert manual.is_active
 
 
+def test_deactivating_offers_an_undo_that_reactivates(client, teacher, manual):
+    client.force_login(teacher)
+    response = client.post(url("student_deactivate", manual), follow=True)
+    html = response.content.decode()
+    assert "Ada Lovelace is deactivated." in html
+    assert f'action="{url("student_reactivate", manual)}"' in html  # the Undo button's form
+    client.post(url("student_reactivate", manual))
+    manual.refresh_from_db()
+    assert manual.is_active
+
+
+def test_removing_a_product_offers_to_add_it_back(client, teacher, manual):
+    product = factories.ProductFactory(name="Reading Rocket")
+    StudentProduct.objects.create(student=manual, product=product)
+    client.force_login(teacher)
+    html = client.post(
+        url("student_product_remove", manual), {"product": product.pk}, follow=True
+    ).content.decode()
+    assert "Removed Reading Rocket from Ada Lovelace." in html
+    assert f'action="{url("student_products", manual)}"' in html
+    assert f'name="product" value="{product.pk}"' in html
+    client.post(url("student_products", manual), {"product": product.pk})  # Undo
+    assert StudentProduct.objects.filter(student=manual, product=product).exists()
+
+
+def test_remove_buttons_ask_first(client, teacher, manual):
+    client.force_login(teacher)
+    html = client.get(manual.get_absolute_url()).content.decode()
+    assert 'data-confirm="Deactivate Ada Lovelace?' in html
+
+
 def test_synced_students_status_cannot_be_changed_here(client, teacher, synced):
     client.force_login(teacher)
     response = client.post(url("student_deactivate", synced))

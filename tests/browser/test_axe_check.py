@@ -1,0 +1,37 @@
+"""The axe check itself: it finds a real violation on a page as it loads, and passes a clean
+page, so a journey that passes it has been checked."""
+
+from __future__ import annotations
+
+from . import axe
+
+BAD = """<!doctype html><html lang="en"><head><title>Low contrast</title></head>
+<body><main><h1>Cards</h1><p style="color:#bbb;background:#fff">Hard to read</p>
+<ul role="tablist"><li><a href="#a">Not a tab</a></li></ul></main></body></html>"""
+GOOD = """<!doctype html><html lang="en"><head><title>Fine</title></head>
+<body><main><h1>Cards</h1><p>Easy to read</p></main></body></html>"""
+
+
+def _visit(browser, html: str) -> dict:
+    context = browser.new_context()
+    found = axe.watch(context)
+    context.route(
+        "http://axe.test/**", lambda route: route.fulfill(body=html, content_type="text/html")
+    )
+    page = context.new_page()
+    page.goto("http://axe.test/page")
+    axe.check(page)
+    context.close()
+    return found
+
+
+def test_a_page_with_violations_is_reported_with_rule_and_element(browser):
+    found = _visit(browser, BAD)
+    rules = {rule for _url, rule in found}
+    assert {"color-contrast", "aria-required-children"} <= rules
+    text = axe.describe(found)
+    assert "http://axe.test/page [serious] color-contrast" in text and "p ::" in text
+
+
+def test_a_clean_page_passes(browser):
+    assert _visit(browser, GOOD) == {}
