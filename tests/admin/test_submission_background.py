@@ -70,7 +70,7 @@ def test_fake_engine_run_the_checks_answers_before_any_file_is_read(
     assert fake_engine.calls == [] and not ImportJob.objects.exists()
     page = _page(support_client, submission)
     assert "Being checked by the background worker" in page
-    assert '<meta http-equiv="refresh"' in page
+    assert 'data-reload-seconds' in page
 
     submissions.submission_check_run(submission.pk, support.pk)  # what the worker does
 
@@ -78,7 +78,7 @@ def test_fake_engine_run_the_checks_answers_before_any_file_is_read(
     assert submission.status == Status.CHECKED
     assert fake_engine.calls == [("check", "students", support)]
     page = _page(support_client, submission)
-    assert "Ready to import" in page and '<meta http-equiv="refresh"' not in page
+    assert "Ready to import" in page and 'data-reload-seconds' not in page
 
 
 def test_fake_engine_import_answers_before_any_row_is_written(
@@ -170,7 +170,7 @@ def test_a_submission_whose_worker_is_gone_is_failed_with_the_reason(
     submission.refresh_from_db()
     assert submission.status == Status.FAILED
     assert words in submission.failure_reason and words in page
-    assert '<meta http-equiv="refresh"' not in page
+    assert 'data-reload-seconds' not in page
 
 
 def test_a_submission_no_worker_picked_up_says_the_worker_may_be_down(support_client, submission):

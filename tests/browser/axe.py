@@ -48,13 +48,17 @@ window.addEventListener("load", function () {
 """.replace("__TAGS__", json.dumps(TAGS)).replace("__IMPACTS__", json.dumps(IMPACTS))
 
 
-def watch(context: BrowserContext) -> dict:
-    """Check every page of `context`; returns the dict it fills: {(url, rule): violation}."""
+def watch(context: BrowserContext, origin: str) -> dict:
+    """Check every page of `context` served from `origin` (Homeroom's own pages: a district's
+    identity provider is not ours to fix); returns the dict it fills: {(url, rule): violation}."""
     found: dict = {}
     context.add_init_script(path=str(AXE_JS))
     context.add_init_script(script=_RUNNER)
+    context._homeroom_axe_origin = origin.rstrip("/")  # noqa: SLF001
 
     def report(_source, url, violations):
+        if not _ours(context, url):
+            return
         for violation in violations:
             found.setdefault((url, violation["id"]), violation)
 
@@ -65,13 +69,18 @@ def watch(context: BrowserContext) -> dict:
 
 def check(page: Page) -> None:
     """Run axe on the page as it is now (after any script changed it) and record what it finds."""
-    if page.url.startswith(("about:", "data:")):
+    if not _ours(page.context, page.url):
         return
     found = page.context._homeroom_axe_found  # noqa: SLF001
     if page.evaluate("typeof window.__homeroomAxe") != "function":
         return  # a download or a non-HTML response
     for violation in page.evaluate("window.__homeroomAxe()"):
         found.setdefault((page.url, violation["id"]), violation)
+
+
+def _ours(context: BrowserContext, url: str) -> bool:
+    origin = context._homeroom_axe_origin  # noqa: SLF001
+    return url == origin or url.startswith(origin + "/")
 
 
 def describe(found: dict) -> str:

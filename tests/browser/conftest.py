@@ -73,7 +73,7 @@ def phone_page(browser, live_server) -> Page:
 def _checked_page(browser, live_server, **options):
     context = browser.new_context(base_url=live_server.url, **options)
     context.set_default_timeout(15_000)
-    violations = axe.watch(context)
+    violations = axe.watch(context, live_server.url)
     page = context.new_page()
     yield page
     if not page.is_closed():

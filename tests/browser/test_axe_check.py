@@ -14,7 +14,7 @@ GOOD = """<!doctype html><html lang="en"><head><title>Fine</title></head>
 
 def _visit(browser, html: str) -> dict:
     context = browser.new_context()
-    found = axe.watch(context)
+    found = axe.watch(context, "http://axe.test")
     context.route(
         "http://axe.test/**", lambda route: route.fulfill(body=html, content_type="text/html")
     )
@@ -35,3 +35,17 @@ def test_a_page_with_violations_is_reported_with_rule_and_element(browser):
 
 def test_a_clean_page_passes(browser):
     assert _visit(browser, GOOD) == {}
+
+
+def test_pages_of_another_site_are_not_ours_to_check(browser):
+    """A district's identity provider serves its own sign-in page during single sign-on."""
+    context = browser.new_context()
+    found = axe.watch(context, "http://homeroom.test")
+    context.route(
+        "http://provider.test/**", lambda route: route.fulfill(body=BAD, content_type="text/html")
+    )
+    page = context.new_page()
+    page.goto("http://provider.test/authorize")
+    axe.check(page)
+    context.close()
+    assert found == {}
