@@ -2,20 +2,17 @@
 Classes/Groups, Students), so the template kinds' checkers and writers apply every rule.
 
 Each row keeps the OneRoster file, row number and sourcedId it came from, so a problem found
-by a checker is reported where the user can find it. What cannot be imported but does not
-stop the import (a parent, a record marked tobedeleted, a class no product rule gives a
-product) is a warning here.
+by a checker is reported where the user can find it. Values go in as the SIS sent them: the
+template's cells give the registry's verdict (a bad email or grade is a problem of the
+record, never blanked). What cannot be imported but does not stop the import (a parent, a
+record marked tobedeleted, a class no product rule gives a product) is a warning here.
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
-
 from rostering.models import Organization
 from rostering.oneroster import TO_BE_DELETED, Snapshot
 from rostering.sync.models import SyncSource
-from rostering.validators import normalize_grade
 
 from .engine import RowError
 from .engine_parts.context import fold
@@ -164,21 +161,6 @@ class Translator(ClassRows):
             people["student" if kind == "student" else "educator"].append(user)
         return people
 
-    def _email(self, user) -> str:
-        if not user.email:
-            return ""
-        try:
-            validate_email(user.email)
-        except ValidationError:
-            self.warn(
-                "users.csv",
-                user.row,
-                user.sourced_id,
-                f'"{user.email}" is not an email address; the email is left blank.',
-            )
-            return ""
-        return user.email
-
     def educators(self) -> Step:
         headers = [
             "First Name",
@@ -208,7 +190,7 @@ class Translator(ClassRows):
                             "Administrator" if user.kind == "administrator" else "Teacher"
                         ),
                         "Organizations": "; ".join(dict.fromkeys(orgs)),
-                        "Email": self._email(user),
+                        "Email": user.email,
                         "External Assigned ID": external,
                         "Alt External Assigned ID": alt,
                     },
@@ -264,8 +246,8 @@ class Translator(ClassRows):
                 "Student ID": external,
                 "Organizations": "; ".join(dict.fromkeys(orgs)),
                 "Middle Name": user.middle_name,
-                "Grade": self._grade(user),
-                "Email": self._email(user),
+                "Grade": user.grades[0] if user.grades else "",
+                "Email": user.email,
                 "Alt Student ID": alt,
             }
             if with_classes:
@@ -273,21 +255,6 @@ class Translator(ClassRows):
                 cells["Classes/Groups"] = "; ".join(dict.fromkeys(classes))
             step.rows.append(SourceRow("users.csv", user.row, user.sourced_id, cells))
         return step
-
-    def _grade(self, user) -> str:
-        raw = user.grades[0] if user.grades else ""
-        if not raw:
-            return ""
-        try:
-            return normalize_grade(raw)
-        except ValidationError:
-            self.warn(
-                "users.csv",
-                user.row,
-                user.sourced_id,
-                f'Grade "{raw}" is not a OneRoster grade; the grade is left blank.',
-            )
-            return ""
 
     def _class_refs(self) -> dict[str, str]:
         """class sourcedId -> how a Students row names it (its External Assigned ID, which the
