@@ -77,8 +77,8 @@ class Translator(ClassRows):
         return [levels[n] for n in sorted(levels)]
 
     def organizations(self, keys: list[str]) -> Step:
-        headers = ["Organization Name", "External Assigned ID", "Type", "Parent Organization"]
-        step = Step("organizations", headers)
+        fields = ["name", "external_id", "org_type", "parent"]
+        step = Step("organizations", fields)
         for key in keys:
             org = self.orgs[key]
             parent = org.parent_sourced_id if org.parent_sourced_id in self.orgs else ""
@@ -89,10 +89,10 @@ class Translator(ClassRows):
                     org.row,
                     key,
                     {
-                        "Organization Name": org.name,
-                        "External Assigned ID": external,
-                        "Type": ORG_TYPE_NAMES.get(org.type, "School"),
-                        "Parent Organization": self.org_ref(parent) if parent else "",
+                        "name": org.name,
+                        "external_id": external,
+                        "org_type": ORG_TYPE_NAMES.get(org.type, "School"),
+                        "parent": self.org_ref(parent) if parent else "",
                     },
                 )
             )
@@ -162,17 +162,17 @@ class Translator(ClassRows):
         return people
 
     def educators(self) -> Step:
-        headers = [
-            "First Name",
-            "Last Name",
-            "Username",
-            "Educator Type",
-            "Organizations",
-            "Email",
-            "External Assigned ID",
-            "Alt External Assigned ID",
+        fields = [
+            "first_name",
+            "last_name",
+            "username",
+            "educator_type",
+            "organizations",
+            "email",
+            "external_id",
+            "alt_external_id",
         ]
-        step = Step("educators", headers)
+        step = Step("educators", fields)
         refs = self._refs()
         for user in self._people["educator"]:
             external, alt = self._ids(user.sourced_id, user.identifier)
@@ -183,16 +183,16 @@ class Translator(ClassRows):
                     user.row,
                     user.sourced_id,
                     {
-                        "First Name": user.given_name,
-                        "Last Name": user.family_name,
-                        "Username": user.username,
-                        "Educator Type": (
+                        "first_name": user.given_name,
+                        "last_name": user.family_name,
+                        "username": user.username,
+                        "educator_type": (
                             "Administrator" if user.kind == "administrator" else "Teacher"
                         ),
-                        "Organizations": "; ".join(dict.fromkeys(orgs)),
-                        "Email": user.email,
-                        "External Assigned ID": external,
-                        "Alt External Assigned ID": alt,
+                        "organizations": "; ".join(dict.fromkeys(orgs)),
+                        "email": user.email,
+                        "external_id": external,
+                        "alt_external_id": alt,
                     },
                 )
             )
@@ -204,20 +204,20 @@ class Translator(ClassRows):
     # students -------------------------------------------------------------------------------
 
     def students(self) -> Step:
-        headers = [
-            "First Name",
-            "Last Name",
-            "Username",
-            "Student ID",
-            "Organizations",
-            "Middle Name",
-            "Grade",
-            "Email",
-            "Alt Student ID",
+        fields = [
+            "first_name",
+            "last_name",
+            "username",
+            "external_id",
+            "schools",
+            "middle_name",
+            "grade",
+            "email",
+            "alt_external_id",
         ]
         with_classes = "enrollments.csv" in self.file_names
         if with_classes:
-            headers.append("Classes/Groups")
+            fields.append("classes")
             if "enrollments" in self.snapshot.delta:
                 self.warn(
                     "enrollments.csv",
@@ -226,7 +226,7 @@ class Translator(ClassRows):
                     "The manifest marks enrollments.csv as a delta file; each student's "
                     "classes/groups are set to the ones it lists.",
                 )
-        step = Step("students", headers)
+        step = Step("students", fields)
         refs = self._refs()
         class_refs = self._class_refs() if with_classes else {}
         enrolled = self.enrolled if self.enrolled is not None else self._enrolled()
@@ -240,19 +240,19 @@ class Translator(ClassRows):
             orgs = [refs[o] for o in user.org_sourced_ids if refs.get(o)]
             orgs = [o for o in orgs if o != self.district.name]
             cells = {
-                "First Name": user.given_name,
-                "Last Name": user.family_name,
-                "Username": user.username,
-                "Student ID": external,
-                "Organizations": "; ".join(dict.fromkeys(orgs)),
-                "Middle Name": user.middle_name,
-                "Grade": user.grades[0] if user.grades else "",
-                "Email": user.email,
-                "Alt Student ID": alt,
+                "first_name": user.given_name,
+                "last_name": user.family_name,
+                "username": user.username,
+                "external_id": external,
+                "schools": "; ".join(dict.fromkeys(orgs)),
+                "middle_name": user.middle_name,
+                "grade": user.grades[0] if user.grades else "",
+                "email": user.email,
+                "alt_external_id": alt,
             }
             if with_classes:
                 classes = by_student.get(user.sourced_id, [])
-                cells["Classes/Groups"] = "; ".join(dict.fromkeys(classes))
+                cells["classes"] = "; ".join(dict.fromkeys(classes))
             step.rows.append(SourceRow("users.csv", user.row, user.sourced_id, cells))
         return step
 
