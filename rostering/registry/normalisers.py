@@ -50,6 +50,7 @@ def grade(value: str) -> str:
 
 
 def email(value: str) -> str:
+    """An email address with its domain in lower case (as Django's normalize_email)."""
     try:
         validate_email(value)
     except ValidationError:
@@ -57,4 +58,5 @@ def email(value: str) -> str:
             f'"{value}" is not an email address. Correct it (name@example.org) or leave it blank.',
             code="email",
         ) from None
-    return value
+    local, _, domain = value.rpartition("@")
+    return f"{local}@{domain.lower()}"

@@ -252,3 +252,29 @@ def test_grade_7_typed_in_the_form_and_the_import_is_grade_07(
 
     grades = dict(_maple(world).values_list("username", "grade"))
     assert grades == {"ana.lopez": "07", "ben.kim": "KG"}
+
+
+def test_an_emails_domain_is_stored_in_lower_case_by_the_form_and_the_import(
+    client, world, north, teacher, district_admin
+):
+    client.force_login(teacher)
+    data = {**ANA, "email": "Ana.Lopez@Maple.ORG", "schools": [world.school.pk], "save": "Save"}
+    client.post(reverse("rostering:student_add"), data)
+    row = {
+        "First Name": "Ben",
+        "Last Name": "Kim",
+        "Username": "ben.kim",
+        "Organizations": "North Elementary",
+        "Email": "Ben@MAPLE.org",
+    }
+
+    engine.commit_file(
+        actor=district_admin,
+        district=world.district,
+        kind="students",
+        file_name="students.csv",
+        content=_template(row),
+    )
+
+    emails = dict(_maple(world).values_list("username", "email"))
+    assert emails == {"ana.lopez": "Ana.Lopez@maple.org", "ben.kim": "Ben@maple.org"}
