@@ -48,13 +48,18 @@ class Field:
 
     @cached_property
     def max_length(self) -> int | None:
-        """The model field's max_length: the registry never repeats it."""
+        """The model field's max_length: the registry never repeats it. None for a field
+        with choices: its vocabulary is the check (a typed "Administrator" is stored as a
+        short code)."""
         if self.model is None:
             return None
         try:
-            return getattr(self.model._meta.get_field(self.name), "max_length", None)
+            model_field = self.model._meta.get_field(self.name)
         except FieldDoesNotExist:
             return None
+        if getattr(model_field, "choices", None):
+            return None
+        return getattr(model_field, "max_length", None)
 
     @property
     def always_in_template(self) -> bool:

@@ -61,6 +61,8 @@ class Row:
 
     def _fit(self, column: Column, value: str) -> str:
         # The registry's one verdict: its length, grade vocabulary, email (rostering.registry).
+        if not value:
+            return value
         try:
             return column.field.check(value)
         except ValidationError as exc:

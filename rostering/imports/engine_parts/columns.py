@@ -15,48 +15,38 @@ from ..engine import RowError
 
 @dataclass(frozen=True)
 class Column:
-    """A template column: one registry field (rostering.registry) as an import kind reads it."""
+    """A template column: one registry field (rostering.registry) as an import kind reads it.
+    The field's attributes are copied in plain, as cells are read 100,000s of times."""
 
     field: Field
-    required: bool = False  # a value is needed in every row
+    name: str  # the header as the template writes it
+    key: str  # what the kind's checker calls it
+    required: bool  # a value is needed in every row
+    in_template: bool  # always in the template (required, or nearly always wanted)
+    help: str
+    samples: tuple[str, str]
+    aliases: tuple[str, ...]
+    max_length: int | None
+    many: bool  # several values separated by semicolons
 
-    @property
-    def name(self) -> str:  # the header as the template writes it
-        return self.field.column
-
-    @property
-    def key(self) -> str:  # what the kind's checker calls it
-        return self.field.name
-
-    @property
-    def in_template(self) -> bool:  # always in the template (required, or nearly always wanted)
-        return self.field.always_in_template
-
-    @property
-    def help(self) -> str:
-        return self.field.help
-
-    @property
-    def samples(self) -> tuple[str, str]:
-        return self.field.samples
-
-    @property
-    def aliases(self) -> tuple[str, ...]:
-        return self.field.aliases
-
-    @property
-    def max_length(self) -> int | None:
-        return self.field.max_length
-
-    @property
-    def many(self) -> bool:  # several values separated by semicolons
-        return self.field.many
+    @classmethod
+    def of(cls, f: Field) -> Column:
+        return cls(
+            f,
+            f.column,
+            f.name,
+            f.required,
+            f.always_in_template,
+            f.help,
+            f.samples,
+            f.aliases,
+            f.max_length,
+            f.many,
+        )
 
 
 def _columns(kind: Kind, *, without: tuple[str, ...] = ()) -> tuple[Column, ...]:
-    return tuple(
-        Column(f, required=f.required) for f in kind.template_fields if f.name not in without
-    )
+    return tuple(Column.of(f) for f in kind.template_fields if f.name not in without)
 
 
 # Each import kind's columns are its record kind's template fields, in the registry's order;
