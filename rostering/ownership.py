@@ -13,6 +13,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from .models import ClassGroup, Educator, Organization, Origin, Student, SyncConfiguration
+from .registry import KINDS, SyncRole
 
 
 class FieldState(StrEnum):
@@ -21,46 +22,14 @@ class FieldState(StrEnum):
     LOCAL = "local"
 
 
+# Both read from the field registry (rostering.registry), where each field's role is written.
 # The fields the sync requires of each kind of record.
 LOCKED_FIELDS: dict[str, frozenset[str]] = {
-    "student": frozenset(
-        {"first_name", "last_name", "username", "external_id", "schools", "is_active"}
-    ),
-    "educator": frozenset(
-        {
-            "first_name",
-            "last_name",
-            "username",
-            "external_id",
-            "educator_type",
-            "organizations",
-            "is_active",
-        }
-    ),
-    # Every Details field of a synced class/group, and its rosters (Students, Educators tabs).
-    "class_group": frozenset(
-        {
-            "name",
-            "school",
-            "external_id",
-            "subject",
-            "course_code",
-            "grades",
-            "is_active",
-            "students",
-            "educators",
-        }
-    ),
-    # A synced organization's name, ID and place in the tree come from the SIS.
-    "organization": frozenset({"name", "external_id", "parent"}),
+    name: kind.with_role(SyncRole.LOCKED) for name, kind in KINDS.items()
 }
-
 # Optional fields a district may choose to send; the choice is in SyncConfiguration.shared_fields.
 SHAREABLE_FIELDS: dict[str, frozenset[str]] = {
-    "student": frozenset({"middle_name", "email", "grade", "alt_external_id"}),
-    "educator": frozenset({"email", "alt_external_id"}),
-    "class_group": frozenset(),
-    "organization": frozenset(),
+    name: kind.with_role(SyncRole.SHAREABLE) for name, kind in KINDS.items()
 }
 
 _KINDS = {

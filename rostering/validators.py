@@ -6,40 +6,13 @@ import re
 
 from django.core.exceptions import ValidationError
 
-from .models import Grade
+from .registry.normalisers import grade as grade_normaliser
 from .text import clean_text
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9._@+-]+$")
 
-_GRADE_ALIASES = {
-    "K": "KG",
-    "KINDERGARTEN": "KG",
-    "PREK": "PK",
-    "PRE-K": "PK",
-    "OTHER": "Other",
-    "UNGRADED": "UG",
-}
-_GRADE_VALUES = {choice.upper(): choice for choice in Grade.values}
-
-
-def normalize_grade(raw: str) -> str:
-    """A OneRoster grade from what people type ("k", "1", "01", "Kindergarten"), or "" if blank.
-
-    Raises ValidationError naming the allowed values for anything else.
-    """
-    value = (raw or "").strip()
-    if not value:
-        return ""
-    upper = value.upper()
-    if upper in _GRADE_VALUES:
-        return _GRADE_VALUES[upper]
-    if upper in _GRADE_ALIASES:
-        return _GRADE_ALIASES[upper]
-    if upper.isdigit() and 1 <= int(upper) <= 13:
-        return f"{int(upper):02d}"
-    raise ValidationError(
-        f'"{value}" is not a grade. Use one of: {", ".join(Grade.values)}.', code="grade"
-    )
+# The grade vocabulary and its aliases live in the registry's normaliser, once.
+normalize_grade = grade_normaliser
 
 
 def validate_username(value: str) -> str:

@@ -19,8 +19,11 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from rostering.history import Channel
 from rostering.ownership import LOCKED_MESSAGE, SHARED_MESSAGE, FieldState, field_states
+from rostering.registry import KINDS
+from rostering.registry.forms import check_fields
 
 ADMIN = Channel.ADMIN
+KINDS_BY_MODEL = {kind.model: kind for kind in KINDS.values()}
 LOCK_TEXT = "Synced from the SIS"
 
 
@@ -83,6 +86,13 @@ class ServiceForm:
     _request = None
     _original = None  # the record as saved, before this form's changes
     _locked: frozenset[str] = frozenset()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The registry checks each value first: the same words as every other channel.
+        kind = KINDS_BY_MODEL.get(self._meta.model)
+        if kind is not None:
+            check_fields(self, kind)
 
     def _save_m2m(self):
         """Nothing: the service set the many-to-many fields (the history view's revert calls

@@ -8,6 +8,8 @@ from django.db.models import Q
 
 from accounts import permissions
 from rostering.models import ClassGroup, Organization, Product
+from rostering.registry import CLASS_GROUP
+from rostering.registry.forms import check_fields
 from rostering.selectors import classes as selectors
 
 from .ownership import OwnershipFormMixin
@@ -50,6 +52,7 @@ class ClassGroupCreateForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        check_fields(self, CLASS_GROUP)  # the registry's checks (rostering.registry)
         schools = permissions.schools_for(user).order_by("name")
         self.fields["school"].queryset = schools
         if len(schools) == 1:  # a teacher of one school has nothing to choose
@@ -85,6 +88,7 @@ class ClassGroupDetailsForm(OwnershipFormMixin, forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
+        check_fields(self, CLASS_GROUP)
         # The current school stays offered even if it is outside the picker's usual list.
         self.fields["school"].queryset = Organization.objects.filter(
             Q(pk__in=permissions.schools_for(user).values("pk")) | Q(pk=class_group.school_id)

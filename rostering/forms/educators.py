@@ -6,6 +6,8 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password as check_portal_password
 
 from rostering.models import Educator
+from rostering.registry import EDUCATOR
+from rostering.registry.forms import check_fields
 from rostering.selectors import classes as class_selectors
 from rostering.selectors.educators import organizations_offered
 
@@ -22,11 +24,10 @@ class _OrganizationsField(forms.ModelMultipleChoiceField):
 
 
 class _EducatorFields(forms.Form):
-    first_name = forms.CharField(label="First name", max_length=100)
-    last_name = forms.CharField(label="Last name", max_length=100)
+    first_name = forms.CharField(max_length=EDUCATOR["first_name"].max_length)
+    last_name = forms.CharField(max_length=EDUCATOR["last_name"].max_length)
     username = forms.CharField(
-        label="Username",
-        max_length=150,
+        max_length=EDUCATOR["username"].max_length,
         help_text="They sign in to the portal with it; unique platform-wide.",
     )
     email = forms.EmailField(required=False)
@@ -54,6 +55,7 @@ class _EducatorFields(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        check_fields(self, EDUCATOR)  # the registry's labels and checks
         self.fields["organizations"].queryset = organizations_offered(user)
 
     def clean_password(self) -> str:

@@ -6,6 +6,8 @@ from django import forms
 
 from accounts import permissions
 from rostering.models import Organization
+from rostering.registry import ORGANIZATION
+from rostering.registry.forms import check_fields
 from rostering.rostering_method import QUESTIONS, Answers
 
 from .ownership import OwnershipFormMixin
@@ -51,6 +53,7 @@ class OrganizationCreateForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        check_fields(self, ORGANIZATION)  # the registry's checks (rostering.registry)
         self.fields["parent"].queryset = parents_offered(user)
 
 

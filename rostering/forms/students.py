@@ -11,6 +11,8 @@ from accounts import permissions
 from rostering.forms.ownership import OwnershipFormMixin
 from rostering.models import ClassGroup, Grade, Organization, ProductSetting, Student
 from rostering.ownership import FieldState
+from rostering.registry import STUDENT as S
+from rostering.registry.forms import check_fields
 from rostering.selectors.students import manual_class_groups_for
 
 GRADE_CHOICES = [("", "—")] + list(Grade.choices)
@@ -46,33 +48,27 @@ class ClassGroupChoiceField(forms.ModelChoiceField):
 class _StudentFieldsForm(forms.Form):
     """The Details fields, named as the model's fields (OwnershipFormMixin relies on that)."""
 
-    first_name = forms.CharField(label="First name", max_length=100)
-    middle_name = forms.CharField(label="Middle name", max_length=100, required=False)
-    last_name = forms.CharField(label="Last name", max_length=100)
-    username = forms.CharField(
-        label="Username",
-        max_length=150,
-        help_text="Signs in to products; letters, digits and . _ - @ + only.",
-    )
-    email = forms.EmailField(label="Email", required=False)
+    # Labels, lengths and checks come from the registry (rostering.registry.forms).
+    first_name = forms.CharField(max_length=S["first_name"].max_length)
+    middle_name = forms.CharField(max_length=S["middle_name"].max_length, required=False)
+    last_name = forms.CharField(max_length=S["last_name"].max_length)
+    username = forms.CharField(max_length=S["username"].max_length, help_text=S["username"].help)
+    email = forms.EmailField(required=False)
     external_id = forms.CharField(
-        label="External Assigned ID (Student ID)",
-        max_length=255,
+        max_length=S["external_id"].max_length,
         required=False,
         help_text="The student ID in your SIS, if your district has one.",
     )
-    alt_external_id = forms.CharField(
-        label="Alt External Assigned ID", max_length=255, required=False
-    )
-    grade = forms.ChoiceField(label="Grade", choices=GRADE_CHOICES, required=False)
+    alt_external_id = forms.CharField(max_length=S["alt_external_id"].max_length, required=False)
+    grade = forms.ChoiceField(choices=GRADE_CHOICES, required=False)
     schools = SchoolChoiceField(
-        label="School(s)",
         queryset=Organization.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        check_fields(self, S)
         self.user = user
         self.fields["schools"].queryset = permissions.schools_for(user).order_by("name")
         for name, message in REQUIRED_MESSAGES.items():
@@ -233,6 +229,7 @@ class StudentRowForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        check_fields(self, S)
         for name in ("first_name", "last_name", "username"):
             self.fields[name].error_messages["required"] = REQUIRED_MESSAGES[name]
 

@@ -7,6 +7,7 @@ import csv
 import io
 from collections import Counter, defaultdict
 
+from rostering import registry
 from rostering.formulas import neutralise
 from rostering.models import (
     ClassStudent,
@@ -15,8 +16,6 @@ from rostering.models import (
     StudentProduct,
     StudentProductSetting,
 )
-
-from .engine_parts.columns import columns_of
 
 EXPORT_KINDS = ("students",)
 
@@ -28,7 +27,8 @@ def students_rows(district: Organization) -> tuple[list[str], list[list[str]]]:
     "keep the current password". Schools, classes/groups and product settings are named the
     way the import reads them back; a name two records share is replaced by the ID.
     """
-    headers = [column.name for column in columns_of("students")]
+    fields = registry.STUDENT.exported_fields
+    headers = [f.column for f in fields]
     orgs = list(Organization.objects.filter(district=district))
     names = Counter(org.name.casefold() for org in orgs)
     org_ref = {
@@ -60,22 +60,28 @@ def students_rows(district: Organization) -> tuple[list[str], list[list[str]]]:
     for student in students.iterator(chunk_size=2000):
         pk = student.pk
         values = {
-            "First Name": student.first_name,
-            "Last Name": student.last_name,
-            "Username": student.username,
-            "Student ID": student.external_id or "",
-            "Organizations": "; ".join(sorted(schools[pk])),
-            "Middle Name": student.middle_name or "",
-            "Grade": student.grade or "",
-            "Email": student.email or "",
-            "Alt Student ID": student.alt_external_id or "",
-            "Password": "",
-            "Classes/Groups": "; ".join(sorted(classes[pk])),
-            "Products": "; ".join(sorted(products[pk])),
-            "Product Settings": "; ".join(sorted(settings[pk])),
+            "first_name": student.first_name,
+            "last_name": student.last_name,
+            "username": student.username,
+            "external_id": student.external_id or "",
+            "schools": "; ".join(sorted(schools[pk])),
+            "middle_name": student.middle_name or "",
+            "grade": student.grade or "",
+            "email": student.email or "",
+            "alt_external_id": student.alt_external_id or "",
+            "password": "",
+            "classes": "; ".join(sorted(classes[pk])),
+            "products": "; ".join(sorted(products[pk])),
+            "settings": "; ".join(sorted(settings[pk])),
         }
-        rows.append([values[header] for header in headers])
+        rows.append([values.get(f.name, _plain(student, f.name)) for f in fields])
     return headers, rows
+
+
+def _plain(record, name: str) -> str:
+    """A plain field's value as a template cell: a new registry field is exported as it is."""
+    value = getattr(record, name, None)
+    return "" if value is None else str(value)
 
 
 def students_csv(district: Organization) -> str:

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
-
+from rostering import registry
 from rostering.oneroster import TO_BE_DELETED
 from rostering.sync.models import ProductRule
 from rostering.sync.plan import _products_for
-from rostering.validators import normalize_grade
+
+from .engine_parts.columns import IMPORT_KINDS
 
 TEACHER_ROLES = frozenset({"teacher", "aide", "proctor"})
 
@@ -29,8 +29,14 @@ class SourceRow:
 @dataclass
 class Step:
     kind: str  # the template kind whose checker and writer handle the rows
-    headers: list[str]
+    fields: list[str]  # the registry's field names, in column order; rows' cells use them
     rows: list[SourceRow] = field(default_factory=list)
+
+    @property
+    def headers(self) -> list[str]:
+        """The template columns of ``fields``, as the registry names them."""
+        record = registry.KINDS[IMPORT_KINDS[self.kind][0]]
+        return [record[name].column for name in self.fields]
 
 
 class ClassRows:
@@ -67,17 +73,17 @@ class ClassRows:
         return found
 
     def classes(self) -> Step:
-        headers = [
-            "Class/Group Name",
-            "Organization",
-            "Product",
-            "External Assigned ID",
-            "Subject",
-            "Course Code",
-            "Grades",
-            "Educators",
+        fields = [
+            "name",
+            "school",
+            "products",
+            "external_id",
+            "subject",
+            "course_code",
+            "grades",
+            "educators",
         ]
-        step = Step("classes", headers)
+        step = Step("classes", fields)
         self.enrolled = self._enrolled()
         rules = list(ProductRule.objects.filter(district=self.district).select_related("product"))
         refs = self._refs()
@@ -111,31 +117,17 @@ class ClassRows:
                     cls.row,
                     key,
                     {
-                        "Class/Group Name": cls.title,
-                        "Organization": refs.get(cls.school_sourced_id, ""),
-                        "Product": "; ".join(p.name for p in products),
-                        "External Assigned ID": key,
-                        "Subject": "; ".join(cls.subjects),
-                        "Course Code": course.course_code if course else "",
-                        "Grades": "; ".join(self._grades(cls)),
-                        "Educators": "; ".join(
+                        "name": cls.title,
+                        "school": refs.get(cls.school_sourced_id, ""),
+                        "products": "; ".join(p.name for p in products),
+                        "external_id": key,
+                        "subject": "; ".join(cls.subjects),
+                        "course_code": course.course_code if course else "",
+                        "grades": "; ".join(cls.grades),  # the checker gives the verdict
+                        "educators": "; ".join(
                             dict.fromkeys(educators[t] for t in teachers if t in educators)
                         ),
                     },
                 )
             )
         return step
-
-    def _grades(self, cls) -> list[str]:
-        grades = []
-        for raw in cls.grades:
-            try:
-                grades.append(normalize_grade(raw))
-            except ValidationError:
-                self.warn(
-                    "classes.csv",
-                    cls.row,
-                    cls.sourced_id,
-                    f'Grade "{raw}" is not a OneRoster grade; left out.',
-                )
-        return grades

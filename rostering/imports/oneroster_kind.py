@@ -142,7 +142,7 @@ def _check_step(actor, district, step: Step, plan: ImportPlan):
     by_row = {}
     rows = []
     for source in step.rows:
-        cells = [source.cells.get(header, "") for header in step.headers]
+        cells = [source.cells.get(name, "") for name in step.fields]
         rows.append(Row(source.row, cells, match, errors))
         by_row[source.row] = source
     work = checker.check_rows(rows)

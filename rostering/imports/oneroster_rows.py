@@ -2,20 +2,17 @@
 Classes/Groups, Students), so the template kinds' checkers and writers apply every rule.
 
 Each row keeps the OneRoster file, row number and sourcedId it came from, so a problem found
-by a checker is reported where the user can find it. What cannot be imported but does not
-stop the import (a parent, a record marked tobedeleted, a class no product rule gives a
-product) is a warning here.
+by a checker is reported where the user can find it. Values go in as the SIS sent them: the
+template's cells give the registry's verdict (a bad email or grade is a problem of the
+record, never blanked). What cannot be imported but does not stop the import (a parent, a
+record marked tobedeleted, a class no product rule gives a product) is a warning here.
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
-
 from rostering.models import Organization
 from rostering.oneroster import TO_BE_DELETED, Snapshot
 from rostering.sync.models import SyncSource
-from rostering.validators import normalize_grade
 
 from .engine import RowError
 from .engine_parts.context import fold
@@ -80,8 +77,8 @@ class Translator(ClassRows):
         return [levels[n] for n in sorted(levels)]
 
     def organizations(self, keys: list[str]) -> Step:
-        headers = ["Organization Name", "External Assigned ID", "Type", "Parent Organization"]
-        step = Step("organizations", headers)
+        fields = ["name", "external_id", "org_type", "parent"]
+        step = Step("organizations", fields)
         for key in keys:
             org = self.orgs[key]
             parent = org.parent_sourced_id if org.parent_sourced_id in self.orgs else ""
@@ -92,10 +89,10 @@ class Translator(ClassRows):
                     org.row,
                     key,
                     {
-                        "Organization Name": org.name,
-                        "External Assigned ID": external,
-                        "Type": ORG_TYPE_NAMES.get(org.type, "School"),
-                        "Parent Organization": self.org_ref(parent) if parent else "",
+                        "name": org.name,
+                        "external_id": external,
+                        "org_type": ORG_TYPE_NAMES.get(org.type, "School"),
+                        "parent": self.org_ref(parent) if parent else "",
                     },
                 )
             )
@@ -164,33 +161,18 @@ class Translator(ClassRows):
             people["student" if kind == "student" else "educator"].append(user)
         return people
 
-    def _email(self, user) -> str:
-        if not user.email:
-            return ""
-        try:
-            validate_email(user.email)
-        except ValidationError:
-            self.warn(
-                "users.csv",
-                user.row,
-                user.sourced_id,
-                f'"{user.email}" is not an email address; the email is left blank.',
-            )
-            return ""
-        return user.email
-
     def educators(self) -> Step:
-        headers = [
-            "First Name",
-            "Last Name",
-            "Username",
-            "Educator Type",
-            "Organizations",
-            "Email",
-            "External Assigned ID",
-            "Alt External Assigned ID",
+        fields = [
+            "first_name",
+            "last_name",
+            "username",
+            "educator_type",
+            "organizations",
+            "email",
+            "external_id",
+            "alt_external_id",
         ]
-        step = Step("educators", headers)
+        step = Step("educators", fields)
         refs = self._refs()
         for user in self._people["educator"]:
             external, alt = self._ids(user.sourced_id, user.identifier)
@@ -201,16 +183,16 @@ class Translator(ClassRows):
                     user.row,
                     user.sourced_id,
                     {
-                        "First Name": user.given_name,
-                        "Last Name": user.family_name,
-                        "Username": user.username,
-                        "Educator Type": (
+                        "first_name": user.given_name,
+                        "last_name": user.family_name,
+                        "username": user.username,
+                        "educator_type": (
                             "Administrator" if user.kind == "administrator" else "Teacher"
                         ),
-                        "Organizations": "; ".join(dict.fromkeys(orgs)),
-                        "Email": self._email(user),
-                        "External Assigned ID": external,
-                        "Alt External Assigned ID": alt,
+                        "organizations": "; ".join(dict.fromkeys(orgs)),
+                        "email": user.email,
+                        "external_id": external,
+                        "alt_external_id": alt,
                     },
                 )
             )
@@ -222,20 +204,20 @@ class Translator(ClassRows):
     # students -------------------------------------------------------------------------------
 
     def students(self) -> Step:
-        headers = [
-            "First Name",
-            "Last Name",
-            "Username",
-            "Student ID",
-            "Organizations",
-            "Middle Name",
-            "Grade",
-            "Email",
-            "Alt Student ID",
+        fields = [
+            "first_name",
+            "last_name",
+            "username",
+            "external_id",
+            "schools",
+            "middle_name",
+            "grade",
+            "email",
+            "alt_external_id",
         ]
         with_classes = "enrollments.csv" in self.file_names
         if with_classes:
-            headers.append("Classes/Groups")
+            fields.append("classes")
             if "enrollments" in self.snapshot.delta:
                 self.warn(
                     "enrollments.csv",
@@ -244,7 +226,7 @@ class Translator(ClassRows):
                     "The manifest marks enrollments.csv as a delta file; each student's "
                     "classes/groups are set to the ones it lists.",
                 )
-        step = Step("students", headers)
+        step = Step("students", fields)
         refs = self._refs()
         class_refs = self._class_refs() if with_classes else {}
         enrolled = self.enrolled if self.enrolled is not None else self._enrolled()
@@ -258,36 +240,21 @@ class Translator(ClassRows):
             orgs = [refs[o] for o in user.org_sourced_ids if refs.get(o)]
             orgs = [o for o in orgs if o != self.district.name]
             cells = {
-                "First Name": user.given_name,
-                "Last Name": user.family_name,
-                "Username": user.username,
-                "Student ID": external,
-                "Organizations": "; ".join(dict.fromkeys(orgs)),
-                "Middle Name": user.middle_name,
-                "Grade": self._grade(user),
-                "Email": self._email(user),
-                "Alt Student ID": alt,
+                "first_name": user.given_name,
+                "last_name": user.family_name,
+                "username": user.username,
+                "external_id": external,
+                "schools": "; ".join(dict.fromkeys(orgs)),
+                "middle_name": user.middle_name,
+                "grade": user.grades[0] if user.grades else "",
+                "email": user.email,
+                "alt_external_id": alt,
             }
             if with_classes:
                 classes = by_student.get(user.sourced_id, [])
-                cells["Classes/Groups"] = "; ".join(dict.fromkeys(classes))
+                cells["classes"] = "; ".join(dict.fromkeys(classes))
             step.rows.append(SourceRow("users.csv", user.row, user.sourced_id, cells))
         return step
-
-    def _grade(self, user) -> str:
-        raw = user.grades[0] if user.grades else ""
-        if not raw:
-            return ""
-        try:
-            return normalize_grade(raw)
-        except ValidationError:
-            self.warn(
-                "users.csv",
-                user.row,
-                user.sourced_id,
-                f'Grade "{raw}" is not a OneRoster grade; the grade is left blank.',
-            )
-            return ""
 
     def _class_refs(self) -> dict[str, str]:
         """class sourcedId -> how a Students row names it (its External Assigned ID, which the

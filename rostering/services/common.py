@@ -74,6 +74,21 @@ def normalize_person(changes: dict, *, many: str, many_message: str) -> dict:
     return clean
 
 
+def check_values(kind, clean: dict) -> dict:
+    """The registry's verdict on each plain value of ``clean`` (rostering.registry): values
+    normalised in place, or one ValidationError naming every field refused."""
+    errors = {}
+    for name, value in clean.items():
+        if isinstance(value, str) and value:
+            try:
+                clean[name] = kind.check(name, value)
+            except ValidationError as exc:
+                errors[name] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
 def refuse_locked_changes(record, changes: dict, channel: str) -> None:
     """ValidationError naming each locked field ``changes`` would alter (the sync may)."""
     if channel == Channel.SYNC:

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from rostering import usernames
+from rostering import registry, usernames
 from rostering.history import Channel
 from rostering.locks import lock_district, lock_for_write
 from rostering.models import Educator, Organization, Origin
@@ -18,6 +18,7 @@ from .common import (
     check_change_allowed,
     check_create_allowed,
     check_same_district,
+    check_values,
     normalize_person,
     refuse_locked_changes,
     save_record,
@@ -39,9 +40,10 @@ EDITABLE_FIELDS = frozenset(
 
 
 def _normalize(changes: dict) -> dict:
-    return normalize_person(
+    clean = normalize_person(
         changes, many="organizations", many_message="Choose at least one organization."
     )
+    return check_values(registry.EDUCATOR, clean)  # email, lengths
 
 
 def _sync_user(educator: Educator, password: str | None) -> None:

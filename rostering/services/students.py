@@ -7,17 +7,18 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from rostering import registry
 from rostering.history import Channel
 from rostering.locks import lock_district, lock_for_write
 from rostering.models import Organization, Origin, Student
 from rostering.passwords import encrypt_password, generate_password, validate_student_password
-from rostering.validators import normalize_grade
 
 from .common import (
     apply_changes,
     check_change_allowed,
     check_create_allowed,
     check_same_district,
+    check_values,
     normalize_person,
     refuse_locked_changes,
     save_record,
@@ -41,12 +42,7 @@ EDITABLE_FIELDS = frozenset(
 
 def _normalize(changes: dict) -> dict:
     clean = normalize_person(changes, many="schools", many_message="Choose at least one school.")
-    if "grade" in clean:
-        try:
-            clean["grade"] = normalize_grade(clean["grade"])
-        except ValidationError as exc:
-            raise ValidationError({"grade": exc.messages}) from exc
-    return clean
+    return check_values(registry.STUDENT, clean)  # grade vocabulary, email, lengths
 
 
 @transaction.atomic

@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 
-from rostering import usernames
+from rostering import registry, usernames
 from rostering.models import (
     ClassEducator,
     ClassGroup,
@@ -37,38 +36,11 @@ from .models import ProductRule, SettingRule, SyncSource
 
 PLAN_LIST_LIMIT = 500
 
-# The fields the sync can fill for each kind; ownership says which of them it writes.
+# The fields the sync can fill for each kind (the registry's fields with a sync role, but the
+# rosters, which memberships set); ownership says which of them it writes.
 PRODUCIBLE = {
-    "student": (
-        "first_name",
-        "last_name",
-        "username",
-        "external_id",
-        "is_active",
-        "middle_name",
-        "email",
-        "grade",
-        "alt_external_id",
-    ),
-    "educator": (
-        "first_name",
-        "last_name",
-        "username",
-        "external_id",
-        "educator_type",
-        "is_active",
-        "email",
-        "alt_external_id",
-    ),
-    "class_group": (
-        "name",
-        "school",
-        "external_id",
-        "subject",
-        "course_code",
-        "grades",
-        "is_active",
-    ),
+    kind: tuple(f.name for f in registry.KINDS[kind].fields if f.sync and not f.many)
+    for kind in ("student", "educator", "class_group")
 }
 ATTNAME = {"school": "school_id"}
 ORG_TYPES = {"school", "department", "local"}
@@ -184,20 +156,15 @@ def build_plan(*, district: Organization, snapshot: Snapshot, source: SyncSource
     return plan
 
 
-_MAX_LENGTHS: dict[type, dict[str, int]] = {}
-
-
-def _fits(model, values: dict) -> str:
-    """A message about the first value too long for its column, or ""."""
-    limits = _MAX_LENGTHS.get(model)
-    if limits is None:
-        limits = _MAX_LENGTHS[model] = {
-            f.attname: f.max_length for f in model._meta.concrete_fields if f.max_length
-        }
+def _refused(kind: registry.Kind, values: dict) -> str:
+    """The registry's message on the first value it refuses (normalising ``values`` in place),
+    or ""."""
     for name, value in values.items():
-        max_length = limits.get(name)
-        if max_length and isinstance(value, str) and len(value) > max_length:
-            return f"{name.replace('_', ' ')} is longer than {max_length} characters"
+        if isinstance(value, str) and value:
+            try:
+                values[name] = kind.check(name, value)
+            except ValidationError as exc:
+                return exc.messages[0]
     return ""
 
 
@@ -243,13 +210,19 @@ class _Builder:
             if org.type not in ORG_TYPES:
                 continue
             external = blank_to_none(org.sourced_id if not self.use_identifier else org.identifier)
+            name = clean_text(org.name)
+            problem = _refused(registry.ORGANIZATION, {"name": name, "external_id": external})
+            if problem:
+                # The registry's verdict: the organization is not written (nor its people).
+                self.error("orgs.csv", org.row, org.sourced_id, f"{problem} Skipped.")
+                continue
             record = by_sourced.get(org.sourced_id) or (
                 by_external.get(external) if external else None
             )
             if record is None:
                 new_key -= 1
                 record = Organization(
-                    name=clean_text(org.name)[:200],
+                    name=name,
                     org_type=org.type,
                     district=district,
                     parent=district,
@@ -262,7 +235,7 @@ class _Builder:
                 record._sync_key = new_key  # resolved to a pk when applied
             else:
                 wanted = {
-                    "name": clean_text(org.name)[:200],
+                    "name": name,
                     "org_type": org.type,
                     "sis_sourced_id": org.sourced_id,
                     "origin": Origin.SYNCED,
@@ -323,27 +296,13 @@ class _Builder:
             ),
         }
         if "grade" in writes:
-            raw = user.grades[0] if user.grades else ""
-            try:
-                offered["grade"] = normalize_grade(raw)
-            except ValidationError as exc:
-                self.warn("users.csv", user.row, user.sourced_id, f"{exc.messages[0]} Not set.")
-        if offered["email"]:
-            try:
-                validate_email(offered["email"])
-            except ValidationError:
-                self.warn(
-                    "users.csv",
-                    user.row,
-                    user.sourced_id,
-                    f'"{offered["email"]}" is not an email address; not set.',
-                )
-                offered.pop("email")
+            offered["grade"] = user.grades[0] if user.grades else ""
         values = {name: offered[name] for name in writes if name in offered}
-        model = Student if kind == "student" else Educator
-        problem = _fits(model, values)
+        # The registry's one verdict (length, grade, email): a value refused is a problem of
+        # the record, which is not written; nothing is blanked or cut short.
+        problem = _refused(registry.KINDS[kind], values)
         if problem:
-            self.error("users.csv", user.row, user.sourced_id, f"{label}: {problem}; skipped.")
+            self.error("users.csv", user.row, user.sourced_id, f"{label}: {problem} Skipped.")
             return None
         related = self._orgs_of(user)
         if kind == "student":
@@ -529,21 +488,26 @@ class _Builder:
                 )
                 continue
             course = snapshot.courses.get(cls.course_sourced_id)
-            grades = []
-            for raw in cls.grades:
-                try:
-                    grades.append(normalize_grade(raw))
-                except ValidationError:
-                    grades.append(raw)
             offered = {
-                "name": clean_text(cls.title)[:200],
+                "name": clean_text(cls.title),
                 "school_id": school,
                 "external_id": blank_to_none(cls.sourced_id),
-                "subject": ", ".join(cls.subjects)[:200],
-                "course_code": (course.course_code if course else "")[:100],
-                "grades": ",".join(grades)[:100],
+                "subject": ", ".join(cls.subjects),
+                "course_code": course.course_code if course else "",
                 "is_active": cls.status != TO_BE_DELETED,
             }
+            try:
+                offered["grades"] = ",".join(normalize_grade(raw) for raw in cls.grades)
+                problem = _refused(registry.CLASS_GROUP, offered)
+            except ValidationError as exc:
+                problem = exc.messages[0]
+            if problem:
+                # The registry's verdict, as for people: the class is not written.
+                keep.add(cls.sourced_id)
+                self.error(
+                    "classes.csv", cls.row, cls.sourced_id, f"{cls.title}: {problem} Skipped."
+                )
+                continue
             values = {ATTNAME.get(n, n): offered[ATTNAME.get(n, n)] for n in writes}
             items.append(
                 Incoming(

@@ -64,6 +64,21 @@ class SelectColumn(tables.Column):
         )
 
 
+def record_cells(record, fields) -> list[str]:
+    """A list export's cells of ``record`` for registry ``fields``: a relation as names joined
+    by "; " (as the import reads them, prefetched by the selector), a choice without a
+    normaliser as its label (Teacher), anything else as stored."""
+    cells = []
+    for f in fields:
+        if f.many:
+            cells.append("; ".join(o.name for o in getattr(record, f.name).all()))
+            continue
+        display = getattr(record, f"get_{f.name}_display", None)
+        value = display() if display is not None and f.normalise is None else getattr(record, f.name)
+        cells.append("" if value is None else str(value))
+    return cells
+
+
 class _Echo:
     def write(self, value):
         return value

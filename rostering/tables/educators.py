@@ -7,23 +7,14 @@ from collections.abc import Iterable, Iterator
 import django_tables2 as tables
 from django.utils.html import format_html
 
+from rostering import registry
 from rostering.models import Educator
 
-from .base import LockedNameColumn
+from .base import LockedNameColumn, record_cells
 from .classes import _status_badge
 
-CSV_HEADER = [
-    "First Name",
-    "Last Name",
-    "Username",
-    "Email",
-    "Educator Type",
-    "Organizations",
-    "External Assigned ID",
-    "Alt External Assigned ID",
-    "Origin",
-    "Status",
-]
+# The registry's listed fields (rostering.registry), then where each record comes from.
+CSV_HEADER = [f.column for f in registry.EDUCATOR.listed_fields] + ["Origin", "Status"]
 
 
 def _organizations(record: Educator) -> list[str]:
@@ -69,14 +60,7 @@ def csv_rows(educators: Iterable[Educator]) -> Iterator[list]:
     """Rows matching CSV_HEADER; several organizations joined by ";" as in the import template."""
     for e in educators:
         yield [
-            e.first_name,
-            e.last_name,
-            e.username,
-            e.email,
-            e.get_educator_type_display(),
-            "; ".join(_organizations(e)),
-            e.external_id or "",
-            e.alt_external_id or "",
+            *record_cells(e, registry.EDUCATOR.listed_fields),
             e.get_origin_display(),
             "Active" if e.is_active else "Inactive",
         ]

@@ -7,9 +7,10 @@ from collections.abc import Iterable, Iterator
 import django_tables2 as tables
 from django.utils.safestring import mark_safe
 
+from rostering import registry
 from rostering.models import Student
 
-from .base import LockedNameColumn, SelectColumn
+from .base import LockedNameColumn, SelectColumn, record_cells
 
 
 def _wide(breakpoint: str) -> dict:
@@ -67,33 +68,14 @@ class StudentTable(tables.Table):
         return mark_safe('<span class="badge text-bg-secondary">Inactive</span>')
 
 
-EXPORT_HEADER = [
-    "First Name",
-    "Middle Name",
-    "Last Name",
-    "Username",
-    "External Assigned ID",
-    "Alt External Assigned ID",
-    "Grade",
-    "Email",
-    "Organizations",
-    "Status",
-    "Origin",
-]
+# The registry's listed fields (rostering.registry), then status and origin.
+EXPORT_HEADER = [f.column for f in registry.STUDENT.listed_fields] + ["Status", "Origin"]
 
 
 def export_rows(students: Iterable[Student]) -> Iterator[list]:
     for s in students:
         yield [
-            s.first_name,
-            s.middle_name,
-            s.last_name,
-            s.username,
-            s.external_id or "",
-            s.alt_external_id or "",
-            s.grade,
-            s.email,
-            ";".join(school.name for school in s.schools.all()),
+            *record_cells(s, registry.STUDENT.listed_fields),
             "active" if s.is_active else "inactive",
             s.origin,
         ]

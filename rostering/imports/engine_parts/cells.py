@@ -1,6 +1,9 @@
-"""Reading one row's cells: trimming, required values, lengths, formula injection, lists."""
+"""Reading one row's cells: trimming, required values, formula injection, lists, and each
+field's registry check (length, grade, email)."""
 
 from __future__ import annotations
+
+from django.core.exceptions import ValidationError
 
 from rostering.text import clean_text
 
@@ -57,14 +60,14 @@ class Row:
         return self._fit(column, value)
 
     def _fit(self, column: Column, value: str) -> str:
-        if column.max_length and len(value) > column.max_length:
-            self.error(
-                column,
-                f"{column.name} is {len(value):,} characters long; at most "
-                f"{column.max_length} fit. Shorten it.",
-            )
+        # The registry's one verdict: its length, grade vocabulary, email (rostering.registry).
+        if not value:
+            return value
+        try:
+            return column.field.check(value)
+        except ValidationError as exc:
+            self.error(column, exc.messages[0])
             return ""
-        return value
 
     def error(self, column: Column | str, message: str) -> None:
         name = column.name if isinstance(column, Column) else column

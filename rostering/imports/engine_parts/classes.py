@@ -141,7 +141,7 @@ class ClassChecker:
                 try:
                     grades.append(normalize_grade(value))
                 except ValidationError as exc:
-                    row.error(cols["grades"], " ".join(exc.messages) + " Fix it in this row.")
+                    row.error(cols["grades"], exc.messages[0])  # the registry's words
             fields["grades"] = ",".join(grades)
         school = None
         if row.get("school"):

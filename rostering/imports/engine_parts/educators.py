@@ -10,11 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 
 from accounts.permissions import Feature
-from rostering import usernames
+from rostering import registry, usernames
 from rostering.models import Educator
 from rostering.ownership import shared_fields_of
 
@@ -34,16 +32,7 @@ from .columns import HeaderMatch
 from .context import Context, fold
 
 PLAIN_FIELDS = ("first_name", "last_name", "username", "email", "external_id", "alt_external_id")
-COLUMN_OF = {
-    "first_name": "First Name",
-    "last_name": "Last Name",
-    "username": "Username",
-    "email": "Email",
-    "external_id": "External Assigned ID",
-    "alt_external_id": "Alt External Assigned ID",
-    "educator_type": "Educator Type",
-    "organizations": "Organizations",
-}
+COLUMN_OF = {f.name: f.column for f in registry.EDUCATOR.template_fields}
 TYPES = {fold(value): value for value in Educator.EducatorType.values}
 TYPES.update({fold(label): value for value, label in Educator.EducatorType.choices})
 TYPES["admin"] = Educator.EducatorType.ADMINISTRATOR
@@ -112,15 +101,6 @@ class EducatorChecker:
     def check_row(self, row: Row, work: Work) -> None:
         cols = self.match.columns
         fields = person_fields(row, cols, PLAIN_FIELDS, many="organizations")
-        if fields.get("email"):
-            try:
-                validate_email(fields["email"])
-            except ValidationError:
-                row.error(
-                    cols["email"],
-                    f'"{fields["email"]}" is not an email address. '
-                    "Correct it or leave the cell blank.",
-                )
         typed = row.get("educator_type")
         if typed:
             fields["educator_type"] = TYPES.get(fold(typed), "")

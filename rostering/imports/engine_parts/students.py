@@ -1,6 +1,6 @@
 """Students (and Bulk Create Students): check every row, then write them all in bulk.
 
-The rules come from the services and validators (normalize_person, normalize_grade, the
+The rules come from the registry, the services and validators (normalize_person, the
 password rules, ownership's locked fields); only the writing is done here, in bulk, so that
 10,000 students take seconds and the number of queries does not grow with the rows.
 """
@@ -9,10 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
-
-from rostering import usernames
+from rostering import registry, usernames
 from rostering.models import ClassGroup, ClassStudent, Origin, Student, StudentProduct
 from rostering.models import StudentProductSetting as SettingValue
 from rostering.ownership import shared_fields_of
@@ -22,7 +19,6 @@ from rostering.passwords import (
     encrypt_password,
     validate_student_password,
 )
-from rostering.validators import normalize_grade
 
 from ..engine import ImportPlan, RecordChange, RowError
 from .cells import Row
@@ -41,21 +37,7 @@ PLAIN_FIELDS = (
     "alt_external_id",
     "grade",
 )
-COLUMN_OF = {
-    "first_name": "First Name",
-    "middle_name": "Middle Name",
-    "last_name": "Last Name",
-    "username": "Username",
-    "email": "Email",
-    "external_id": "Student ID",
-    "alt_external_id": "Alt Student ID",
-    "grade": "Grade",
-    "schools": "Organizations",
-    "classes": "Classes/Groups",
-    "products": "Products",
-    "settings": "Product Settings",
-    "password": "Password",
-}
+COLUMN_OF = {f.name: f.column for f in registry.STUDENT.template_fields}
 CHECKED_COLUMNS = ("id", "district_id", "origin", "password_encrypted", *PLAIN_FIELDS)
 OPTIONAL_KEEP_WHEN_BLANK = ("external_id", "password")
 
@@ -206,20 +188,7 @@ class StudentChecker:
     def check_row(self, row: Row, work: Work) -> None:
         cols = self.match.columns
         fields = person_fields(row, cols, PLAIN_FIELDS, many="schools")
-        if "grade" in fields:
-            try:
-                fields["grade"] = normalize_grade(fields["grade"])
-            except ValidationError as exc:
-                row.error(cols["grade"], " ".join(exc.messages) + " Fix the grade in this row.")
-        if fields.get("email"):
-            try:
-                validate_email(fields["email"])
-            except ValidationError:
-                row.error(
-                    cols["email"],
-                    f'"{fields["email"]}" is not an email address. '
-                    "Correct it or leave the cell blank.",
-                )
+        # Grade and email were normalised and checked as the cells were read (the registry).
         desired = Desired(row=row.number, fields=fields)
         if row.get("password") == HIDDEN_PASSWORD:
             self._hidden_password(row)

@@ -134,7 +134,6 @@ def maple_set(**changes) -> dict[str, str]:
                 "familyName": "Lopez",
                 "identifier": "000123",
                 "grades": "03",
-                "email": "not-an-email",
             },
             {
                 "sourcedId": "u2",
@@ -144,7 +143,7 @@ def maple_set(**changes) -> dict[str, str]:
                 "givenName": "Ben",
                 "familyName": "Kim",
                 "identifier": "000124",
-                "grades": "Fourth",
+                "grades": "4",  # SISes write 4 for 04
             },
         ],
         "classes": [
@@ -164,12 +163,10 @@ def north(district):
     return factories.SchoolFactory(district=district, name="North Elementary", external_id="N1")
 
 
-def test_set_fills_schools_classes_and_teachers_and_fixes_what_it_can(district, north):
+def test_set_fills_schools_classes_and_teachers(district, north):
     plan = check(district, zip_set(maple_set()), kind="oneroster", name="maple.zip")
 
     assert plan.errors == []
-    assert ("users.csv", 3) in {(w.column, w.row) for w in plan.warnings}  # the email
-    assert any("Fourth" in w.message for w in plan.warnings)  # the grade
     commit(district, zip_set(maple_set()), kind="oneroster", name="maple.zip")
     room = ClassGroup.objects.get(district=district, external_id="c1")
     ana = Student.objects.get(username="ana.lopez")
@@ -177,8 +174,45 @@ def test_set_fills_schools_classes_and_teachers_and_fixes_what_it_can(district, 
     assert list(room.educators.values_list("username", flat=True)) == ["tess.t"]
     assert list(room.students.values_list("username", flat=True)) == ["ana.lopez"]
     assert ana.external_id == "000123" and ana.grade == "03" and not ana.email
+    assert Student.objects.get(username="ben.kim").grade == "04"
     assert list(ana.schools.all()) == [north]
     assert counts(district) == (1, 1, 1, 2)  # North Elementary was already there
+
+
+def test_a_bad_email_or_grade_is_an_error_of_the_record_never_blanked(district, north):
+    files = maple_set(
+        users=[
+            {
+                "sourcedId": "u1",
+                "orgSourcedIds": "s1",
+                "role": "student",
+                "username": "ana.lopez",
+                "givenName": "Ana",
+                "familyName": "Lopez",
+                "email": "not-an-email",
+            },
+            {
+                "sourcedId": "u2",
+                "orgSourcedIds": "s1",
+                "role": "student",
+                "username": "ben.kim",
+                "givenName": "Ben",
+                "familyName": "Kim",
+                "grades": "Fourth",
+            },
+        ],
+        enrollments=[],
+    )
+
+    plan = check(district, zip_set(files), kind="oneroster", name="maple.zip")
+
+    assert [(e.column, e.row, e.message.split(":")[0]) for e in plan.errors] == [
+        ("users.csv", 2, "u1 (Email)"),
+        ("users.csv", 3, "u2 (Grade)"),
+    ]
+    with pytest.raises(ImportRejected):
+        commit(district, zip_set(files), kind="oneroster", name="maple.zip")
+    assert not Student.objects.exists()
 
 
 def test_broken_reference_is_an_error_naming_file_and_row_and_nothing_is_written(

@@ -187,18 +187,18 @@ def test_export_is_the_filtered_list_and_formula_safe(client, district_admin, wo
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     rows = _csv(response)
-    assert rows[0][:4] == ["First Name", "Middle Name", "Last Name", "Username"]
-    usernames = [row[3] for row in rows[1:]]
+    assert rows[0][:4] == ["First Name", "Last Name", "Username", "Student ID"]  # the template's
+    usernames = [row[2] for row in rows[1:]]
     assert sorted(usernames) == ["ada.l", "evil", "tim.b"]
-    evil = next(row for row in rows if row[3] == "evil")
-    assert evil[0] == "'=HYPERLINK(1)" and evil[2] == "'@Evil"
+    evil = next(row for row in rows if row[2] == "evil")
+    assert evil[0] == "'=HYPERLINK(1)" and evil[1] == "'@Evil"
 
 
 def test_teacher_export_never_includes_other_schools(client, teacher, world, roster):
     client.force_login(teacher)
     rows = _csv(client.get(EXPORT, {"school": world.other_school.pk}))
-    assert "sofia.s" not in [row[3] for row in rows]
-    assert "olive.o" not in [row[3] for row in rows]
+    assert "sofia.s" not in [row[2] for row in rows]
+    assert "olive.o" not in [row[2] for row in rows]
 
 
 def test_anonymous_is_sent_to_sign_in(client, world):

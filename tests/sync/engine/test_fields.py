@@ -1,10 +1,10 @@
 """DESIGN.md rule 3: locked and shared fields come from the SIS on every run; local ones stay."""
 
 from rostering.history import Channel
-from rostering.models import Student
+from rostering.models import ClassGroup, Organization, Student
 from rostering.services import student_update
 
-from .conftest import student
+from .conftest import klass, student
 
 
 def test_a_shared_field_edited_by_hand_reverts_at_the_next_sync(sis, district_admin_user):
@@ -56,8 +56,35 @@ def test_locked_fields_changed_in_the_sis_are_applied(sis):
     assert kid.history.first().history_channel == "sync"
 
 
-def test_an_invalid_grade_is_a_warning_and_the_record_still_syncs(sis):
-    sis.users = [student(1, grades="Year 3")]
+def test_an_invalid_grade_is_a_problem_of_the_record_which_is_not_written(sis):
+    # The registry's verdict, as on every channel (tests/rostering/test_value_rules.py).
+    sis.users = [student(1, grades="Year 3"), student(2)]
     run = sis.sync()
-    assert Student.objects.filter(username="kid1").exists()
-    assert any('"Year 3" is not a grade' in w["message"] for w in run.warnings)
+    assert not Student.objects.filter(username="kid1").exists()
+    assert Student.objects.filter(username="kid2").exists()
+    [problem] = [e for e in run.errors if e["record"] == "stu-1"]
+    assert problem["file"] == "users.csv"
+    assert '"Year 3" is not a grade. Type K, 1 to 12' in problem["message"]
+
+
+def test_a_class_title_too_long_is_a_problem_of_the_class_never_cut_short(sis):
+    sis.users = [student(1)]
+    sis.classes = [klass(1, title="R" * 201), klass(2)]
+    run = sis.sync()
+    assert list(ClassGroup.objects.values_list("name", flat=True)) == ["Class 2"]
+    [problem] = [e for e in run.errors if e["record"] == "cls-1"]
+    assert problem["file"] == "classes.csv"
+    assert problem["message"].endswith(
+        ": Class/Group name is 201 characters long; at most 200 fit. Shorten it. Skipped."
+    )
+
+
+def test_an_organization_name_too_long_is_a_problem_of_the_organization(sis):
+    sis.orgs = [*sis.orgs, {"sourcedId": "sch-2", "name": "S" * 201, "type": "school"}]
+    sis.users = [student(1)]
+    run = sis.sync()
+    assert not Organization.objects.filter(sis_sourced_id="sch-2").exists()
+    [problem] = [e for e in run.errors if e["record"] == "sch-2"]
+    assert problem["message"] == (
+        "Organization name is 201 characters long; at most 200 fit. Shorten it. Skipped."
+    )

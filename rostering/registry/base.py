@@ -1,0 +1,125 @@
+"""What the registry knows of one field of a record kind, and the one check of its values."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cached_property
+
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+
+
+class SyncRole(StrEnum):
+    LOCKED = "locked"  # the sync requires it; only the SIS changes it
+    SHAREABLE = "shareable"  # a district may choose to send it
+
+
+class Unique(StrEnum):
+    PLATFORM = "platform"  # ignoring case (rostering.usernames)
+    DISTRICT = "district"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a record kind, as every channel sees it.
+
+    ``name`` is the model field (or relation) the form, service and sync call it; ``column``
+    the template and export header ("" when it is not in the templates); ``oneroster`` the
+    OneRoster file.column(s) the SIS sends it in.
+    """
+
+    name: str
+    label: str
+    column: str = ""
+    help: str = ""
+    aliases: tuple[str, ...] = ()
+    oneroster: tuple[str, ...] = ()
+    normalise: Callable[[str], str] | None = None  # after trimming; raises ValidationError
+    required: bool = False  # a template row needs a value
+    in_template: bool | None = None  # always in the template (default: required)
+    samples: tuple[str, str] = ("", "")
+    many: bool = False  # several values separated by semicolons
+    unique: Unique | None = None
+    sync: SyncRole | None = None
+    exported: bool = True  # a column of the template exports (export_roster)
+    listed: bool = True  # a column of the portal list's CSV export (when exported)
+    model: type | None = field(default=None, compare=False)
+
+    @cached_property
+    def max_length(self) -> int | None:
+        """The model field's max_length: the registry never repeats it. None for a field
+        with choices: its vocabulary is the check (a typed "Administrator" is stored as a
+        short code)."""
+        if self.model is None:
+            return None
+        try:
+            model_field = self.model._meta.get_field(self.name)
+        except FieldDoesNotExist:
+            return None
+        if getattr(model_field, "choices", None):
+            return None
+        return getattr(model_field, "max_length", None)
+
+    @property
+    def always_in_template(self) -> bool:
+        return self.required if self.in_template is None else self.in_template
+
+    def check(self, value: str) -> str:
+        """``value`` (already trimmed and cleaned) normalised, or ValidationError with the one
+        message every channel shows for it."""
+        if not value:
+            return value
+        if self.normalise is not None:
+            value = self.normalise(value)
+        max_length = self.max_length
+        if max_length and len(value) > max_length:
+            raise ValidationError(
+                f"{self.label} is {len(value):,} characters long; at most {max_length} fit. "
+                "Shorten it.",
+                code="max_length",
+            )
+        return value
+
+
+@dataclass(frozen=True)
+class Kind:
+    """The fields of one record kind, in template order."""
+
+    name: str  # as rostering.ownership calls it: student, educator, class_group, organization
+    model: type
+    fields: tuple[Field, ...]
+
+    def __post_init__(self):
+        for f in self.fields:
+            object.__setattr__(f, "model", self.model)
+
+    @cached_property
+    def by_name(self) -> dict[str, Field]:
+        return {f.name: f for f in self.fields}
+
+    def __getitem__(self, name: str) -> Field:
+        return self.by_name[name]
+
+    def get(self, name: str) -> Field | None:
+        return self.by_name.get(name)
+
+    def with_role(self, role: SyncRole) -> frozenset[str]:
+        return frozenset(f.name for f in self.fields if f.sync is role)
+
+    @property
+    def template_fields(self) -> tuple[Field, ...]:
+        return tuple(f for f in self.fields if f.column)
+
+    @property
+    def exported_fields(self) -> tuple[Field, ...]:
+        return tuple(f for f in self.fields if f.column and f.exported)
+
+    @property
+    def listed_fields(self) -> tuple[Field, ...]:
+        return tuple(f for f in self.exported_fields if f.listed)
+
+    def check(self, name: str, value: str) -> str:
+        """The one verdict on a value of field ``name`` (unknown names pass unchanged)."""
+        spec = self.by_name.get(name)
+        return spec.check(value) if spec is not None else value

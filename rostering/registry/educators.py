@@ -1,0 +1,68 @@
+"""The fields of an educator, in the Educators template's order."""
+
+from __future__ import annotations
+
+from rostering.models import Educator
+
+from .base import Field, Kind, SyncRole, Unique
+from .students import EMAIL, FIRST_NAME, IS_ACTIVE, LAST_NAME, SIS_IDS, USERNAME
+
+EDUCATOR = Kind(
+    "educator",
+    Educator,
+    (
+        Field(**FIRST_NAME, samples=("Ana", "Ben")),
+        Field(**LAST_NAME, samples=("Lopez", "Kim")),
+        Field(
+            **USERNAME,
+            help="Signs in to the portal; letters, digits and . _ - @ + only.",
+            samples=("tess.teacher", "sam.admin"),
+        ),
+        Field(
+            "educator_type",
+            "Type",
+            column="Educator Type",
+            help="Teacher or Administrator.",
+            aliases=("type", "role"),
+            oneroster=("users.role",),
+            required=True,
+            samples=("Teacher", "Administrator"),
+            sync=SyncRole.LOCKED,
+        ),
+        Field(
+            "organizations",
+            "Organizations",
+            column="Organizations",
+            help="School names or IDs, separated by semicolons; the district's name for a "
+            "district-wide administrator.",
+            aliases=("organization", "school", "schools"),
+            oneroster=("users.orgSourcedIds",),
+            required=True,
+            samples=("North Elementary", "North Elementary; South Elementary"),
+            many=True,
+            sync=SyncRole.LOCKED,
+        ),
+        Field(**EMAIL),
+        Field(
+            "external_id",
+            "External Assigned ID",
+            column="External Assigned ID",
+            aliases=("external id", "staff id", "educator id"),
+            oneroster=SIS_IDS,
+            samples=("T001", "T002"),
+            unique=Unique.DISTRICT,
+            sync=SyncRole.LOCKED,
+        ),
+        Field(
+            "alt_external_id",
+            "Alt External Assigned ID",
+            column="Alt External Assigned ID",
+            aliases=("alt external id",),
+            oneroster=SIS_IDS,
+            samples=("", "A-2"),
+            unique=Unique.DISTRICT,
+            sync=SyncRole.SHAREABLE,
+        ),
+        Field(**IS_ACTIVE),
+    ),
+)

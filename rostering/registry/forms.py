@@ -1,0 +1,33 @@
+"""The registry's verdict on a Django form (portal forms and the admin's): each field of the
+kind is checked by the registry before the form field's own checks, so a bad email, a grade
+outside the vocabulary or a value too long gets the words every other channel uses."""
+
+from __future__ import annotations
+
+from rostering.text import clean_text
+
+from .base import Kind
+
+
+def check_fields(form, kind: Kind) -> None:
+    """Make each of ``form``'s fields that ``kind`` registers run the registry's check first
+    (and pass on its normalised value: a typed "Grade 7" is 07); a field the form gives no
+    label takes the registry's."""
+    for name, field in form.fields.items():
+        spec = kind.get(name)
+        if spec is None:
+            continue
+        if field.label is None:
+            field.label = spec.label
+        if spec.many or (spec.normalise is None and not spec.max_length):
+            continue  # nothing to check (a password keeps its spaces)
+        field.clean = _checked(field.clean, spec)
+
+
+def _checked(clean, spec):
+    def checked_clean(value):
+        if isinstance(value, str) and value.strip():
+            value = spec.check(clean_text(value))
+        return clean(value)
+
+    return checked_clean

@@ -1,0 +1,62 @@
+"""Normalisers of the registry: what people and SISes type, as Homeroom stores it.
+
+Each takes a trimmed, cleaned (rostering.text) value and returns it normalised, or raises
+ValidationError with the message every channel shows.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from rostering.models import Grade
+
+_GRADE_ALIASES = {
+    "K": "KG",
+    "0": "KG",
+    "00": "KG",
+    "KINDERGARTEN": "KG",
+    "PREK": "PK",
+    "PRE-K": "PK",
+    "OTHER": "Other",
+    "UNGRADED": "UG",
+}
+_GRADE_VALUES = {choice.upper(): choice for choice in Grade.values}
+_GRADE_NUMBER = re.compile(r"^(?:GRADE\s*)?0*(\d{1,2})$")
+
+GRADE_HELP = "K, 1 to 12, PK, TK (or leave blank)."
+
+
+def grade(value: str) -> str:
+    """A OneRoster grade from what people and SISes type: "k", "0", "KG", "Kindergarten" are
+    KG; "7", "07", "Grade 7" are 07."""
+    upper = (value or "").strip().upper()
+    if not upper:
+        return ""
+    if upper in _GRADE_VALUES:
+        return _GRADE_VALUES[upper]
+    if upper in _GRADE_ALIASES:
+        return _GRADE_ALIASES[upper]
+    number = _GRADE_NUMBER.match(upper)
+    if number and 1 <= int(number.group(1)) <= 13:
+        return f"{int(number.group(1)):02d}"
+    raise ValidationError(
+        f'"{value}" is not a grade. Type K, 1 to 12, PK or TK (or a OneRoster grade: '
+        f"{', '.join(Grade.values)}).",
+        code="grade",
+    )
+
+
+def email(value: str) -> str:
+    """An email address with its domain in lower case (as Django's normalize_email)."""
+    try:
+        validate_email(value)
+    except ValidationError:
+        raise ValidationError(
+            f'"{value}" is not an email address. Correct it (name@example.org) or leave it blank.',
+            code="email",
+        ) from None
+    local, _, domain = value.rpartition("@")
+    return f"{local}@{domain.lower()}"

@@ -1,0 +1,169 @@
+"""The fields of a student, in the Students template's order."""
+
+from __future__ import annotations
+
+from rostering.models import Student
+
+from . import normalisers
+from .base import Field, Kind, SyncRole, Unique
+
+FIRST_NAME = dict(
+    name="first_name",
+    label="First name",
+    column="First Name",
+    oneroster=("users.givenName",),
+    required=True,
+    sync=SyncRole.LOCKED,
+)
+LAST_NAME = dict(
+    name="last_name",
+    label="Last name",
+    column="Last Name",
+    oneroster=("users.familyName",),
+    required=True,
+    sync=SyncRole.LOCKED,
+)
+EMAIL = dict(
+    name="email",
+    label="Email",
+    column="Email",
+    help="An email address, or leave blank.",
+    aliases=("email address", "e-mail"),
+    oneroster=("users.email",),
+    normalise=normalisers.email,
+    samples=("", "ben.kim@example.org"),
+    sync=SyncRole.SHAREABLE,
+)
+USERNAME = dict(
+    name="username",
+    label="Username",
+    column="Username",
+    aliases=("user name", "login"),
+    oneroster=("users.username",),
+    required=True,
+    unique=Unique.PLATFORM,
+    sync=SyncRole.LOCKED,
+)
+IS_ACTIVE = dict(
+    name="is_active",
+    label="Active",
+    oneroster=("users.status", "users.enabledUser"),
+    sync=SyncRole.LOCKED,
+    exported=False,
+)
+# Which of users.sourcedId / users.identifier is which is the district's choice (SyncSource).
+SIS_IDS = ("users.identifier", "users.sourcedId")
+
+STUDENT = Kind(
+    "student",
+    Student,
+    (
+        Field(**FIRST_NAME, samples=("Ana", "Ben")),
+        Field(**LAST_NAME, samples=("Lopez", "Kim")),
+        Field(
+            **USERNAME,
+            help="Signs in to products; letters, digits and . _ - @ + only.",
+            samples=("ana.lopez", "ben.kim"),
+        ),
+        Field(
+            "external_id",
+            "External Assigned ID (Student ID)",
+            column="Student ID",
+            help="The student ID in your SIS (External Assigned ID). Leading zeros are kept.",
+            aliases=("external assigned id", "external id", "sis id", "student number"),
+            oneroster=SIS_IDS,
+            in_template=True,
+            samples=("000123", "000124"),
+            unique=Unique.DISTRICT,
+            sync=SyncRole.LOCKED,
+        ),
+        Field(
+            "schools",
+            "School(s)",
+            column="Organizations",
+            help="The school's name or ID; several separated by semicolons.",
+            aliases=("organization", "school", "schools"),
+            oneroster=("users.orgSourcedIds",),
+            required=True,
+            samples=("North Elementary", "North Elementary; South Elementary"),
+            many=True,
+            sync=SyncRole.LOCKED,
+        ),
+        Field(
+            "middle_name",
+            "Middle name",
+            column="Middle Name",
+            oneroster=("users.middleName",),
+            samples=("", "Lee"),
+            sync=SyncRole.SHAREABLE,
+        ),
+        Field(
+            "grade",
+            "Grade",
+            column="Grade",
+            help=normalisers.GRADE_HELP,
+            aliases=("grade level",),
+            oneroster=("users.grades",),
+            normalise=normalisers.grade,
+            samples=("K", "3"),
+            sync=SyncRole.SHAREABLE,
+        ),
+        Field(**EMAIL),
+        Field(
+            "alt_external_id",
+            "Alt External Assigned ID",
+            column="Alt Student ID",
+            help="A second ID, e.g. a state ID.",
+            aliases=("alt external assigned id", "alternate id", "state id"),
+            oneroster=SIS_IDS,
+            samples=("", "S-88"),
+            unique=Unique.DISTRICT,
+            sync=SyncRole.SHAREABLE,
+        ),
+        Field(
+            "password",
+            "Password",
+            column="Password",
+            listed=False,
+            help="4 to 64 characters. Leave blank to keep the current password.",
+            oneroster=("users.password",),
+            samples=("tiger42", "comet17"),
+        ),
+        Field(
+            "classes",
+            "Classes/groups",
+            column="Classes/Groups",
+            listed=False,
+            help="Class/group name or External Assigned ID, in one of the student's schools; "
+            "several separated by semicolons.",
+            aliases=("classes", "class", "groups", "class/group", "class groups"),
+            oneroster=("enrollments.classSourcedId",),
+            samples=("Room 4", "Room 4; Reading Club"),
+            many=True,
+        ),
+        Field(
+            "products",
+            "Products",
+            column="Products",
+            listed=False,
+            help="Product names or codes; several separated by semicolons. "
+            "The list replaces the student's product access.",
+            aliases=("product", "product access"),
+            samples=("Reading Stars", "Reading Stars; Math Quest"),
+            many=True,
+        ),
+        Field(
+            "settings",
+            "Product settings",
+            column="Product Settings",
+            listed=False,
+            help='Setting = value, e.g. "Language Support = Spanish"; name the product first '
+            'when two products share a setting name: "Reading Stars: Language Support = '
+            'Spanish".',
+            aliases=("settings",),
+            samples=("Language Support = English", "Language Support = Spanish; Level = 3"),
+            many=True,
+        ),
+        Field(**IS_ACTIVE),
+    ),
+)

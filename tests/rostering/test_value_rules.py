@@ -1,0 +1,280 @@
+"""DESIGN.md: a value refused by one channel is refused by all, in the same words.
+
+One verdict per value, from the field registry (rostering.registry): a bad email, a grade
+outside the vocabulary and a value too long for its field get the same message through the
+portal form, the admin, the template import, the OneRoster import and the sync, each in its
+own place (form field; row and column; SIS record). The sync and the OneRoster import refuse
+the record: nothing is blanked, truncated or dropped silently.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from rostering.imports import engine
+from rostering.models import Grade, Student
+from rostering.registry.normalisers import grade
+from rostering.sync.engine import run_sync
+from rostering.sync.models import SyncRun, SyncSource
+from tests.admin.conftest import change_form_data
+from tests.oneroster.csvset import set_files, zip_set
+
+LONG_NAME = "A" * 200
+GRADE_WORDS = (
+    '"7th" is not a grade. Type K, 1 to 12, PK or TK (or a OneRoster grade: '
+    + ", ".join(Grade.values)
+    + ")."
+)
+# rule: (form field, template column, OneRoster users.csv column, bad value, message)
+RULES = {
+    "bad email": (
+        "email",
+        "Email",
+        "email",
+        "ana@",
+        '"ana@" is not an email address. Correct it (name@example.org) or leave it blank.',
+    ),
+    "grade 7th": ("grade", "Grade", "grades", "7th", GRADE_WORDS),
+    "200-character name": (
+        "first_name",
+        "First Name",
+        "givenName",
+        LONG_NAME,
+        "First name is 200 characters long; at most 100 fit. Shorten it.",
+    ),
+}
+
+
+@pytest.fixture
+def north(world):
+    world.school.external_id = "N1"  # as the OneRoster sets below name it
+    world.school.save()
+    return world.school
+
+
+def _maple(world):
+    return Student.objects.filter(district=world.district)
+
+
+ANA = {"first_name": "Ana", "last_name": "Lopez", "username": "ana.lopez"}
+
+
+def via_form(client, world, teacher, field, value, **_):
+    client.force_login(teacher)
+    data = {**ANA, field: value, "schools": [world.school.pk], "save": "Save"}
+    response = client.post(reverse("rostering:student_add"), data)
+    assert response.status_code == 200
+    return response.context["form"].errors[field]
+
+
+def via_admin(client, world, support, field, value, **_):
+    client.force_login(support)
+    url = reverse("admin:rostering_student_add")
+    data = change_form_data(client.get(url))
+    data.update({**ANA, field: value, "schools": [str(world.school.pk)]})
+    response = client.post(url, data)
+    assert response.status_code == 200
+    return response.context["adminform"].form.errors[field]
+
+
+def _template(row: dict) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(row), lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerow(row)
+    return out.getvalue().encode()
+
+
+def via_template_import(world, district_admin, column, value, **_):
+    row = {
+        "First Name": "Ana",
+        "Last Name": "Lopez",
+        "Username": "ana.lopez",
+        "Organizations": "North Elementary",
+        column: value,
+    }
+    plan = engine.check_file(
+        actor=district_admin,
+        district=world.district,
+        kind="students",
+        file_name="students.csv",
+        content=_template(row),
+    )
+    assert [(e.row, e.column) for e in plan.errors] == [(2, column)]
+    return [plan.errors[0].message]
+
+
+ORGS = [
+    {"sourcedId": "d1", "name": "Maple District", "type": "district"},
+    {
+        "sourcedId": "s1",
+        "name": "North Elementary",
+        "type": "school",
+        "identifier": "N1",
+        "parentSourcedId": "d1",
+    },
+]
+
+
+def sis_user(n: int, **extra) -> dict:
+    return {
+        "sourcedId": f"u{n}",
+        "orgSourcedIds": "s1",
+        "role": "student",
+        "username": "ana.lopez" if n == 1 else f"kid{n}",
+        "givenName": "Ana" if n == 1 else f"Kid{n}",
+        "familyName": "Lopez",
+        "identifier": f"00012{n}",
+        **extra,
+    }
+
+
+def via_oneroster_import(world, district_admin, column, sis_column, value, **_):
+    files = set_files(orgs=ORGS, users=[sis_user(1, **{sis_column: value})])
+    plan = engine.check_file(
+        actor=district_admin,
+        district=world.district,
+        kind="oneroster",
+        file_name="maple.zip",
+        content=zip_set(files),
+    )
+    assert [(e.row, e.column) for e in plan.errors] == [(2, "users.csv")]
+    prefix = f"u1 ({column}): "  # the SIS record and the field
+    assert plan.errors[0].message.startswith(prefix)
+    return [plan.errors[0].message.removeprefix(prefix)]
+
+
+def via_sync(world, tmp_path, sis_column, value, **_):
+    SyncSource.objects.get_or_create(district=world.district)
+    snapshot = tmp_path / "maple-sis.zip"
+    # A second student, so that the run rosters most of what it was sent and does not fail.
+    users = [sis_user(1, **{sis_column: value}), sis_user(2)]
+    snapshot.write_bytes(zip_set(set_files(orgs=ORGS, users=users)))
+    run = run_sync(
+        district=world.district, trigger=SyncRun.Trigger.COMMAND, source_path=str(snapshot)
+    )
+    assert run.status != SyncRun.Status.FAILED, run.failure_reason
+    [problem] = [e for e in run.errors if e["record"] == "u1"]
+    assert (problem["file"], problem["row"]) == ("users.csv", 2)
+    given = value if sis_column == "givenName" else "Ana"
+    prefix, suffix = f"{given} Lopez (ana.lopez): ", " Skipped."
+    assert problem["message"].startswith(prefix) and problem["message"].endswith(suffix)
+    assert _maple(world).filter(username="kid2").exists()
+    return [problem["message"].removeprefix(prefix).removesuffix(suffix)]
+
+
+CHANNELS = {
+    "portal form": via_form,
+    "admin": via_admin,
+    "template import": via_template_import,
+    "OneRoster import": via_oneroster_import,
+    "sync": via_sync,
+}
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+@pytest.mark.parametrize("rule", RULES)
+def test_a_bad_value_is_refused_in_the_same_words_on_every_channel(
+    rule, channel, client, world, north, teacher, district_admin, support, tmp_path
+):
+    field, column, sis_column, value, message = RULES[rule]
+
+    messages = CHANNELS[channel](
+        client=client,
+        world=world,
+        teacher=teacher,
+        district_admin=district_admin,
+        support=support,
+        tmp_path=tmp_path,
+        field=field,
+        column=column,
+        sis_column=sis_column,
+        value=value,
+    )
+
+    assert messages == [message]
+    assert not _maple(world).filter(username="ana.lopez").exists()  # never written
+
+
+# ---- what SISes and people type that is not an error ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed, stored",
+    [
+        ("0", "KG"),
+        ("00", "KG"),
+        ("KG", "KG"),
+        ("k", "KG"),
+        ("Kindergarten", "KG"),
+        ("07", "07"),
+        ("7", "07"),
+        ("Grade 7", "07"),
+        ("grade 12", "12"),
+        ("PK", "PK"),
+    ],
+)
+def test_common_grade_spellings_are_the_grade_vocabulary(typed, stored):
+    assert grade(typed) == stored
+
+
+@pytest.mark.parametrize("typed", ["7th", "Year 3", "14", "Grade 0 7"])
+def test_other_grades_are_refused(typed):
+    with pytest.raises(Exception, match="is not a grade"):
+        grade(typed)
+
+
+def test_grade_7_typed_in_the_form_and_the_import_is_grade_07(
+    client, world, north, teacher, district_admin
+):
+    client.force_login(teacher)
+    data = {**ANA, "grade": "Grade 7", "schools": [world.school.pk], "save": "Save"}
+    client.post(reverse("rostering:student_add"), data)
+    row = {
+        "First Name": "Ben",
+        "Last Name": "Kim",
+        "Username": "ben.kim",
+        "Organizations": "North Elementary",
+        "Grade": "Kindergarten",
+    }
+
+    engine.commit_file(
+        actor=district_admin,
+        district=world.district,
+        kind="students",
+        file_name="students.csv",
+        content=_template(row),
+    )
+
+    grades = dict(_maple(world).values_list("username", "grade"))
+    assert grades == {"ana.lopez": "07", "ben.kim": "KG"}
+
+
+def test_an_emails_domain_is_stored_in_lower_case_by_the_form_and_the_import(
+    client, world, north, teacher, district_admin
+):
+    client.force_login(teacher)
+    data = {**ANA, "email": "Ana.Lopez@Maple.ORG", "schools": [world.school.pk], "save": "Save"}
+    client.post(reverse("rostering:student_add"), data)
+    row = {
+        "First Name": "Ben",
+        "Last Name": "Kim",
+        "Username": "ben.kim",
+        "Organizations": "North Elementary",
+        "Email": "Ben@MAPLE.org",
+    }
+
+    engine.commit_file(
+        actor=district_admin,
+        district=world.district,
+        kind="students",
+        file_name="students.csv",
+        content=_template(row),
+    )
+
+    emails = dict(_maple(world).values_list("username", "email"))
+    assert emails == {"ana.lopez": "Ana.Lopez@maple.org", "ben.kim": "Ben@maple.org"}
