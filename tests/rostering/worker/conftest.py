@@ -32,6 +32,9 @@ def wait_until(condition: Callable[[], object], *, timeout: float, what: str) ->
 
 def subprocess_env(database_url: str, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
+    # The browser tests' Playwright switch must not reach a server process (`check --deploy`
+    # refuses it, rightly) when the whole suite runs in one process.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     env.update(
         DJANGO_SETTINGS_MODULE="tests.rostering.worker.worker_settings",
         DATABASE_URL=database_url,
