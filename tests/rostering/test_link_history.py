@@ -229,6 +229,7 @@ def test_the_sync_writes_membership_history_in_one_statement_per_batch(db, tmp_p
 
     small, big = history_inserts(10), history_inserts(300)
     assert small == big
-    assert big[0] == 2  # one for the students' memberships, one for the educators'
+    if connection.vendor == "sqlite":  # a COPY (PostgreSQL) is not in Django's query log
+        assert big[0] == 2  # one for the students' memberships, one for the educators'
     # 10 students and 1 teacher, then 300 students and 30 teachers: every membership.
     assert LinkChange.objects.filter(channel=Channel.SYNC, action=Action.ADDED).count() == 341
