@@ -161,7 +161,7 @@ def apply_settings(items: list[tuple[int, int, str | None]]) -> None:
     now = timezone.now()
     creates, updates, deletes = [], [], []
     for student_id, setting_id, value in items:
-        pk, _before = existing.get((student_id, setting_id), (None, None))
+        pk = existing.get((student_id, setting_id), (None, None))[0]
         if value is None:
             if pk:
                 deletes.append(pk)
