@@ -20,6 +20,7 @@ class Channel(StrEnum):
     SYNC = "sync"
     ADMIN = "admin"
     SYSTEM = "system"
+    UNDO = "undo"
 
 
 _current: contextvars.ContextVar[tuple[object, str] | None] = contextvars.ContextVar(
@@ -38,6 +39,28 @@ def audit(*, actor, channel: Channel | str):
 
 def current_audit() -> tuple[object, str] | None:
     return _current.get()
+
+
+_reference: contextvars.ContextVar[tuple[str, str]] = contextvars.ContextVar(
+    "homeroom_audit_reference", default=("", "")
+)
+
+
+@contextmanager
+def reference(ref: str, *, channel: Channel | str = ""):
+    """Which job made the changes ("import job 12", "sync run 7"), for the history of
+    memberships, product links and settings (rostering.link_history); ``channel`` names
+    it there instead of the audit's (undo writes its records as the import's channel)."""
+    token = _reference.set((str(channel), ref))
+    try:
+        yield
+    finally:
+        _reference.reset(token)
+
+
+def current_reference() -> tuple[str, str]:
+    """(channel or "", reference or "") set by ``reference``."""
+    return _reference.get()
 
 
 @receiver(pre_create_historical_record)

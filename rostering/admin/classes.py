@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from rostering import services
-from rostering.models import ClassEducator, ClassGroup, ClassProduct, ClassStudent
+from rostering.models import ClassEducator, ClassGroup, ClassProduct, ClassStudent, LinkChange
 
 from .filters import DistrictFilter, SchoolFilter
 from .importing import ClassGroupExport, EngineImportExportMixin
@@ -101,6 +101,11 @@ class ClassProductInline(ServiceInline):
 @admin.register(ClassGroup)
 class ClassGroupAdmin(EngineImportExportMixin, ServiceAdmin):
     import_kind = "classes"
+    object_history_template = "admin/rostering/object_history_with_links.html"
+
+    def link_changes(self, object_id):
+        return LinkChange.objects.filter(class_group_id=object_id)
+
     export_resource = ClassGroupExport
     ownership_fields = (
         "name",

@@ -22,6 +22,7 @@ from rostering.ownership import LOCKED_MESSAGE, SHARED_MESSAGE, FieldState, fiel
 from rostering.registry import KINDS
 from rostering.registry.forms import check_fields
 
+LINK_HISTORY_SHOWN = 500  # the newest membership, product and setting changes shown
 ADMIN = Channel.ADMIN
 KINDS_BY_MODEL = {kind.model: kind for kind in KINDS.values()}
 LOCK_TEXT = "Synced from the SIS"
@@ -138,12 +139,24 @@ class ServiceAdmin(SimpleHistoryAdmin):
             old, new = (getattr(r, "password_encrypted", None) for r in (older, newer))
             newer.password_was_reset = old != new and new is not None
 
+    def link_changes(self, object_id):
+        """This record's membership, product and setting history (LinkChange rows), or
+        None when its history page has no "Classes and products" section."""
+        return None
+
     def history_view(self, request, object_id, extra_context=None):
         history = self.model.history.filter(pk=object_id).exclude(history_change_reason=None)
         extra_context = {
             **(extra_context or {}),
             "show_change_reason": history.exclude(history_change_reason="").exists(),
         }
+        links = self.link_changes(object_id)
+        if links is not None:
+            extra_context["link_changes"] = list(
+                links.select_related(
+                    "student", "educator", "class_group", "product", "setting", "actor"
+                )[:LINK_HISTORY_SHOWN]
+            )
         return super().history_view(request, object_id, extra_context=extra_context)
 
     # -- the service -------------------------------------------------------------------------

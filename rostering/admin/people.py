@@ -11,6 +11,7 @@ from rostering.models import (
     ClassEducator,
     ClassStudent,
     Educator,
+    LinkChange,
     Organization,
     Student,
     StudentProduct,
@@ -108,6 +109,11 @@ class PersonAdmin(ServiceAdmin):
 @admin.register(Student)
 class StudentAdmin(EngineImportExportMixin, PersonAdmin):
     import_kind = "students"
+    object_history_template = "admin/rostering/object_history_with_links.html"
+
+    def link_changes(self, object_id):
+        return LinkChange.objects.filter(student_id=object_id)
+
     export_resource = StudentExport
     ownership_fields = (
         "first_name",

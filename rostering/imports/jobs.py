@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from accounts.permissions import Feature, has_feature, schools_for
 from accounts.roles import scope_for
+from rostering.history import reference
 from rostering.liveness import Heartbeat, waiting_warning, write_with_retry
 from rostering.upload_limits import upload_size_problem
 
@@ -321,7 +322,7 @@ def job_run(job_id: int) -> ImportJob | None:
             job = ImportJob.objects.select_related("district", "school", "created_by").get(
                 pk=job_id
             )
-            with transaction.atomic():
+            with transaction.atomic(), reference(f"import job {job.pk}"):
                 result = engine.commit_file(
                     actor=job.created_by,
                     district=job.district,

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from rostering.history import Channel, reference
 from rostering.liveness import Heartbeat, write_with_retry
 
 from . import engine
@@ -87,7 +88,7 @@ def job_undo_run(job_id: int) -> ImportJob | None:
     try:
         with Heartbeat(ImportJob, job_id):
             job = ImportJob.objects.select_related("district", "undone_by").get(pk=job_id)
-            with transaction.atomic():
+            with transaction.atomic(), reference(f"import job {job.pk}", channel=Channel.UNDO):
                 engine.undo_import(
                     actor=job.undone_by,
                     district=job.district,

@@ -1,5 +1,6 @@
 from .base import Origin
 from .classes import ClassEducator, ClassGroup, ClassStudent
+from .link_history import LinkChange
 from .org import Organization
 from .people import Educator, Grade, Student
 from .products import ClassProduct, Product, ProductSetting, StudentProduct, StudentProductSetting
@@ -13,6 +14,7 @@ __all__ = [
     "ClassStudent",
     "Educator",
     "Grade",
+    "LinkChange",
     "Organization",
     "Origin",
     "Product",

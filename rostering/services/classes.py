@@ -9,6 +9,7 @@ from django.db import transaction
 
 from accounts import permissions
 from accounts.roles import Role, scope_for
+from rostering import link_history
 from rostering.history import Channel, audit
 from rostering.locks import lock_district, lock_for_write
 from rostering.models import (
@@ -96,9 +97,11 @@ def _creator_teaches_it(actor, class_group: ClassGroup, channel: str) -> None:
         return
     scope = scope_for(actor)
     if scope.role is Role.TEACHER and scope.educator_id:
-        ClassEducator.objects.create(
+        link = ClassEducator.objects.create(
             class_group=class_group, educator_id=scope.educator_id, origin=Origin.MANUAL
         )
+        with audit(actor=actor, channel=channel):
+            link_history.record_links(ClassEducator, added=[link])
 
 
 @transaction.atomic
@@ -162,6 +165,7 @@ def class_group_add_students(
     ]
     with audit(actor=actor, channel=channel):
         ClassStudent.objects.bulk_create(new)
+        link_history.record_links(ClassStudent, added=new)
     return len(new)
 
 
@@ -171,9 +175,13 @@ def class_group_remove_students(
 ) -> int:
     lock_for_write(class_group)
     _check_roster_change(actor, class_group, channel, "students")
-    deleted, _ = ClassStudent.objects.filter(
+    doomed = ClassStudent.objects.filter(
         class_group=class_group, student__in=[s.pk for s in students]
-    ).delete()
+    )
+    gone = list(doomed.values("class_group_id", "student_id"))
+    deleted, _ = doomed.delete()
+    with audit(actor=actor, channel=channel):
+        link_history.record_links(ClassStudent, removed=gone)
     return deleted
 
 
@@ -196,6 +204,8 @@ def class_group_add_educators(
         if e.pk not in existing
     ]
     ClassEducator.objects.bulk_create(new)
+    with audit(actor=actor, channel=channel):
+        link_history.record_links(ClassEducator, added=new)
     return len(new)
 
 
@@ -206,9 +216,13 @@ def class_group_remove_educators(
     lock_for_write(class_group)
     _check_roster_change(actor, class_group, channel, "educators")
     _check_educators_change(actor, channel)
-    deleted, _ = ClassEducator.objects.filter(
+    doomed = ClassEducator.objects.filter(
         class_group=class_group, educator__in=[e.pk for e in educators]
-    ).delete()
+    )
+    gone = list(doomed.values("class_group_id", "educator_id"))
+    deleted, _ = doomed.delete()
+    with audit(actor=actor, channel=channel):
+        link_history.record_links(ClassEducator, removed=gone)
     return deleted
 
 
@@ -229,6 +243,9 @@ def class_group_add_product(
     link, created = ClassProduct.objects.get_or_create(
         class_group=class_group, product=product, defaults={"origin": origin}
     )
+    if created:
+        with audit(actor=actor, channel=channel):
+            link_history.record_links(ClassProduct, added=[link])
     if not created and origin == Origin.SYNCED and link.origin != Origin.SYNCED:
         link.origin = Origin.SYNCED
         link.save(update_fields=["origin"])
@@ -243,4 +260,9 @@ def class_group_remove_product(
     lock_for_write(class_group)
     check_change_allowed(actor, class_group, channel)
     deleted, _ = ClassProduct.objects.filter(class_group=class_group, product=product).delete()
+    if deleted:
+        with audit(actor=actor, channel=channel):
+            link_history.record_pairs(
+                ClassProduct, "class_group_id", "product_id", removed=[(class_group.pk, product.pk)]
+            )
     return bool(deleted)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from rostering.history import Channel
+from rostering import link_history
+from rostering.history import Channel, audit
 from rostering.locks import lock_for_write
 from rostering.models import Origin, Product, ProductSetting, Student, StudentProduct
 from rostering.models import StudentProductSetting as SettingValue
@@ -28,6 +29,9 @@ def student_add_product(
     link, created = StudentProduct.objects.get_or_create(
         student=student, product=product, defaults={"origin": _origin(channel)}
     )
+    if created:
+        with audit(actor=actor, channel=channel):
+            link_history.record_links(StudentProduct, added=[link])
     if not created and channel == Channel.SYNC and link.origin != Origin.SYNCED:
         link.origin = Origin.SYNCED
         link.save(update_fields=["origin"])
@@ -42,6 +46,11 @@ def student_remove_product(
     lock_for_write(student)
     check_change_allowed(actor, student, channel)
     deleted, _ = StudentProduct.objects.filter(student=student, product=product).delete()
+    if deleted:
+        with audit(actor=actor, channel=channel):
+            link_history.record_pairs(
+                StudentProduct, "student_id", "product_id", removed=[(student.pk, product.pk)]
+            )
     return bool(deleted)
 
 
@@ -67,9 +76,12 @@ def student_set_product_setting(
         setting=setting,
         defaults={"value": canonical, "origin": _origin(channel)},
     )
+    before = None if created else row.value
     if not created and (row.value != canonical or channel == Channel.SYNC):
         row.value = canonical
         if channel == Channel.SYNC:
             row.origin = Origin.SYNCED
         row.save(update_fields=["value", "origin", "updated_at"])
+    with audit(actor=actor, channel=channel):
+        link_history.record_settings([(student.pk, setting.pk, before, canonical)])
     return row

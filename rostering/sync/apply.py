@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
+from rostering import link_history
 from rostering.history import Channel, audit
 from rostering.locks import lock_district
 from rostering.models import (
@@ -81,9 +82,11 @@ def _create_in_batches(model, rows) -> None:
         batch.append(row)
         if len(batch) >= BATCH:
             model.objects.bulk_create(batch, batch_size=BATCH)
+            link_history.record_links(model, added=batch)
             batch = []
     if batch:
         model.objects.bulk_create(batch, batch_size=BATCH)
+        link_history.record_links(model, added=batch)
 
 
 def _whole_rows(model, pks: list[int]) -> dict[int, object]:
@@ -205,9 +208,20 @@ def _delete(model, pks: list[int]) -> None:
         model.objects.filter(pk__in=pks[start : start + DELETE_CHUNK]).delete()
 
 
+def _delete_links(model, pks: list[int]) -> None:
+    """Delete link rows by pk, with their history (one read of the pairs per chunk)."""
+    _kind, columns = link_history.TRACKED[model]
+    names = list(columns)
+    for start in range(0, len(pks), DELETE_CHUNK):
+        rows = model.objects.filter(pk__in=pks[start : start + DELETE_CHUNK])
+        gone = list(rows.values_list(*names))
+        rows.delete()
+        link_history.record_pairs(model, *names, removed=gone)
+
+
 def _apply_memberships(plan: Plan) -> None:
-    _delete(ClassStudent, plan.student_removes)
-    _delete(ClassEducator, plan.educator_removes)
+    _delete_links(ClassStudent, plan.student_removes)
+    _delete_links(ClassEducator, plan.educator_removes)
     _create_in_batches(
         ClassStudent,
         (
@@ -225,21 +239,36 @@ def _apply_memberships(plan: Plan) -> None:
 
 
 def _apply_products(plan: Plan) -> None:
-    _delete(ClassProduct, plan.product_removes)
+    _delete_links(ClassProduct, plan.product_removes)
     for start in range(0, len(plan.product_claims), DELETE_CHUNK):
         ClassProduct.objects.filter(
             pk__in=plan.product_claims[start : start + DELETE_CHUNK]
         ).update(origin=Origin.SYNCED)
-    ClassProduct.objects.bulk_create(
+    added = ClassProduct.objects.bulk_create(
         [
             ClassProduct(class_group_id=cls.pk, product_id=product_id, origin=Origin.SYNCED)
             for cls, product_id in plan.product_adds
         ],
         batch_size=BATCH,
     )
+    link_history.record_links(ClassProduct, added=added)
 
 
 def _apply_settings(plan: Plan, now) -> None:
+    link_history.record_settings(
+        (student.pk, setting_id, None, value) for student, setting_id, value in plan.setting_creates
+    )
+    before = {}
+    pks = [pk for pk, _value in plan.setting_updates]
+    for start in range(0, len(pks), DELETE_CHUNK):
+        rows = StudentProductSetting.objects.filter(pk__in=pks[start : start + DELETE_CHUNK])
+        for pk, student_id, setting_id, value in rows.values_list(
+            "pk", "student_id", "setting_id", "value"
+        ):
+            before[pk] = (student_id, setting_id, value)
+    link_history.record_settings(
+        (*before[pk][:2], before[pk][2], value) for pk, value in plan.setting_updates if pk in before
+    )
     StudentProductSetting.objects.bulk_create(
         [
             StudentProductSetting(

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from rostering.history import reference
 from rostering.liveness import Heartbeat, write_with_retry
 from rostering.locks import lock_district
 from rostering.oneroster import Snapshot, SnapshotError, load_files, read_snapshot, zip_files
@@ -199,7 +200,8 @@ def _plan_and_apply(
             if may_hold and not dry_run:
                 reason = hold_reason(plan, source.hold_threshold_percent)
             if not dry_run and not reason:
-                apply_plan(plan, actor=actor)
+                with reference(f"sync run {run.pk}"):
+                    apply_plan(plan, actor=actor)
             # The outcome is written in the same transaction as the changes.
             _finish(run, plan, snapshot, files, reason=reason, dry_run=dry_run)
     except _Abandoned:

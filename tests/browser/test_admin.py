@@ -126,3 +126,31 @@ def test_support_runs_the_checks_in_the_background_and_opens_the_preview(
     expect(page.locator("#job-summary")).to_contain_text(f"for {district.name}")
     expect(page.locator("#import-errors")).to_contain_text("Username")
     screenshot(page, "admin-assisted-preview")
+
+
+def test_support_reads_who_removed_a_student_from_a_class_in_its_history(transactional_db, page):
+    from rostering.models import ClassGroup, ClassStudent
+
+    call_command("seed_demo", verbosity=0)
+    klass = ClassGroup.objects.filter(origin=Origin.MANUAL, classstudent__isnull=False).first()
+    member = ClassStudent.objects.filter(class_group=klass).order_by("pk").first()
+    _admin_sign_in(page)
+    page.goto(f"/admin/rostering/classgroup/{klass.pk}/change/")
+    page.locator("input[name='classstudent_set-0-DELETE']").check()
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    page.get_by_role("link", name="History").click()
+    section = page.get_by_role("region", name="Classes and products")
+    latest = section.locator("tbody tr").first
+    expect(latest).to_contain_text(f"removed from class/group {klass.name}")
+    expect(latest).to_contain_text(str(member.student))
+    expect(latest).to_contain_text("Sky Support")
+    expect(latest).to_contain_text("admin")
+    screenshot(page, "admin-class-history-memberships")
+
+    page.goto(f"/admin/rostering/student/{member.student_id}/history/")
+    expect(page.get_by_role("region", name="Classes and products")).to_contain_text(
+        f"removed from class/group {klass.name}"
+    )
+    screenshot(page, "admin-student-history-memberships")

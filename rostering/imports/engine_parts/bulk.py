@@ -7,6 +7,7 @@ import sqlite3
 
 from django.db import connections, router
 
+from rostering import link_history
 from rostering.history import Channel
 
 BATCH = 2000
@@ -99,7 +100,7 @@ class Links:
             for owner_id, pk in self.removes:
                 by_owner.setdefault(owner_id, set()).add(pk)
             owners = list(by_owner)
-            doomed = []
+            doomed, gone = [], []
             for start in range(0, len(owners), CHUNK):
                 rows = self.model.objects.filter(
                     **{f"{self.owner}__in": owners[start : start + CHUNK]}
@@ -107,8 +108,11 @@ class Links:
                 for pk, owner_id, other in rows.values_list("pk", self.owner, self.other):
                     if other in by_owner[owner_id]:
                         doomed.append(pk)
+                        gone.append((owner_id, other))
             delete_ids(self.model, doomed)
+            link_history.record_pairs(self.model, self.owner, self.other, removed=gone)
         self.model.objects.bulk_create(self.adds, batch_size=BATCH)
+        link_history.record_links(self.model, added=self.adds)
 
 
 def load_links(model, owner: str, other: str, **filters) -> dict[int, set[int]]:

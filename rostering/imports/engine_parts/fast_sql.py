@@ -238,8 +238,13 @@ class FastLinks:
         self.removes.extend((owner_id, pk) for pk in old - new)
 
     def write(self) -> None:
+        from rostering import link_history
+
         delete_pairs(self.model, self.owner, self.other, self.removes)
         insert(self.model, [self.owner, self.other, *self.extra], self.adds)
+        link_history.record_pairs(
+            self.model, self.owner, self.other, added=self.adds, removed=self.removes
+        )
 
 
 def fetch(queryset) -> list[tuple]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from rostering import link_history
 from rostering.models import ClassStudent, Origin, Student, StudentProduct
 from rostering.models import StudentProductSetting as SettingValue
 
@@ -91,6 +92,7 @@ def _write(*, district, work: Work, user, progress) -> dict:
     classes.write()
     products.write()
     insert(SettingValue, ["student_id", "setting_id", "value"], settings_new)
+    link_history.record_settings((s, k, None, v) for s, k, v in settings_new)
     apply_settings(settings_set)
     progress(95, "Finishing")
     return {
@@ -150,16 +152,16 @@ def apply_settings(items: list[tuple[int, int, str | None]]) -> None:
     students = sorted({student_id for student_id, _s, _v in items})
     existing = {}
     for start in range(0, len(students), CHUNK):
-        for pk, student_id, setting_id in fetch(
+        for pk, student_id, setting_id, value in fetch(
             SettingValue.objects.filter(student_id__in=students[start : start + CHUNK]).values_list(
-                "pk", "student_id", "setting_id"
+                "pk", "student_id", "setting_id", "value"
             )
         ):
-            existing[(student_id, setting_id)] = pk
+            existing[(student_id, setting_id)] = (pk, value)
     now = timezone.now()
     creates, updates, deletes = [], [], []
     for student_id, setting_id, value in items:
-        pk = existing.get((student_id, setting_id))
+        pk = existing.get((student_id, setting_id), (None, None))[0]
         if value is None:
             if pk:
                 deletes.append(pk)
@@ -170,6 +172,9 @@ def apply_settings(items: list[tuple[int, int, str | None]]) -> None:
     _delete(SettingValue, deletes)
     update_rows(SettingValue, ["value", "updated_at"], updates)
     insert(SettingValue, ["student_id", "setting_id", "value"], creates)
+    link_history.record_settings(
+        (s, k, existing.get((s, k), (None, None))[1], v) for s, k, v in items
+    )
 
 
 __all__ = ["PLAIN_FIELDS", "write_students", "apply_settings"]

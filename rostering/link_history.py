@@ -1,0 +1,156 @@
+"""Write the history of memberships, product links and product settings
+(``rostering.models.LinkChange``): every writer (services, imports, undo, the sync, the
+admin through the services) calls these with the pairs it added or removed, and they are
+stamped with the actor, channel and job of the surrounding ``audit``/``reference``. Rows go
+in with one set-based insert per batch (COPY on PostgreSQL), never one query per row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.utils import timezone
+
+from rostering.history import Channel, current_audit, current_reference
+from rostering.models import (
+    ClassEducator,
+    ClassProduct,
+    ClassStudent,
+    LinkChange,
+    StudentProduct,
+)
+
+Kind, Action = LinkChange.Kind, LinkChange.Action
+
+# link table -> (kind, {link column: history column})
+TRACKED = {
+    ClassStudent: (
+        Kind.CLASS_STUDENT,
+        {"class_group_id": "class_group_id", "student_id": "student_id"},
+    ),
+    ClassEducator: (
+        Kind.CLASS_EDUCATOR,
+        {"class_group_id": "class_group_id", "educator_id": "educator_id"},
+    ),
+    ClassProduct: (
+        Kind.CLASS_PRODUCT,
+        {"class_group_id": "class_group_id", "product_id": "product_id"},
+    ),
+    StudentProduct: (
+        Kind.STUDENT_PRODUCT,
+        {"student_id": "student_id", "product_id": "product_id"},
+    ),
+}
+
+_COLUMNS = [
+    "kind",
+    "action",
+    "student_id",
+    "educator_id",
+    "class_group_id",
+    "product_id",
+    "setting_id",
+    "value_before",
+    "value_after",
+    "changed_at",
+    "actor_id",
+    "channel",
+    "channel_ref",
+]
+_EMPTY = dict.fromkeys(_COLUMNS[2:7])
+
+
+def _stamp() -> tuple:
+    """(changed_at, actor_id, channel, channel_ref) for rows written now."""
+    actor, channel = current_audit() or (None, str(Channel.SYSTEM))
+    override, ref = current_reference()
+    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    return timezone.now(), actor_id, (override or channel)[:10], ref[:60]
+
+
+def _write(rows: list[tuple]) -> None:
+    if rows:
+        from rostering.imports.engine_parts.fast_sql import insert
+
+        insert(LinkChange, _COLUMNS, rows)
+
+
+def _row(kind, action, ids: dict, before="", after="", stamp=()) -> tuple:
+    values = {**_EMPTY, **ids}
+    return (
+        str(kind),
+        str(action),
+        *(values[name] for name in _COLUMNS[2:7]),
+        before or "",
+        after or "",
+        *stamp,
+    )
+
+
+def record_pairs(
+    model,
+    owner: str,
+    other: str,
+    *,
+    added: Iterable[tuple] = (),
+    removed: Iterable[tuple] = (),
+) -> None:
+    """History for link rows of ``model`` added or removed, each given as (``owner`` id,
+    ``other`` id) (extra values after the two are ignored). Untracked tables (schools of a
+    person) are left alone."""
+    if model not in TRACKED:
+        return
+    kind, columns = TRACKED[model]
+    first, second = columns[owner], columns[other]
+    stamp = _stamp()
+    rows = [
+        _row(kind, action, {first: pair[0], second: pair[1]}, stamp=stamp)
+        for action, pairs in ((Action.ADDED, added), (Action.REMOVED, removed))
+        for pair in pairs
+    ]
+    _write(rows)
+
+
+def record_links(model, *, added: Iterable = (), removed: Iterable = ()) -> None:
+    """Like ``record_pairs`` for model instances (or dicts of their columns)."""
+    if model not in TRACKED:
+        return
+    _kind, columns = TRACKED[model]
+    owner, other = list(columns)
+
+    def pair(link):
+        if isinstance(link, dict):
+            return link[owner], link[other]
+        return getattr(link, owner), getattr(link, other)
+
+    record_pairs(
+        model,
+        owner,
+        other,
+        added=[pair(link) for link in added],
+        removed=[pair(link) for link in removed],
+    )
+
+
+def record_settings(changes: Iterable[tuple[int, int, str | None, str | None]]) -> None:
+    """History for product settings: (student id, setting id, before, after); None is
+    "not set"; an unchanged value writes nothing."""
+    stamp = _stamp()
+    rows = []
+    for student_id, setting_id, before, after in changes:
+        if before == after:
+            continue
+        action = (
+            Action.ADDED if before is None else Action.REMOVED if after is None else Action.CHANGED
+        )
+        rows.append(
+            _row(
+                Kind.STUDENT_SETTING,
+                action,
+                {"student_id": student_id, "setting_id": setting_id},
+                before=before,
+                after=after,
+                stamp=stamp,
+            )
+        )
+    _write(rows)

@@ -1,0 +1,101 @@
+"""History of the links between roster records: class memberships (students and educators),
+product links (of a student or a class/group) and students' product settings.
+
+Rows are appended by ``rostering.link_history`` from every writer; nothing edits or deletes
+them. The record columns are plain references without a database constraint, so a row still
+says what happened after the student, class/group or product is gone.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+def _ref(model: str, related_name: str = "+"):
+    return models.ForeignKey(
+        model,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name=related_name,
+    )
+
+
+class LinkChange(models.Model):
+    class Kind(models.TextChoices):
+        CLASS_STUDENT = "class_student", "Student in class/group"
+        CLASS_EDUCATOR = "class_educator", "Educator of class/group"
+        CLASS_PRODUCT = "class_product", "Product of class/group"
+        STUDENT_PRODUCT = "student_product", "Product of student"
+        STUDENT_SETTING = "student_setting", "Product setting"
+
+    class Action(models.TextChoices):
+        ADDED = "added", "Added"
+        REMOVED = "removed", "Removed"
+        CHANGED = "changed", "Changed"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    student = _ref("rostering.Student")
+    educator = _ref("rostering.Educator")
+    class_group = _ref("rostering.ClassGroup")
+    product = _ref("rostering.Product")
+    setting = _ref("rostering.ProductSetting")
+    value_before = models.CharField(max_length=200, blank=True, default="")
+    value_after = models.CharField(max_length=200, blank=True, default="")
+    changed_at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    channel = models.CharField(max_length=10)
+    channel_ref = models.CharField(
+        max_length=60, blank=True, default="", help_text="e.g. import job 12, sync run 7"
+    )
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        indexes = [
+            models.Index(fields=["student", "changed_at"], name="link_change_student"),
+            models.Index(fields=["class_group", "changed_at"], name="link_change_class"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.action} ({self.channel})"
+
+    # -- what the admin's history page shows ---------------------------------------------------
+
+    def _name(self, name: str) -> str:
+        try:
+            value = getattr(self, name)
+        except models.ObjectDoesNotExist:
+            value = None
+        return str(value) if value is not None else "(deleted)"
+
+    @property
+    def subject(self) -> str:
+        """The person or class/group the change is about, seen from the other side."""
+        if self.kind == self.Kind.CLASS_EDUCATOR:
+            return self._name("educator")
+        if self.kind == self.Kind.CLASS_STUDENT:
+            return self._name("student")
+        if self.kind == self.Kind.CLASS_PRODUCT:
+            return self._name("class_group")
+        return self._name("student")
+
+    @property
+    def description(self) -> str:
+        verb = self.get_action_display().lower()
+        if self.kind in (self.Kind.CLASS_STUDENT, self.Kind.CLASS_EDUCATOR):
+            place = "to" if self.action == self.Action.ADDED else "from"
+            return f"{verb} {place} class/group {self._name('class_group')}"
+        if self.kind in (self.Kind.CLASS_PRODUCT, self.Kind.STUDENT_PRODUCT):
+            return f"product {self._name('product')} {verb}"
+        before = self.value_before or "(not set)"
+        after = self.value_after or "(not set)"
+        return f"setting {self._name('setting')}: {before} → {after}"

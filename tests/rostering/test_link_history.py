@@ -1,0 +1,235 @@
+"""Who removed this child from Room 4, and through which channel? Every writer of class
+memberships, product links and product settings leaves a history row with actor and channel,
+shown in the admin's history of the student and of the class/group."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from rostering.history import Channel
+from rostering.imports import engine, jobs, jobs_undo
+from rostering.models import ClassGroup, ClassStudent, LinkChange, Student
+from tests import factories
+from tests.admin.conftest import admin_url, change_form_data
+from tests.imports.engine.conftest import csv_bytes, products  # noqa: F401
+from tests.sync.engine.conftest import district, enroll, klass, school, sis, student  # noqa: F401
+from tests.sync.engine.test_queries import _sis_of_size
+
+Kind, Action = LinkChange.Kind, LinkChange.Action
+
+
+def _ana_in_room_4(world):
+    room = factories.ClassGroupFactory(school=world.school, name="Room 4")
+    ana = factories.StudentFactory(
+        school=world.school, first_name="Ana", last_name="Lopez", username="ana.lopez"
+    )
+    factories.ClassStudentFactory(class_group=room, student=ana)
+    return room, ana
+
+
+def _removal(room, ana) -> LinkChange:
+    assert not ClassStudent.objects.filter(class_group=room, student=ana).exists()
+    return LinkChange.objects.get(
+        kind=Kind.CLASS_STUDENT, action=Action.REMOVED, class_group=room, student=ana
+    )
+
+
+def _ana_row(world, classes: str) -> dict:
+    return {
+        "First Name": "Ana",
+        "Last Name": "Lopez",
+        "Username": "ana.lopez",
+        "Organizations": world.school.name,
+        "Classes/Groups": classes,
+    }
+
+
+def _run_import(actor, content, capture):
+    job = jobs.job_create(
+        actor=actor, kind="students", file_name="students.csv", content=content, check_now=True
+    )
+    assert not job.errors, job.errors
+    with capture(execute=True):
+        jobs.job_confirm(actor=actor, job=job)
+    job.refresh_from_db()
+    assert job.status == job.Status.COMMITTED, job.failure_reason
+    return job
+
+
+def test_a_removal_through_the_portal_form_names_the_teacher_and_the_form(
+    client, world, district_admin
+):
+    room, ana = _ana_in_room_4(world)
+    client.force_login(district_admin)
+    client.post(reverse("rostering:class_student_remove", args=[room.pk]), {"student": ana.pk})
+    row = _removal(room, ana)
+    assert row.actor == district_admin and row.channel == Channel.FORM and row.channel_ref == ""
+
+
+def test_a_removal_through_a_template_import_names_the_job_and_undo_its_undoing(
+    world, district_admin, django_capture_on_commit_callbacks
+):
+    room, ana = _ana_in_room_4(world)
+    room_5 = factories.ClassGroupFactory(school=world.school, name="Room 5")
+    content = csv_bytes([_ana_row(world, "Room 5")])
+    job = _run_import(district_admin, content, django_capture_on_commit_callbacks)
+
+    row = _removal(room, ana)
+    assert (row.actor, row.channel, row.channel_ref) == (
+        district_admin,
+        Channel.IMPORT,
+        f"import job {job.pk}",
+    )
+    added = LinkChange.objects.get(kind=Kind.CLASS_STUDENT, action=Action.ADDED)
+    assert added.class_group == room_5 and added.channel_ref == f"import job {job.pk}"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        jobs_undo.job_undo(actor=district_admin, job=job)
+    job.refresh_from_db()
+    assert job.status == job.Status.UNDONE, job.undo_error
+    back = LinkChange.objects.get(class_group=room, action=Action.ADDED)
+    assert (back.actor, back.channel, back.channel_ref) == (
+        district_admin,
+        Channel.UNDO,
+        f"import job {job.pk}",
+    )
+    assert LinkChange.objects.get(class_group=room_5, action=Action.REMOVED).channel == "undo"
+
+
+def test_a_removal_by_the_sync_names_the_run_and_no_person(sis):  # noqa: F811
+    sis.users = [student(1), student(2)]
+    sis.classes = [klass(4, title="Room 4")]
+    sis.enrollments = [enroll(4, "stu-1"), enroll(4, "stu-2")]
+    sis.sync()
+    sis.enrollments = [enroll(4, "stu-2")]
+    run = sis.sync()
+
+    kid1 = Student.objects.get(username="kid1")
+    room = ClassGroup.objects.get(name="Room 4")
+    row = _removal(room, kid1)
+    assert (row.actor, row.channel, row.channel_ref) == (None, Channel.SYNC, f"sync run {run.pk}")
+    added = LinkChange.objects.filter(class_group=room, action=Action.ADDED)
+    assert added.count() == 2 and {r.channel for r in added} == {"sync"}
+
+
+def test_a_removal_in_the_admin_names_support_and_the_admin(client, support, world):
+    room, ana = _ana_in_room_4(world)
+    client.force_login(support)
+    support_client = client
+    url = admin_url(room)
+    data = change_form_data(support_client.get(url))
+    data["classstudent_set-0-DELETE"] = "on"
+    response = support_client.post(url, data)
+    assert response.status_code == 302
+    row = _removal(room, ana)
+    assert (row.actor, row.channel) == (support, Channel.ADMIN)
+
+
+def test_product_links_and_settings_record_before_and_after(
+    world,
+    district_admin,
+    products,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    ana = factories.StudentFactory(school=world.school, username="ana.lopez", first_name="Ana")
+    factories.StudentProductSettingFactory(
+        student=ana, setting=products["language"], value="English"
+    )
+    content = csv_bytes(
+        [
+            {
+                **_ana_row(world, ""),
+                "Products": "Reading Stars",
+                "Product Settings": "Language Support = Spanish",
+            }
+        ]
+    )
+    job = _run_import(district_admin, content, django_capture_on_commit_callbacks)
+    link = LinkChange.objects.get(kind=Kind.STUDENT_PRODUCT)
+    assert (link.student, link.product, link.action) == (ana, products["reading"], "added")
+    setting = LinkChange.objects.get(kind=Kind.STUDENT_SETTING)
+    assert (setting.value_before, setting.value_after, setting.action) == (
+        "English",
+        "Spanish",
+        "changed",
+    )
+    assert setting.channel_ref == f"import job {job.pk}"
+
+
+def test_the_admin_history_of_the_student_and_of_the_class_list_the_changes(
+    client, support, world, district_admin
+):
+    room, ana = _ana_in_room_4(world)
+    client.force_login(district_admin)
+    client.post(reverse("rostering:class_student_remove", args=[room.pk]), {"student": ana.pk})
+    client.force_login(support)
+    support_client = client
+
+    for record in (ana, room):
+        page = support_client.get(admin_url(record, "history")).content.decode()
+        section = page.split("Classes and products", 1)[1]
+        assert "removed from class/group Room 4" in section
+        assert "Ana" in section and "dana" in section.lower() and "form" in section
+
+
+def test_the_history_page_says_when_nothing_is_recorded(client, support, world):
+    client.force_login(support)
+    support_client = client
+    room = factories.ClassGroupFactory(school=world.school, name="Room 9")
+    page = support_client.get(admin_url(room, "history")).content.decode()
+    assert "No class/group, product or setting changes are recorded." in page
+
+
+
+def _import_queries(world, products, first: int, count: int) -> int:  # noqa: F811
+    rows = [
+        {
+            **_ana_row(world, "Room 4"),
+            "First Name": f"Kid{n}",
+            "Username": f"kid{n}",
+            "Products": "Reading Stars",
+            "Product Settings": "Language Support = Spanish",
+        }
+        for n in range(first, first + count)
+    ]
+    with CaptureQueriesContext(connection) as ctx:
+        engine.commit_file(
+            actor=None,
+            district=world.district,
+            kind="students",
+            file_name="s.csv",
+            content=csv_bytes(rows),
+        )
+    return len(ctx.captured_queries)
+
+
+def test_history_keeps_the_import_query_count_fixed_as_rows_grow(
+    world,
+    products,  # noqa: F811
+):
+    factories.ClassGroupFactory(school=world.school, name="Room 4")
+    few, many = _import_queries(world, products, 0, 5), _import_queries(world, products, 100, 80)
+    assert few == many
+    # One row per class membership, product link and setting of each new student.
+    assert LinkChange.objects.filter(channel=Channel.IMPORT).count() == 3 * 85
+
+
+
+def test_the_sync_writes_membership_history_in_one_statement_per_batch(db, tmp_path):
+    def history_inserts(size: int) -> tuple[int, int]:
+        source = _sis_of_size(tmp_path / str(size), size)
+        with CaptureQueriesContext(connection) as ctx:
+            source.sync()
+        table = LinkChange._meta.db_table
+        inserts = [q for q in ctx.captured_queries if table in q["sql"]]
+        others = [q for q in ctx.captured_queries if not q["sql"].startswith("INSERT")]
+        return len(inserts), len(others)
+
+    small, big = history_inserts(10), history_inserts(300)
+    assert small == big
+    if connection.vendor == "sqlite":  # a COPY (PostgreSQL) is not in Django's query log
+        assert big[0] == 2  # one for the students' memberships, one for the educators'
+    # 10 students and 1 teacher, then 300 students and 30 teachers: every membership.
+    assert LinkChange.objects.filter(channel=Channel.SYNC, action=Action.ADDED).count() == 341
