@@ -235,16 +235,28 @@ class StudentRowForm(forms.Form):
 
 
 class _BaseRowFormSet(forms.BaseFormSet):
+    def initial_form_count(self) -> int:
+        """Every row is "extra" (so a blank one is skipped), even rows refilled with what was
+        typed when the number of rows changes."""
+        return 0
+
+    def filled_rows(self) -> list[dict]:
+        """What was typed in each non-blank row of a bound formset, unchecked and in order."""
+        return [
+            {name: form[name].data for name in form.fields}
+            for form in self.forms
+            if form.has_changed()
+        ]
+
     def clean(self):
-        """Usernames and IDs repeated within the page are errors on the later rows."""
-        if any(self.errors):
-            return
+        """Usernames and IDs repeated within the page are errors on the later rows (checked
+        even when other rows have problems, so every problem shows at once)."""
         seen: dict[tuple[str, str], int] = {}
         for number, form in enumerate(self.forms, start=1):
             if not form.has_changed():
                 continue
             for name in ("username", "external_id"):
-                value = (form.cleaned_data.get(name) or "").strip().lower()
+                value = (getattr(form, "cleaned_data", {}).get(name) or "").strip().lower()
                 if not value:
                     continue
                 key = (name, value)
@@ -260,7 +272,8 @@ MAX_BULK_ROWS = 50
 
 
 def student_row_formset(rows: int = 10) -> type[forms.BaseFormSet]:
-    """A formset of ``rows`` blank rows (all "extra", so blank rows are skipped), at most 50."""
+    """A formset of ``rows`` rows (all "extra", so blank rows are skipped), at most 50; pass
+    ``initial`` to refill the first ones."""
     return forms.formset_factory(
         StudentRowForm,
         formset=_BaseRowFormSet,
