@@ -19,6 +19,7 @@ from django.views import View
 
 from accounts import permissions
 from rostering import login_cards, services
+from rostering.forms.ownership import shown_value
 from rostering.forms.students import (
     PasswordForm,
     ProductSettingsForm,
@@ -116,9 +117,10 @@ class StudentDetailView(StudentPageMixin, View):
             sis_value = sis_values[name] or ""
             if str(value or "") != str(sis_value):
                 label = form.base_fields[name].label
+                shown = shown_value(form.fields[name], sis_value)
                 messages.warning(
                     self.request,
-                    f'{label} now differs from the SIS value "{sis_value}": '
+                    f'{label} now differs from the SIS value "{shown}": '
                     "the next sync will put the SIS value back.",
                 )
 

@@ -45,7 +45,7 @@ def test_teacher_finds_locked_fields_and_edits_a_local_product_setting(transacti
     )
     expect(page.get_by_label("Grade")).to_be_enabled()
     page.get_by_label("Grade").select_option("06")
-    expect(page.get_by_text('This differs from the SIS value "05"')).to_be_visible()
+    expect(page.get_by_text('This differs from the SIS value "Grade 5"')).to_be_visible()
     screenshot(page, "students-synced-details")
 
     page.get_by_role("link", name="Product Settings").click()

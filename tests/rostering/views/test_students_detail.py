@@ -101,7 +101,7 @@ def test_shared_field_differing_from_sis_is_saved_with_a_warning(client, teacher
     response = client.post(url("student_detail", synced), details(synced, grade="06"))
     synced.refresh_from_db()
     assert synced.grade == "06"
-    assert any('differs from the SIS value "05"' in m for m in shown(response))
+    assert any('differs from the SIS value "Grade 5"' in m for m in shown(response))
 
 
 def test_local_field_of_a_synced_student_is_saved_without_warning(client, teacher, synced):
@@ -374,3 +374,10 @@ def test_login_card_shows_username_password_and_school(client, teacher, world, m
     client.force_login(teacher)
     html = client.get(url("student_login_card", manual)).content.decode()
     assert "ada.l" in html and "tiger42" in html and world.school.name in html
+
+
+def test_the_details_tab_names_the_sis_grade_by_its_label(client, teacher, synced):
+    client.force_login(teacher)
+    html = client.get(url("student_detail", synced)).content.decode()
+    assert "(SIS value: Grade 5)" in html
+    assert 'data-sis-label="Grade 5"' in html
