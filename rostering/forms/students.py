@@ -14,6 +14,7 @@ from rostering.ownership import FieldState
 from rostering.registry import STUDENT as S
 from rostering.registry.forms import check_fields
 from rostering.selectors.students import manual_class_groups_for
+from rostering.validators import setting_integer_message, setting_range_message
 
 GRADE_CHOICES = [("", "—")] + list(Grade.choices)
 REQUIRED_MESSAGES = {
@@ -302,16 +303,37 @@ def setting_field(setting: ProductSetting, *, note: str) -> forms.Field:
     """A form field offering the allowed values of one product setting."""
     common = {"label": setting.label, "help_text": note, "required": False}
     kind = setting.setting_type
+    # Django's own messages ("Ensure this value is ...") replaced by the rule's sentences.
     if kind == ProductSetting.SettingType.CHOICE:
         choices = [(str(v), str(v)) for v in setting.allowed_values]
-        return forms.ChoiceField(choices=choices, **common)
+        allowed = ", ".join(str(v) for v in setting.allowed_values)
+        return forms.ChoiceField(
+            choices=choices,
+            error_messages={"invalid_choice": f"Choose one of: {allowed}."},
+            **common,
+        )
     if kind == ProductSetting.SettingType.BOOLEAN:
-        return forms.ChoiceField(choices=[("Yes", "Yes"), ("No", "No")], **common)
+        return forms.ChoiceField(
+            choices=[("Yes", "Yes"), ("No", "No")],
+            error_messages={"invalid_choice": f"{setting.label} is Yes or No."},
+            **common,
+        )
     if kind == ProductSetting.SettingType.INTEGER:
         return forms.IntegerField(
-            min_value=setting.min_value, max_value=setting.max_value, **common
+            min_value=setting.min_value,
+            max_value=setting.max_value,
+            error_messages={
+                "invalid": setting_integer_message(setting),
+                "min_value": setting_range_message(setting),
+                "max_value": setting_range_message(setting),
+            },
+            **common,
         )
-    return forms.CharField(max_length=200, **common)
+    return forms.CharField(
+        max_length=200,
+        error_messages={"max_length": f"{setting.label} is 200 characters at most."},
+        **common,
+    )
 
 
 class ProductSettingsForm(forms.Form):

@@ -269,10 +269,10 @@ def test_setting_out_of_range_saves_nothing_and_says_why(client, teacher, manual
     minutes = factories.ProductSettingFactory(
         product=language.product,
         key="minutes",
-        label="Session time",
+        label="Session time (minutes)",
         setting_type="integer",
         allowed_values=[],
-        min_value=5,
+        min_value=10,
         max_value=60,
         default="20",
     )
@@ -283,8 +283,19 @@ def test_setting_out_of_range_saves_nothing_and_says_why(client, teacher, manual
         {f"setting_{language.pk}": "Spanish", f"setting_{minutes.pk}": "600"},
     )
     assert response.status_code == 200
-    assert response.context["form"].errors[f"setting_{minutes.pk}"]
+    errors = response.context["form"].errors
+    assert errors[f"setting_{minutes.pk}"] == ["Session time is between 10 and 60 minutes."]
     assert not StudentProductSetting.objects.filter(student=manual).exists()
+    response = client.post(
+        url("student_settings", manual),
+        {f"setting_{language.pk}": "Klingon", f"setting_{minutes.pk}": "ten"},
+    )
+    errors = response.context["form"].errors
+    assert errors[f"setting_{minutes.pk}"] == [
+        "Session time is a whole number between 10 and 60 minutes."
+    ]
+    assert errors[f"setting_{language.pk}"] == ["Choose one of: English, Spanish."]
+    assert "Ensure this value" not in response.content.decode()
 
 
 def test_settings_come_from_products_through_classes_too(client, teacher, world, manual):
