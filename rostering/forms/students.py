@@ -351,6 +351,16 @@ class ProductSettingsForm(forms.Form):
             name = f"setting_{row.setting.pk}"
             self.fields[name] = setting_field(row.setting, note=note)
             self.initial[name] = row.current
+            if row.sis_value is not None:
+                # As the Details tab's shared fields: shared-fields.js notes a differing value.
+                self.fields[name].widget.attrs.update(
+                    {
+                        "data-field-state": "shared",
+                        "data-sis-value": row.sis_value,
+                        "data-sis-label": row.sis_value,
+                    }
+                )
+                self.fields[name].help_text = f"{note} (SIS value: {row.sis_value})"
         self.helper = FormHelper()
         self.helper.form_tag = False
 

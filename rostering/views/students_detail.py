@@ -242,9 +242,22 @@ class StudentSettingsView(StudentPageMixin, View):
             messages.success(
                 request, f"Saved {len(changed)} product setting{'s' if len(changed) != 1 else ''}."
             )
+            self._warn_about_sis_values(form, changed)
         else:
             messages.info(request, "Nothing changed.")
         return redirect("rostering:student_settings", pk=self.student.pk)
+
+    def _warn_about_sis_values(self, form: ProductSettingsForm, changed) -> None:
+        """A setting the SIS sends, saved with another value, will be put back (as Details)."""
+        sis_values = {row.setting.pk: row.sis_value for row in form.rows}
+        for setting, value in changed:
+            sis_value = sis_values.get(setting.pk)
+            if sis_value is not None and value != sis_value:
+                messages.warning(
+                    self.request,
+                    f'{setting.label} now differs from the SIS value "{sis_value}": '
+                    "the next sync will put the SIS value back.",
+                )
 
 
 class StudentPasswordView(StudentPageMixin, View):

@@ -250,11 +250,12 @@ def test_teacher_edits_a_product_setting_of_a_synced_student(client, teacher, sy
         default="20",
     )
     StudentProductSetting.objects.create(
-        student=synced, setting=setting, value="English", origin=Origin.SYNCED
+        student=synced, setting=setting, value="English", sis_value="English", origin=Origin.SYNCED
     )
     client.force_login(teacher)
-    page = client.get(url("student_settings", synced))
-    assert "the next sync puts back the SIS value" in page.content.decode()
+    page = client.get(url("student_settings", synced)).content.decode()
+    assert "the next sync puts back the SIS value" in page
+    assert 'data-sis-value="English"' in page and "(SIS value: English)" in page
     response = client.post(
         url("student_settings", synced),
         {f"setting_{setting.pk}": "Spanish", f"setting_{minutes.pk}": "30"},
@@ -262,6 +263,10 @@ def test_teacher_edits_a_product_setting_of_a_synced_student(client, teacher, sy
     assert response.status_code == 302
     assert StudentProductSetting.objects.get(student=synced, setting=setting).value == "Spanish"
     assert StudentProductSetting.objects.get(student=synced, setting=minutes).value == "30"
+    assert [m for m in shown(response) if "differs" in m] == [
+        'Language Support now differs from the SIS value "English": '
+        "the next sync will put the SIS value back."
+    ]
 
 
 def test_setting_out_of_range_saves_nothing_and_says_why(client, teacher, manual):
