@@ -62,7 +62,7 @@ class Row:
         ):
             self.error(
                 column,
-                f'"{value[:40]}" starts with "{value[:1]}", so spreadsheets would run it as a '
+                f'"{value}" starts with "{value[:1]}", so spreadsheets would run it as a '
                 "formula. Remove that first character (or type the value without it).",
             )
             return ""

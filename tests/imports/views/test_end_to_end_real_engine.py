@@ -137,3 +137,19 @@ def test_every_row_of_the_xlsx_template_keeps_ids_as_text(client, district_admin
     letter = sheet.cell(row=1, column=header.index("Student ID") + 1).column_letter
     assert sheet.column_dimensions[letter].number_format == "@"  # rows typed later too
     assert sheet[f"{letter}2"].number_format == "@"
+
+
+def test_real_engine_preview_quotes_a_hostile_cell_in_full_and_safely(
+    client, world, district_admin
+):
+    hostile = '=HYPERLINK("https://evil.example/' + "x" * 60 + '","<script>alert(1)</script>")'
+    client.force_login(district_admin)
+    content = _filled_template(
+        client, [_row("Ana", hostile, "ana.lopez", "000123", world.school.name)]
+    )
+    job = _upload(client, content)
+    (error,) = job.errors
+    assert error["column"] == "Last Name" and hostile in error["message"]
+    page = client.get(reverse("imports:job", args=[job.pk])).content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "x" * 60 in page
