@@ -34,6 +34,36 @@ def blank_to_none(value: str | None) -> str | None:
     return clean_text(value) or None
 
 
+_UNIT = re.compile(r"^(?P<name>.+?)\s*\((?P<unit>[^()]+)\)$")
+
+
+def _name_and_range(setting) -> tuple[str, str]:
+    """("Session time", "between 10 and 60 minutes") for "Session time (minutes)", 10 to 60."""
+    match = _UNIT.match(setting.label or "")
+    name, unit = (match["name"], f" {match['unit']}") if match else (setting.label, "")
+    low, high = setting.min_value, setting.max_value
+    if low is not None and high is not None:
+        return name, f"between {low} and {high}{unit}"
+    if low is not None:
+        return name, f"at least {low}{unit}"
+    if high is not None:
+        return name, f"at most {high}{unit}"
+    return name, ""
+
+
+def setting_range_message(setting) -> str:
+    """The allowed range of a whole-number setting as a sentence: "Session time is between 10
+    and 60 minutes." for "Session time (minutes)" from 10 to 60."""
+    name, allowed = _name_and_range(setting)
+    return f"{name} is {allowed}."
+
+
+def setting_integer_message(setting) -> str:
+    """"Session time is a whole number between 10 and 60 minutes." (or without the range)."""
+    name, allowed = _name_and_range(setting)
+    return f"{name} is a whole number{' ' + allowed if allowed else ''}."
+
+
 def validate_setting_value(setting, raw) -> str:
     """``raw`` as the canonical value of ``setting``, or ValidationError saying what is allowed."""
     value = "" if raw is None else str(raw).strip()
@@ -52,16 +82,13 @@ def validate_setting_value(setting, raw) -> str:
             number = int(value)
         except ValueError:
             raise ValidationError(
-                f'{setting.label} must be a whole number, not "{value}".', code="setting_integer"
+                f'"{value}" is not a number. {setting_integer_message(setting)}',
+                code="setting_integer",
             ) from None
         if setting.min_value is not None and number < setting.min_value:
-            raise ValidationError(
-                f"{setting.label} must be at least {setting.min_value}.", code="setting_min"
-            )
+            raise ValidationError(setting_range_message(setting), code="setting_min")
         if setting.max_value is not None and number > setting.max_value:
-            raise ValidationError(
-                f"{setting.label} must be at most {setting.max_value}.", code="setting_max"
-            )
+            raise ValidationError(setting_range_message(setting), code="setting_max")
         return str(number)
     if kind == "boolean":
         if value.lower() in {"yes", "true", "1", "y", "on"}:

@@ -313,3 +313,10 @@ LOGGING["loggers"] = {
     "homeroom.jobs": {"handlers": ["jobs_stdout"], "level": "INFO", "propagate": False},
     "django.request": {"handlers": ["request_errors_stdout"], "level": "ERROR"},
 }
+
+# ---- Product-styled error pages under DEBUG (issue 13) --------------------------------------
+# With DEBUG on (make run) people still see Homeroom's 404 and 500 pages; set
+# TECHNICAL_ERROR_PAGES=1 for Django's technical pages (tracebacks) while developing.
+TECHNICAL_ERROR_PAGES = env_bool("TECHNICAL_ERROR_PAGES", False)
+if DEBUG and not TECHNICAL_ERROR_PAGES:
+    MIDDLEWARE.insert(0, "portal.error_pages.ProductErrorPagesMiddleware")

@@ -17,7 +17,7 @@ class EducatorFilter(django_filters.FilterSet):
         label="Search",
         method="search",
         widget=forms.TextInput(
-            attrs={"placeholder": "Name, username or External Assigned ID", "type": "search"}
+            attrs={"placeholder": "Name, username or ID", "type": "search"}
         ),
     )
     organization = django_filters.ModelChoiceFilter(

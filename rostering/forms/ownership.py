@@ -44,9 +44,10 @@ class OwnershipFormMixin:
                 field.widget.attrs.update({"data-field-state": "shared"})
                 if sis_value is not None:
                     field.widget.attrs["data-sis-value"] = str(sis_value)
+                    field.widget.attrs["data-sis-label"] = shown_value(field, sis_value)
                 help_text = SHARED_MESSAGE
                 if sis_value not in (None, ""):
-                    help_text += f" (SIS value: {escape(sis_value)})"
+                    help_text += f" (SIS value: {escape(shown_value(field, sis_value))})"
                 field.help_text = mark_safe(help_text)
 
     @property
@@ -54,3 +55,9 @@ class OwnershipFormMixin:
         return [
             n for n, s in getattr(self, "field_ownership", {}).items() if s is FieldState.LOCKED
         ]
+
+
+def shown_value(field, value) -> str:
+    """A value as the field shows it: a choice's label ("Grade 2", not "02"), else the value."""
+    choices = dict(getattr(field, "choices", None) or [])
+    return str(choices.get(value, value))

@@ -14,6 +14,7 @@ from rostering.ownership import FieldState
 from rostering.registry import STUDENT as S
 from rostering.registry.forms import check_fields
 from rostering.selectors.students import manual_class_groups_for
+from rostering.validators import setting_integer_message, setting_range_message
 
 GRADE_CHOICES = [("", "—")] + list(Grade.choices)
 REQUIRED_MESSAGES = {
@@ -235,16 +236,28 @@ class StudentRowForm(forms.Form):
 
 
 class _BaseRowFormSet(forms.BaseFormSet):
+    def initial_form_count(self) -> int:
+        """Every row is "extra" (so a blank one is skipped), even rows refilled with what was
+        typed when the number of rows changes."""
+        return 0
+
+    def filled_rows(self) -> list[dict]:
+        """What was typed in each non-blank row of a bound formset, unchecked and in order."""
+        return [
+            {name: form[name].data for name in form.fields}
+            for form in self.forms
+            if form.has_changed()
+        ]
+
     def clean(self):
-        """Usernames and IDs repeated within the page are errors on the later rows."""
-        if any(self.errors):
-            return
+        """Usernames and IDs repeated within the page are errors on the later rows (checked
+        even when other rows have problems, so every problem shows at once)."""
         seen: dict[tuple[str, str], int] = {}
         for number, form in enumerate(self.forms, start=1):
             if not form.has_changed():
                 continue
             for name in ("username", "external_id"):
-                value = (form.cleaned_data.get(name) or "").strip().lower()
+                value = (getattr(form, "cleaned_data", {}).get(name) or "").strip().lower()
                 if not value:
                     continue
                 key = (name, value)
@@ -260,7 +273,8 @@ MAX_BULK_ROWS = 50
 
 
 def student_row_formset(rows: int = 10) -> type[forms.BaseFormSet]:
-    """A formset of ``rows`` blank rows (all "extra", so blank rows are skipped), at most 50."""
+    """A formset of ``rows`` rows (all "extra", so blank rows are skipped), at most 50; pass
+    ``initial`` to refill the first ones."""
     return forms.formset_factory(
         StudentRowForm,
         formset=_BaseRowFormSet,
@@ -289,16 +303,37 @@ def setting_field(setting: ProductSetting, *, note: str) -> forms.Field:
     """A form field offering the allowed values of one product setting."""
     common = {"label": setting.label, "help_text": note, "required": False}
     kind = setting.setting_type
+    # Django's own messages ("Ensure this value is ...") replaced by the rule's sentences.
     if kind == ProductSetting.SettingType.CHOICE:
         choices = [(str(v), str(v)) for v in setting.allowed_values]
-        return forms.ChoiceField(choices=choices, **common)
+        allowed = ", ".join(str(v) for v in setting.allowed_values)
+        return forms.ChoiceField(
+            choices=choices,
+            error_messages={"invalid_choice": f"Choose one of: {allowed}."},
+            **common,
+        )
     if kind == ProductSetting.SettingType.BOOLEAN:
-        return forms.ChoiceField(choices=[("Yes", "Yes"), ("No", "No")], **common)
+        return forms.ChoiceField(
+            choices=[("Yes", "Yes"), ("No", "No")],
+            error_messages={"invalid_choice": f"{setting.label} is Yes or No."},
+            **common,
+        )
     if kind == ProductSetting.SettingType.INTEGER:
         return forms.IntegerField(
-            min_value=setting.min_value, max_value=setting.max_value, **common
+            min_value=setting.min_value,
+            max_value=setting.max_value,
+            error_messages={
+                "invalid": setting_integer_message(setting),
+                "min_value": setting_range_message(setting),
+                "max_value": setting_range_message(setting),
+            },
+            **common,
         )
-    return forms.CharField(max_length=200, **common)
+    return forms.CharField(
+        max_length=200,
+        error_messages={"max_length": f"{setting.label} is 200 characters at most."},
+        **common,
+    )
 
 
 class ProductSettingsForm(forms.Form):
@@ -316,6 +351,16 @@ class ProductSettingsForm(forms.Form):
             name = f"setting_{row.setting.pk}"
             self.fields[name] = setting_field(row.setting, note=note)
             self.initial[name] = row.current
+            if row.sis_value is not None:
+                # As the Details tab's shared fields: shared-fields.js notes a differing value.
+                self.fields[name].widget.attrs.update(
+                    {
+                        "data-field-state": "shared",
+                        "data-sis-value": row.sis_value,
+                        "data-sis-label": row.sis_value,
+                    }
+                )
+                self.fields[name].help_text = f"{note} (SIS value: {row.sis_value})"
         self.helper = FormHelper()
         self.helper.form_tag = False
 

@@ -136,11 +136,16 @@ def undo_import(*, actor, district, touched: dict) -> None:
     undo(actor=actor, district=district, touched=touched)
 
 
-def template_file(kind: str, optional_columns: list[str], fmt: str) -> tuple[str, bytes, str]:
-    """(file name, bytes, content type) of a template with two sample rows; fmt "csv"|"xlsx"."""
+def template_file(
+    kind: str, optional_columns: list[str], fmt: str, *, user=None
+) -> tuple[str, bytes, str]:
+    """(file name, bytes, content type) of a template with two sample rows; fmt "csv"|"xlsx".
+    With ``user``, the samples name the user's own schools, classes/groups and products."""
+    from .engine_parts.templates import district_samples
     from .engine_parts.templates import template_file as make
 
-    return make(kind, optional_columns, fmt)
+    samples = district_samples(user) if user is not None else None
+    return make(kind, optional_columns, fmt, samples=samples)
 
 
 def template_columns(kind: str) -> list[dict]:

@@ -76,7 +76,7 @@ def import_templates(request: HttpRequest) -> HttpResponse:
     form = TemplateForm(request.GET if "fmt" in request.GET else None, columns=columns)
     if form.is_bound and form.is_valid():
         name, content, content_type = engine.template_file(
-            kind.value, form.cleaned_data["columns"], form.cleaned_data["fmt"]
+            kind.value, form.cleaned_data["columns"], form.cleaned_data["fmt"], user=request.user
         )
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -117,6 +117,8 @@ class StudentProductSetting(models.Model):
     setting = models.ForeignKey(ProductSetting, on_delete=models.CASCADE, related_name="values")
     value = models.CharField(max_length=200)
     origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.MANUAL)
+    # What the SIS last sent (the sync writes it), so a changed value can say it differs.
+    sis_value = models.CharField(max_length=200, null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

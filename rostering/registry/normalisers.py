@@ -27,6 +27,13 @@ _GRADE_VALUES = {choice.upper(): choice for choice in Grade.values}
 _GRADE_NUMBER = re.compile(r"^(?:GRADE\s*)?0*(\d{1,2})$")
 
 GRADE_HELP = "K, 1 to 12, PK, TK (or leave blank)."
+_GRADE_LABELS = dict(Grade.choices)
+
+
+def grade_label(code) -> str:
+    """How a stored grade reads to people: "KG" is "Kindergarten", "02" is "Grade 2"; blank
+    stays blank and a value outside the vocabulary is shown as it is."""
+    return _GRADE_LABELS.get(code or "", code or "")
 
 
 def grade(value: str) -> str:

@@ -129,6 +129,11 @@ class SettingRow:
     def is_synced(self) -> bool:
         return bool(self.value and self.value.origin == Origin.SYNCED)
 
+    @property
+    def sis_value(self) -> str | None:
+        """What the SIS last sent for this setting (None when it never sent one)."""
+        return self.value.sis_value if self.is_synced else None
+
 
 def student_setting_rows(student: Student) -> list[SettingRow]:
     """Each setting of each product the student has (directly or through a class)."""

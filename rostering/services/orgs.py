@@ -128,9 +128,28 @@ def organization_update(
                 {"parent": f"You cannot place organizations under {new_parent}."}
             )
     _check_sso(organization, changes)
+    leaves_automated = (
+        organization.rostering_method == Organization.RosteringMethod.AUTOMATED
+        and changes.get("rostering_method", organization.rostering_method)
+        != Organization.RosteringMethod.AUTOMATED
+    )
     apply_changes(organization, changes)
     save_record(organization, actor=actor, channel=channel)
+    if leaves_automated:
+        organization.sync_paused = _pause_scheduled_sync(organization)
     return organization
+
+
+def _pause_scheduled_sync(district: Organization) -> bool:
+    """Leaving Automated rostering turns the scheduled SIS sync off (its source and rules
+    stay, so choosing Automated again and a schedule resumes it). True if one was on."""
+    from rostering.sync.models import SyncSource
+
+    return bool(
+        SyncSource.objects.filter(district=district)
+        .exclude(schedule=SyncSource.Schedule.OFF)
+        .update(schedule=SyncSource.Schedule.OFF)
+    )
 
 
 def _refuse_taken_name(district: Organization, name: str, exclude=None) -> None:

@@ -74,14 +74,19 @@ def student_set_product_setting(
     row, created = SettingValue.objects.get_or_create(
         student=student,
         setting=setting,
-        defaults={"value": canonical, "origin": _origin(channel)},
+        defaults={
+            "value": canonical,
+            "origin": _origin(channel),
+            "sis_value": canonical if channel == Channel.SYNC else None,
+        },
     )
     before = None if created else row.value
     if not created and (row.value != canonical or channel == Channel.SYNC):
         row.value = canonical
         if channel == Channel.SYNC:
             row.origin = Origin.SYNCED
-        row.save(update_fields=["value", "origin", "updated_at"])
+            row.sis_value = canonical
+        row.save(update_fields=["value", "origin", "sis_value", "updated_at"])
     with audit(actor=actor, channel=channel):
         link_history.record_settings([(student.pk, setting.pk, before, canonical)])
     return row

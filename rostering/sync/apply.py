@@ -272,7 +272,11 @@ def _apply_settings(plan: Plan, now) -> None:
     StudentProductSetting.objects.bulk_create(
         [
             StudentProductSetting(
-                student_id=student.pk, setting_id=setting_id, value=value, origin=Origin.SYNCED
+                student_id=student.pk,
+                setting_id=setting_id,
+                value=value,
+                sis_value=value,
+                origin=Origin.SYNCED,
             )
             for student, setting_id, value in plan.setting_creates
         ],
@@ -281,9 +285,11 @@ def _apply_settings(plan: Plan, now) -> None:
     if plan.setting_updates:
         StudentProductSetting.objects.bulk_update(
             [
-                StudentProductSetting(pk=pk, value=value, origin=Origin.SYNCED, updated_at=now)
+                StudentProductSetting(
+                    pk=pk, value=value, sis_value=value, origin=Origin.SYNCED, updated_at=now
+                )
                 for pk, value in plan.setting_updates
             ],
-            ["value", "origin", "updated_at"],
+            ["value", "sis_value", "origin", "updated_at"],
             batch_size=500,
         )

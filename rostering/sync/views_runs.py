@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from rostering.liveness import fail_stale
+from rostering.registry.normalisers import grade_label
 from rostering.tables.base import csv_response
 
 from . import services
@@ -70,8 +71,8 @@ def _plan_item(item: dict) -> dict:
         "change_list": [
             {
                 "field": FIELD_LABELS.get(name, name.replace("_", " ").capitalize()),
-                "old": old,
-                "new": new,
+                "old": grade_label(old) if name == "grade" else old,
+                "new": grade_label(new) if name == "grade" else new,
             }
             for name, (old, new) in (item.get("changes") or {}).items()
         ],

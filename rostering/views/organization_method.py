@@ -46,6 +46,12 @@ def rostering_method(request: HttpRequest) -> HttpResponse:
             else:
                 label = Organization.RosteringMethod(method).label
                 messages.success(request, f"{district} now uses {label} rostering.")
+                if getattr(district, "sync_paused", False):
+                    messages.warning(
+                        request,
+                        "The scheduled SIS sync is paused: it runs only with automated "
+                        "rostering. Its settings are kept under SIS sync.",
+                    )
                 if had_sso and not district.sso_enabled:
                     messages.warning(
                         request,

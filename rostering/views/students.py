@@ -175,17 +175,29 @@ class StudentBulkAddView(LoginRequiredMixin, FormView):
         kwargs["user"] = self.request.user
         return kwargs
 
-    def _row_count(self) -> int:
+    def _row_count(self, asked) -> int:
         try:
-            rows = int(self.request.GET.get("rows", 10))
-        except ValueError:
+            rows = int(asked)
+        except (TypeError, ValueError):
             rows = 10
         return max(1, min(rows, MAX_BULK_ROWS))
 
     def get_formset(self):
         if self.request.method == "POST":
             return student_row_formset()(self.request.POST, prefix="rows")
-        return student_row_formset(self._row_count())(prefix="rows")
+        return student_row_formset(self._row_count(self.request.GET.get("rows")))(prefix="rows")
+
+    def _resized(self):
+        """The page again with another number of rows, refilled with what was typed (the
+        typed rows first; never fewer rows than were typed). Nothing is checked yet."""
+        typed = self.get_formset().filled_rows()
+        rows = max(self._row_count(self.request.POST.get("rows")), len(typed))
+        form = self.get_form_class()(
+            user=self.request.user,
+            initial={name: self.request.POST.get(name) for name in ("school", "class_group")},
+        )
+        formset = student_row_formset(rows)(initial=typed, prefix="rows")
+        return self.render_to_response(self.get_context_data(form=form, formset=formset))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -195,11 +207,14 @@ class StudentBulkAddView(LoginRequiredMixin, FormView):
         return context
 
     def post(self, request, *args, **kwargs):
+        if "rows" in request.POST:
+            return self._resized()
         form = self.get_form()
         formset = self.get_formset()
-        if not (form.is_valid() & formset.is_valid()):
-            return self.render_to_response(self.get_context_data(form=form, formset=formset))
-        created = self._save(form, formset)
+        # Every row is checked, by the form and then by the service, whatever other rows or
+        # the school say, so the page shows every problem of every row at once.
+        formset.full_clean()
+        created = self._save(form, formset) if form.is_valid() else None
         if created is None:
             return self.render_to_response(self.get_context_data(form=form, formset=formset))
         group = form.cleaned_data.get("class_group")
@@ -213,13 +228,17 @@ class StudentBulkAddView(LoginRequiredMixin, FormView):
         return redirect(f"{reverse('rostering:student_list')}?school={school.pk}")
 
     def _save(self, form, formset):
-        """Create every filled row in one transaction; on any refusal save nothing."""
+        """Create every filled row in one transaction; on any refusal (a row's form or the
+        service's) save nothing, but still ask the service about every other row."""
         school = form.cleaned_data["school"]
         group = form.cleaned_data.get("class_group")
-        created, failed = [], False
+        created, failed = [], not formset.is_valid()
         with transaction.atomic():
             for row in formset.forms:
                 if not row.has_changed():
+                    continue
+                if row.errors:
+                    failed = True
                     continue
                 data = row.cleaned_data
                 try:

@@ -19,6 +19,7 @@ from django.views import View
 
 from accounts import permissions
 from rostering import login_cards, services
+from rostering.forms.ownership import shown_value
 from rostering.forms.students import (
     PasswordForm,
     ProductSettingsForm,
@@ -116,9 +117,10 @@ class StudentDetailView(StudentPageMixin, View):
             sis_value = sis_values[name] or ""
             if str(value or "") != str(sis_value):
                 label = form.base_fields[name].label
+                shown = shown_value(form.fields[name], sis_value)
                 messages.warning(
                     self.request,
-                    f'{label} now differs from the SIS value "{sis_value}": '
+                    f'{label} now differs from the SIS value "{shown}": '
                     "the next sync will put the SIS value back.",
                 )
 
@@ -240,9 +242,22 @@ class StudentSettingsView(StudentPageMixin, View):
             messages.success(
                 request, f"Saved {len(changed)} product setting{'s' if len(changed) != 1 else ''}."
             )
+            self._warn_about_sis_values(form, changed)
         else:
             messages.info(request, "Nothing changed.")
         return redirect("rostering:student_settings", pk=self.student.pk)
+
+    def _warn_about_sis_values(self, form: ProductSettingsForm, changed) -> None:
+        """A setting the SIS sends, saved with another value, will be put back (as Details)."""
+        sis_values = {row.setting.pk: row.sis_value for row in form.rows}
+        for setting, value in changed:
+            sis_value = sis_values.get(setting.pk)
+            if sis_value is not None and value != sis_value:
+                messages.warning(
+                    self.request,
+                    f'{setting.label} now differs from the SIS value "{sis_value}": '
+                    "the next sync will put the SIS value back.",
+                )
 
 
 class StudentPasswordView(StudentPageMixin, View):

@@ -9,8 +9,9 @@
     note.id = (field.id || field.name) + "_sis_differs";
     note.setAttribute("role", "status");
     var sisValue = field.getAttribute("data-sis-value");
+    var sisLabel = field.getAttribute("data-sis-label") || sisValue;
     note.textContent =
-      'This differs from the SIS value "' + sisValue + '": ' +
+      'This differs from the SIS value "' + sisLabel + '": ' +
       "the next sync will put the SIS value back.";
     field.insertAdjacentElement("afterend", note);
 

@@ -9,6 +9,29 @@ from .conftest import screenshot, sign_in
 
 PASSWORD = "homeroom-test"  # tests.factories.UserFactory's password
 
+# Each filter box whose chosen option or placeholder is wider than the box can show.
+CUT_OFF = """() => {
+  const form = document.querySelector('form[role=search]');
+  const probe = document.createElement('span');
+  probe.style.cssText = 'position:absolute;visibility:hidden;white-space:nowrap';
+  document.body.appendChild(probe);
+  const cut = [];
+  for (const box of form.querySelectorAll('select, input[type=search]')) {
+    const style = getComputedStyle(box);
+    probe.style.font = style.font;
+    probe.textContent = box.tagName === 'SELECT'
+      ? box.options[box.selectedIndex].text : (box.value || box.placeholder);
+    const room = box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    if (probe.offsetWidth > room) cut.push(box.name);
+  }
+  probe.remove();
+  return cut;
+}"""
+
+
+def _cut_off_filter_boxes(page) -> list[str]:
+    return page.evaluate(CUT_OFF)
+
 
 def test_teacher_cannot_see_educators(transactional_db, world, teacher, page):
     sign_in(page, "tess", PASSWORD)
@@ -28,6 +51,7 @@ def test_district_admin_adds_an_educator(transactional_db, world, district_admin
     page.get_by_role("button", name="Management").click()
     page.get_by_role("link", name="Educators", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Educators")
+    assert _cut_off_filter_boxes(page) == []
     screenshot(page, "educators-list-district-admin")
 
     page.get_by_role("link", name="Add educator").click()
@@ -61,6 +85,7 @@ def test_educator_pages_at_phone_width(transactional_db, world, district_admin, 
     sign_in(phone_page, "dana", PASSWORD)
     phone_page.goto("/manage/educators/")
     expect(phone_page.get_by_role("link", name="Sid Synced")).to_be_visible()
+    assert _cut_off_filter_boxes(phone_page) == []
     screenshot(phone_page, "educators-list-phone")
     phone_page.goto(synced.get_absolute_url())
     expect(phone_page.get_by_label("First name")).to_be_disabled()

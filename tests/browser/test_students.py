@@ -45,7 +45,7 @@ def test_teacher_finds_locked_fields_and_edits_a_local_product_setting(transacti
     )
     expect(page.get_by_label("Grade")).to_be_enabled()
     page.get_by_label("Grade").select_option("06")
-    expect(page.get_by_text('This differs from the SIS value "05"')).to_be_visible()
+    expect(page.get_by_text('This differs from the SIS value "Grade 5"')).to_be_visible()
     screenshot(page, "students-synced-details")
 
     page.get_by_role("link", name="Product Settings").click()
@@ -150,3 +150,44 @@ def test_teacher_deactivates_after_confirming_and_undoes_it(transactional_db, pa
     expect(page.get_by_text("Ada Lovelace is reactivated.")).to_be_visible()
     ada.refresh_from_db()
     assert ada.is_active
+
+
+def test_teacher_adds_several_students_sees_every_problem_and_keeps_rows(transactional_db, page):
+    school = _teacher_world()
+    factories.StudentFactory(school=school, username="taken.kid")
+    sign_in(page, "tess", "homeroom-test")
+    page.goto("/manage/students/add-several/")
+    for n, (first, last, username) in enumerate(
+        (
+            ("Ada", "Bay", "ada.b"),
+            ("Ben", "", "ben.c"),
+            ("Cal", "Dee", "ada.b"),
+            ("Dot", "Eve", "taken.kid"),
+        ),
+        start=1,
+    ):
+        page.get_by_label(f"Row {n}: First name").fill(first)
+        page.get_by_label(f"Row {n}: Last name").fill(last)
+        page.get_by_label(f"Row {n}: Username").fill(username)
+    page.get_by_label("Row 1: Grade").select_option(label="Kindergarten")
+    page.get_by_role("button", name="show 25").click()
+    expect(page.locator("#bulk-rows tbody tr")).to_have_count(25)
+    expect(page.get_by_label("Row 1: First name")).to_have_value("Ada")
+    expect(page.get_by_label("Row 1: Grade")).to_have_value("KG")
+    expect(page.get_by_label("Row 4: Username")).to_have_value("taken.kid")
+
+    page.get_by_role("button", name="Save all students").click()
+    expect(page.get_by_text("Nothing was saved")).to_be_visible()
+    # Every problem at once: a missing name, a repeat within the page, a taken username.
+    expect(page.locator("#row-2").get_by_text("Enter the student's last name.")).to_be_visible()
+    expect(page.locator("#row-3").get_by_text("Row 1 already uses this value.")).to_be_visible()
+    expect(page.locator("#row-4").get_by_text("already taken")).to_be_visible()
+    screenshot(page, "students-add-several-all-problems")
+    assert not Student.objects.filter(username="ada.b").exists()
+
+    page.get_by_label("Row 2: Last name").fill("Cole")
+    page.get_by_label("Row 3: Username").fill("cal.d")
+    page.get_by_label("Row 4: Username").fill("dot.e")
+    page.get_by_role("button", name="Save all students").click()
+    expect(page.get_by_text("Added 4 students")).to_be_visible()
+    assert Student.objects.get(username="ada.b").grade == "KG"

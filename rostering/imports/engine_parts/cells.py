@@ -37,6 +37,15 @@ class Row:
             value = values[key] = self._clean(column, cells[index] if index < width else "")
             if not value and column.required and column.name not in self.bad_columns:
                 self.error(column, f"{column.name} is empty. Fill it in for this row.")
+        for key, column in match.page_owned.items():
+            index = positions[key]
+            if index < width and clean_text(cells[index]):
+                self.error(
+                    column,
+                    "Bulk Create Students puts every student in the school chosen on the "
+                    f"page: leave {column.name} empty (a Students import names each "
+                    "student's own).",
+                )
 
     def _clean(self, column: Column, raw: str) -> str:
         # A password keeps its spaces; everything else is trimmed, and nothing keeps
@@ -53,7 +62,7 @@ class Row:
         ):
             self.error(
                 column,
-                f'"{value[:40]}" starts with "{value[:1]}", so spreadsheets would run it as a '
+                f'"{value}" starts with "{value[:1]}", so spreadsheets would run it as a '
                 "formula. Remove that first character (or type the value without it).",
             )
             return ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rostering import registry
 from rostering.registry import Field, Kind
@@ -88,6 +88,14 @@ class HeaderMatch:
     positions: dict[str, int]  # column key -> index in the row
     columns: dict[str, Column]  # column key -> spec (only those present)
     errors: list[RowError]
+    # Columns of the full template that this kind's page decides (Bulk Create Students'
+    # Organizations and Classes/Groups): accepted in the header, their cells must be empty.
+    page_owned: dict[str, Column] = field(default_factory=dict)
+
+
+def _page_owned_columns(kind: str) -> dict[str, Column]:
+    record_kind, without = IMPORT_KINDS[kind]
+    return {c.key: c for c in _columns(registry.KINDS[record_kind]) if c.key in without}
 
 
 def match_headers(kind: str, headers: list[str]) -> HeaderMatch:
@@ -95,8 +103,13 @@ def match_headers(kind: str, headers: list[str]) -> HeaderMatch:
     for column in columns_of(kind):
         for alias in (column.name, *column.aliases):
             lookup.setdefault(header_key(alias), column)
+    page_owned_columns = _page_owned_columns(kind)
+    for column in page_owned_columns.values():
+        for alias in (column.name, *column.aliases):
+            lookup.setdefault(header_key(alias), column)
     positions: dict[str, int] = {}
     present: dict[str, Column] = {}
+    page_owned: dict[str, Column] = {}
     errors: list[RowError] = []
     names = ", ".join(c.name for c in columns_of(kind))
     for index, raw in enumerate(headers):
@@ -133,7 +146,10 @@ def match_headers(kind: str, headers: list[str]) -> HeaderMatch:
             )
         else:
             positions[column.key] = index
-            present[column.key] = column
+            if column.key in page_owned_columns:
+                page_owned[column.key] = column
+            else:
+                present[column.key] = column
     for column in columns_of(kind):
         if column.required and column.key not in positions:
             errors.append(
@@ -144,4 +160,6 @@ def match_headers(kind: str, headers: list[str]) -> HeaderMatch:
                     "(download a template to see the columns).",
                 )
             )
-    return HeaderMatch(positions=positions, columns=present, errors=errors)
+    return HeaderMatch(
+        positions=positions, columns=present, errors=errors, page_owned=page_owned
+    )

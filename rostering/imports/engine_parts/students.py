@@ -19,6 +19,7 @@ from rostering.passwords import (
     encrypt_password,
     validate_student_password,
 )
+from rostering.registry.normalisers import grade_label
 
 from ..engine import ImportPlan, RecordChange, RowError
 from .cells import Row
@@ -399,6 +400,8 @@ def diff(current: Current, student: Known, desired: Desired, ctx) -> dict:
     for name, new in desired.fields.items():
         old = getattr(student, name)
         if (old or None) != (new or None):
+            if name == "grade":
+                old, new = grade_label(old), grade_label(new)
             changes[COLUMN_OF[name]] = (old or "", new or "")
     pk = student.pk
     if desired.schools is not None:

@@ -20,10 +20,48 @@ def chosen_columns(kind: str, optional: list[str]):
     return [c for c in columns_of(kind) if c.in_template or c.name in wanted]
 
 
-def template_file(kind: str, optional_columns: list[str], fmt: str) -> tuple[str, bytes, str]:
+def district_samples(user) -> dict[str, tuple[str, str]]:
+    """Sample cells naming the user's own schools, classes/groups and products (column key ->
+    two rows' values), so a template uploaded as it comes passes. Names that could match
+    nothing (educators, students of a class) are left blank."""
+    from accounts import permissions
+    from rostering.models import ClassGroup, Product, ProductSetting
+
+    samples: dict[str, tuple[str, str]] = {"educators": ("", ""), "students": ("", "")}
+    schools = list(permissions.schools_for(user).order_by("name").values_list("name", flat=True))
+    if schools:
+        first, second = schools[0], schools[1 % len(schools)]
+        both = first if first == second else f"{first}; {second}"
+        samples.update(
+            schools=(first, both), organizations=(first, both), school=(first, second)
+        )
+        groups = list(
+            ClassGroup.objects.filter(school__name=first, school__in=permissions.schools_for(user))
+            .filter(origin="manual", is_active=True)
+            .order_by("name")
+            .values_list("name", flat=True)[:1]
+        )
+        samples["classes"] = (groups[0], groups[0]) if groups else ("", "")
+    products = list(Product.objects.filter(is_active=True).order_by("name")[:2])
+    if products:
+        first, second = products[0].name, products[-1].name
+        both = first if first == second else f"{first}; {second}"
+        samples["products"] = (first, both)
+        setting = ProductSetting.objects.filter(product=products[0]).order_by("pk").first()
+        value = setting and (setting.default or next(iter(setting.allowed_values or []), ""))
+        samples["settings"] = (f"{setting.label} = {value}", "") if value else ("", "")
+    else:
+        samples.update(products=("", ""), settings=("", ""))
+    return samples
+
+
+def template_file(
+    kind: str, optional_columns: list[str], fmt: str, *, samples: dict | None = None
+) -> tuple[str, bytes, str]:
     columns = chosen_columns(kind, optional_columns)
     headers = [c.name for c in columns]
-    rows = [[c.samples[0] for c in columns], [c.samples[1] for c in columns]]
+    samples = samples or {}
+    rows = [[samples.get(c.key, c.samples)[n] for c in columns] for n in (0, 1)]
     base = KIND_NAMES[kind].lower().replace("/", "-") + "-template"
     if fmt == "xlsx":
         return f"{base}.xlsx", write_xlsx(headers, rows), XLSX_TYPE
@@ -56,7 +94,9 @@ def write_xlsx(headers: list[str], rows) -> bytes:
     # Every column is text, so IDs such as 000123 keep their leading zeros when typed.
     for index, header in enumerate(headers, start=1):
         letter = sheet.cell(row=1, column=index).column_letter
-        sheet.column_dimensions[letter].width = max(14, len(header) + 4)
+        dimension = sheet.column_dimensions[letter]
+        dimension.width = max(14, len(header) + 4)
+        dimension.number_format = "@"  # the rows people add, too
         for cell in sheet[letter]:
             cell.number_format = "@"
     out = io.BytesIO()

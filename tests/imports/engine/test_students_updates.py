@@ -82,6 +82,11 @@ def test_a_row_matched_by_student_id_renames_the_student(world, ana):
     assert change.changes["Username"] == ("ana.lopez", "ana.l")
 
 
+def test_a_grade_change_reads_as_grade_labels_in_the_preview(world, ana):
+    plan = check(world.district, csv_bytes([_ana_row(world, Grade="K")]))
+    assert plan.changes[0].changes["Grade"] == ("Grade 3", "Kindergarten")
+
+
 def test_a_row_without_student_id_is_matched_by_username_and_keeps_the_id(world, ana):
     commit(world.district, csv_bytes([_ana_row(world, Grade="4", **{"Student ID": ""})]))
 

@@ -121,7 +121,7 @@ class FakeEngine:
     def template_columns(self, kind):
         return COLUMNS
 
-    def template_file(self, kind, optional_columns, fmt):
+    def template_file(self, kind, optional_columns, fmt, *, user=None):
         header = [c["name"] for c in COLUMNS if c["required"]] + list(optional_columns)
         return f"{kind}-template.{fmt}", (",".join(header) + "\r\n").encode(), "text/csv"
 

@@ -95,3 +95,61 @@ def test_real_engine_a_bad_row_is_shown_with_its_row_and_column_and_nothing_is_w
     html = client.get(reverse("imports:job", args=[job.pk])).content.decode()
     assert "<td>3</td><td>Last Name</td>" in html
     assert not Student.objects.filter(district=world.district).exists()
+
+
+def _all_columns(kind: str) -> list[str]:
+    from rostering.imports.engine import template_columns
+
+    return [c["name"] for c in template_columns(kind) if not c["required"]]
+
+
+def test_real_engine_each_template_uploaded_as_it_comes_passes(client, world, district_admin):
+    """The sample rows name the district's own schools, class/group and products."""
+    from tests import factories
+
+    factories.ProductSettingFactory(product=factories.ProductFactory(name="Zeta Reading"))
+    factories.ProductFactory(name="Alpha Math")
+    factories.ClassGroupFactory(school=world.school, name="Robins")
+    client.force_login(district_admin)
+    for kind in ("students", "educators", "classes"):
+        for fmt in ("csv", "xlsx"):
+            template = client.get(
+                reverse("imports:templates"),
+                {"kind": kind, "fmt": fmt, "columns": _all_columns(kind)},
+            )
+            assert template.status_code == 200
+            client.post(
+                reverse("imports:upload"),
+                {"kind": kind, "file": SimpleUploadedFile(f"t.{fmt}", template.content)},
+            )
+            job = ImportJob.objects.latest("pk")
+            assert job.errors == [], (kind, fmt, job.errors)
+            assert job.counts["created"] >= 1, (kind, fmt)
+
+
+def test_every_row_of_the_xlsx_template_keeps_ids_as_text(client, district_admin):
+    from openpyxl import load_workbook
+
+    client.force_login(district_admin)
+    response = client.get(reverse("imports:templates"), {"kind": "students", "fmt": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header = [c.value for c in sheet[1]]
+    letter = sheet.cell(row=1, column=header.index("Student ID") + 1).column_letter
+    assert sheet.column_dimensions[letter].number_format == "@"  # rows typed later too
+    assert sheet[f"{letter}2"].number_format == "@"
+
+
+def test_real_engine_preview_quotes_a_hostile_cell_in_full_and_safely(
+    client, world, district_admin
+):
+    hostile = '=HYPERLINK("https://evil.example/' + "x" * 60 + '","<script>alert(1)</script>")'
+    client.force_login(district_admin)
+    content = _filled_template(
+        client, [_row("Ana", hostile, "ana.lopez", "000123", world.school.name)]
+    )
+    job = _upload(client, content)
+    (error,) = job.errors
+    assert error["column"] == "Last Name" and hostile in error["message"]
+    page = client.get(reverse("imports:job", args=[job.pk])).content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "x" * 60 in page

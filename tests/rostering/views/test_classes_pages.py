@@ -242,6 +242,16 @@ def test_teacher_adds_several_students_of_their_school(client, world, teacher):
     assert "Added 2 students to" in messages_of(response)[0]
 
 
+def test_the_student_picker_shows_grade_labels(client, world, teacher):
+    cg = factories.ClassGroupFactory(school=world.school)
+    factories.StudentFactory(school=world.school, grade="KG")
+    factories.StudentFactory(school=world.school, grade="02")
+    client.force_login(teacher)
+    html = client.get(url("class_students", cg)).content.decode()
+    assert "· Kindergarten" in html and "· Grade 2" in html
+    assert "grade KG" not in html and "grade 02" not in html
+
+
 def test_student_search_narrows_the_candidates(client, world, teacher):
     cg = factories.ClassGroupFactory(school=world.school)
     factories.StudentFactory(school=world.school, first_name="Ximena", last_name="Ortiz")

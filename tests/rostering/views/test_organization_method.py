@@ -148,3 +148,31 @@ def test_anonymous_post_changes_nothing(client, world):
     assert response.status_code == 302
     assert reverse("accounts:login") in response.url
     assert method_of(world.district) == "self_managed"
+
+
+def test_leaving_automated_rostering_warns_first_and_pauses_the_scheduled_sync(
+    client, world, district_admin
+):
+    from rostering.sync.models import SyncSource
+
+    Organization.objects.filter(pk=world.district.pk).update(rostering_method="automated")
+    SyncSource.objects.update_or_create(
+        district=world.district, defaults={"schedule": SyncSource.Schedule.DAILY}
+    )
+    client.force_login(district_admin)
+    page = client.get(METHOD).content.decode()
+    assert "Choosing another method pauses the scheduled SIS sync" in page
+    response = client.post(METHOD, {"rostering_method": "self_managed"}, follow=True)
+    assert method_of(world.district) == "self_managed"
+    assert SyncSource.objects.get(district=world.district).schedule == SyncSource.Schedule.OFF
+    assert any(
+        m.level_tag == "warning" and str(m).startswith("The scheduled SIS sync is paused")
+        for m in response.context["messages"]
+    )
+
+
+def test_the_method_form_names_the_choosers_recommendation(client, world, district_admin):
+    client.force_login(district_admin)
+    page = client.get(METHOD, BIG_SIS_DISTRICT).content.decode()
+    assert 'data-testid="method-recommendation"' in page
+    assert "Your answers above recommend <strong>Automated</strong>" in page

@@ -206,3 +206,66 @@ def test_bulk_page_shows_the_rows_asked_for(client, teacher, world, rows):
     response = client.get(BULK, {"rows": rows})
     assert response.context["formset"].total_form_count() == rows
     assert response.context["form"].initial["school"] == world.school.pk
+
+
+def test_every_problem_of_every_row_shows_at_once(client, teacher, world):
+    """A missing name, a repeated username and a username already taken are all reported on
+    the first save, not one kind per round."""
+    factories.StudentFactory(school=world.school, username="taken")
+    rows = [
+        row(1),
+        {"first_name": "Only", "username": "only.one"},  # no last name
+        row(3, username="kid1.bulk"),  # repeats row 1
+        row(4, username="taken"),  # another student has it
+    ]
+    client.force_login(teacher)
+    response = client.post(BULK, bulk_data(world.school, rows))
+    assert response.status_code == 200
+    forms = response.context["formset"].forms
+    assert forms[1].errors["last_name"] == ["Enter the student's last name."]
+    assert forms[2].errors["username"] == ["Row 1 already uses this value."]
+    assert "already taken" in " ".join(forms[3].errors["username"])
+    assert not forms[0].errors
+    assert not Student.objects.filter(last_name="Bulk").exists()
+
+
+def test_rows_are_checked_by_the_service_even_when_the_school_is_missing(client, teacher, world):
+    data = bulk_data(world.school, [row(1), {"first_name": "Only"}])
+    data["school"] = ""
+    client.force_login(teacher)
+    response = client.post(BULK, data)
+    assert response.context["form"].errors["school"] == ["Choose the students' school."]
+    assert response.context["formset"].forms[1].errors["last_name"]
+    assert not Student.objects.filter(last_name="Bulk").exists()
+
+
+def test_changing_the_number_of_rows_keeps_what_was_typed(client, teacher, world):
+    group = factories.ClassGroupFactory(school=world.school)
+    typed = [row(1, grade="KG", external_id="007"), {}, row(3)]
+    data = bulk_data(world.school, typed, group)
+    data["rows"] = "25"
+    client.force_login(teacher)
+    response = client.post(BULK, data)
+    assert response.status_code == 200
+    assert not Student.objects.filter(last_name="Bulk").exists()
+    formset = response.context["formset"]
+    assert formset.total_form_count() == 25
+    html = response.content.decode()
+    assert 'value="Kid1"' in html and 'value="007"' in html and 'value="kid3.bulk"' in html
+    assert '<option value="KG" selected>' in html
+    assert f'<option value="{group.pk}" selected>' in html
+    assert "is-invalid" not in html  # nothing is checked while resizing
+    # The refilled page saves as typed (blank rows skipped).
+    saved = bulk_data(world.school, [row(1, grade="KG", external_id="007"), row(3)], group, 25)
+    response = client.post(BULK, saved)
+    assert response.status_code == 302
+    assert Student.objects.get(username="kid1.bulk").grade == "KG"
+
+
+def test_fewer_rows_than_were_typed_keeps_every_typed_row(client, teacher, world):
+    data = bulk_data(world.school, [row(i) for i in range(12)], total=25)
+    data["rows"] = "10"
+    client.force_login(teacher)
+    response = client.post(BULK, data)
+    assert response.context["formset"].total_form_count() == 12
+    assert 'value="kid11.bulk"' in response.content.decode()

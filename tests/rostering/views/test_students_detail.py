@@ -101,7 +101,7 @@ def test_shared_field_differing_from_sis_is_saved_with_a_warning(client, teacher
     response = client.post(url("student_detail", synced), details(synced, grade="06"))
     synced.refresh_from_db()
     assert synced.grade == "06"
-    assert any('differs from the SIS value "05"' in m for m in shown(response))
+    assert any('differs from the SIS value "Grade 5"' in m for m in shown(response))
 
 
 def test_local_field_of_a_synced_student_is_saved_without_warning(client, teacher, synced):
@@ -250,11 +250,12 @@ def test_teacher_edits_a_product_setting_of_a_synced_student(client, teacher, sy
         default="20",
     )
     StudentProductSetting.objects.create(
-        student=synced, setting=setting, value="English", origin=Origin.SYNCED
+        student=synced, setting=setting, value="English", sis_value="English", origin=Origin.SYNCED
     )
     client.force_login(teacher)
-    page = client.get(url("student_settings", synced))
-    assert "the next sync puts back the SIS value" in page.content.decode()
+    page = client.get(url("student_settings", synced)).content.decode()
+    assert "the next sync puts back the SIS value" in page
+    assert 'data-sis-value="English"' in page and "(SIS value: English)" in page
     response = client.post(
         url("student_settings", synced),
         {f"setting_{setting.pk}": "Spanish", f"setting_{minutes.pk}": "30"},
@@ -262,6 +263,10 @@ def test_teacher_edits_a_product_setting_of_a_synced_student(client, teacher, sy
     assert response.status_code == 302
     assert StudentProductSetting.objects.get(student=synced, setting=setting).value == "Spanish"
     assert StudentProductSetting.objects.get(student=synced, setting=minutes).value == "30"
+    assert [m for m in shown(response) if "differs" in m] == [
+        'Language Support now differs from the SIS value "English": '
+        "the next sync will put the SIS value back."
+    ]
 
 
 def test_setting_out_of_range_saves_nothing_and_says_why(client, teacher, manual):
@@ -269,10 +274,10 @@ def test_setting_out_of_range_saves_nothing_and_says_why(client, teacher, manual
     minutes = factories.ProductSettingFactory(
         product=language.product,
         key="minutes",
-        label="Session time",
+        label="Session time (minutes)",
         setting_type="integer",
         allowed_values=[],
-        min_value=5,
+        min_value=10,
         max_value=60,
         default="20",
     )
@@ -283,8 +288,19 @@ def test_setting_out_of_range_saves_nothing_and_says_why(client, teacher, manual
         {f"setting_{language.pk}": "Spanish", f"setting_{minutes.pk}": "600"},
     )
     assert response.status_code == 200
-    assert response.context["form"].errors[f"setting_{minutes.pk}"]
+    errors = response.context["form"].errors
+    assert errors[f"setting_{minutes.pk}"] == ["Session time is between 10 and 60 minutes."]
     assert not StudentProductSetting.objects.filter(student=manual).exists()
+    response = client.post(
+        url("student_settings", manual),
+        {f"setting_{language.pk}": "Klingon", f"setting_{minutes.pk}": "ten"},
+    )
+    errors = response.context["form"].errors
+    assert errors[f"setting_{minutes.pk}"] == [
+        "Session time is a whole number between 10 and 60 minutes."
+    ]
+    assert errors[f"setting_{language.pk}"] == ["Choose one of: English, Spanish."]
+    assert "Ensure this value" not in response.content.decode()
 
 
 def test_settings_come_from_products_through_classes_too(client, teacher, world, manual):
@@ -374,3 +390,10 @@ def test_login_card_shows_username_password_and_school(client, teacher, world, m
     client.force_login(teacher)
     html = client.get(url("student_login_card", manual)).content.decode()
     assert "ada.l" in html and "tiger42" in html and world.school.name in html
+
+
+def test_the_details_tab_names_the_sis_grade_by_its_label(client, teacher, synced):
+    client.force_login(teacher)
+    html = client.get(url("student_detail", synced)).content.decode()
+    assert "(SIS value: Grade 5)" in html
+    assert 'data-sis-label="Grade 5"' in html

@@ -98,13 +98,15 @@ def test_an_extension_column_sets_a_product_setting_and_a_hand_edit_reverts(sis,
     sis.users = [student(1, **{"metadata.language": "es"}), student(2)]
     sis.sync()
     row = StudentProductSetting.objects.get(student__username="kid1")
-    assert (row.value, row.origin) == ("Spanish", "synced")
+    assert (row.value, row.origin, row.sis_value) == ("Spanish", "synced", "Spanish")
     assert not StudentProductSetting.objects.filter(student__username="kid2").exists()
 
-    StudentProductSetting.objects.filter(pk=row.pk).update(value="English", origin="manual")
+    StudentProductSetting.objects.filter(pk=row.pk).update(
+        value="English", origin="manual", sis_value=None
+    )
     sis.sync()
     row.refresh_from_db()
-    assert (row.value, row.origin) == ("Spanish", "synced")
+    assert (row.value, row.origin, row.sis_value) == ("Spanish", "synced", "Spanish")
 
 
 def test_a_setting_value_not_allowed_is_a_warning(sis, district):

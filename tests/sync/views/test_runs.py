@@ -181,3 +181,10 @@ def test_the_problems_download_is_csv_and_formula_safe(client, world, district_a
     assert rows[0] == ["Level", "File", "Row", "Record", "Problem"]
     assert rows[1] == ["Error", "users.csv", "3", "'=HYPERLINK(1)", "Bad"]
     assert rows[2] == ["Warning", "orgs.csv", "2", "o1", "Case fixed"]
+
+
+def test_a_runs_grade_changes_read_as_grade_labels():
+    from rostering.sync.views_runs import _plan_item
+
+    item = _plan_item({"kind": "student", "changes": {"grade": ["03", "KG"]}})
+    assert item["change_list"] == [{"field": "Grade", "old": "Grade 3", "new": "Kindergarten"}]
