@@ -10,6 +10,7 @@ from django.http import StreamingHttpResponse
 from django.utils.html import format_html
 
 from rostering.formulas import neutralise
+from rostering.list_exports import complete_or_raise
 
 LOCK_TITLE = "Created by your SIS sync"
 
@@ -64,21 +65,6 @@ class SelectColumn(tables.Column):
         )
 
 
-def record_cells(record, fields) -> list[str]:
-    """A list export's cells of ``record`` for registry ``fields``: a relation as names joined
-    by "; " (as the import reads them, prefetched by the selector), a choice without a
-    normaliser as its label (Teacher), anything else as stored."""
-    cells = []
-    for f in fields:
-        if f.many:
-            cells.append("; ".join(o.name for o in getattr(record, f.name).all()))
-            continue
-        display = getattr(record, f"get_{f.name}_display", None)
-        value = display() if display is not None and f.normalise is None else getattr(record, f.name)
-        cells.append("" if value is None else str(value))
-    return cells
-
-
 class _Echo:
     def write(self, value):
         return value
@@ -87,7 +73,8 @@ class _Echo:
 def csv_response(
     filename: str, header: list[str], rows: Iterable[Iterable]
 ) -> StreamingHttpResponse:
-    """Stream a CSV download (UTF-8 with BOM so Excel reads accents), every cell formula-safe."""
+    """Stream a CSV download (UTF-8 with BOM so Excel reads accents), every cell formula-safe.
+    A failure part-way is raised, never ended quietly (rostering.list_exports)."""
     writer = csv.writer(_Echo())
 
     def lines():
@@ -95,6 +82,8 @@ def csv_response(
         for row in rows:
             yield writer.writerow([neutralise(v) for v in row])
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        complete_or_raise(lines(), filename), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -55,7 +55,7 @@ class ClassGroupListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "csv":
             filterset = self.get_filterset(self.get_filterset_class())
-            rows = filterset.qs.order_by("name", "pk") if filterset.is_valid() else []
+            rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
             return csv_response("classes-groups.csv", CSV_HEADER, csv_rows(rows))
         return super().get(request, *args, **kwargs)
 
@@ -221,7 +221,9 @@ def class_login_cards_chosen(request):
     groups = [g for g in permissions.class_groups_for(request.user).filter(pk__in=ids)]
     groups = [g for g in groups if permissions.can_change(request.user, g)]
     if not groups:
-        messages.warning(request, "No classes/groups were chosen: tick the boxes beside their names.")
+        messages.warning(
+            request, "No classes/groups were chosen: tick the boxes beside their names."
+        )
         return redirect("rostering:class_list")
     students = Student.objects.filter(
         pk__in=Student.objects.filter(class_groups__in=groups, is_active=True).values("pk")

@@ -1,0 +1,93 @@
+"""Whole-list CSV rows from a fixed number of set-based queries, however many records.
+
+A 100,000-student district used to cost a model instance, a prefetch and a manager per
+student (12 s). Here every relation is one query of (owner id, name) pairs, and the records
+are one ``values_list`` query read in chunks (a server-side cursor on PostgreSQL): no model
+instance per row, the same number of queries for 10 records or 100,000.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+
+from django.db.models import QuerySet
+
+logger = logging.getLogger("rostering.exports")
+
+CHUNK = 2000
+
+
+def names_by_owner(links: QuerySet, owner: str, name: str) -> dict[int, str]:
+    """``{owner id: "name; name"}`` of ``links`` (rows of a link table), names in order:
+    one query."""
+    joined: dict[int, list[str]] = defaultdict(list)
+    pairs = links.order_by(name, "pk").values_list(f"{owner}_id", name)
+    for owner_id, value in pairs.iterator(chunk_size=CHUNK):
+        joined[owner_id].append(value)
+    return {owner_id: "; ".join(values) for owner_id, values in joined.items()}
+
+
+def relation_names(records: QuerySet, relation: str) -> dict[int, str]:
+    """``{record id: "name; name"}`` of the many-to-many ``relation`` of ``records``."""
+    field = records.model._meta.get_field(relation)
+    through = field.remote_field.through
+    owner, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+    links = through.objects.filter(**{f"{owner}_id__in": records.order_by().values("pk")})
+    return names_by_owner(links, owner, f"{target}__name")
+
+
+def choice_labels(model, name: str) -> dict | None:
+    """The stored value -> label of a field with choices (None when it has none)."""
+    choices = getattr(model._meta.get_field(name), "flatchoices", None)
+    return {value: str(label) for value, label in choices} if choices else None
+
+
+def registry_rows(
+    records: QuerySet,
+    fields: Sequence,
+    *,
+    order: Sequence[str],
+    extra: Sequence[tuple[str, Callable]] = (),
+) -> Iterator[list]:
+    """One row per record: the registry ``fields``' cells (a relation as its names joined by
+    "; ", as the import reads them; a choice without a normaliser as its label, Teacher; the
+    rest as stored), then ``extra`` (field name, formatter of its value) cells."""
+    model = records.model
+    records = records.prefetch_related(None)
+    relations = {f.name: relation_names(records, f.name) for f in fields if f.many}
+    plain = [f.name for f in fields if not f.many]
+    labels = {
+        f.name: choice_labels(model, f.name) for f in fields if not f.many and f.normalise is None
+    }
+    columns = ["pk", *plain, *(name for name, _ in extra)]
+    rows = records.order_by(*order).values_list(*columns)
+    for row in rows.iterator(chunk_size=CHUNK):
+        values = dict(zip(columns, row, strict=True))
+        cells = []
+        for f in fields:
+            if f.many:
+                cells.append(relations[f.name].get(values["pk"], ""))
+                continue
+            value = values[f.name]
+            names = labels.get(f.name)
+            if names is not None and value in names:
+                value = names[value]
+            cells.append("" if value is None else str(value))
+        cells.extend(fmt(values[name]) for name, fmt in extra)
+        yield cells
+
+
+def complete_or_raise(rows: Iterable, what: str) -> Iterator:
+    """``rows``, logging a failure part-way before re-raising it: the server then drops the
+    connection without the response's last chunk, so the browser reports the download as
+    failed instead of keeping a file that silently stops."""
+    count = 0
+    try:
+        for row in rows:
+            count += 1
+            yield row
+    except Exception:
+        logger.exception("event=export_failed export=%s rows_sent=%d", what, count)
+        raise
