@@ -221,9 +221,7 @@ def class_login_cards_chosen(request):
     groups = [g for g in permissions.class_groups_for(request.user).filter(pk__in=ids)]
     groups = [g for g in groups if permissions.can_change(request.user, g)]
     if not groups:
-        messages.warning(
-            request, "No classes/groups were chosen: tick the boxes beside their names."
-        )
+        messages.warning(request, "No classes/groups were chosen: tick the boxes beside their names.")
         return redirect("rostering:class_list")
     students = Student.objects.filter(
         pk__in=Student.objects.filter(class_groups__in=groups, is_active=True).values("pk")
