@@ -56,38 +56,41 @@ def registry_rows(
     rest as stored), then ``extra`` (field name, formatter of its value) cells."""
     model = records.model
     records = records.prefetch_related(None)
-    relations = {f.name: relation_names(records, f.name) for f in fields if f.many}
     plain = [f.name for f in fields if not f.many]
-    labels = {
-        f.name: choice_labels(model, f.name) for f in fields if not f.many and f.normalise is None
-    }
     columns = ["pk", *plain, *(name for name, _ in extra)]
+    position = {name: i for i, name in enumerate(columns)}
+    cells = []  # per column: (row index, names of a relation, labels of a choice)
+    for f in fields:
+        if f.many:
+            cells.append((0, relation_names(records, f.name), None))
+        else:
+            labels = choice_labels(model, f.name) if f.normalise is None else None
+            cells.append((position[f.name], None, labels))
+    formats = [(position[name], fmt) for name, fmt in extra]
     rows = records.order_by(*order).values_list(*columns)
     for row in rows.iterator(chunk_size=CHUNK):
-        values = dict(zip(columns, row, strict=True))
-        cells = []
-        for f in fields:
-            if f.many:
-                cells.append(relations[f.name].get(values["pk"], ""))
-                continue
-            value = values[f.name]
-            names = labels.get(f.name)
-            if names is not None and value in names:
-                value = names[value]
-            cells.append("" if value is None else str(value))
-        cells.extend(fmt(values[name]) for name, fmt in extra)
-        yield cells
+        out = []
+        for i, names, labels in cells:
+            value = row[i]
+            if names is not None:
+                out.append(names.get(value, ""))
+            elif value is None:
+                out.append("")
+            else:
+                out.append(str(labels.get(value, value) if labels else value))
+        out.extend(fmt(row[i]) for i, fmt in formats)
+        yield out
 
 
 def complete_or_raise(rows: Iterable, what: str) -> Iterator:
-    """``rows``, logging a failure part-way before re-raising it: the server then drops the
+    """``rows`` (a response's chunks), logging a failure part-way before re-raising it: the server then drops the
     connection without the response's last chunk, so the browser reports the download as
     failed instead of keeping a file that silently stops."""
     count = 0
     try:
-        for row in rows:
+        for chunk in rows:
             count += 1
-            yield row
+            yield chunk
     except Exception:
-        logger.exception("event=export_failed export=%s rows_sent=%d", what, count)
+        logger.exception("event=export_failed export=%s chunks_sent=%d", what, count)
         raise
