@@ -313,3 +313,9 @@ LOGGING["loggers"] = {
     "homeroom.jobs": {"handlers": ["jobs_stdout"], "level": "INFO", "propagate": False},
     "django.request": {"handlers": ["request_errors_stdout"], "level": "ERROR"},
 }
+# Bounded concurrent sign-ins: at most SIGNIN_CONCURRENT_HASHES password checks at once per
+# web process (accounts.signin_concurrency); one more waits SIGNIN_WAIT_SECONDS, then is asked
+# to try again (503), so a sign-in flood leaves the web threads to other pages.
+SIGNIN_CONCURRENT_HASHES = env_int("SIGNIN_CONCURRENT_HASHES", 2)
+SIGNIN_WAIT_SECONDS = float(env_str("SIGNIN_WAIT_SECONDS", "5"))
+MIDDLEWARE.append("accounts.signin_concurrency.SignInConcurrencyMiddleware")
