@@ -11,9 +11,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import nullcontext
 
-from django.db import connection, transaction
 from django.db.models import QuerySet
 
 logger = logging.getLogger("rostering.exports")
@@ -60,18 +58,6 @@ def registry_rows(
     """One row per record: the registry ``fields``' cells (a relation as its names joined by
     "; ", as the import reads them; a choice without a normaliser as its label, Teacher; the
     rest as stored), then ``extra`` (field name, formatter of its value) cells."""
-    with _one_transaction():
-        yield from _rows(records, fields, order, extra)
-
-
-def _one_transaction():
-    """On PostgreSQL the export reads inside one transaction, so its chunked read is a plain
-    server-side cursor (outside one, Django declares it WITH HOLD and PostgreSQL copies the
-    whole result first). SQLite's transactions take the write lock: not there."""
-    return transaction.atomic() if connection.vendor == "postgresql" else nullcontext()
-
-
-def _rows(records, fields, order, extra) -> Iterator[list]:
     model = records.model
     records = records.prefetch_related(None)
     plain = [f.name for f in fields if not f.many]
@@ -101,9 +87,9 @@ def _rows(records, fields, order, extra) -> Iterator[list]:
 
 
 def complete_or_raise(rows: Iterable, what: str) -> Iterator:
-    """``rows`` (a response's chunks), logging a failure part-way before re-raising it: the server then drops the
-    connection without the response's last chunk, so the browser reports the download as
-    failed instead of keeping a file that silently stops."""
+    """``rows`` (a response's chunks), logging a failure part-way before re-raising it: the
+    server then drops the connection without the response's last chunk, so the browser
+    reports the download as failed instead of keeping a file that silently stops."""
     count = 0
     try:
         for chunk in rows:
