@@ -8,6 +8,10 @@ import os
 
 bind = os.environ.get("SERVE_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_WORKERS", "2"))
+# Threads per web process (gthread when above 1): a slow request (a password hash, a large
+# export) leaves the process's other threads to other pages. Sign-ins hashing at once are
+# bounded per process by SIGNIN_CONCURRENT_HASHES.
+threads = int(os.environ.get("WEB_THREADS", "4"))
 # A request running longer than this is killed (its worker restarted); long work belongs in
 # the background worker.
 timeout = int(os.environ.get("WEB_TIMEOUT", "60"))

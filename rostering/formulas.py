@@ -14,6 +14,9 @@ from __future__ import annotations
 import re
 
 FORMULA_STARTS = ("=", "+", "@", "\t", "\r")
+# A cell can only be a formula when it starts with one of these (or a space before them):
+# every other cell skips the checks (exports run it on millions of cells).
+_MAY_START = frozenset("=+@\t\r- ")
 _NEGATIVE_NUMBER = re.compile(r"-\d[\d.,]*")
 ESCAPE = "'"
 
@@ -32,6 +35,8 @@ def is_formula(value: str) -> bool:
 def neutralise(value) -> str:
     """The cell as text a spreadsheet shows and never runs (None is "")."""
     text = "" if value is None else str(value)
+    if not text or text[0] not in _MAY_START:
+        return text
     return ESCAPE + text if is_formula(text) else text
 
 

@@ -320,3 +320,11 @@ LOGGING["loggers"] = {
 TECHNICAL_ERROR_PAGES = env_bool("TECHNICAL_ERROR_PAGES", False)
 if DEBUG and not TECHNICAL_ERROR_PAGES:
     MIDDLEWARE.insert(0, "portal.error_pages.ProductErrorPagesMiddleware")
+
+# ---- Bounded concurrent sign-ins (issue 12) ---------------------------------------------------
+# Bounded concurrent sign-ins: at most SIGNIN_CONCURRENT_HASHES password checks at once per
+# web process (accounts.signin_concurrency); one more waits SIGNIN_WAIT_SECONDS, then is asked
+# to try again (503), so a sign-in flood leaves the web threads to other pages.
+SIGNIN_CONCURRENT_HASHES = env_int("SIGNIN_CONCURRENT_HASHES", 2)
+SIGNIN_WAIT_SECONDS = float(env_str("SIGNIN_WAIT_SECONDS", "5"))
+MIDDLEWARE.append("accounts.signin_concurrency.SignInConcurrencyMiddleware")

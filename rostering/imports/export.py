@@ -4,8 +4,8 @@ then imported again, it changes nothing."""
 from __future__ import annotations
 
 import csv
-import io
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 
 from rostering import registry
 from rostering.formulas import neutralise
@@ -20,8 +20,9 @@ from rostering.models import (
 EXPORT_KINDS = ("students",)
 
 
-def students_rows(district: Organization) -> tuple[list[str], list[list[str]]]:
-    """(headers, rows) of the Students template with every column, one row per student.
+def students_rows(district: Organization) -> tuple[list[str], Iterator[list[str]]]:
+    """(headers, rows) of the Students template with every column, one row per student;
+    the rows are read as they are iterated, from five queries whatever the district's size.
 
     Passwords are never exported: the Password column is blank, which an import reads as
     "keep the current password". Schools, classes/groups and product settings are named the
@@ -55,40 +56,35 @@ def students_rows(district: Organization) -> tuple[list[str], list[list[str]]]:
         student__district=district
     ).values_list("student_id", "setting__product__name", "setting__label", "value"):
         settings[student_id].append(f"{product}: {label} = {value}")
-    rows = []
+    related = {"schools": schools, "classes": classes, "products": products, "settings": settings}
+    plain = [f.name for f in fields if f.name not in related and f.name != "password"]
     students = Student.objects.filter(district=district).order_by("last_name", "first_name", "pk")
-    for student in students.iterator(chunk_size=2000):
-        pk = student.pk
-        values = {
-            "first_name": student.first_name,
-            "last_name": student.last_name,
-            "username": student.username,
-            "external_id": student.external_id or "",
-            "schools": "; ".join(sorted(schools[pk])),
-            "middle_name": student.middle_name or "",
-            "grade": student.grade or "",
-            "email": student.email or "",
-            "alt_external_id": student.alt_external_id or "",
-            "password": "",
-            "classes": "; ".join(sorted(classes[pk])),
-            "products": "; ".join(sorted(products[pk])),
-            "settings": "; ".join(sorted(settings[pk])),
-        }
-        rows.append([values.get(f.name, _plain(student, f.name)) for f in fields])
-    return headers, rows
+    return headers, _rows(students.values_list("pk", *plain), fields, plain, related)
 
 
-def _plain(record, name: str) -> str:
-    """A plain field's value as a template cell: a new registry field is exported as it is."""
-    value = getattr(record, name, None)
-    return "" if value is None else str(value)
+def _rows(values, fields, plain: list[str], related: dict) -> Iterator[list[str]]:
+    """One row per student from ``values`` (pk, *plain), read in chunks: no model instance.
+    A new plain registry field is exported as stored."""
+    for pk, *cells in values.iterator(chunk_size=2000):
+        row = {n: "" if v is None else str(v) for n, v in zip(plain, cells, strict=True)}
+        row.update({n: "; ".join(sorted(by_pk.get(pk, ()))) for n, by_pk in related.items()})
+        yield [row.get(f.name, "") for f in fields]
+
+
+def students_csv_lines(district: Organization) -> Iterator[str]:
+    """The Students template CSV, line by line (streamed), every cell formula-safe."""
+    headers, rows = students_rows(district)
+    writer = csv.writer(_Echo(), lineterminator="\r\n")
+    yield writer.writerow(headers)
+    for row in rows:
+        yield writer.writerow([neutralise(cell) for cell in row])
+
+
+class _Echo:
+    def write(self, value):
+        return value
 
 
 def students_csv(district: Organization) -> str:
     """The Students template CSV text, every cell formula-safe (as the list exports)."""
-    headers, rows = students_rows(district)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(headers)
-    writer.writerows([neutralise(cell) for cell in row] for row in rows)
-    return out.getvalue()
+    return "".join(students_csv_lines(district))

@@ -75,7 +75,7 @@ def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def job_status(request: HttpRequest, pk: int) -> JsonResponse:
     fail_stale()
-    job = jobs.get_job_or_404(request.user, pk)
+    job = jobs.get_job_status_or_404(request.user, pk)
     return JsonResponse(jobs.status_payload(job))
 
 

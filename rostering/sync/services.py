@@ -67,6 +67,18 @@ def get_run_or_404(district: Organization, pk: int) -> SyncRun:
     return run
 
 
+# What the status poll reads: never the snapshot, plan, warnings or errors.
+RUN_STATUS_FIELDS = ("id", "status", "decided_by", "queued_at", "created_at")
+
+
+def get_run_status_or_404(district: Organization, pk: int) -> SyncRun:
+    """The district's run with only the fields its status poll shows, else 404."""
+    run = SyncRun.objects.filter(district=district, pk=pk).only(*RUN_STATUS_FIELDS).first()
+    if run is None:
+        raise Http404("No such sync run in your district.")
+    return run
+
+
 def source_of(district: Organization) -> SyncSource:
     """The district's saved source, or an unsaved one with the defaults."""
     return SyncSource.objects.filter(district=district).first() or SyncSource(district=district)

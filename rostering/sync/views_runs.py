@@ -133,7 +133,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def run_status(request: HttpRequest, pk: int) -> JsonResponse:
     district = services.sync_district_of(request.user)
     fail_stale()
-    run = services.get_run_or_404(district, pk)
+    run = services.get_run_status_or_404(district, pk)
     held = run.status == SyncRun.Status.HELD
     return JsonResponse(
         {

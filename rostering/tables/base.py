@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable
 
 import django_tables2 as tables
@@ -10,6 +11,7 @@ from django.http import StreamingHttpResponse
 from django.utils.html import format_html
 
 from rostering.formulas import neutralise
+from rostering.list_exports import complete_or_raise
 
 LOCK_TITLE = "Created by your SIS sync"
 
@@ -64,37 +66,35 @@ class SelectColumn(tables.Column):
         )
 
 
-def record_cells(record, fields) -> list[str]:
-    """A list export's cells of ``record`` for registry ``fields``: a relation as names joined
-    by "; " (as the import reads them, prefetched by the selector), a choice without a
-    normaliser as its label (Teacher), anything else as stored."""
-    cells = []
-    for f in fields:
-        if f.many:
-            cells.append("; ".join(o.name for o in getattr(record, f.name).all()))
-            continue
-        display = getattr(record, f"get_{f.name}_display", None)
-        value = display() if display is not None and f.normalise is None else getattr(record, f.name)
-        cells.append("" if value is None else str(value))
-    return cells
-
-
-class _Echo:
-    def write(self, value):
-        return value
+ROWS_PER_CHUNK = 500  # a streamed response's chunk: fewer, larger writes to the client
 
 
 def csv_response(
     filename: str, header: list[str], rows: Iterable[Iterable]
 ) -> StreamingHttpResponse:
-    """Stream a CSV download (UTF-8 with BOM so Excel reads accents), every cell formula-safe."""
-    writer = csv.writer(_Echo())
+    """Stream a CSV download (UTF-8 with BOM so Excel reads accents), every cell formula-safe,
+    ROWS_PER_CHUNK rows at a time. A failure part-way is raised, never ended quietly
+    (rostering.list_exports)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def flush() -> bytes:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text.encode("utf-8")
 
     def lines():
-        yield "\ufeff" + writer.writerow([neutralise(h) for h in header])
-        for row in rows:
-            yield writer.writerow([neutralise(v) for v in row])
+        writer.writerow([neutralise(h) for h in header])
+        yield b"\xef\xbb\xbf" + flush()
+        for n, row in enumerate(rows, start=1):
+            writer.writerow([neutralise(v) for v in row])
+            if n % ROWS_PER_CHUNK == 0:
+                yield flush()
+        yield flush()
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        complete_or_raise(lines(), filename), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 import django_tables2 as tables
+from django.db.models import QuerySet
 from django.utils.html import format_html, format_html_join
 
-from rostering.models import ClassGroup
+from rostering.list_exports import choice_labels, names_by_owner
+from rostering.models import ClassGroup, ClassProduct
 
 from .base import LockedNameColumn, SelectColumn
 
@@ -73,16 +75,36 @@ class ClassGroupTable(tables.Table):
         return _status_badge(value)
 
 
-def csv_rows(class_groups: Iterable[ClassGroup]) -> Iterator[list]:
-    """Rows matching CSV_HEADER (the import template's column names); products joined by ";"."""
-    for cg in class_groups:
+def csv_rows(class_groups: QuerySet[ClassGroup]) -> Iterator[list]:
+    """Rows matching CSV_HEADER (the import template's column names); products joined by ";".
+    Two queries, however many classes/groups: their products, then the rows as values."""
+    records = class_groups.prefetch_related(None).select_related(None)
+    products = names_by_owner(
+        ClassProduct.objects.filter(class_group__in=records.order_by().values("pk")),
+        "class_group",
+        "product__name",
+    )
+    origins = choice_labels(ClassGroup, "origin")
+    rows = records.order_by("name", "pk").values_list(
+        "pk",
+        "name",
+        "school__name",
+        "external_id",
+        "origin",
+        "is_active",
+        "student_count",
+        "educator_count",
+    )
+    for pk, name, school, external_id, origin, active, students, educators in rows.iterator(
+        chunk_size=2000
+    ):
         yield [
-            cg.name,
-            cg.school.name,
-            cg.external_id or "",
-            cg.get_origin_display(),
-            "Active" if cg.is_active else "Inactive",
-            cg.student_count,
-            cg.educator_count,
-            "; ".join(_products(cg)),
+            name,
+            school,
+            external_id or "",
+            origins.get(origin, origin),
+            "Active" if active else "Inactive",
+            students,
+            educators,
+            products.get(pk, ""),
         ]

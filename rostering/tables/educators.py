@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 import django_tables2 as tables
+from django.db.models import QuerySet
 from django.utils.html import format_html
 
 from rostering import registry
+from rostering.list_exports import choice_labels, registry_rows
 from rostering.models import Educator
 
-from .base import LockedNameColumn, record_cells
+from .base import LockedNameColumn
 from .classes import _status_badge
 
 # The registry's listed fields (rostering.registry), then where each record comes from.
@@ -56,11 +58,16 @@ class EducatorTable(tables.Table):
         return format_html("{}", record.get_educator_type_display())
 
 
-def csv_rows(educators: Iterable[Educator]) -> Iterator[list]:
-    """Rows matching CSV_HEADER; several organizations joined by ";" as in the import template."""
-    for e in educators:
-        yield [
-            *record_cells(e, registry.EDUCATOR.listed_fields),
-            e.get_origin_display(),
-            "Active" if e.is_active else "Inactive",
-        ]
+def csv_rows(educators: QuerySet[Educator]) -> Iterator[list]:
+    """Rows matching CSV_HEADER; several organizations joined by ";" as in the import template.
+    A fixed number of queries, however many educators."""
+    origins = choice_labels(Educator, "origin")
+    return registry_rows(
+        educators,
+        registry.EDUCATOR.listed_fields,
+        order=("last_name", "first_name", "pk"),
+        extra=(
+            ("origin", lambda o: origins.get(o, o)),
+            ("is_active", lambda a: "Active" if a else "Inactive"),
+        ),
+    )

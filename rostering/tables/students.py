@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 import django_tables2 as tables
+from django.db.models import QuerySet
 from django.utils.safestring import mark_safe
 
 from rostering import registry
+from rostering.list_exports import registry_rows
 from rostering.models import Student
 
-from .base import LockedNameColumn, SelectColumn, record_cells
+from .base import LockedNameColumn, SelectColumn
 
 
 def _wide(breakpoint: str) -> dict:
@@ -72,10 +74,11 @@ class StudentTable(tables.Table):
 EXPORT_HEADER = [f.column for f in registry.STUDENT.listed_fields] + ["Status", "Origin"]
 
 
-def export_rows(students: Iterable[Student]) -> Iterator[list]:
-    for s in students:
-        yield [
-            *record_cells(s, registry.STUDENT.listed_fields),
-            "active" if s.is_active else "inactive",
-            s.origin,
-        ]
+def export_rows(students: QuerySet[Student]) -> Iterator[list]:
+    """Rows matching EXPORT_HEADER in the list's order, from a fixed number of queries."""
+    return registry_rows(
+        students,
+        registry.STUDENT.listed_fields,
+        order=("last_name", "first_name", "username", "pk"),
+        extra=(("is_active", lambda a: "active" if a else "inactive"), ("origin", str)),
+    )

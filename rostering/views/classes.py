@@ -55,7 +55,7 @@ class ClassGroupListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "csv":
             filterset = self.get_filterset(self.get_filterset_class())
-            rows = filterset.qs.order_by("name", "pk") if filterset.is_valid() else []
+            rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
             return csv_response("classes-groups.csv", CSV_HEADER, csv_rows(rows))
         return super().get(request, *args, **kwargs)
 

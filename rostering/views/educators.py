@@ -56,11 +56,7 @@ class EducatorListView(FeatureRequiredMixin, SingleTableMixin, FilterView):
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "csv":
             filterset = self.get_filterset(self.get_filterset_class())
-            rows = (
-                filterset.qs.order_by("last_name", "first_name", "pk")
-                if filterset.is_valid()
-                else []
-            )
+            rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
             return csv_response("educators.csv", CSV_HEADER, csv_rows(rows))
         return super().get(request, *args, **kwargs)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from rostering.imports.export import EXPORT_KINDS, students_csv
+from rostering.imports.export import EXPORT_KINDS, students_csv_lines
 from rostering.models import Organization
 
 
@@ -26,4 +26,5 @@ class Command(BaseCommand):
             raise CommandError(
                 f'Unknown type "{kind}". Use one of: {", ".join(EXPORT_KINDS)}.', returncode=2
             )
-        self.stdout.write(students_csv(found), ending="")
+        for line in students_csv_lines(found):  # streamed: a whole district never sits in memory
+            self.stdout.write(line, ending="")

@@ -1,0 +1,196 @@
+"""Speed under load: Management > Students of a 100,000-student district, signed in as a
+district administrator, CLIENTS concurrent clients for SECONDS, against gunicorn (2 web
+processes, as `make serve` runs it) and against `runserver`; prints requests/s, median and
+p99 latency, errors and the servers' memory before and after. PostgreSQL only.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/homeroom_load .venv/bin/python \\
+        bench/load_students_list.py
+
+Not part of `make test` or `make bench` (about 3 minutes). Targets (issue 12): at least
+40 requests/s with p99 <= 1 s and no errors under gunicorn.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+from _common import ROOT, report, setup_django
+
+CLIENTS = int(os.environ.get("LOAD_CLIENTS", "16"))
+SECONDS = float(os.environ.get("LOAD_SECONDS", "30"))
+PATH = "/manage/students/"
+PY = sys.executable
+
+
+def ensure_district() -> None:
+    from bench_student_list import build_district
+
+    from rostering.models import Organization
+
+    if not Organization.objects.filter(slug="bench").exists():
+        start = time.perf_counter()
+        build_district()
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        report("generate 100,000 students", time.perf_counter() - start, "s")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def server_env(static_root: Path) -> dict:
+    return {
+        **os.environ,
+        "DEBUG": "0",
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_COOKIES": "0",
+        "STATIC_ROOT": str(static_root),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "WEB_WORKERS": "2",
+    }
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of ``pid`` and its children, in MB."""
+    pids = [pid]
+    try:
+        children = subprocess.run(
+            ["pgrep", "-P", str(pid)], capture_output=True, text=True
+        ).stdout.split()
+        pids += [int(p) for p in children]
+    except FileNotFoundError:
+        pass
+    total = 0
+    for p in pids:
+        try:
+            status = Path(f"/proc/{p}/status").read_text()
+        except OSError:
+            continue
+        match = re.search(r"VmRSS:\s+(\d+) kB", status)
+        total += int(match.group(1)) if match else 0
+    return total / 1024
+
+
+def sign_in(base: str) -> httpx.Cookies:
+    with httpx.Client(base_url=base, follow_redirects=False, timeout=30) as client:
+        client.get("/accounts/login/")
+        token = client.cookies["csrftoken"]
+        response = client.post(
+            "/accounts/login/",
+            data={"username": "bench-admin", "password": "bench-pass-123"},
+            headers={"X-CSRFToken": token, "Referer": base + "/accounts/login/"},
+        )
+        assert response.status_code == 302, response.status_code
+        return client.cookies
+
+
+def wait_up(base: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(base + "/healthz", timeout=2)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    raise RuntimeError(f"{base} did not start")
+
+
+def load(base: str, cookies: httpx.Cookies) -> tuple[list[float], int]:
+    times: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    stop = time.monotonic() + SECONDS
+
+    def client_loop():
+        nonlocal errors
+        with httpx.Client(base_url=base, cookies=cookies, timeout=30) as client:
+            while time.monotonic() < stop:
+                start = time.perf_counter()
+                try:
+                    ok = client.get(PATH).status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                with lock:
+                    times.append(time.perf_counter() - start)
+                    errors += not ok
+
+    threads = [threading.Thread(target=client_loop) for _ in range(CLIENTS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return times, errors
+
+
+def run(name: str, command: list[str], base: str, env: dict) -> None:
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        wait_up(base)
+        cookies = sign_in(base)
+        with httpx.Client(base_url=base, cookies=cookies, timeout=30) as one:
+            single = []
+            for _ in range(21):
+                start = time.perf_counter()
+                assert one.get(PATH).status_code == 200
+                single.append(time.perf_counter() - start)
+        before = rss_mb(process.pid)
+        times, errors = load(base, cookies)
+        after = rss_mb(process.pid)
+        print(f"\n## {name}: {CLIENTS} clients for {SECONDS:.0f} s", flush=True)
+        report("single client: median", statistics.median(single) * 1000, "ms", "<= 40 ms")
+        report("requests/s", len(times) / SECONDS, "", ">= 40")
+        report("median latency", statistics.median(times) * 1000, "ms")
+        report("p99 latency", statistics.quantiles(times, n=100)[98] * 1000, "ms", "<= 1000 ms")
+        report("errors", errors, "", "0")
+        report("memory before / after load", before, f"MB -> {after:.0f} MB")
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+def main() -> int:
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        print("Set DATABASE_URL to a PostgreSQL database.")
+        return 2
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
+    os.environ.setdefault("STUDENT_PASSWORD_KEY", "bench-only-student-password-key")
+    setup_django()
+    ensure_district()
+    static_root = ROOT / "var" / "bench-static"
+    env = server_env(static_root)
+    subprocess.run(
+        [PY, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
+    )
+    port = free_port()
+    gunicorn = [PY, "-m", "gunicorn", "-c", "portal/gunicorn_conf.py", "-b", f"127.0.0.1:{port}"]
+    run("gunicorn, 2 web processes", gunicorn, f"http://127.0.0.1:{port}", env)
+    port = free_port()
+    runserver = [PY, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"]
+    run("runserver", runserver, f"http://127.0.0.1:{port}", env)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
