@@ -136,8 +136,10 @@ def test_support_reads_who_removed_a_student_from_a_class_in_its_history(transac
     member = ClassStudent.objects.filter(class_group=klass).order_by("pk").first()
     _admin_sign_in(page)
     page.goto(f"/admin/rostering/classgroup/{klass.pk}/change/")
+    page.wait_for_load_state("networkidle")  # the admin's inline and autocomplete scripts
     page.locator("input[name='classstudent_set-0-DELETE']").check()
-    page.get_by_role("button", name="Save and continue editing").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save and continue editing").click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
 
     page.get_by_role("link", name="History").click()
