@@ -228,26 +228,33 @@ def test_other_grades_are_refused(typed):
         grade(typed)
 
 
-def test_grade_7_typed_in_the_form_and_the_import_is_grade_07(
-    client, world, north, teacher, district_admin
-):
+def _add_ana_in_form_and_ben_by_import(client, world, teacher, district_admin, form, cells):
+    """Ana through the portal form (with ``form`` fields), Ben through a template import (with
+    ``cells``), both into Maple's North Elementary."""
     client.force_login(teacher)
-    data = {**ANA, "grade": "Grade 7", "schools": [world.school.pk], "save": "Save"}
+    data = {**ANA, **form, "schools": [world.school.pk], "save": "Save"}
     client.post(reverse("rostering:student_add"), data)
     row = {
         "First Name": "Ben",
         "Last Name": "Kim",
         "Username": "ben.kim",
         "Organizations": "North Elementary",
-        "Grade": "Kindergarten",
+        **cells,
     }
-
     engine.commit_file(
         actor=district_admin,
         district=world.district,
         kind="students",
         file_name="students.csv",
         content=_template(row),
+    )
+
+
+def test_grade_7_typed_in_the_form_and_the_import_is_grade_07(
+    client, world, north, teacher, district_admin
+):
+    _add_ana_in_form_and_ben_by_import(
+        client, world, teacher, district_admin, {"grade": "Grade 7"}, {"Grade": "Kindergarten"}
     )
 
     grades = dict(_maple(world).values_list("username", "grade"))
@@ -257,23 +264,13 @@ def test_grade_7_typed_in_the_form_and_the_import_is_grade_07(
 def test_an_emails_domain_is_stored_in_lower_case_by_the_form_and_the_import(
     client, world, north, teacher, district_admin
 ):
-    client.force_login(teacher)
-    data = {**ANA, "email": "Ana.Lopez@Maple.ORG", "schools": [world.school.pk], "save": "Save"}
-    client.post(reverse("rostering:student_add"), data)
-    row = {
-        "First Name": "Ben",
-        "Last Name": "Kim",
-        "Username": "ben.kim",
-        "Organizations": "North Elementary",
-        "Email": "Ben@MAPLE.org",
-    }
-
-    engine.commit_file(
-        actor=district_admin,
-        district=world.district,
-        kind="students",
-        file_name="students.csv",
-        content=_template(row),
+    _add_ana_in_form_and_ben_by_import(
+        client,
+        world,
+        teacher,
+        district_admin,
+        {"email": "Ana.Lopez@Maple.ORG"},
+        {"Email": "Ben@MAPLE.org"},
     )
 
     emails = dict(_maple(world).values_list("username", "email"))
