@@ -11,6 +11,7 @@ urlpatterns = [
     path("manage/", include("rostering.urls")),
     path("manage/imports/", include("rostering.imports.urls")),
     path("manage/sync/", include("rostering.sync.urls")),
+    path("manage/exports/", include("rostering.export_jobs.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -6,7 +6,8 @@ are not kept at all. Only the file goes: an import keeps its counts, errors and 
 an undo still works); a run keeps its counts and problems. What is still waiting for someone
 is kept: a queued or running import, a submission support has not finished, a held sync run
 until it is approved or discarded. The district's current uploaded sync source is not an
-old upload but its configuration, replaced at each upload, so it stays.
+old upload but its configuration, replaced at each upload, so it stays. Finished list
+exports (their files hold student details) are deleted whole.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from rostering.export_jobs.models import ExportJob
 from rostering.imports.models import AssistedSubmission, ImportJob, SubmissionFile
 from rostering.sync.models import SyncRun
 
@@ -26,6 +28,7 @@ SUBMISSION_DONE = (
     AssistedSubmission.Status.VERIFIED,
     AssistedSubmission.Status.RETURNED,
 )
+EXPORT_IN_PROGRESS = (ExportJob.Status.QUEUED, ExportJob.Status.RUNNING)
 RUN_UNDECIDED = (SyncRun.Status.QUEUED, SyncRun.Status.RUNNING, SyncRun.Status.HELD)
 
 
@@ -86,4 +89,15 @@ def purge_uploads(*, days: int | None = None, now=None) -> list[str]:
             f"{run.created_at:%Y-%m-%d}): snapshot deleted."
         )
     SyncRun.objects.filter(pk__in=[r.pk for r in runs.only("pk")]).update(snapshot=None)
+
+    # Finished list exports (rostering.export_jobs) go whole: their file is all they hold.
+    exports = ExportJob.objects.filter(created_at__lt=cutoff).exclude(
+        status__in=EXPORT_IN_PROGRESS
+    )
+    for export in exports.only("pk", "file_name", "status", "created_at"):
+        done.append(
+            f"Export #{export.pk} ({export.file_name}, {export.get_status_display().lower()}, "
+            f"{export.created_at:%Y-%m-%d}): deleted."
+        )
+    exports.delete()
     return done

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "rostering",
     "rostering.imports",
     "rostering.sync",
+    "rostering.export_jobs",
     "portal",
 ]
 
@@ -328,3 +329,10 @@ if DEBUG and not TECHNICAL_ERROR_PAGES:
 SIGNIN_CONCURRENT_HASHES = env_int("SIGNIN_CONCURRENT_HASHES", 2)
 SIGNIN_WAIT_SECONDS = float(env_str("SIGNIN_WAIT_SECONDS", "5"))
 MIDDLEWARE.append("accounts.signin_concurrency.SignInConcurrencyMiddleware")
+
+# --- Whole-list exports (issue 12; rostering/export_jobs) -----------------------------------
+# A list's Export CSV of more than EXPORT_BACKGROUND_ROWS records (Students, Educators,
+# Classes/Groups) is written by a background worker instead of streamed: the user gets a page
+# that waits for it and then offers the download, to them only. The file is stored encrypted
+# and deleted by purge_uploads after UPLOAD_RETENTION_DAYS.
+EXPORT_BACKGROUND_ROWS = int(env_str("EXPORT_BACKGROUND_ROWS", "20000"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import django_tables2 as tables
 from django.http import StreamingHttpResponse
@@ -69,12 +69,9 @@ class SelectColumn(tables.Column):
 ROWS_PER_CHUNK = 500  # a streamed response's chunk: fewer, larger writes to the client
 
 
-def csv_response(
-    filename: str, header: list[str], rows: Iterable[Iterable]
-) -> StreamingHttpResponse:
-    """Stream a CSV download (UTF-8 with BOM so Excel reads accents), every cell formula-safe,
-    ROWS_PER_CHUNK rows at a time. A failure part-way is raised, never ended quietly
-    (rostering.list_exports)."""
+def csv_chunks(header: list[str], rows: Iterable[Iterable]) -> Iterator[bytes]:
+    """A CSV file (UTF-8 with BOM so Excel reads accents), every cell formula-safe, as bytes
+    ROWS_PER_CHUNK rows at a time: streamed by csv_response, stored by an export job."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 
@@ -84,17 +81,23 @@ def csv_response(
         buffer.truncate()
         return text.encode("utf-8")
 
-    def lines():
-        writer.writerow([neutralise(h) for h in header])
-        yield b"\xef\xbb\xbf" + flush()
-        for n, row in enumerate(rows, start=1):
-            writer.writerow([neutralise(v) for v in row])
-            if n % ROWS_PER_CHUNK == 0:
-                yield flush()
-        yield flush()
+    writer.writerow([neutralise(h) for h in header])
+    yield b"\xef\xbb\xbf" + flush()
+    for n, row in enumerate(rows, start=1):
+        writer.writerow([neutralise(v) for v in row])
+        if n % ROWS_PER_CHUNK == 0:
+            yield flush()
+    yield flush()
 
+
+def csv_response(
+    filename: str, header: list[str], rows: Iterable[Iterable]
+) -> StreamingHttpResponse:
+    """Stream a CSV download (csv_chunks). A failure part-way is raised, never ended quietly
+    (rostering.list_exports)."""
     response = StreamingHttpResponse(
-        complete_or_raise(lines(), filename), content_type="text/csv; charset=utf-8"
+        complete_or_raise(csv_chunks(header, rows), filename),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

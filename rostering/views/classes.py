@@ -22,6 +22,7 @@ from django_tables2 import SingleTableMixin
 from accounts import permissions
 from accounts.roles import Role, scope_for
 from rostering import login_cards, services
+from rostering.export_jobs import views as export_views
 from rostering.filters.classes import ClassGroupFilter
 from rostering.forms.classes import (
     ClassGroupCreateForm,
@@ -30,8 +31,7 @@ from rostering.forms.classes import (
 )
 from rostering.models import Student
 from rostering.selectors import classes as selectors
-from rostering.tables.base import csv_response
-from rostering.tables.classes import CSV_HEADER, ClassGroupTable, csv_rows
+from rostering.tables.classes import ClassGroupTable
 
 SYNCED_DETAILS_NOTE = (
     "This class/group comes from your SIS: its details must be changed in your SIS."
@@ -54,9 +54,7 @@ class ClassGroupListView(LoginRequiredMixin, SingleTableMixin, FilterView):
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "csv":
-            filterset = self.get_filterset(self.get_filterset_class())
-            rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-            return csv_response("classes-groups.csv", CSV_HEADER, csv_rows(rows))
+            return export_views.respond(request, "classes")
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

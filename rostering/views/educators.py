@@ -21,12 +21,12 @@ from django_tables2 import SingleTableMixin
 from accounts import permissions
 from accounts.permissions import Feature
 from rostering import services
+from rostering.export_jobs import views as export_views
 from rostering.filters.educators import EducatorFilter
 from rostering.forms.classes import apply_service_errors
 from rostering.forms.educators import AddClassesForm, EducatorCreateForm, EducatorDetailsForm
 from rostering.selectors import educators as selectors
-from rostering.tables.base import csv_response
-from rostering.tables.educators import CSV_HEADER, EducatorTable, csv_rows
+from rostering.tables.educators import EducatorTable
 
 
 class FeatureRequiredMixin(LoginRequiredMixin):
@@ -55,9 +55,7 @@ class EducatorListView(FeatureRequiredMixin, SingleTableMixin, FilterView):
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "csv":
-            filterset = self.get_filterset(self.get_filterset_class())
-            rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-            return csv_response("educators.csv", CSV_HEADER, csv_rows(rows))
+            return export_views.respond(request, "educators")
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

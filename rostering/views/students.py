@@ -20,6 +20,7 @@ from django_tables2 import RequestConfig
 from accounts import permissions
 from accounts.roles import Role, scope_for
 from rostering import services
+from rostering.export_jobs import views as export_views
 from rostering.filters.students import StudentFilter
 from rostering.forms.bulk import StudentBulkForm
 from rostering.forms.students import (
@@ -31,8 +32,7 @@ from rostering.forms.students import (
 )
 from rostering.passwords import generate_password
 from rostering.selectors import students as selectors
-from rostering.tables.base import csv_response
-from rostering.tables.students import EXPORT_HEADER, StudentTable, export_rows
+from rostering.tables.students import StudentTable
 
 PAGE_SIZES = (10, 25, 50, 100)
 
@@ -80,12 +80,10 @@ def student_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def student_export(request: HttpRequest) -> HttpResponse:
-    """The current filtered list as CSV (formula-safe), in the list's order."""
+    """The current filtered list as CSV (formula-safe), in the list's order: streamed, or past
+    EXPORT_BACKGROUND_ROWS written by a background job (rostering.export_jobs)."""
     require_role(request)
-    student_filter = StudentFilter(
-        request.GET or None, queryset=selectors.student_list(request.user), request=request
-    )
-    return csv_response("students.csv", EXPORT_HEADER, export_rows(student_filter.filter_qs()))
+    return export_views.respond(request, "students")
 
 
 class StudentCreateView(LoginRequiredMixin, FormView):
