@@ -162,12 +162,17 @@ def job_for(user, pk: int, *, with_file: bool = False) -> ExportJob:
 
 def message(job: ExportJob) -> str:
     if job.status == ExportJob.Status.DONE:
-        return f"Ready: {job.rows_written:,} rows, {job.size / 1e6:.1f} MB."
+        rows = f"{job.rows_written:,} row{'s' if job.rows_written != 1 else ''}"
+        return f"Ready: {rows}, {_size(job.size)}."
     if job.status == ExportJob.Status.FAILED:
         return job.failure_reason
     if job.status == ExportJob.Status.RUNNING:
         return f"Writing row {job.rows_written:,} of {job.rows_expected:,}…"
     return f"Waiting for a worker to write {job.rows_expected:,} rows…"
+
+
+def _size(size: int) -> str:
+    return f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{max(1, round(size / 1e3))} KB"
 
 
 def status_payload(job: ExportJob) -> dict:
