@@ -12,7 +12,7 @@ from rostering import registry
 from rostering.list_exports import registry_rows
 from rostering.models import Student
 
-from .base import LockedNameColumn, SelectColumn
+from .base import LockedNameColumn, QuickRowsMixin, SelectColumn
 
 
 def _wide(breakpoint: str) -> dict:
@@ -28,7 +28,12 @@ class StudentNameColumn(LockedNameColumn):
         return super().render(f"{record.last_name}, {record.first_name}", record)
 
 
-class StudentTable(tables.Table):
+# What a row shows (the list reads only these; schools come in the selector's prefetch).
+ROW_FIELDS = ("pk", "district_id", "first_name", "last_name", "username", "external_id", "grade")
+ROW_FIELDS += ("is_active", "origin")
+
+
+class StudentTable(QuickRowsMixin, tables.Table):
     select = SelectColumn(field="student", page_label="Choose every student on this page")
     name = StudentNameColumn(
         accessor="last_name",
@@ -56,6 +61,11 @@ class StudentTable(tables.Table):
         attrs = {"class": "table table-sm table-hover align-middle", "id": "student-table"}
         empty_text = "No students match. Clear the search or filters to see every student."
         per_page = 25
+
+    @classmethod
+    def for_page(cls, students: QuerySet[Student], **kwargs) -> StudentTable:
+        """The table of ``students``, reading only the fields a row shows."""
+        return cls(students.only(*ROW_FIELDS), **kwargs)
 
     def render_grade(self, record):
         return record.get_grade_display()

@@ -57,7 +57,7 @@ def student_list(request: HttpRequest) -> HttpResponse:
     student_filter = StudentFilter(
         request.GET or None, queryset=selectors.student_list(request.user), request=request
     )
-    table = StudentTable(student_filter.filter_qs())
+    table = StudentTable.for_page(student_filter.filter_qs())
     RequestConfig(request, paginate={"per_page": _page_size(request)}).configure(table)
     export_params = {k: v for k, v in request.GET.items() if k in student_filter.filters}
     return render(
