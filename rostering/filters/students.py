@@ -13,6 +13,8 @@ from accounts import permissions
 from rostering.models import Grade, Origin, Student
 from rostering.selectors.students import in_school
 
+from .widgets import QuickSelect
+
 # Every searchable column in one upper-cased text, each separated by a space (a search word
 # holds no space, so it never spans two columns). On PostgreSQL the trigram index of migration
 # 0004 is on this very expression, so that one LIKE is answered from the index.
@@ -54,21 +56,27 @@ class StudentFilter(django_filters.FilterSet):
         ),
     )
     school = django_filters.ModelChoiceFilter(
-        label="School", queryset=None, method="by_school", empty_label="All schools"
+        label="School",
+        queryset=None,
+        method="by_school",
+        empty_label="All schools",
+        widget=QuickSelect,
     )
     grade = django_filters.ChoiceFilter(
-        label="Grade", choices=Grade.choices, empty_label="All grades"
+        label="Grade", choices=Grade.choices, empty_label="All grades", widget=QuickSelect
     )
     origin = django_filters.ChoiceFilter(
         label="Origin",
         choices=[(Origin.MANUAL, "Manual"), (Origin.SYNCED, "Synced")],
         empty_label="Any origin",
+        widget=QuickSelect,
     )
     status = django_filters.ChoiceFilter(
         label="Status",
         choices=[("active", "Active"), ("inactive", "Inactive")],
         method="by_status",
         empty_label="Any status",
+        widget=QuickSelect,
     )
 
     class Meta:
