@@ -12,6 +12,7 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
@@ -61,6 +62,7 @@ def job_run(job_id: int) -> None:
     if not claimed:
         return  # another worker has it, or it already ended
     job = ExportJob.objects.select_related("requested_by").get(pk=job_id)
+    log.info("event=export_start export=%s job=%s rows=%s", job.kind, job.pk, job.rows_expected)
     started = time.monotonic()
     try:
         with liveness.Heartbeat(ExportJob, job.pk):
@@ -78,22 +80,21 @@ def job_run(job_id: int) -> None:
             f"the failure of export {job.pk}",
         )
         return
-    job.content, job.size, job.rows_written = content, len(content), written
-    job.status, job.finished_at = ExportJob.Status.DONE, timezone.now()
     # Only a job still running gets its file (the stale check may have failed it meanwhile).
-    ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.RUNNING).update(
-        content=job.content,
-        size=job.size,
+    stored = ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.RUNNING).update(
+        content=content,
+        size=len(content),
         rows_written=written,
-        status=job.status,
-        finished_at=job.finished_at,
+        status=ExportJob.Status.DONE,
+        finished_at=timezone.now(),
     )
     log.info(
-        "event=export_done export=%s job=%s rows=%s bytes=%s seconds=%.1f",
+        "event=export_end export=%s job=%s outcome=%s rows=%s bytes=%s duration_s=%.1f",
         job.kind,
         job.pk,
+        "done" if stored else "discarded",
         written,
-        job.size,
+        len(content),
         time.monotonic() - started,
     )
 
@@ -119,11 +120,12 @@ def _write(job: ExportJob) -> tuple[bytes, int]:
 
 
 def _reason(exc: Exception) -> str:
-    from django.core.exceptions import PermissionDenied
-
     if isinstance(exc, PermissionDenied):
         return "You may no longer see this list, so no file was written."
-    return "The export failed part-way; no file was kept. Export again, or ask support if it fails again."
+    return (
+        "The export failed part-way; no file was kept. Export again, or ask support if it "
+        "fails again."
+    )
 
 
 def fail_stale() -> int:
