@@ -103,11 +103,14 @@ class QuickRowsMixin:
             record = row.record
             cells = []
             for bound, accessor, td, wanted, display in plan:
-                if display:
+                empty = bound.column.empty_values
+                if "value" not in wanted and not empty:
+                    value = None  # never shown and never empty: not worth reading
+                elif display:
                     value = getattr(record, display)()
                 else:
                     value = accessor.resolve(record, quiet=True)
-                if value in bound.column.empty_values:
+                if empty and value in empty:
                     content = bound.default
                 else:
                     given = {
