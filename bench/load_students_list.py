@@ -160,9 +160,9 @@ def run(name: str, command: list[str], base: str, env: dict) -> None:
                 assert one.get(PATH).status_code == 200
                 single.append(time.perf_counter() - start)
         before = rss_mb(process.pid)
+        busy = os.getloadavg()[0]  # before this load: other work on the machine
         times, errors = load(base, cookies)
         after = rss_mb(process.pid)
-        busy = os.getloadavg()[0]
         print(
             f"\n## {name}: {CLIENTS} clients for {SECONDS:.0f} s (load average {busy:.1f})",
             flush=True,

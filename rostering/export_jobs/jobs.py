@@ -129,11 +129,14 @@ def _reason(exc: Exception) -> str:
 
 
 def fail_stale() -> int:
-    """Exports whose worker stopped (no heartbeat for JOB_STALE_SECONDS) fail, saying so."""
+    """Exports whose worker stopped (no heartbeat for JOB_STALE_SECONDS) fail, saying so. It
+    first only reads, as liveness.fail_stale does: on SQLite a write from a page would wait for
+    a running import's write lock."""
     cutoff = timezone.now() - timedelta(seconds=liveness.stale_seconds())
-    return ExportJob.objects.filter(
-        status=ExportJob.Status.RUNNING, heartbeat_at__lt=cutoff
-    ).update(
+    stale = ExportJob.objects.filter(status=ExportJob.Status.RUNNING, heartbeat_at__lt=cutoff)
+    if not stale.exists():
+        return 0
+    return stale.update(
         status=ExportJob.Status.FAILED, finished_at=timezone.now(), failure_reason=STOPPED_REASON
     )
 

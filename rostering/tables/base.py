@@ -73,10 +73,10 @@ CELL_ARGUMENTS = ("value", "record", "column", "bound_column", "bound_row", "tab
 
 
 class QuickRowsMixin:
-    """A table whose page of rows is written in Python (template "django_tables2/homeroom_rows.html"),
-    not cell by cell in the template: django-tables2 works out every cell's ``<td>`` attributes
-    and its render method's signature again for each cell, most of a list page's time. Here
-    both are worked out once per column. For tables whose cell attributes do not depend on the
+    """A table whose page of rows is written in Python (django_tables2/homeroom_rows.html), not
+    cell by cell in the template: django-tables2 works out every cell's ``<td>`` attributes and
+    its render method's signature again for each cell, most of a list page's time. Here both
+    are worked out once per column. For tables whose cell attributes do not depend on the
     record (plain dicts, as every Management list's are); cells render as the column says."""
 
     def __init__(self, *args, **kwargs):
