@@ -24,7 +24,7 @@ AREAS = [
 ]
 EXPECTED = {name: entry for area in AREAS for name, entry in area.EXPECTED.items()}
 # Namespaces whose every URL must appear in the walk.
-NAMESPACES = ("rostering", "imports", "sync")
+NAMESPACES = ("rostering", "imports", "sync", "export_jobs")
 
 
 @pytest.fixture
