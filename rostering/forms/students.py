@@ -6,6 +6,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Div, Field, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from accounts import permissions
 from rostering.forms.ownership import OwnershipFormMixin
@@ -39,6 +41,30 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
 class SchoolChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Organization) -> str:
         return obj.name
+
+
+class SchoolsWidget(forms.CheckboxSelectMultiple):
+    """Checkboxes of schools; those in ``kept`` (pk -> name: a student's schools outside the
+    user's) show ticked, read-only and marked "outside your schools", and are posted back
+    by a hidden input, so a save keeps them (a request that drops them is refused by the
+    service, accounts.permissions.removal_refused)."""
+
+    kept: dict[int, str] = {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        pk = getattr(value, "value", value)
+        if pk in self.kept:
+            option["label"] = permissions.outside_your_schools(self.kept[pk])
+            option["attrs"] = {**option["attrs"], "disabled": True, "checked": True}
+            option["name"] = f"{name}-kept"  # the hidden input below posts the value
+        return option
+
+    def render(self, name, value, attrs=None, renderer=None):
+        hidden = "".join(
+            format_html('<input type="hidden" name="{}" value="{}">', name, pk) for pk in self.kept
+        )
+        return mark_safe(super().render(name, value, attrs, renderer) + hidden)
 
 
 class ClassGroupChoiceField(forms.ModelChoiceField):
@@ -146,12 +172,18 @@ class StudentDetailsForm(OwnershipFormMixin, _StudentFieldsForm):
                 value = getattr(student, name)
                 kwargs["initial"][name] = "" if value is None else value
         super().__init__(*args, user=user, **kwargs)
-        # Keep schools the user cannot act in (e.g. a second school) so saving keeps them.
+        # Schools the user cannot act in (a second school) are shown read-only and kept.
+        reach = permissions.school_reach(user, district_id=student.district_id)
+        current = list(student.schools.all())
         self.fields["schools"].queryset = (
             (permissions.schools_for(user) | Organization.objects.filter(students=student))
             .distinct()
             .order_by("name")
         )
+        widget = SchoolsWidget()
+        widget.kept = {s.pk: s.name for s in current if s.pk in reach.outside([s.pk])}
+        widget.choices = self.fields["schools"].widget.choices
+        self.fields["schools"].widget = widget
         self.apply_ownership(student)
         self.helper = FormHelper()
         self.helper.form_tag = False

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from accounts import permissions
 from rostering import registry, usernames
 from rostering.models import ClassGroup, ClassStudent, Origin, Student, StudentProduct
 from rostering.models import StudentProductSetting as SettingValue
@@ -166,6 +167,9 @@ class StudentChecker:
                 self.classes["id"][fold(group.external_id)] = group
         self.class_origin = {
             g.pk: g.origin for groups in self.classes["name"].values() for g in groups
+        }
+        self.class_school = {
+            g.pk: g.school_id for groups in self.classes["name"].values() for g in groups
         }
 
     def taken_elsewhere(self, names: list[str]) -> None:
@@ -332,8 +336,10 @@ class StudentChecker:
             if org is not None:
                 found.add(org.pk)
         if existing is not None:  # schools outside the importer's scope stay as they are
-            current = self.current.schools.get(existing.pk, set())
-            found |= current - self.ctx.allowed_school_ids
+            kept = self.current.schools.get(existing.pk, set()) - self.ctx.allowed_school_ids
+            found |= kept
+            for pk in sorted(kept, key=lambda pk: self.ctx.orgs[pk].name):
+                self._kept(row, column, self.ctx.orgs[pk].name, existing)
         desired.schools = found
 
     def _classes(self, row: Row, desired: Desired, existing: Known | None) -> None:
@@ -377,7 +383,23 @@ class StudentChecker:
             chosen.add(group.pk)
         # Memberships of synced classes are the SIS's; the file never removes them.
         chosen |= {pk for pk in current if self.class_origin.get(pk) == Origin.SYNCED}
+        # Nor memberships at schools outside the importer's (accounts.permissions).
+        for pk in sorted(current - chosen):
+            school_id = self.class_school.get(pk)
+            if school_id is not None and not self.ctx.reach.covers(school_id):
+                chosen.add(pk)
+                self._kept(row, column, self.ctx.orgs[school_id].name, existing)
         desired.classes = chosen
+
+    def _kept(self, row: Row, column, school_name: str, student: Known) -> None:
+        """A note on the row: a link outside the importer's schools stays as it is."""
+        self.plan.warnings.append(
+            RowError(
+                row.number,
+                column.name if column is not None else "",
+                permissions.removal_refused(student.full_name, school_name),
+            )
+        )
 
     def _refuse_locked(self, row: Row, student: Known, changes: dict) -> None:
         refuse_locked(
