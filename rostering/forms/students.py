@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from accounts import permissions
+from rostering import memberships
 from rostering.forms.ownership import OwnershipFormMixin
 from rostering.models import ClassGroup, Grade, Organization, ProductSetting, Student
 from rostering.ownership import FieldState
@@ -152,10 +153,9 @@ class StudentCreateForm(_StudentFieldsForm):
         cleaned = super().clean()
         group, schools = cleaned.get("class_group"), cleaned.get("schools")
         if group and schools and group.school_id not in {s.pk for s in schools}:
+            name = f"{cleaned.get('first_name', '')} {cleaned.get('last_name', '')}".strip()
             self.add_error(
-                "class_group",
-                f"{group.name} is at {group.school.name}: tick that school too, "
-                "or choose another class/group.",
+                "class_group", memberships.not_at_school(name, group.school.name, group.name)
             )
         return cleaned
 

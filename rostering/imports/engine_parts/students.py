@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from accounts import permissions
-from rostering import registry, usernames
+from rostering import memberships, registry, usernames
 from rostering.models import ClassGroup, ClassStudent, Origin, Student, StudentProduct
 from rostering.models import StudentProductSetting as SettingValue
 from rostering.ownership import shared_fields_of
@@ -160,9 +160,10 @@ class StudentChecker:
         self._memo: dict[tuple[str, str], object] = {}
 
     def _load_classes(self) -> None:
-        self.classes = {"name": {}, "id": {}}
+        self.classes = {"name": {}, "id": {}, "anywhere": {}}
         for group in ClassGroup.objects.filter(district=self.ctx.district, is_active=True):
             self.classes["name"].setdefault((group.school_id, fold(group.name)), []).append(group)
+            self.classes["anywhere"].setdefault(fold(group.name), []).append(group)
             if group.external_id:
                 self.classes["id"][fold(group.external_id)] = group
         self.class_origin = {
@@ -363,7 +364,16 @@ class StudentChecker:
                     )
                     continue
                 group = named[0] if named else None
-            if group is None or group.school_id not in schools:
+            if group is None:
+                group = self._named_elsewhere(value)
+            if group is not None and group.school_id not in schools:
+                # The membership rule (rostering.memberships), in every channel's words.
+                named = {**(_fields_of(existing) if existing else {}), **desired.fields}
+                person = f"{named.get('first_name', '')} {named.get('last_name', '')}".strip()
+                school = self.ctx.orgs[group.school_id].name
+                row.error(column, memberships.not_at_school(person, school, group.name))
+                continue
+            if group is None:
                 row.error(
                     column,
                     f'There is no class/group "{value}" in this student\'s '
@@ -390,6 +400,11 @@ class StudentChecker:
                 chosen.add(pk)
                 self._kept(row, column, self.ctx.orgs[school_id].name, existing)
         desired.classes = chosen
+
+    def _named_elsewhere(self, value: str):
+        """The one class/group of the district called ``value``, whatever its school."""
+        named = self.classes["anywhere"].get(fold(value), [])
+        return named[0] if len(named) == 1 else None
 
     def _kept(self, row: Row, column, school_name: str, student: Known) -> None:
         """A note on the row: a link outside the importer's schools stays as it is."""
