@@ -72,9 +72,7 @@ def may_manage_class_educators(user) -> bool:
 
 def require_manage_class_educators(user) -> None:
     if not may_manage_class_educators(user):
-        raise PermissionDenied(
-            "Adding and removing a class/group's educators is for administrators."
-        )
+        raise PermissionDenied("Adding and removing a class/group's educators is for administrators.")
 
 
 # ---- querysets of what a user may see -------------------------------------------------------

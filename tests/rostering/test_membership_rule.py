@@ -3,7 +3,8 @@ in another school's class".
 
 A class/group's students and educators belong to its school (rostering.memberships). Sol is
 a student of South Elementary and Tess a teacher there; Room 4 is North Elementary's. Putting
-either of them in Room 4 is refused on every channel — the portal page, the template import,
+either of them in Room 4 is refused on every channel — the portal page, the Django admin, the
+template import,
 the OneRoster import, the sync — with the same sentence, each in its own place (the page's
 message or form error; row and column; the SIS enrollment), and nobody is enrolled.
 """
@@ -22,6 +23,7 @@ from rostering.models import ClassEducator, ClassGroup, ClassStudent
 from rostering.sync.engine import run_sync
 from rostering.sync.models import ProductRule, SyncRun, SyncSource
 from tests import factories
+from tests.admin.conftest import admin_url, change_form_data
 from tests.oneroster.csvset import set_files, zip_set
 
 PEOPLE = {
@@ -83,6 +85,24 @@ def via_portal(client, world, district_admin, case, **_):
     response = client.post(url, {"educators": [person.pk]})
     assert response.status_code == 200
     return response.context["form"].errors["educators"]
+
+
+def via_admin(client, world, support, case, **_):
+    """Room 4's change page in the Django admin: a new row of its students or educators."""
+    person, room = _person(world, case), _room_4(world)
+    client.force_login(support)
+    url = admin_url(room)
+    data = change_form_data(client.get(url))
+    kind = PEOPLE[case][0] if PEOPLE[case][0] == "student" else "educator"
+    prefix = f"class{kind}_set"
+    total = int(data[f"{prefix}-TOTAL_FORMS"])
+    data[f"{prefix}-TOTAL_FORMS"] = str(total + 1)
+    data[f"{prefix}-{total}-{kind}"] = str(person.pk)
+    data[f"{prefix}-{total}-class_group"] = str(room.pk)
+    response = client.post(url, data)
+    assert response.status_code == 200
+    inlines = {i.formset.prefix: i.formset for i in response.context["inline_admin_formsets"]}
+    return list(inlines[prefix].non_form_errors())
 
 
 def _csv(rows: list[dict]) -> bytes:
@@ -263,6 +283,7 @@ def via_sync(world, tmp_path, case, **_):
 
 CHANNELS = {
     "portal": via_portal,
+    "admin": via_admin,
     "template import": via_template_import,
     "OneRoster import": via_oneroster_import,
     "sync": via_sync,
@@ -272,12 +293,13 @@ CHANNELS = {
 @pytest.mark.parametrize("channel", CHANNELS)
 @pytest.mark.parametrize("case", PEOPLE)
 def test_the_membership_rule_gives_the_same_verdict_in_the_same_words_on_every_channel(
-    case, channel, client, schools, district_admin, tmp_path
+    case, channel, client, schools, district_admin, support, tmp_path
 ):
     messages = CHANNELS[channel](
         client=client,
         world=schools,
         district_admin=district_admin,
+        support=support,
         tmp_path=tmp_path,
         case=case,
     )

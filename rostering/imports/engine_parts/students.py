@@ -368,8 +368,8 @@ class StudentChecker:
                 group = self._named_elsewhere(value)
             if group is not None and group.school_id not in schools:
                 # The membership rule (rostering.memberships), in every channel's words.
-                named = {**(_fields_of(existing) if existing else {}), **desired.fields}
-                person = f"{named.get('first_name', '')} {named.get('last_name', '')}".strip()
+                known = {**(_fields_of(existing) if existing else {}), **desired.fields}
+                person = f"{known.get('first_name', '')} {known.get('last_name', '')}".strip()
                 school = self.ctx.orgs[group.school_id].name
                 row.error(column, memberships.not_at_school(person, school, group.name))
                 continue
