@@ -4,9 +4,9 @@ in another school's class".
 A class/group's students and educators belong to its school (rostering.memberships). Sol is
 a student of South Elementary and Tess a teacher there; Room 4 is North Elementary's. Putting
 either of them in Room 4 is refused on every channel — the portal page, the Django admin, the
-template import,
-the OneRoster import, the sync — with the same sentence, each in its own place (the page's
-message or form error; row and column; the SIS enrollment), and nobody is enrolled.
+template imports, the OneRoster import, the sync — with the same sentence, each in its own
+place (the page's message or form error; row and column; the SIS enrollment), and nobody is
+enrolled.
 """
 
 from __future__ import annotations
