@@ -652,21 +652,23 @@ class _Builder:
                 school_of[id(record)] = record._school_key
             else:
                 school_of[id(record)] = change.changes.get("school_id", (None, record.school_id))[1]
-        change_of = {
-            id(c.record): (c, plan.kinds[kind].related_of)
+        # Only people whose schools this sync sets or moves (all of them at a first sync).
+        moved = {
+            id(c.record): c
             for kind in ("student", "educator")
             for c in plan.kinds[kind].changes
+            if c.related_add or c.related_remove
         }
-        schools_of: dict[int, set] = {}
+        current = {kind: plan.kinds[kind].related_of for kind in ("student", "educator")}
 
-        def schools(person) -> set:
-            found = schools_of.get(id(person))
-            if found is None:
-                change, related_of = change_of[id(person)]
-                before = related_of.get(person.pk, set()) if person.pk else set()
-                found = (before - change.related_remove) | change.related_add
-                schools_of[id(person)] = found
-            return found
+        def schools(person, kind: str):
+            before = current[kind].get(person.pk, ()) if person.pk else ()
+            change = moved.get(id(person))
+            if change is None:
+                return before
+            if not before:
+                return change.related_add  # no new set for a new person
+            return (set(before) - change.related_remove) | change.related_add
 
         names = {plan.org_keys.get(o.sourced_id): o.record.name for o in plan.orgs}
 
@@ -677,7 +679,7 @@ class _Builder:
 
         def check(cls, person, kind: str) -> str | None:
             school = school_of.get(id(cls), getattr(cls, "school_id", None))
-            if school is None or school in schools(person):
+            if school is None or school in schools(person, kind):
                 return None
             name = f"{person.first_name} {person.last_name}".strip()
             return f"{memberships.not_at_school(name, name_of(school), cls.name)} Skipped."

@@ -312,3 +312,24 @@ def test_the_students_template_gives_the_same_sentence(schools, district_admin):
     messages = via_students_template_import(schools, district_admin, "a student of another school")
 
     assert messages == [SENTENCE["a student of another school"]]
+
+
+def test_the_sync_enrols_someone_it_moves_to_the_class_school_in_the_same_run(schools, tmp_path):
+    """The person's schools are taken as the sync leaves them: Tess, at South today, whom
+    the SIS now lists at North, joins Room 4 with no problem reported."""
+    world = schools
+    tess = _person(world, "a teacher in another school's class")
+    files = _sis("a teacher in another school's class")
+    files["users.csv"] = files["users.csv"].replace("u1,,,,s2,", "u1,,,,s1,")
+    SyncSource.objects.get_or_create(district=world.district)
+    snapshot = tmp_path / "maple-sis.zip"
+    snapshot.write_bytes(zip_set(files))
+
+    run = run_sync(
+        district=world.district, trigger=SyncRun.Trigger.COMMAND, source_path=str(snapshot)
+    )
+
+    assert not [e for e in run.errors if e["record"] == "e1"], run.errors
+    room = ClassGroup.objects.get(district=world.district, name="Room 4")
+    assert room.educators.filter(pk=tess.pk).exists()
+    assert set(tess.organizations.values_list("name", flat=True)) == {"North Elementary"}
