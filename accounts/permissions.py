@@ -236,3 +236,48 @@ def require_change(user, record) -> None:
 def require_create_in(user, *, district_id: int, school_ids=()) -> None:
     if not can_create_in(user, district_id=district_id, school_ids=school_ids):
         raise PermissionDenied("You cannot add records there.")
+
+
+# ---- links outside the user's schools ------------------------------------------------------
+# A teacher's (or school administrator's) scope applies to removals as well as additions: a
+# student's school, or a class/group membership, at a school outside the user's schools is
+# kept untouched by every manual channel (form, import, admin). Asked once per batch.
+
+
+def outside_your_schools(name: str) -> str:
+    """How a form shows a school it keeps read-only, and an import's note names it."""
+    return f"{name}: outside your schools"
+
+
+def removal_refused(what: str, name: str) -> str:
+    """The sentence a hand-posted removal of an out-of-scope link gets, on every channel."""
+    return (
+        f"{outside_your_schools(name)}. Only its staff or a district administrator can take "
+        f"{what} out of it; it was kept."
+    )
+
+
+class SchoolReach:
+    """The schools of one district whose links a user may add and remove (one per batch:
+    no query, the user's scope is cached)."""
+
+    def __init__(self, user, district_id: int, *, trusted: bool = False):
+        scope = scope_for(user)
+        self.everywhere = trusted or (scope.covers_district(district_id) and scope.is_district_wide)
+        covered = scope.covers_district(district_id)
+        self.school_ids = frozenset(scope.school_ids) if covered else frozenset()
+
+    def covers(self, school_id: int) -> bool:
+        return self.everywhere or school_id in self.school_ids
+
+    def outside(self, school_ids) -> set[int]:
+        """Those of ``school_ids`` the user may not touch."""
+        if self.everywhere:
+            return set()
+        return {pk for pk in school_ids if pk not in self.school_ids}
+
+
+def school_reach(user, *, district_id: int, trusted: bool = False) -> SchoolReach:
+    """What ``user`` may touch in ``district_id``; ``trusted`` for the sync and the system
+    (no portal user), which reach every school."""
+    return SchoolReach(user, district_id, trusted=trusted)

@@ -241,6 +241,11 @@ class EducatorClassesInline(ReadOnlyInline):
 @admin.register(Educator)
 class EducatorAdmin(EngineImportExportMixin, PersonAdmin):
     import_kind = "educators"
+    object_history_template = "admin/rostering/object_history_with_links.html"
+
+    def link_changes(self, object_id):
+        return LinkChange.objects.filter(educator_id=object_id)
+
     export_resource = EducatorExport
     ownership_fields = (
         "first_name",

@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from accounts import permissions
-from rostering.models import ClassGroup, Organization, Product
+from rostering import memberships
+from rostering.models import ClassGroup, Educator, Organization, Product, Student
 from rostering.registry import CLASS_GROUP
 from rostering.registry.forms import check_fields
 from rostering.selectors import classes as selectors
@@ -25,8 +26,6 @@ def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
     else:
         for message in exc.messages:
             form.add_error(None, message)
-
-
 
 
 class _SchoolChoiceField(forms.ModelChoiceField):
@@ -134,7 +133,12 @@ class AddStudentsForm(forms.Form):
 
     def __init__(self, *args, user, class_group: ClassGroup, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user, self.class_group = user, class_group
         self.fields["students"].queryset = selectors.students_addable_to(user, class_group)
+
+    def clean(self):
+        name_people_of_other_schools(self, "students", Student, kind="student")
+        return super().clean()
 
 
 class AddEducatorsForm(forms.Form):
@@ -151,4 +155,30 @@ class AddEducatorsForm(forms.Form):
 
     def __init__(self, *args, user, class_group: ClassGroup, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user, self.class_group = user, class_group
         self.fields["educators"].queryset = selectors.educators_addable_to(user, class_group)
+
+    def clean(self):
+        name_people_of_other_schools(self, "educators", Educator, kind="educator")
+        return super().clean()
+
+
+def name_people_of_other_schools(form, field: str, model, *, kind: str) -> None:
+    """A person the user can see, posted by hand though they are not at the class/group's
+    school, gets the membership rule's sentence (rostering.memberships), as on every other
+    channel, instead of the field's "cannot be added here"."""
+    if field not in form.errors:
+        return
+    group = form.class_group
+    posted = [v for v in form.data.getlist(field) if str(v).isdigit()]
+    seen = permissions.visible_queryset(form.user, model).filter(
+        pk__in=posted, district_id=group.district_id
+    )
+    strangers = memberships.people_not_at(group, seen, kind=kind)
+    if strangers:
+        form.errors[field] = form.error_class(
+            [
+                memberships.not_at_school(p.full_name, group.school.name, group.name)
+                for p in strangers
+            ]
+        )

@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from accounts import permissions
+from rostering import memberships
 from rostering.forms.ownership import OwnershipFormMixin
 from rostering.models import ClassGroup, Grade, Organization, ProductSetting, Student
 from rostering.ownership import FieldState
@@ -39,6 +40,23 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
 class SchoolChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Organization) -> str:
         return obj.name
+
+
+class SchoolsWidget(forms.CheckboxSelectMultiple):
+    """Checkboxes of schools; those in ``kept`` (pk -> name: a student's schools outside the
+    user's) show ticked, read-only and marked "outside your schools". The form's hidden
+    ``schools_kept`` posts them back, so a save keeps them; a request that drops them is
+    refused by the service (accounts.permissions.removal_refused)."""
+
+    kept: dict[int, str] = {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        pk = getattr(value, "value", value)
+        if pk in self.kept:
+            option["label"] = permissions.outside_your_schools(self.kept[pk])
+            option["attrs"] = {**option["attrs"], "disabled": True, "checked": True}
+        return option
 
 
 class ClassGroupChoiceField(forms.ModelChoiceField):
@@ -126,10 +144,9 @@ class StudentCreateForm(_StudentFieldsForm):
         cleaned = super().clean()
         group, schools = cleaned.get("class_group"), cleaned.get("schools")
         if group and schools and group.school_id not in {s.pk for s in schools}:
+            name = f"{cleaned.get('first_name', '')} {cleaned.get('last_name', '')}".strip()
             self.add_error(
-                "class_group",
-                f"{group.name} is at {group.school.name}: tick that school too, "
-                "or choose another class/group.",
+                "class_group", memberships.not_at_school(name, group.school.name, group.name)
             )
         return cleaned
 
@@ -137,25 +154,52 @@ class StudentCreateForm(_StudentFieldsForm):
 class StudentDetailsForm(OwnershipFormMixin, _StudentFieldsForm):
     """Edit a student's Details; locked fields of a synced student are disabled."""
 
+    schools_kept = forms.ModelMultipleChoiceField(
+        queryset=Organization.objects.none(), required=False, widget=forms.MultipleHiddenInput
+    )
+
     def __init__(self, *args, user, student: Student, **kwargs):
         kwargs.setdefault("initial", {})
+        # Schools the user cannot act in (a second school) are shown read-only and kept.
+        reach = permissions.school_reach(user, district_id=student.district_id)
+        current = list(student.schools.all())
+        kept = {s.pk: s.name for s in current if reach.outside([s.pk])}
         for name in self.base_fields:
             if name == "schools":
-                kwargs["initial"][name] = list(student.schools.all())
+                kwargs["initial"][name] = [s for s in current if s.pk not in kept]
+            elif name == "schools_kept":
+                kwargs["initial"][name] = list(kept)
             else:
                 value = getattr(student, name)
                 kwargs["initial"][name] = "" if value is None else value
         super().__init__(*args, user=user, **kwargs)
-        # Keep schools the user cannot act in (e.g. a second school) so saving keeps them.
         self.fields["schools"].queryset = (
             (permissions.schools_for(user) | Organization.objects.filter(students=student))
             .distinct()
             .order_by("name")
         )
+        widget = SchoolsWidget()
+        widget.kept = kept
+        widget.choices = self.fields["schools"].widget.choices
+        self.fields["schools"].widget = widget
+        self.fields["schools_kept"].queryset = Organization.objects.filter(pk__in=kept)
+        if kept:  # the kept schools already count as one
+            self.fields["schools"].required = False
         self.apply_ownership(student)
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout(*[self._wrap(item) for item in self._name_rows()])
+        self.helper.layout = Layout(
+            *[self._wrap(item) for item in self._name_rows()], "schools_kept"
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if "schools" in cleaned:
+            chosen = list(cleaned["schools"]) + list(cleaned.get("schools_kept") or [])
+            if not chosen:
+                self.add_error("schools", REQUIRED_MESSAGES["schools"])
+            cleaned["schools"] = list(dict.fromkeys(chosen))
+        return cleaned
 
     def _wrap(self, item):
         """Mark locked fields' wrappers so the stylesheet grays them out."""
@@ -176,8 +220,11 @@ class StudentDetailsForm(OwnershipFormMixin, _StudentFieldsForm):
     def changes(self) -> dict:
         """The fields the user changed, locked (disabled) ones never among them."""
         changed = {}
-        for name in self.changed_data:
-            if self.fields[name].disabled:
+        data = self.changed_data
+        if "schools_kept" in data and "schools" not in data:
+            data = [*data, "schools"]  # a kept school dropped: the service refuses it
+        for name in data:
+            if self.fields[name].disabled or name == "schools_kept":
                 continue
             changed[name] = self.cleaned_data[name]
         return changed

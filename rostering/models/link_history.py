@@ -63,6 +63,7 @@ class LinkChange(models.Model):
         indexes = [
             models.Index(fields=["student", "changed_at"], name="link_change_student"),
             models.Index(fields=["class_group", "changed_at"], name="link_change_class"),
+            models.Index(fields=["educator", "changed_at"], name="link_change_educator"),
         ]
 
     def __str__(self) -> str:

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from accounts import permissions
 from accounts.roles import Role, scope_for
-from rostering import link_history
+from rostering import link_history, memberships
 from rostering.history import Channel, audit
 from rostering.locks import lock_district, lock_for_write
 from rostering.models import (
@@ -136,6 +136,21 @@ def _check_roster_change(actor, class_group: ClassGroup, channel: str, field: st
         raise ValidationError({field: SYNCED_ROSTER_MESSAGE.format(name=class_group.name)})
 
 
+def _check_at_school(class_group: ClassGroup, people: list, *, kind: str, field: str) -> None:
+    """The membership rule (rostering.memberships): members belong to the class's school."""
+    strangers = memberships.people_not_at(class_group, people, kind=kind)
+    if strangers:
+        school = class_group.school.name
+        raise ValidationError(
+            {
+                field: [
+                    memberships.not_at_school(p.full_name, school, class_group.name)
+                    for p in strangers
+                ]
+            }
+        )
+
+
 def _check_educators_change(actor, channel: str) -> None:
     if channel in TRUSTED_CHANNELS and actor is None:
         return
@@ -154,6 +169,7 @@ def class_group_add_students(
     students = list(students)
     _check_roster_change(actor, class_group, channel, "students")
     check_same_district(class_group.district_id, students, "students", "students")
+    _check_at_school(class_group, students, kind="student", field="students")
     existing = set(
         ClassStudent.objects.filter(class_group=class_group).values_list("student_id", flat=True)
     )
@@ -194,6 +210,7 @@ def class_group_add_educators(
     _check_roster_change(actor, class_group, channel, "educators")
     _check_educators_change(actor, channel)
     check_same_district(class_group.district_id, educators, "educators", "educators")
+    _check_at_school(class_group, educators, kind="educator", field="educators")
     existing = set(
         ClassEducator.objects.filter(class_group=class_group).values_list("educator_id", flat=True)
     )

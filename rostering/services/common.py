@@ -28,6 +28,23 @@ def check_create_allowed(actor, *, district_id: int, school_ids: Iterable[int], 
     permissions.require_create_in(actor, district_id=district_id, school_ids=list(school_ids))
 
 
+def check_removals_allowed(
+    actor, *, district_id: int, school_ids: Iterable[int], channel: str, field: str, what: str
+) -> None:
+    """Links at schools outside the actor's are kept: removing one is refused with the
+    sentence every channel uses (accounts.permissions.removal_refused)."""
+    reach = permissions.school_reach(
+        actor, district_id=district_id, trusted=channel in TRUSTED_CHANNELS and actor is None
+    )
+    outside = reach.outside(school_ids)
+    if outside:
+        from rostering.models import Organization
+
+        names = Organization.objects.filter(pk__in=outside).order_by("name")
+        messages = [permissions.removal_refused(what, org.name) for org in names]
+        raise ValidationError({field: messages})
+
+
 def check_same_district(district_id: int, objects: Iterable, what: str, field: str) -> None:
     for obj in objects:
         obj_district = getattr(obj, "district_root_id", None) or getattr(obj, "district_id", None)

@@ -17,6 +17,7 @@ from .common import (
     apply_changes,
     check_change_allowed,
     check_create_allowed,
+    check_removals_allowed,
     check_same_district,
     check_values,
     normalize_person,
@@ -116,6 +117,15 @@ def student_update(*, actor, student: Student, channel: str = Channel.FORM, **ch
         check_same_district(student.district_id, changes["schools"], "schools", "schools")
         current = set(student.schools.values_list("pk", flat=True))
         added = [s.pk for s in changes["schools"] if s.pk not in current]
+        removed = current - {s.pk for s in changes["schools"]}
+        check_removals_allowed(
+            actor,
+            district_id=student.district_id,
+            school_ids=removed,
+            channel=channel,
+            field="schools",
+            what=student.full_name,
+        )
         if added:  # a teacher may only add schools they belong to
             check_create_allowed(
                 actor, district_id=student.district_id, school_ids=added, channel=channel

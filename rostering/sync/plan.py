@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
-from rostering import registry, usernames
+from rostering import memberships, registry, usernames
 from rostering.models import (
     ClassEducator,
     ClassGroup,
@@ -583,6 +583,7 @@ class _Builder:
         }
         wanted: dict[str, dict[tuple, tuple]] = {"student": {}, "educator": {}}
         is_student = {key: user.kind == "student" for key, user in snapshot.users.items()}
+        at_school = self._at_school()
         mismatched = 0
         for enrollment in snapshot.enrollments:
             if enrollment.status == TO_BE_DELETED:
@@ -597,6 +598,10 @@ class _Builder:
             kind = "student" if student else "educator"
             person = (students if student else educators).get(enrollment.user_sourced_id)
             if person is None:
+                continue
+            problem = at_school(cls, person, kind)
+            if problem:  # the membership rule (rostering.memberships): reported, left out
+                self.error("enrollments.csv", enrollment.row, enrollment.sourced_id, problem)
                 continue
             wanted[kind][(id(cls), id(person))] = (cls, person)
         if mismatched:
@@ -634,6 +639,52 @@ class _Builder:
                     and person_id not in protected[kind]
                 ):
                     removes.append(pk)  # a synced class's roster is the SIS's
+
+    def _at_school(self):
+        """A check of the membership rule for (class record, person record, kind): None, or
+        the problem to report. The person's schools and the class's school are taken as
+        this sync leaves them (new organizations by their plan keys)."""
+        plan = self.plan
+        school_of = {}
+        for change in plan.kinds["class_group"].changes:
+            record = change.record
+            if change.action == "create":
+                school_of[id(record)] = record._school_key
+            else:
+                school_of[id(record)] = change.changes.get("school_id", (None, record.school_id))[1]
+        # Only people whose schools this sync sets or moves (all of them at a first sync).
+        moved = {
+            id(c.record): c
+            for kind in ("student", "educator")
+            for c in plan.kinds[kind].changes
+            if c.related_add or c.related_remove
+        }
+        current = {kind: plan.kinds[kind].related_of for kind in ("student", "educator")}
+
+        def schools(person, kind: str):
+            before = current[kind].get(person.pk, ()) if person.pk else ()
+            change = moved.get(id(person))
+            if change is None:
+                return before
+            if not before:
+                return change.related_add  # no new set for a new person
+            return (set(before) - change.related_remove) | change.related_add
+
+        names = {plan.org_keys.get(o.sourced_id): o.record.name for o in plan.orgs}
+
+        def name_of(key) -> str:
+            if key not in names:
+                names[key] = str(Organization.objects.filter(pk=key).first() or key)
+            return names[key]
+
+        def check(cls, person, kind: str) -> str | None:
+            school = school_of.get(id(cls), getattr(cls, "school_id", None))
+            if school is None or school in schools(person, kind):
+                return None
+            name = f"{person.first_name} {person.last_name}".strip()
+            return f"{memberships.not_at_school(name, name_of(school), cls.name)} Skipped."
+
+        return check
 
     def products(self) -> None:
         plan = self.plan

@@ -191,3 +191,30 @@ def test_teacher_adds_several_students_sees_every_problem_and_keeps_rows(transac
     page.get_by_role("button", name="Save all students").click()
     expect(page.get_by_text("Added 4 students")).to_be_visible()
     assert Student.objects.get(username="ada.b").grade == "KG"
+
+
+def test_teacher_saves_a_student_who_is_also_at_another_school_and_keeps_it(
+    transactional_db, page
+):
+    """A teacher's scope applies to removals: South Elementary shows ticked and read-only,
+    and saving the student (a new first name) keeps it."""
+    school = _teacher_world()
+    south = school.district.children.get(name="South Elementary")
+    ana = factories.StudentFactory(
+        schools=[school, south], school=school, first_name="Ana", last_name="Lopez"
+    )
+    sign_in(page, "tess", "homeroom-test")
+
+    page.goto(ana.get_absolute_url())
+    kept = page.get_by_label("South Elementary: outside your schools")
+    expect(kept).to_be_checked()
+    expect(kept).to_be_disabled()
+    page.get_by_label("First name").fill("Anna")
+    screenshot(page, "students-school-outside-your-schools")
+    page.get_by_role("button", name="Save changes").click()
+
+    expect(page.get_by_text("Saved Anna Lopez.")).to_be_visible()
+    assert set(ana.schools.values_list("name", flat=True)) == {
+        "North Elementary",
+        "South Elementary",
+    }

@@ -8,9 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from rostering.history import Channel
+from rostering import link_history
+from rostering.history import Channel, audit
 from rostering.imports import engine, jobs, jobs_undo
-from rostering.models import ClassGroup, ClassStudent, LinkChange, Student
+from rostering.models import ClassGroup, ClassStudent, LinkChange, Product, Student
 from tests import factories
 from tests.admin.conftest import admin_url, change_form_data
 from tests.imports.engine.conftest import csv_bytes, products  # noqa: F401
@@ -182,7 +183,6 @@ def test_the_history_page_says_when_nothing_is_recorded(client, support, world):
     assert "No class/group, product or setting changes are recorded." in page
 
 
-
 def _import_queries(world, products, first: int, count: int) -> int:  # noqa: F811
     rows = [
         {
@@ -216,7 +216,6 @@ def test_history_keeps_the_import_query_count_fixed_as_rows_grow(
     assert LinkChange.objects.filter(channel=Channel.IMPORT).count() == 3 * 85
 
 
-
 def test_the_sync_writes_membership_history_in_one_statement_per_batch(db, tmp_path):
     def history_inserts(size: int) -> tuple[int, int]:
         source = _sis_of_size(tmp_path / str(size), size)
@@ -233,3 +232,68 @@ def test_the_sync_writes_membership_history_in_one_statement_per_batch(db, tmp_p
         assert big[0] == 2  # one for the students' memberships, one for the educators'
     # 10 students and 1 teacher, then 300 students and 30 teachers: every membership.
     assert LinkChange.objects.filter(channel=Channel.SYNC, action=Action.ADDED).count() == 341
+
+
+def test_the_admin_history_of_an_educator_lists_their_classes(
+    client, support, world, district_admin
+):
+    room = factories.ClassGroupFactory(school=world.school, name="Room 4")
+    tess = factories.EducatorFactory(organization=world.school, first_name="Tess")
+    client.force_login(district_admin)
+    client.post(reverse("rostering:class_educators", args=[room.pk]), {"educators": [tess.pk]})
+    assert room.educators.filter(pk=tess.pk).exists()
+    client.force_login(support)
+
+    page = client.get(admin_url(tess, "history")).content.decode()
+
+    section = page.split("Classes and products", 1)[1]
+    assert "added to class/group Room 4" in section
+    assert "dana" in section.lower() and "form" in section
+
+
+def _deleted_with_their_links(model, ids, actor):
+    """As undo deletes the records an import created: history first, then the delete."""
+    with audit(actor=actor, channel=Channel.UNDO):
+        link_history.record_deleted(model, ids)
+        model.objects.filter(pk__in=ids).delete()
+
+
+def test_links_that_go_with_a_deleted_student_or_class_are_recorded(
+    client,
+    support,
+    world,
+    district_admin,
+    products,  # noqa: F811
+):
+    room, ana = _ana_in_room_4(world)
+    reading = Product.objects.get(name="Reading Stars")
+    factories.StudentProductFactory(student=ana, product=reading)
+    tess = factories.EducatorFactory(organization=world.school)
+    factories.ClassEducatorFactory(class_group=room, educator=tess)
+
+    _deleted_with_their_links(Student, [ana.pk], district_admin)
+    _deleted_with_their_links(ClassGroup, [room.pk], district_admin)
+
+    gone = LinkChange.objects.filter(action=Action.REMOVED)
+    assert set(gone.values_list("kind", "channel", "actor__username")) == {
+        (Kind.CLASS_STUDENT, "undo", "dana"),
+        (Kind.STUDENT_PRODUCT, "undo", "dana"),
+        (Kind.CLASS_EDUCATOR, "undo", "dana"),
+    }
+    client.force_login(support)
+    page = client.get(admin_url(tess, "history")).content.decode()
+    assert "removed from class/group (deleted)" in page.split("Classes and products", 1)[1]
+
+
+def test_recording_a_bulk_delete_takes_the_same_queries_for_3_and_300_students(world):
+    def queries(count: int) -> int:
+        room = factories.ClassGroupFactory(school=world.school)
+        kids = factories.StudentFactory.create_batch(count, school=world.school)
+        for kid in kids:
+            factories.ClassStudentFactory(class_group=room, student=kid)
+        with CaptureQueriesContext(connection) as ctx:
+            link_history.record_deleted(Student, [k.pk for k in kids])
+        assert LinkChange.objects.filter(class_group=room, action=Action.REMOVED).count() == count
+        return len(ctx.captured_queries)
+
+    assert queries(3) == queries(300)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 
 from accounts.permissions import Feature
+from rostering import memberships
 from rostering.models import (
     ClassEducator,
     ClassGroup,
@@ -68,12 +69,14 @@ class _People:
     def __init__(self, model, link_model, owner: str, district, *, by_id: bool):
         """``owner`` is the link table's column naming the person ("student_id")."""
         self.by_key: dict[str, tuple[int, str]] = {}
-        for pk, username, external_id in (
+        self.full_names: dict[int, str] = {}
+        for pk, username, external_id, first, last in (
             model.objects.filter(district=district, is_active=True)
-            .values_list("pk", "username", "external_id")
+            .values_list("pk", "username", "external_id", "first_name", "last_name")
             .iterator(chunk_size=5000)
         ):
             self.by_key[fold(username)] = (pk, username)
+            self.full_names[pk] = f"{first} {last}".strip()
             if by_id and external_id:
                 self.by_key.setdefault(fold(external_id), (pk, username))
         self.schools = load_links(
@@ -157,7 +160,7 @@ class ClassChecker:
         existing = self._match(row, fields, school)
         for what in ROSTERS:
             if what in self.people:
-                setattr(desired, what, self._members(row, what, school))
+                setattr(desired, what, self._members(row, what, school, fields["name"]))
         if row.has_error:
             return
         label = f"{fields['name']} ({school.name})"
@@ -239,7 +242,7 @@ class ClassChecker:
                 )
         return existing
 
-    def _members(self, row: Row, what: str, school) -> set[int]:
+    def _members(self, row: Row, what: str, school, class_name: str) -> set[int]:
         column = self.match.columns[what]
         people = self.people[what]
         noun = "educator" if what == "educators" else "student"
@@ -253,11 +256,9 @@ class ClassChecker:
                     f"username, or import the {what} first.",
                 )
             elif school is not None and school.pk not in people.schools.get(found[0], set()):
-                row.error(
-                    column,
-                    f'"{found[1]}" is not {"an" if noun == "educator" else "a"} {noun} of '
-                    f"{school.name}. Add the school to their Organizations first.",
-                )
+                # The membership rule (rostering.memberships), in every channel's words.
+                name = people.full_names.get(found[0], found[1])
+                row.error(column, memberships.not_at_school(name, school.name, class_name))
             else:
                 chosen.add(found[0])
         return chosen

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from accounts.roles import scope_for
+from accounts import permissions
 from rostering.models import Organization, Product, ProductSetting
 
 from .cells import Row
@@ -33,19 +33,13 @@ class Context:
             self.org_by_name[fold(org.name)].append(org)
             if org.external_id:
                 self.org_by_id[fold(org.external_id)] = org
-        if actor is None:
-            self.district_wide = True
+        # Which schools' links the actor may add and remove: accounts.permissions, once.
+        self.reach = permissions.school_reach(actor, district_id=district.pk, trusted=actor is None)
+        self.district_wide = self.reach.everywhere
+        if self.district_wide:
             self.allowed_school_ids = frozenset(self.orgs)
         else:
-            scope = scope_for(actor)
-            covered = scope.covers_district(district.pk)
-            self.district_wide = covered and scope.is_district_wide
-            if self.district_wide:
-                self.allowed_school_ids = frozenset(self.orgs)
-            elif covered:
-                self.allowed_school_ids = frozenset(scope.school_ids) & frozenset(self.orgs)
-            else:
-                self.allowed_school_ids = frozenset()
+            self.allowed_school_ids = self.reach.school_ids & frozenset(self.orgs)
         self._products = None
         self._settings = None
 

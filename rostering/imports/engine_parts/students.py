@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rostering import registry, usernames
+from accounts import permissions
+from rostering import memberships, registry, usernames
 from rostering.models import ClassGroup, ClassStudent, Origin, Student, StudentProduct
 from rostering.models import StudentProductSetting as SettingValue
 from rostering.ownership import shared_fields_of
@@ -159,13 +160,17 @@ class StudentChecker:
         self._memo: dict[tuple[str, str], object] = {}
 
     def _load_classes(self) -> None:
-        self.classes = {"name": {}, "id": {}}
+        self.classes = {"name": {}, "id": {}, "anywhere": {}}
         for group in ClassGroup.objects.filter(district=self.ctx.district, is_active=True):
             self.classes["name"].setdefault((group.school_id, fold(group.name)), []).append(group)
+            self.classes["anywhere"].setdefault(fold(group.name), []).append(group)
             if group.external_id:
                 self.classes["id"][fold(group.external_id)] = group
         self.class_origin = {
             g.pk: g.origin for groups in self.classes["name"].values() for g in groups
+        }
+        self.class_school = {
+            g.pk: g.school_id for groups in self.classes["name"].values() for g in groups
         }
 
     def taken_elsewhere(self, names: list[str]) -> None:
@@ -332,8 +337,10 @@ class StudentChecker:
             if org is not None:
                 found.add(org.pk)
         if existing is not None:  # schools outside the importer's scope stay as they are
-            current = self.current.schools.get(existing.pk, set())
-            found |= current - self.ctx.allowed_school_ids
+            kept = self.current.schools.get(existing.pk, set()) - self.ctx.allowed_school_ids
+            found |= kept
+            for pk in sorted(kept, key=lambda pk: self.ctx.orgs[pk].name):
+                self._kept(row, column, self.ctx.orgs[pk].name, existing)
         desired.schools = found
 
     def _classes(self, row: Row, desired: Desired, existing: Known | None) -> None:
@@ -357,7 +364,16 @@ class StudentChecker:
                     )
                     continue
                 group = named[0] if named else None
-            if group is None or group.school_id not in schools:
+            if group is None:
+                group = self._named_elsewhere(value)
+            if group is not None and group.school_id not in schools:
+                # The membership rule (rostering.memberships), in every channel's words.
+                known = {**(_fields_of(existing) if existing else {}), **desired.fields}
+                person = f"{known.get('first_name', '')} {known.get('last_name', '')}".strip()
+                school = self.ctx.orgs[group.school_id].name
+                row.error(column, memberships.not_at_school(person, school, group.name))
+                continue
+            if group is None:
                 row.error(
                     column,
                     f'There is no class/group "{value}" in this student\'s '
@@ -377,7 +393,28 @@ class StudentChecker:
             chosen.add(group.pk)
         # Memberships of synced classes are the SIS's; the file never removes them.
         chosen |= {pk for pk in current if self.class_origin.get(pk) == Origin.SYNCED}
+        # Nor memberships at schools outside the importer's (accounts.permissions).
+        for pk in sorted(current - chosen):
+            school_id = self.class_school.get(pk)
+            if school_id is not None and not self.ctx.reach.covers(school_id):
+                chosen.add(pk)
+                self._kept(row, column, self.ctx.orgs[school_id].name, existing)
         desired.classes = chosen
+
+    def _named_elsewhere(self, value: str):
+        """The one class/group of the district called ``value``, whatever its school."""
+        named = self.classes["anywhere"].get(fold(value), [])
+        return named[0] if len(named) == 1 else None
+
+    def _kept(self, row: Row, column, school_name: str, student: Known) -> None:
+        """A note on the row: a link outside the importer's schools stays as it is."""
+        self.plan.warnings.append(
+            RowError(
+                row.number,
+                column.name if column is not None else "",
+                permissions.removal_refused(student.full_name, school_name),
+            )
+        )
 
     def _refuse_locked(self, row: Row, student: Known, changes: dict) -> None:
         refuse_locked(

@@ -259,7 +259,10 @@ def test_unknown_educator_and_student_of_another_school(world, products, roster)
     )
     plan = refused(world.district, content)
     assert where(plan) == [(2, "Educators"), (2, "Students")]
-    assert '"sol" is not a student of North Elementary' in plan.errors[1].message
+    sol = roster["sol"]  # the membership rule's sentence (rostering.memberships)
+    assert plan.errors[1].message.startswith(
+        f"{sol.full_name} is not at North Elementary, where “Room 4” is"
+    )
 
 
 def test_bad_grade(world, products):

@@ -244,13 +244,22 @@ def test_a_school_of_another_district_is_unknown_here(world):
 
 
 def test_an_unknown_class_is_refused(world):
+    rows = [student_row(1, world.school, **{"Classes/Groups": "Room 99"})]
+
+    plan = refused(world.district, csv_bytes(rows))
+
+    assert where(plan) == [(2, "Classes/Groups")]
+    assert "no class/group" in plan.errors[0].message
+
+
+def test_a_class_of_a_school_not_in_the_row_is_refused_by_the_membership_rule(world):
     factories.ClassGroupFactory(school=world.other_school, name="Room 4")
     rows = [student_row(1, world.school, **{"Classes/Groups": "Room 4"})]
 
     plan = refused(world.district, csv_bytes(rows))
 
     assert where(plan) == [(2, "Classes/Groups")]
-    assert "no class/group" in plan.errors[0].message
+    assert "is not at South Elementary, where “Room 4” is" in plan.errors[0].message
 
 
 def test_an_unknown_product_is_refused(world, products):

@@ -291,7 +291,9 @@ def test_student_of_another_school_cannot_be_added(client, world, district_admin
     client.force_login(district_admin)
     response = client.post(url("class_students", cg), {"students": [elsewhere.pk]})
     assert response.status_code == 200
-    assert any("cannot be added here" in m for m in messages_of(response))
+    # The membership rule's sentence (rostering.memberships), as on every channel.
+    wanted = f"{elsewhere.full_name} is not at North Elementary, where “{cg.name}” is"
+    assert any(m.startswith(wanted) for m in messages_of(response))
     assert not ClassStudent.objects.exists()
 
 
