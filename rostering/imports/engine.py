@@ -27,6 +27,7 @@ class RecordChange:
     action: str  # "create" | "update" | "unchanged"
     label: str  # e.g. "Ana Lopez (ana.lopez)"
     changes: dict[str, tuple[str, str]] = field(default_factory=dict)  # column -> (old, new)
+    record_id: int | None = None  # the existing record a row matched (updates, unchanged)
 
 
 @dataclass
