@@ -145,7 +145,7 @@ def template_file(
     from .engine_parts.templates import district_samples
     from .engine_parts.templates import template_file as make
 
-    samples = district_samples(user) if user is not None else None
+    samples = district_samples(user, kind) if user is not None else None
     return make(kind, optional_columns, fmt, samples=samples)
 
 
