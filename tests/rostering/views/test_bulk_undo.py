@@ -160,3 +160,26 @@ def test_undo_never_redirects_off_site(client, world, teacher):
     token = _token(client.post(BULK, {"action": "deactivate", "student": [ana.pk]}))
     response = _undo(client, token, back="https://evil.example/")
     assert response.url == reverse("rostering:student_list")
+
+
+def test_undo_of_removing_an_educator_is_refused_to_a_teacher_and_works_for_an_admin(
+    client, world, school_admin, teacher
+):
+    from rostering.models import ClassEducator
+
+    group = factories.ClassGroupFactory(school=world.school, name="Robins", origin=Origin.MANUAL)
+    ed = factories.EducatorFactory(organization=world.school, first_name="Eli")
+    factories.ClassEducatorFactory(class_group=group, educator=ed)
+    client.force_login(school_admin)
+    url = reverse("rostering:class_educator_remove", args=[group.pk])
+    token = _token(client.post(url, {"educator": ed.pk}))
+    assert not ClassEducator.objects.filter(class_group=group).exists()
+
+    client.force_login(teacher)  # teachers see a class's educators but do not change them
+    refused = _undo(client, token)
+    assert any("Not undone" in m for m in _messages(refused))
+    assert not ClassEducator.objects.filter(class_group=group).exists()
+
+    client.force_login(school_admin)
+    _undo(client, token)
+    assert ClassEducator.objects.filter(class_group=group, educator=ed).exists()
