@@ -39,8 +39,9 @@ def _changed_matches(model, ids: list[int], since) -> int:
     column = LINK_COLUMNS.get(model)
     if column:
         changed |= set(
-            LinkChange.objects.filter(**{f"{column}__in": ids}, changed_at__gt=since)
-            .values_list(column, flat=True)
+            LinkChange.objects.filter(**{f"{column}__in": ids}, changed_at__gt=since).values_list(
+                column, flat=True
+            )
         )
     return len(changed)
 
@@ -56,12 +57,15 @@ def _added(model, district_id: int, since) -> int:
 
 def _district_changes(district_id: int, since) -> int:
     """Any record of the district changed since (a OneRoster preview spans every kind)."""
-    return sum(
-        model.history.filter(history_date__gt=since, district_id=district_id).count()
-        for model in ROSTER_MODELS
-    ) + LinkChange.objects.filter(changed_at__gt=since).filter(
-        student__district_id=district_id
-    ).count()
+    return (
+        sum(
+            model.history.filter(history_date__gt=since, district_id=district_id).count()
+            for model in ROSTER_MODELS
+        )
+        + LinkChange.objects.filter(changed_at__gt=since)
+        .filter(student__district_id=district_id)
+        .count()
+    )
 
 
 def stale_reason(job: ImportJob) -> str:

@@ -41,11 +41,15 @@ def check_school_open(school_ids: Iterable[int]) -> None:
         .values_list("name", flat=True)
     )
     if closed:
-        raise ValidationError(
-            f"{', '.join(closed)} {'is' if len(closed) == 1 else 'are'} inactive: nothing new "
-            "can be added there. An administrator can reactivate it on Management > "
-            "Organization."
-        )
+        raise ValidationError(closed_school_message(closed))
+
+
+def closed_school_message(names: list[str]) -> str:
+    """The one sentence every channel (forms, imports) uses to refuse inactive schools."""
+    return (
+        f"{', '.join(names)} {'is' if len(names) == 1 else 'are'} inactive: nothing new "
+        "can be added there. An administrator can reactivate it on Management > Organization."
+    )
 
 
 def check_same_district(district_id: int, objects: Iterable, what: str, field: str) -> None:

@@ -22,7 +22,9 @@ def test_district_admin_deactivates_and_reactivates_a_school(
     page.keyboard.press("Enter")
     yes = page.get_by_role("button", name="Yes, deactivate")
     expect(yes).to_be_focused()
-    expect(page.get_by_text("Deactivate South Elementary? Nothing new can be added to it")).to_be_visible()
+    expect(
+        page.get_by_text("Deactivate South Elementary? Nothing new can be added to it")
+    ).to_be_visible()
     screenshot(page, "organization-deactivate-confirm")
     page.keyboard.press("Enter")
     expect(page.get_by_text("South Elementary is inactive")).to_be_visible()

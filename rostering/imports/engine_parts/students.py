@@ -331,8 +331,9 @@ class StudentChecker:
             org = self._found(self.ctx.find_org, row, column, value)
             if org is not None:
                 found.add(org.pk)
+        current = self.current.schools.get(existing.pk, set()) if existing is not None else set()
+        self.ctx.refuse_closed(row, column, found, current=current)
         if existing is not None:  # schools outside the importer's scope stay as they are
-            current = self.current.schools.get(existing.pk, set())
             found |= current - self.ctx.allowed_school_ids
         desired.schools = found
 

@@ -38,7 +38,10 @@ def test_preview_made_stale_by_a_newer_import_is_refused_then_checked_again(
     client, world, district_admin, django_capture_on_commit_callbacks
 ):
     factories.StudentFactory(
-        school=world.school, username="ana.lopez", first_name="Ana", last_name="Lopez",
+        school=world.school,
+        username="ana.lopez",
+        first_name="Ana",
+        last_name="Lopez",
         external_id="000123",
     )
     client.force_login(district_admin)
@@ -74,7 +77,10 @@ def test_a_change_by_hand_to_a_matched_record_makes_the_preview_stale(
     client, world, district_admin, django_capture_on_commit_callbacks
 ):
     ana = factories.StudentFactory(
-        school=world.school, username="ana.lopez", first_name="Ana", last_name="Lopez",
+        school=world.school,
+        username="ana.lopez",
+        first_name="Ana",
+        last_name="Lopez",
         external_id="000123",
     )
     client.force_login(district_admin)

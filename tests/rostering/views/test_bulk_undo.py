@@ -42,7 +42,8 @@ def test_undo_of_add_to_class_takes_out_only_the_students_it_added(client, world
     factories.ClassStudentFactory(class_group=group, student=was_in)
     client.force_login(teacher)
     response = client.post(
-        BULK, {"action": "add_class", "class_group": group.pk, "student": [ana.pk, ben.pk, was_in.pk]}
+        BULK,
+        {"action": "add_class", "class_group": group.pk, "student": [ana.pk, ben.pk, was_in.pk]},
     )
     assert _members(group) == {ana.pk, ben.pk, was_in.pk}
 
@@ -88,14 +89,14 @@ def test_undo_of_bulk_deactivate_reactivates_the_students(client, world, teacher
     assert Student.objects.filter(pk__in=[ana.pk, ben.pk], is_active=True).count() == 2
 
 
-def test_undo_of_remove_product_gives_it_back_and_of_assign_takes_it_away(
-    client, world, teacher
-):
+def test_undo_of_remove_product_gives_it_back_and_of_assign_takes_it_away(client, world, teacher):
     product = factories.ProductFactory(name="Reading Path")
     ana = factories.StudentFactory(school=world.school)
     factories.StudentProductFactory(student=ana, product=product)
     client.force_login(teacher)
-    removed = client.post(BULK, {"action": "remove_product", "product": product.pk, "student": [ana.pk]})
+    removed = client.post(
+        BULK, {"action": "remove_product", "product": product.pk, "student": [ana.pk]}
+    )
     assert not StudentProduct.objects.filter(student=ana).exists()
     _undo(client, _token(removed))
     assert StudentProduct.objects.filter(student=ana, product=product).exists()

@@ -46,9 +46,7 @@ def test_deactivated_school_leaves_the_pickers_and_its_records_stay(client, worl
     assert ClassGroup.objects.filter(pk=group.pk, school=world.other_school).exists()
 
 
-def test_a_student_posted_by_hand_into_an_inactive_school_is_refused(
-    client, world, district_admin
-):
+def test_a_student_posted_by_hand_into_an_inactive_school_is_refused(client, world, district_admin):
     client.force_login(district_admin)
     set_active(client, world.other_school, False)
     response = client.post(
@@ -103,9 +101,7 @@ def test_teacher_cannot_deactivate_their_school(client, world, teacher):
     assert refresh(world.school).is_active
 
 
-def test_school_admin_cannot_deactivate_another_school_of_the_district(
-    client, world, school_admin
-):
+def test_school_admin_cannot_deactivate_another_school_of_the_district(client, world, school_admin):
     client.force_login(school_admin)
     url = reverse("rostering:organization_set_active", args=[world.other_school.pk])
     assert client.post(url, {"active": "0"}).status_code == 404
