@@ -98,9 +98,12 @@ def organizations_for(user) -> QuerySet:
     return qs.filter(Q(pk=scope.district_id) | Q(pk__in=scope.school_ids))
 
 
-def schools_for(user) -> QuerySet:
-    """Organizations (not districts) a user acts in: what a school picker offers."""
-    return organizations_for(user).exclude(org_type="district")
+def schools_for(user, *, inactive: bool = False) -> QuerySet:
+    """Organizations (not districts) a user acts in: what a school picker offers. Inactive
+    schools are left out (nothing new goes there) unless ``inactive`` (a list's filter: their
+    records stay visible)."""
+    schools = organizations_for(user).exclude(org_type="district")
+    return schools if inactive else schools.filter(is_active=True)
 
 
 def _district_filter(qs: QuerySet, scope: Scope) -> QuerySet:

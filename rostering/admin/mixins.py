@@ -22,6 +22,8 @@ from rostering.ownership import LOCKED_MESSAGE, SHARED_MESSAGE, FieldState, fiel
 from rostering.registry import KINDS
 from rostering.registry.forms import check_fields
 
+from .history_compare import HistoryCompareMixin
+
 LINK_HISTORY_SHOWN = 500  # the newest membership, product and setting changes shown
 ADMIN = Channel.ADMIN
 KINDS_BY_MODEL = {kind.model: kind for kind in KINDS.values()}
@@ -119,7 +121,7 @@ class ServiceForm:
             add_errors(self, exc)
 
 
-class ServiceAdmin(SimpleHistoryAdmin):
+class ServiceAdmin(HistoryCompareMixin, SimpleHistoryAdmin):
     """A roster record's admin whose writes go through its service."""
 
     history_list_display = ["channel"]

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
 
 from rostering import services
 from rostering.models import Organization, SyncConfiguration
 from rostering.ownership import LOCKED_MESSAGE
 
 from .importing import EngineImportExportMixin, OrganizationExport
-from .mixins import ADMIN, ServiceAdmin, ServiceSaveAdmin, lock_icon
+from .mixins import ADMIN, ServiceAdmin, ServiceSaveAdmin, dry_run, error_text, lock_icon
 
 
 @admin.register(Organization)
@@ -24,9 +25,11 @@ class OrganizationAdmin(EngineImportExportMixin, ServiceAdmin):
         "external_id",
         "rostering_method",
         "sso_enabled",
+        "is_active",
     )
     list_filter = (
         "org_type",
+        "is_active",
         "rostering_method",
         "origin",
         ("district", admin.RelatedOnlyFieldListFilter),
@@ -44,10 +47,12 @@ class OrganizationAdmin(EngineImportExportMixin, ServiceAdmin):
         "sso_enabled",
         "origin",
         "sis_sourced_id",
+        "is_active",
     )
     # Single sign-on is turned on with its provider, in "Single sign-on configurations".
-    readonly_fields = ("origin", "sis_sourced_id", "sso_enabled")
-    actions = ["rerun_sync"]
+    # Active or not: the actions below (the service's rules; a synced school's is the SIS's).
+    readonly_fields = ("origin", "sis_sourced_id", "sso_enabled", "is_active")
+    actions = ["rerun_sync", "deactivate", "reactivate"]
     ownership_fields = ("name", "external_id", "parent")
 
     @admin.display(description="name", ordering="name")
@@ -95,6 +100,49 @@ class OrganizationAdmin(EngineImportExportMixin, ServiceAdmin):
         return services.organization_update(
             actor=request.user, organization=original, channel=ADMIN, **changes
         )
+
+    @admin.action(description="Deactivate the selected schools", permissions=["change"])
+    def deactivate(self, request, queryset):
+        self.run_each(request, queryset, self._set_active(request, False), "deactivated")
+
+    @admin.action(description="Reactivate the selected schools", permissions=["change"])
+    def reactivate(self, request, queryset):
+        self.run_each(request, queryset, self._set_active(request, True), "reactivated")
+
+    @staticmethod
+    def _set_active(request, active: bool):
+        return lambda org: services.organization_set_active(
+            actor=request.user, organization=org, active=active, channel=ADMIN
+        )
+
+    # -- deleting an empty school (support staff; refused while it holds anything) --------
+
+    def has_delete_permission(self, request, obj=None):
+        user = request.user
+        return bool(user.is_active and (user.is_superuser or getattr(user, "is_support", False)))
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # one school at a time, through the service
+        return actions
+
+    def delete_view(self, request, object_id, extra_context=None):
+        org = self.get_object(request, object_id)
+        if org is not None:
+            try:
+                dry_run(
+                    lambda: services.organization_delete(
+                        actor=request.user, organization=org, channel=ADMIN
+                    )
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                text = error_text(exc) if isinstance(exc, ValidationError) else str(exc)
+                messages.error(request, text)
+                return redirect("admin:rostering_organization_change", org.pk)
+        return super().delete_view(request, object_id, extra_context)
+
+    def delete_model(self, request, obj):
+        services.organization_delete(actor=request.user, organization=obj, channel=ADMIN)
 
     @admin.action(description="Re-run the sync of the selected districts", permissions=["change"])
     def rerun_sync(self, request, queryset):

@@ -39,7 +39,7 @@ class ClassGroupFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["school"].queryset = permissions.schools_for(user).order_by("name")
+        self.filters["school"].queryset = permissions.schools_for(user, inactive=True).order_by("name")
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()

@@ -44,7 +44,7 @@ class EducatorFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["organization"].queryset = organizations_offered(user)
+        self.filters["organization"].queryset = organizations_offered(user, inactive=True)
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         query = Q()

@@ -85,7 +85,7 @@ class StudentFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
         super().__init__(data, queryset, request=request, **kwargs)
-        self.filters["school"].queryset = permissions.schools_for(request.user).only("pk", "name")
+        self.filters["school"].queryset = permissions.schools_for(request.user, inactive=True).only("pk", "name")
         for name in ("school", "grade", "origin", "status"):
             self.form.fields[name].widget.attrs["class"] = "form-select"
 

@@ -27,6 +27,7 @@ class RecordChange:
     action: str  # "create" | "update" | "unchanged"
     label: str  # e.g. "Ana Lopez (ana.lopez)"
     changes: dict[str, tuple[str, str]] = field(default_factory=dict)  # column -> (old, new)
+    record_id: int | None = None  # the existing record a row matched (updates, unchanged)
 
 
 @dataclass
@@ -144,7 +145,7 @@ def template_file(
     from .engine_parts.templates import district_samples
     from .engine_parts.templates import template_file as make
 
-    samples = district_samples(user) if user is not None else None
+    samples = district_samples(user, kind) if user is not None else None
     return make(kind, optional_columns, fmt, samples=samples)
 
 

@@ -62,7 +62,15 @@ ACTIVE = (
     ImportJob.Status.UNDOING,
 )
 # Listing pages never need the file or the preview; they can be megabytes per job.
-HEAVY_FIELDS = ("file_content", "error_report", "changes", "errors", "warnings", "result")
+HEAVY_FIELDS = (
+    "file_content",
+    "error_report",
+    "changes",
+    "errors",
+    "warnings",
+    "result",
+    "matched_ids",
+)
 
 
 def can_import(user, kind: str) -> bool:
@@ -191,7 +199,10 @@ def job_create(
 
 
 def job_check(job: ImportJob, *, actor) -> ImportJob:
-    """Run the engine's checks on the kept file and store the preview on the job."""
+    """Run the engine's checks on the kept file and store the preview on the job, with when
+    it was made and the existing records it matched (jobs_stale: a change to them since
+    makes the preview stale)."""
+    job.checked_at = timezone.now()
     plan = engine.check_file(
         actor=actor,
         district=job.district,
@@ -209,10 +220,12 @@ def job_check(job: ImportJob, *, actor) -> ImportJob:
         for c in plan.changes
         if c.action != "unchanged"
     ]
+    job.matched_ids = sorted({c.record_id for c in plan.changes if c.record_id is not None})
     job.status = ImportJob.Status.CHECKED if plan.ok else ImportJob.Status.INVALID
     job.progress = 100
     job.progress_message = "Checked"
     fields = ["counts", "errors", "warnings", "changes", "status", "progress", "progress_message"]
+    fields += ["checked_at", "matched_ids"]
     if not plan.ok:
         # Nothing can be imported from it: keep the errors report, not the file (it may hold
         # plain-text passwords; the report shows "(set)").
@@ -284,8 +297,10 @@ def _pairs(changes: dict) -> dict:
 
 
 def job_confirm(*, actor, job: ImportJob) -> ImportJob:
-    """Queue the commit of a checked job (only once, only without errors). The task starts
-    after this transaction commits, so a worker always finds the job queued."""
+    """Queue the commit of a checked job (only once, only without errors, only while its
+    preview is not stale: jobs_stale.StalePreview). The task starts after this transaction
+    commits, so a worker always finds the job queued."""
+    from .jobs_stale import require_fresh
     from .tasks import import_commit_task
 
     require_import(actor, job.kind)
@@ -293,6 +308,7 @@ def job_confirm(*, actor, job: ImportJob) -> ImportJob:
         locked = ImportJob.objects.select_for_update().get(pk=job.pk)
         if locked.status != ImportJob.Status.CHECKED or locked.errors:
             raise ValidationError("This import cannot be confirmed: " + _why_not(locked))
+        require_fresh(locked)
         locked.status = ImportJob.Status.QUEUED
         locked.progress = 0
         locked.progress_message = "Waiting for a worker to start the import"

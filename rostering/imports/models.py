@@ -57,6 +57,10 @@ class ImportJob(models.Model):
     warnings = models.JSONField(default=list, blank=True)
     changes = models.JSONField(default=list, blank=True)  # preview: field-by-field differences
     result = models.JSONField(default=dict, blank=True)  # what the commit touched, for undo
+    # When the preview was made and the existing records it matched: a change to any of them
+    # since makes the preview stale (jobs_stale.py), and it must be checked again.
+    checked_at = models.DateTimeField(null=True, blank=True)
+    matched_ids = models.JSONField(default=list, blank=True)
     task_id = models.CharField(max_length=64, blank=True, default="")
     committed_at = models.DateTimeField(null=True, blank=True)
     undone_at = models.DateTimeField(null=True, blank=True)

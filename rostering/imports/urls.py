@@ -11,6 +11,7 @@ urlpatterns = [
     path("bulk-students/", views.bulk_students, name="bulk_students"),
     path("<int:pk>/", views_jobs.job_detail, name="job"),
     path("<int:pk>/confirm/", views_jobs.job_confirm, name="job_confirm"),
+    path("<int:pk>/check-again/", views_jobs.job_recheck, name="job_recheck"),
     path("<int:pk>/status/", views_jobs.job_status, name="job_status"),
     path("<int:pk>/errors.csv", views_jobs.job_error_file, name="job_errors"),
     path("<int:pk>/result.csv", views_jobs.job_result_file, name="job_result"),

@@ -14,7 +14,7 @@ from accounts.roles import scope_for
 from rostering.liveness import fail_stale
 from rostering.tables.base import csv_response
 
-from . import engine, jobs, jobs_undo
+from . import engine, jobs, jobs_stale, jobs_undo
 from .models import ImportJob
 
 ERRORS_PER_PAGE = 100
@@ -35,6 +35,8 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request.GET.get("changes_page")
     )
     can_import = jobs.can_import(request.user, job.kind)
+    waiting = job.status == ImportJob.Status.CHECKED and not job.errors
+    stale = jobs_stale.stale_reason(job) if waiting else ""
     return render(
         request,
         "imports/job.html",
@@ -46,7 +48,9 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "warnings": (job.warnings or [])[:100],
             "action_labels": ACTION_LABELS,
             "is_preview": job.status in (ImportJob.Status.CHECKED, ImportJob.Status.INVALID),
-            "can_confirm": can_import and job.status == ImportJob.Status.CHECKED and not job.errors,
+            "can_confirm": can_import and waiting and not stale,
+            "stale": stale,
+            "can_recheck": can_import and bool(stale),
             "can_undo": can_import and job.status == ImportJob.Status.COMMITTED,
             "shows_progress": job.status
             not in (
@@ -69,6 +73,20 @@ def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         jobs.job_confirm(actor=request.user, job=job)
     except ValidationError as exc:
         messages.error(request, _messages_of(exc))
+    return redirect("imports:job", pk=job.pk)
+
+
+@login_required
+@require_POST
+def job_recheck(request: HttpRequest, pk: int) -> HttpResponse:
+    """Check a stale preview's file again; the page shows the fresh preview when it is ready."""
+    job = jobs.get_job_or_404(request.user, pk)
+    try:
+        jobs_stale.job_recheck(actor=request.user, job=job)
+    except ValidationError as exc:
+        messages.error(request, _messages_of(exc))
+    else:
+        messages.info(request, "Checking the file again against the records as they are now.")
     return redirect("imports:job", pk=job.pk)
 
 

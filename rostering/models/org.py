@@ -69,6 +69,9 @@ class Organization(models.Model):
         help_text="Email the district's administrators when a sync fails or is held, or an "
         "import fails.",
     )
+    # An inactive school leaves the pickers and takes no new students or classes/groups; its
+    # records stay (services/orgs.py organization_set_active). A synced school's is the SIS's.
+    is_active = models.BooleanField("active", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = history()

@@ -30,11 +30,12 @@ def classes_of_educator(user, educator: Educator) -> QuerySet[ClassEducator]:
     )
 
 
-def organizations_offered(user) -> QuerySet[Organization]:
+def organizations_offered(user, *, inactive: bool = False) -> QuerySet[Organization]:
     """Organizations an administrator may give an educator: the district itself only for
     district-wide administrators (a school administrator manages their schools' staff)."""
     from accounts.roles import scope_for
 
     if scope_for(user).is_district_wide:
-        return permissions.organizations_for(user).order_by("org_type", "name")
-    return permissions.schools_for(user).order_by("name")
+        orgs = permissions.organizations_for(user)
+        return (orgs if inactive else orgs.filter(is_active=True)).order_by("org_type", "name")
+    return permissions.schools_for(user, inactive=inactive).order_by("name")

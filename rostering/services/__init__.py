@@ -15,7 +15,13 @@ from .classes import (
     class_group_update,
 )
 from .educators import educator_create, educator_set_active, educator_update
-from .orgs import district_create, organization_create, organization_update
+from .orgs import (
+    district_create,
+    organization_create,
+    organization_delete,
+    organization_set_active,
+    organization_update,
+)
 from .products import (
     student_add_product,
     student_remove_product,
@@ -42,6 +48,8 @@ __all__ = [
     "educator_set_active",
     "educator_update",
     "organization_create",
+    "organization_delete",
+    "organization_set_active",
     "organization_update",
     "student_add_product",
     "student_create",

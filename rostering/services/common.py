@@ -25,7 +25,31 @@ def check_change_allowed(actor, record, channel: str) -> None:
 def check_create_allowed(actor, *, district_id: int, school_ids: Iterable[int], channel: str):
     if channel in TRUSTED_CHANNELS and actor is None:
         return
-    permissions.require_create_in(actor, district_id=district_id, school_ids=list(school_ids))
+    school_ids = list(school_ids)
+    permissions.require_create_in(actor, district_id=district_id, school_ids=school_ids)
+    check_school_open(school_ids)
+
+
+def check_school_open(school_ids: Iterable[int]) -> None:
+    """An inactive school takes no new students, educators or classes/groups (the pickers
+    leave it out; this refuses one posted by hand). Its existing records stay."""
+    from rostering.models import Organization
+
+    closed = list(
+        Organization.objects.filter(pk__in=list(school_ids), is_active=False)
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+    if closed:
+        raise ValidationError(closed_school_message(closed))
+
+
+def closed_school_message(names: list[str]) -> str:
+    """The one sentence every channel (forms, imports) uses to refuse inactive schools."""
+    return (
+        f"{', '.join(names)} {'is' if len(names) == 1 else 'are'} inactive: nothing new "
+        "can be added there. An administrator can reactivate it on Management > Organization."
+    )
 
 
 def check_removals_allowed(

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from accounts import permissions
 from accounts.permissions import Feature
-from rostering.history import Channel
+from rostering.history import Channel, audit
 from rostering.locks import lock_district, lock_for_write
 from rostering.models import Organization, SyncConfiguration
 from rostering.ownership import LOCKED_FIELDS
@@ -138,6 +138,77 @@ def organization_update(
     if leaves_automated:
         organization.sync_paused = _pause_scheduled_sync(organization)
     return organization
+
+
+@transaction.atomic
+def organization_set_active(
+    *, actor, organization: Organization, active: bool, channel: str = Channel.FORM
+) -> bool:
+    """Deactivate or reactivate a school; True if its state changed.
+
+    An inactive school leaves every school picker and takes no new students, educators or
+    classes/groups (check_school_open), while its records stay as they are. Refused: a
+    district; an actor who may not change the school or manage organizations
+    (PermissionDenied); a synced school by hand (its status is the SIS's).
+    """
+    lock_for_write(organization)
+    if organization.is_district:
+        raise ValidationError("A district cannot be deactivated; support staff close districts.")
+    check_change_allowed(actor, organization, channel)
+    if not (channel in TRUSTED_CHANNELS and actor is None):
+        permissions.require_feature(actor, Feature.MANAGE_ORGANIZATION)
+    if organization.origin == "synced" and channel != Channel.SYNC:
+        raise ValidationError(
+            f"{organization.name} is synced from your SIS, so whether it is active is the "
+            "SIS's to say: change it in your SIS and the next sync follows."
+        )
+    if organization.is_active == active:
+        return False
+    organization.is_active = active
+    save_record(organization, actor=actor, channel=channel)
+    return True
+
+
+def organization_contents(organization: Organization) -> dict[str, int]:
+    """How many students, educators, classes/groups and organizations ``organization``
+    holds (the ones that are not zero), as the refusal to delete it counts them."""
+    from rostering.models import ClassGroup, Educator, Student
+
+    counts = {
+        "student": Student.objects.filter(schools=organization).count(),
+        "educator": Educator.objects.filter(organizations=organization).count(),
+        "class/group": ClassGroup.objects.filter(school=organization).count(),
+        "organization below it": Organization.objects.filter(parent=organization).count(),
+    }
+    return {what: n for what, n in counts.items() if n}
+
+
+def _counted(what: str, n: int) -> str:
+    if n == 1:
+        return f"1 {what}"
+    plural = {"class/group": "classes/groups", "organization below it": "organizations below it"}
+    return f"{n} {plural.get(what, what + 's')}"
+
+
+@transaction.atomic
+def organization_delete(*, actor, organization: Organization, channel: str = Channel.ADMIN) -> None:
+    """Delete an empty school (support staff only; a school made by mistake). Refused, with
+    what it holds, while any student, educator, class/group or organization is in it:
+    those are deactivated, never deleted, so their school stays too."""
+    lock_for_write(organization)
+    if actor is None or not (actor.is_support or actor.is_superuser):
+        raise PermissionDenied("Only support staff delete schools.")
+    if organization.is_district:
+        raise ValidationError("A district cannot be deleted here.")
+    held = organization_contents(organization)
+    if held:
+        listed = ", ".join(_counted(what, n) for what, n in held.items())
+        raise ValidationError(
+            f"{organization.name} cannot be deleted: it holds {listed}. Move them to another "
+            "school first, or deactivate the school instead (its records stay)."
+        )
+    with audit(actor=actor, channel=channel):
+        organization.delete()
 
 
 def _pause_scheduled_sync(district: Organization) -> bool:

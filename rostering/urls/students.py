@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from rostering.views import students, students_bulk, students_detail
+from rostering.views import students, students_bulk, students_detail, undo
 
 urlpatterns = [
     path("students/", students.student_list, name="student_list"),
     path("students/bulk/", students_bulk.student_bulk, name="student_bulk"),
+    path("undo/", undo.undo_action, name="undo"),
     path("students/export.csv", students.student_export, name="student_export"),
     path("students/add/", students.StudentCreateView.as_view(), name="student_add"),
     path("students/add-several/", students.StudentBulkAddView.as_view(), name="student_bulk_add"),

@@ -11,15 +11,17 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.generic import TemplateView
 
 from accounts import permissions
-from rostering import services
+from rostering import bulk_undo, services
 from rostering.forms.classes import AddEducatorsForm, AddProductForm, AddStudentsForm
 from rostering.models import Educator, Origin, Student
 from rostering.selectors import classes as selectors
 
 from .classes import ClassPageMixin
+from .undo import success_with_undo_of
 
 CANDIDATE_LIMIT = 50
 SYNCED_ROSTER_NOTE = (
@@ -216,6 +218,7 @@ class _RemoveMember(ClassPageMixin, TemplateView):
     model: type
     field: str
     tab_url: str
+    undo_action: str  # rostering.bulk_undo: the success message's Undo adds them back
 
     def remove(self, record) -> int:
         raise NotImplementedError
@@ -235,7 +238,13 @@ class _RemoveMember(ClassPageMixin, TemplateView):
         except ValidationError as exc:
             messages.error(request, _message_of(exc))
         else:
-            messages.success(request, f"{record} removed from “{self.class_group.name}”.")
+            token = bulk_undo.undo_token(self.undo_action, [record.pk], self.class_group)
+            success_with_undo_of(
+                request,
+                f"{record} removed from “{self.class_group.name}”.",
+                token,
+                back=reverse(self.tab_url, args=[self.class_group.pk]),
+            )
         return redirect(self.tab_url, pk=self.class_group.pk)
 
 
@@ -243,6 +252,7 @@ class ClassStudentRemoveView(_RemoveMember):
     model = Student
     field = "student"
     tab_url = "rostering:class_students"
+    undo_action = "remove_class"
 
     def remove(self, record) -> int:
         return services.class_group_remove_students(
@@ -254,6 +264,7 @@ class ClassEducatorRemoveView(_RemoveMember):
     model = Educator
     field = "educator"
     tab_url = "rostering:class_educators"
+    undo_action = "remove_class_educator"
 
     def remove(self, record) -> int:
         return services.class_group_remove_educators(

@@ -95,6 +95,33 @@ def organization_add(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def organization_set_active(request: HttpRequest, pk: int) -> HttpResponse:
+    """Deactivate or reactivate a school (administrators who may change it)."""
+    require_district_member(request)
+    org = permissions.get_visible_or_404(request.user, Organization, pk=pk)
+    active = request.POST.get("active") == "1"
+    try:
+        changed = services.organization_set_active(
+            actor=request.user, organization=org, active=active
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if not changed:
+            messages.info(request, f"{org} was already {'active' if active else 'inactive'}.")
+        elif active:
+            messages.success(request, f"{org} is active again: it is offered in the pickers.")
+        else:
+            messages.success(
+                request,
+                f"{org} is inactive: it is no longer offered for new students, educators or "
+                "classes/groups. Its records stay as they are.",
+            )
+    return redirect("rostering:organization")
+
+
+@login_required
 def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require_district_member(request)
     user = request.user

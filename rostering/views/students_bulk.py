@@ -11,12 +11,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from rostering import bulk, login_cards
+from rostering import bulk, bulk_undo, login_cards
 from rostering.filters.students import StudentFilter
 from rostering.forms.bulk import StudentBulkForm
 from rostering.selectors import students as selectors
 
 from .students import require_role
+from .undo import success_with_undo_of
 
 MAX_CARDS = 1000
 
@@ -44,12 +45,15 @@ def _names(students, limit: int = 5) -> str:
     return ", ".join(names) + (f" and {more} more" if more > 0 else "")
 
 
-def _report(request, outcome: bulk.Outcome, did: str, already: str) -> None:
+def _report(request, outcome: bulk.Outcome, did: str, already: str, *, undo, back: str) -> None:
+    """What was done (with an Undo of exactly that: ``undo`` is (action, class/group or
+    product)), what was already so, and what was refused with why."""
     n = len(outcome.done)
     if n:
-        messages.success(
-            request, f"{did.format(n=n, s='' if n == 1 else 's')}: {_names(outcome.done)}."
-        )
+        text = f"{did.format(n=n, s='' if n == 1 else 's')}: {_names(outcome.done)}."
+        action, target = undo
+        token = bulk_undo.undo_token(action, [s.pk for s in outcome.done], target)
+        success_with_undo_of(request, text, token, back=back)
     if outcome.unchanged:
         messages.info(request, f"{len(outcome.unchanged)} {already}: {_names(outcome.unchanged)}.")
     for student, reason in outcome.refused[:10]:
@@ -88,6 +92,7 @@ def student_bulk(request: HttpRequest) -> HttpResponse:
         )
     chosen = list(students.order_by("last_name", "first_name"))
     actor = request.user
+    back = _back(data)
     if action == "add_class":
         group = data["class_group"]
         outcome = bulk.add_to_class(actor=actor, students=chosen, class_group=group)
@@ -96,6 +101,8 @@ def student_bulk(request: HttpRequest) -> HttpResponse:
             outcome,
             f"Added {{n}} student{{s}} to {group.name}",
             f"already in {group.name}",
+            undo=(action, group),
+            back=back,
         )
     elif action in ("add_product", "remove_product"):
         product = data["product"]
@@ -106,6 +113,8 @@ def student_bulk(request: HttpRequest) -> HttpResponse:
                 outcome,
                 f"Assigned {product.name} to {{n}} student{{s}}",
                 f"already had {product.name}",
+                undo=(action, product),
+                back=back,
             )
         else:
             outcome = bulk.remove_product(actor=actor, students=chosen, product=product)
@@ -114,10 +123,19 @@ def student_bulk(request: HttpRequest) -> HttpResponse:
                 outcome,
                 f"Removed {product.name} from {{n}} student{{s}}",
                 f"did not have {product.name} of their own",
+                undo=(action, product),
+                back=back,
             )
     else:
         active = action == "reactivate"
         outcome = bulk.set_active(actor=actor, students=chosen, active=active)
         state = "Reactivated" if active else "Deactivated"
-        _report(request, outcome, f"{state} {{n}} student{{s}}", f"already {state.lower()}")
-    return redirect(_back(data))
+        _report(
+            request,
+            outcome,
+            f"{state} {{n}} student{{s}}",
+            f"already {state.lower()}",
+            undo=(action, None),
+            back=back,
+        )
+    return redirect(back)

@@ -1,6 +1,7 @@
 // The Students list's bulk actions: the heading's box chooses every row of the page, the
 // button counts the chosen rows, "all N matching" is offered once the whole page is chosen,
-// and only the selects the chosen action needs are shown.
+// only the selects the chosen action needs are shown, and "Deactivate" asks to confirm first
+// (confirm.js reads the question when the form is sent).
 (function () {
   var form = document.getElementById("bulk-form");
   if (!form) return;
@@ -22,6 +23,7 @@
       if (!everyRow) allBox.checked = false;
     }
     if (count) count.textContent = allBox && allBox.checked ? total : chosen;
+    askBeforeDeactivating();
   }
   if (page) page.addEventListener("change", function () {
     rows.forEach(function (r) { r.checked = page.checked; });
@@ -36,7 +38,18 @@
       box.hidden = box.dataset.bulkNeeds.split(" ").indexOf(action.value) < 0;
     });
   }
-  if (action) action.addEventListener("change", showNeeded);
+  function askBeforeDeactivating() {
+    if (action && action.value === "deactivate") {
+      var n = count ? count.textContent : "";
+      form.dataset.confirm = "Deactivate " + n + " chosen student" + (n === "1" ? "" : "s") +
+        "? They cannot sign in to their products until reactivated.";
+      form.dataset.confirmYes = "Yes, deactivate";
+    } else {
+      delete form.dataset.confirm;
+      delete form.dataset.confirmYes;
+    }
+  }
+  if (action) action.addEventListener("change", function () { showNeeded(); askBeforeDeactivating(); });
   showNeeded();
   refresh();
 })();

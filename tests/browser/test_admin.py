@@ -156,3 +156,27 @@ def test_support_reads_who_removed_a_student_from_a_class_in_its_history(transac
         f"removed from class/group {klass.name}"
     )
     screenshot(page, "admin-student-history-memberships")
+
+
+def test_support_compares_two_versions_of_a_student(transactional_db, page):
+    from django.contrib.auth import get_user_model
+
+    from rostering import services
+
+    call_command("seed_demo", verbosity=0)
+    support = get_user_model().objects.get(username="demo-support")
+    student = Student.objects.filter(origin=Origin.MANUAL).first()
+    first_name = student.first_name
+    services.student_update(actor=support, student=student, first_name="Renamed")
+    services.student_update(actor=support, student=student, grade="05")
+    _admin_sign_in(page)
+    page.goto(f"/admin/rostering/student/{student.pk}/history/")
+    older = page.get_by_role("radio", name=re.compile("^Compare from")).last
+    older.check()  # the first version; the newest is chosen as "to" already
+    screenshot(page, "admin-history-choose-versions")
+    page.get_by_role("button", name="Compare the chosen versions").click()
+    table = page.get_by_role("table", name="Fields that differ between the two versions")
+    expect(table.get_by_role("row", name=re.compile("First name"))).to_contain_text(first_name)
+    expect(table.get_by_role("row", name=re.compile("First name"))).to_contain_text("Renamed")
+    expect(table.get_by_role("row", name=re.compile("Grade"))).to_be_visible()
+    screenshot(page, "admin-history-compare")

@@ -121,3 +121,48 @@ def test_teacher_prints_the_cards_of_two_chosen_classes(transactional_db, page):
     expect(page.get_by_role("heading", name="Login cards: Robins, Wrens")).to_be_visible()
     expect(page.get_by_role("article")).to_have_count(2)
     screenshot(page, "classes-chosen-login-cards")
+
+
+def test_teacher_deactivates_chosen_students_after_confirming_then_undoes_it(
+    transactional_db, page
+):
+    _school, students = _school_with_students(3)
+    sign_in(page, "tess", "homeroom-test")
+    page.goto("/manage/students/")
+    for student in students[:2]:
+        page.get_by_role("checkbox", name=f"Choose {student.full_name}").check()
+    page.get_by_label("With the chosen students").select_option(label="Deactivate")
+    page.get_by_role("button", name="Apply to 2 chosen").click()
+    yes = page.get_by_role("button", name="Yes, deactivate")
+    expect(yes).to_be_focused()
+    expect(page.get_by_text("Deactivate 2 chosen students?")).to_be_visible()
+    screenshot(page, "students-bulk-deactivate-confirm")
+    page.keyboard.press("Escape")  # Cancel puts the button back, nothing sent
+    expect(page.get_by_role("button", name="Apply to 2 chosen")).to_be_focused()
+    assert all(s.__class__.objects.get(pk=s.pk).is_active for s in students)
+
+    page.get_by_role("button", name="Apply to 2 chosen").click()
+    page.get_by_role("button", name="Yes, deactivate").press("Enter")
+    expect(page.get_by_text("Deactivated 2 students")).to_be_visible()
+    screenshot(page, "students-bulk-deactivated-with-undo")
+    assert [s.__class__.objects.get(pk=s.pk).is_active for s in students] == [False, False, True]
+
+    page.get_by_role("button", name="Undo").click()
+    expect(page.get_by_text("Undone:")).to_be_visible()
+    screenshot(page, "students-bulk-deactivate-undone")
+    assert all(s.__class__.objects.get(pk=s.pk).is_active for s in students)
+
+
+def test_teacher_removes_a_student_from_a_class_tab_and_undoes_it(transactional_db, page):
+    school, students = _school_with_students(2)
+    room = students[0].class_groups.get()
+    sign_in(page, "tess", "homeroom-test")
+    page.goto(f"/manage/classes/{room.pk}/students/")
+    page.get_by_role("button", name=f"Remove {students[0].full_name}").click()
+    page.get_by_role("button", name="Yes, remove").click()
+    expect(page.get_by_text(f"{students[0].full_name} removed from")).to_be_visible()
+    screenshot(page, "class-student-removed-with-undo")
+    page.get_by_role("button", name="Undo").click()
+    expect(page.get_by_text(f"Undone: {students[0].full_name} back in {room.name}")).to_be_visible()
+    screenshot(page, "class-student-removal-undone")
+    assert ClassStudent.objects.filter(class_group=room, student=students[0]).exists()

@@ -86,6 +86,10 @@ def test_educator_pages_at_phone_width(transactional_db, world, district_admin, 
     phone_page.goto("/manage/educators/")
     expect(phone_page.get_by_role("link", name="Sid Synced")).to_be_visible()
     assert _cut_off_filter_boxes(phone_page) == []
+    # One line of headings: no empty band above the names from a heading wrapped off-screen.
+    heading_row = phone_page.locator("table thead tr").bounding_box()
+    name_link = phone_page.get_by_role("link", name="Name", exact=True).bounding_box()
+    assert heading_row["height"] < 2 * name_link["height"] + 20, heading_row
     screenshot(phone_page, "educators-list-phone")
     phone_page.goto(synced.get_absolute_url())
     expect(phone_page.get_by_label("First name")).to_be_disabled()

@@ -95,7 +95,9 @@ def plan_existing(plan: ImportPlan, updates: list, row: Row, existing, desired, 
     if changes:
         plan.updated += 1
         updates.append((existing, desired))
-        plan.changes.append(RecordChange(row.number, "update", label, changes))
+        plan.changes.append(
+            RecordChange(row.number, "update", label, changes, record_id=existing.pk)
+        )
     else:
         plan.unchanged += 1
-        plan.changes.append(RecordChange(row.number, "unchanged", label))
+        plan.changes.append(RecordChange(row.number, "unchanged", label, record_id=existing.pk))

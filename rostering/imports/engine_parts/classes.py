@@ -158,6 +158,9 @@ class ClassChecker:
                 desired.products.add(product.pk)
                 self.product_names[product.pk] = product.name
         existing = self._match(row, fields, school)
+        if school is not None:
+            kept = {existing.school_id} if existing is not None else set()
+            self.ctx.refuse_closed(row, cols["school"], {school.pk}, current=kept)
         for what in ROSTERS:
             if what in self.people:
                 setattr(desired, what, self._members(row, what, school, fields["name"]))

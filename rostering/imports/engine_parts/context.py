@@ -92,6 +92,22 @@ class Context:
             return None
         return found
 
+    def refuse_closed(self, row: Row, column: Column, org_ids, *, current=frozenset()) -> None:
+        """An inactive school takes nothing new: a row that would put a record there (a new
+        record, or a school added to one) is refused, in the words forms use. The trusted
+        caller (actor None) is not asked."""
+        from rostering.services.common import closed_school_message
+
+        if self.actor is None:
+            return
+        closed = sorted(
+            self.orgs[pk].name
+            for pk in set(org_ids) - set(current)
+            if pk in self.orgs and not self.orgs[pk].is_active
+        )
+        if closed:
+            row.error(column, closed_school_message(closed))
+
     # ---- products ------------------------------------------------------------------------------
 
     def _load_products(self) -> None:

@@ -117,6 +117,8 @@ class EducatorChecker:
             org = self.ctx.find_org(row, cols["organizations"], value, allow_district=True)
             if org is not None:
                 desired.organizations.add(org.pk)
+        current = self.organizations.get(existing.pk, set()) if existing is not None else set()
+        self.ctx.refuse_closed(row, cols["organizations"], desired.organizations, current=current)
         if row.has_error:
             return
         if existing is None:

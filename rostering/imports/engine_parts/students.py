@@ -336,8 +336,10 @@ class StudentChecker:
             org = self._found(self.ctx.find_org, row, column, value)
             if org is not None:
                 found.add(org.pk)
+        current = self.current.schools.get(existing.pk, set()) if existing is not None else set()
+        self.ctx.refuse_closed(row, column, found, current=current)
         if existing is not None:  # schools outside the importer's scope stay as they are
-            kept = self.current.schools.get(existing.pk, set()) - self.ctx.allowed_school_ids
+            kept = current - self.ctx.allowed_school_ids
             found |= kept
             for pk in sorted(kept, key=lambda pk: self.ctx.orgs[pk].name):
                 self._kept(row, column, self.ctx.orgs[pk].name, existing)

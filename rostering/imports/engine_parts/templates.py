@@ -20,14 +20,49 @@ def chosen_columns(kind: str, optional: list[str]):
     return [c for c in columns_of(kind) if c.in_template or c.name in wanted]
 
 
-def district_samples(user) -> dict[str, tuple[str, str]]:
+def _unused(wanted: tuple[str, str], taken: set[str]) -> tuple[str, str]:
+    """``wanted`` made unlike every (case-folded) value in ``taken`` and each other, by a
+    number at the end: "North Elementary" becomes "North Elementary 2" when taken."""
+    out: list[str] = []
+    for value in wanted:
+        candidate, n = value, 1
+        while candidate.casefold() in taken:
+            n += 1
+            candidate = f"{value} {n}"
+        taken.add(candidate.casefold())
+        out.append(candidate)
+    return out[0], out[1]
+
+
+def _new_organization_samples(user, columns_samples) -> dict[str, tuple[str, str]]:
+    """The Organizations template's two sample schools, named and numbered unlike any
+    organization of the user's district (names are unique in a district, IDs too), so its
+    rows add two schools instead of matching, or clashing with, existing ones."""
+    from accounts.roles import scope_for
+    from rostering.models import Organization
+
+    district_id = scope_for(user).district_id
+    existing = Organization.objects.filter(district_id=district_id)
+    names = {n.casefold() for n in existing.values_list("name", flat=True)}
+    ids = {i.casefold() for i in existing.values_list("external_id", flat=True) if i}
+    return {
+        "name": _unused(columns_samples["name"], names),
+        "external_id": _unused(columns_samples["external_id"], ids),
+    }
+
+
+def district_samples(user, kind: str = "") -> dict[str, tuple[str, str]]:
     """Sample cells naming the user's own schools, classes/groups and products (column key ->
     two rows' values), so a template uploaded as it comes passes. Names that could match
-    nothing (educators, students of a class) are left blank."""
+    nothing (educators, students of a class) are left blank; the Organizations template's
+    new schools are named unlike any of the district's."""
     from accounts import permissions
     from rostering.models import ClassGroup, Product, ProductSetting
 
     samples: dict[str, tuple[str, str]] = {"educators": ("", ""), "students": ("", "")}
+    if kind == "organizations":
+        static = {c.key: c.samples for c in columns_of(kind)}
+        samples.update(_new_organization_samples(user, static))
     schools = list(permissions.schools_for(user).order_by("name").values_list("name", flat=True))
     if schools:
         first, second = schools[0], schools[1 % len(schools)]

@@ -104,14 +104,17 @@ def _all_columns(kind: str) -> list[str]:
 
 
 def test_real_engine_each_template_uploaded_as_it_comes_passes(client, world, district_admin):
-    """The sample rows name the district's own schools, class/group and products."""
+    """The sample rows name the district's own schools, class/group and products; the
+    Organizations template's new schools are named unlike the district's (North and South
+    Elementary, its registry samples, exist already: so do "North Elementary 2" and "S-1")."""
     from tests import factories
 
+    factories.SchoolFactory(district=world.district, name="North Elementary 2", external_id="S-1")
     factories.ProductSettingFactory(product=factories.ProductFactory(name="Zeta Reading"))
     factories.ProductFactory(name="Alpha Math")
     factories.ClassGroupFactory(school=world.school, name="Robins")
     client.force_login(district_admin)
-    for kind in ("students", "educators", "classes"):
+    for kind in ("students", "educators", "classes", "organizations"):
         for fmt in ("csv", "xlsx"):
             template = client.get(
                 reverse("imports:templates"),

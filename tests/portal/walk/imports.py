@@ -15,6 +15,7 @@ EXPECTED = {
     "imports:job_result": ("job", DISTRICT_ADMIN_RECORD),
     "imports:job_errors": ("job", row(302, 404, 404, 302, 404)),  # no errors: back to the job
     "imports:job_confirm": ("job", row(302, 405, 405, 405, 405)),
+    "imports:job_recheck": ("job", row(302, 405, 405, 405, 405)),  # test_stale_preview.py
     "imports:job_undo": ("job", DISTRICT_ADMIN_RECORD),  # GET: the confirmation page
     "imports:submission_new": (None, DISTRICT_ADMIN_PAGE),
     "imports:submission": ("submission", DISTRICT_ADMIN_RECORD),

@@ -10,6 +10,8 @@ EXPECTED = {
     "rostering:rostering_method": (None, ADMIN_PAGE),
     # POST only (test_import_alerts.py tries the POST with every role).
     "rostering:organization_alerts": (None, row(302, 405, 405, 405, 405)),
+    # POST only (test_organization_active.py tries the POST with each role).
+    "rostering:organization_set_active": ("school", row(302, 405, 405, 405, 405)),
 }
 
 

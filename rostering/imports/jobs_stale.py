@@ -1,0 +1,134 @@
+"""A preview goes stale: the records it matched changed (a newer import, a form, the sync)
+before it was confirmed, so what it shows is no longer what the import would do. Confirming
+is refused with why, and the file can be checked again (the same file, a fresh preview)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from rostering.models import ClassGroup, Educator, LinkChange, Organization, Student
+
+from .jobs import require_import
+from .models import ImportJob, ImportKind
+
+KIND_MODELS = {
+    ImportKind.STUDENTS: Student,
+    ImportKind.BULK_STUDENTS: Student,
+    ImportKind.EDUCATORS: Educator,
+    ImportKind.CLASSES: ClassGroup,
+    ImportKind.ORGANIZATIONS: Organization,
+}
+# The column of LinkChange naming the record (memberships, products, settings).
+LINK_COLUMNS = {Student: "student_id", Educator: "educator_id", ClassGroup: "class_group_id"}
+ROSTER_MODELS = (Organization, Student, Educator, ClassGroup)
+
+
+class StalePreview(ValidationError):
+    """Confirming a preview whose records changed since it was made."""
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _changed_matches(model, ids: list[int], since) -> int:
+    changed = set(
+        model.history.filter(id__in=ids, history_date__gt=since).values_list("id", flat=True)
+    )
+    column = LINK_COLUMNS.get(model)
+    if column:
+        changed |= set(
+            LinkChange.objects.filter(**{f"{column}__in": ids}, changed_at__gt=since).values_list(
+                column, flat=True
+            )
+        )
+    return len(changed)
+
+
+def _added(model, district_id: int, since) -> int:
+    return (
+        model.history.filter(history_type="+", history_date__gt=since, district_id=district_id)
+        .values("id")
+        .distinct()
+        .count()
+    )
+
+
+def _district_changes(district_id: int, since) -> int:
+    """Any record of the district changed since (a OneRoster preview spans every kind)."""
+    return (
+        sum(
+            model.history.filter(history_date__gt=since, district_id=district_id).count()
+            for model in ROSTER_MODELS
+        )
+        + LinkChange.objects.filter(changed_at__gt=since)
+        .filter(student__district_id=district_id)
+        .count()
+    )
+
+
+def stale_reason(job: ImportJob) -> str:
+    """Why the preview of ``job`` no longer says what confirming would do, or "" when it
+    still does: a record the preview matched changed since the check, or records of the kind
+    were added that this file may add too. Previews from before this check was kept are
+    never called stale."""
+    if job.checked_at is None:
+        return ""
+    since = job.checked_at
+    model = KIND_MODELS.get(job.kind)
+    problems = []
+    if model is None:
+        if _district_changes(job.district_id, since):
+            problems.append("the district's records were changed")
+    else:
+        changed = _changed_matches(model, list(job.matched_ids or []), since)
+        if changed:
+            problems.append(
+                f"{_plural(changed, 'of the records it matched was', 'of the records it matched were')} changed"
+            )
+        if (job.counts or {}).get("created") and _added(model, job.district_id, since):
+            what = model._meta.verbose_name_plural
+            problems.append(f"new {what} were added that this file may add too")
+    if not problems:
+        return ""
+    newer = (
+        ImportJob.objects.filter(district_id=job.district_id, committed_at__gt=since)
+        .exclude(pk=job.pk)
+        .order_by("-committed_at")
+        .only("file_name")
+        .first()
+    )
+    by = f" (the import of {newer.file_name} was confirmed meanwhile)" if newer else ""
+    return (
+        f"Since this preview was made, {' and '.join(problems)}{by}, so it may no longer show "
+        "what the import would do. Check the file again to see it as things are now."
+    )
+
+
+def require_fresh(job: ImportJob) -> None:
+    reason = stale_reason(job)
+    if reason:
+        raise StalePreview(reason)
+
+
+def job_recheck(*, actor, job: ImportJob) -> ImportJob:
+    """Check a checked job's file again (queued for the worker, like an upload); the fresh
+    preview replaces the stale one. Only a job still waiting for confirmation (its file is
+    kept) can be checked again."""
+    from .tasks import import_check_task
+
+    require_import(actor, job.kind)
+    queued = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.CHECKED).update(
+        status=ImportJob.Status.CHECKING,
+        progress=0,
+        progress_message="Waiting for a worker to check the file again",
+        queued_at=timezone.now(),
+        heartbeat_at=None,
+    )
+    if not queued:
+        raise ValidationError("Only a preview waiting for confirmation can be checked again.")
+    result = import_check_task.enqueue(job.pk)
+    ImportJob.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
+    job.refresh_from_db()
+    return job
