@@ -70,7 +70,7 @@ def _stamp() -> tuple:
 
 def _write(rows: list[tuple]) -> None:
     if rows:
-        from rostering.imports.engine_parts.fast_sql import insert
+        from rostering.engine.sql import insert
 
         insert(LinkChange, _COLUMNS, rows)
 

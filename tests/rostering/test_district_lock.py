@@ -227,7 +227,7 @@ def test_an_undo_waits_for_the_sync_and_refuses_a_record_it_changed(world):
     with Holder(world.district.pk, work=_take_over(created.pk, "Annie")):
         writer = Writer(
             lambda: engine.undo_import(
-                actor=None, district=world.district, touched=result.touched
+                actor=None, district=world.district, result={"applied": result.applied}
             )
         )
         writer.start()
@@ -247,7 +247,7 @@ def test_an_undo_waits_for_the_sync_then_undoes(world):
     with Holder(world.district.pk):
         writer = Writer(
             lambda: engine.undo_import(
-                actor=None, district=world.district, touched=result.touched
+                actor=None, district=world.district, result={"applied": result.applied}
             )
         )
         writer.start()

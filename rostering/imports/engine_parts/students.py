@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rostering import registry, usernames
+from rostering.engine.sql import fetch, paused_gc
 from rostering.models import ClassGroup, ClassStudent, Origin, Student, StudentProduct
 from rostering.models import StudentProductSetting as SettingValue
 from rostering.ownership import shared_fields_of
@@ -26,7 +27,6 @@ from .cells import Row
 from .checking import person_fields, person_label, plan_existing, refuse_locked
 from .columns import HeaderMatch
 from .context import Context, fold
-from .fast_sql import fetch, paused_gc
 
 PLAIN_FIELDS = (
     "first_name",

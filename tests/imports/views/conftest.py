@@ -108,12 +108,12 @@ class FakeEngine:
             plan.created,
             plan.updated,
             plan.unchanged,
-            touched={"students": {"created": created, "updated": updated}},
+            applied={"students": {"created": created, "updated": updated}},
         )
 
-    def undo_import(self, *, actor, district, touched):
+    def undo_import(self, *, actor, district, result):
         self.calls.append(("undo", actor))
-        created = touched["students"]["created"]
+        created = result["applied"]["students"]["created"]
         if Student.objects.filter(pk__in=created, first_name__startswith="Changed").exists():
             raise ValidationError("Some of these students were changed since the import.")
         Student.objects.filter(pk__in=created).delete()
