@@ -4,7 +4,6 @@ differences, every bad input reported by row and column with nothing written, an
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
