@@ -145,14 +145,10 @@ class _Writer:
         if kind == "educator":
             self.applied.users += people.new_users(rows)
             names = sorted({*names, "user_id"})
+        names = [name for name in names if name != "district_id"]  # always the batch's
         blank = {name: _field(model, name).get_default() for name in names}
-        ordered = [tuple(row.get(n, blank[n]) for n in names) for row in rows]
-        columns = ["district_id", *[n for n in names if n != "district_id"]]
-        ordered = [
-            (self.district_id, *(v for n, v in zip(names, row, strict=True) if n != "district_id"))
-            for row in ordered
-        ]
-        ids = _insert(model, columns, ordered)
+        ordered = [(self.district_id, *(row.get(n, blank[n]) for n in names)) for row in rows]
+        ids = _insert(model, ["district_id", *names], ordered)
         for item, pk in zip(items, ids, strict=True):
             self.ids[item.ref] = pk
         for name in sorted({name for _i, name, _v in later}):
