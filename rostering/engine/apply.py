@@ -98,8 +98,13 @@ def apply(batch: Batch, *, district, actor, channel, job=None) -> Applied:
     return writer.applied
 
 
+_AS_IS = frozenset({str, int, bool, float, type(None)})
+
+
 def plain(value):
     """A value as JSON keeps it."""
+    if type(value) in _AS_IS:
+        return value
     if isinstance(value, datetime.date | datetime.datetime | datetime.time):
         return value.isoformat()
     if isinstance(value, models.Model):
@@ -115,7 +120,7 @@ class _Writer:
         self.now = timezone.now()
 
     def pk(self, value):
-        return self.ids[value] if isinstance(value, New) else value
+        return self.ids[value] if type(value) is New else value
 
     # ---- records ---------------------------------------------------------------------------
 
@@ -133,14 +138,18 @@ class _Writer:
         names = sorted({_attname(model, name) for item in items for name in item.fields})
         later: list[tuple[int, str, New]] = []  # (row, column, a record of this same step)
         rows = []
+        ids = self.ids
         for index, item in enumerate(items):
-            values = {_attname(model, n): v for n, v in item.fields.items()}
-            for name, value in values.items():
-                if isinstance(value, New) and value not in self.ids:
-                    later.append((index, name, value))
-                    values[name] = self.district_id  # an organization's parent, set below
-                else:
-                    values[name] = self.pk(value)
+            values = {}
+            for name, value in item.fields.items():
+                name = _attname(model, name)
+                if type(value) is New:
+                    if value in ids:
+                        value = ids[value]
+                    else:  # an organization's parent made in this same step: set below
+                        later.append((index, name, value))
+                        value = self.district_id
+                values[name] = value
             rows.append(values)
         if kind == "educator":
             self.applied.users += people.new_users(rows)
@@ -151,11 +160,12 @@ class _Writer:
         ids = _insert(model, ["district_id", *names], ordered)
         for item, pk in zip(items, ids, strict=True):
             self.ids[item.ref] = pk
+        ids_of = self.ids
         for name in sorted({name for _i, name, _v in later}):
             pending = [(index, value) for index, n, value in later if n == name]
-            sql.update(model, [name], [(ids[index], self.ids[value]) for index, value in pending])
+            sql.update(model, [name], [(ids[index], ids_of[value]) for index, value in pending])
             for index, value in pending:
-                rows[index][name] = self.ids[value]
+                rows[index][name] = ids_of[value]
         sql.history_of_rows(model, ids, update=False, user=self.user, channel=self.channel)
         for row, pk in zip(rows, ids, strict=True):
             after = {n: plain(v) for n, v in row.items() if n not in NOT_KEPT}
@@ -213,21 +223,28 @@ class _Writer:
     def links(self, batch: Batch) -> None:
         adds: dict[str, list] = defaultdict(list)
         removes: dict[str, list] = defaultdict(list)
+        ids, applied = self.ids, self.applied.links
         for item in batch.links:
-            owner, other = self.pk(item.owner), self.pk(item.other)
+            owner, other = item.owner, item.other
+            if type(owner) is New:
+                owner = ids[owner]
+            if type(other) is New:
+                other = ids[other]
             if item.added:
                 adds[item.link].append((owner, other, item.origin))
             else:
                 removes[item.link].append((owner, other))
-            self.applied.links.append([item.link, int(item.added), owner, other, item.origin])
+            applied.append([item.link, int(item.added), owner, other, item.origin])
         for name in LINK_TABLES:
             model, first, second, keeps_origin = LINK_TABLES[name]
             gone, new = removes.get(name, []), adds.get(name, [])
             if not gone and not new:
                 continue
             sql.delete_pairs(model, first, second, gone)
-            columns = [first, second, "origin"] if keeps_origin else [first, second]
-            sql.insert(model, columns, [row[: len(columns)] for row in new])
+            if keeps_origin:
+                sql.insert(model, [first, second, "origin"], new)
+            else:
+                sql.insert(model, [first, second], [(a, b) for a, b, _origin in new])
             link_history.record_pairs(model, first, second, added=new, removed=gone)
 
     def settings(self, batch: Batch) -> None:
@@ -276,8 +293,15 @@ def _field(model, attname: str) -> models.Field:
     return next(f for f in model._meta.concrete_fields if f.attname == attname)
 
 
+_ATTNAMES: dict[tuple, str] = {}
+
+
 def _attname(model, name: str) -> str:
-    return model._meta.get_field(name).attname
+    key = (model, name)
+    found = _ATTNAMES.get(key)
+    if found is None:
+        found = _ATTNAMES[key] = model._meta.get_field(name).attname
+    return found
 
 
 def _insert(model, columns: list[str], rows: list[tuple]) -> list[int]:

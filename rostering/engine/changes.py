@@ -139,6 +139,8 @@ class Batch:
         self, link: str, owner, old: set, new: set, *, origin="manual", source=NOWHERE
     ) -> None:
         """Links of ``owner`` from ``old`` to ``new``: the removals and the adds."""
+        if old == new:
+            return
         for other in old - new:
             self.links.append(LinkChange(link, owner, other, False, origin, source))
         for other in new - old:
