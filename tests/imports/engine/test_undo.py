@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from rostering.imports import engine
 from rostering.models import ClassStudent, LinkChange, Origin, Student
@@ -136,3 +138,35 @@ def test_an_import_committed_before_the_engine_says_it_cannot_be_undone(world, a
         engine.undo_import(actor=None, district=world.district, result=old)
     assert "committed before undo kept each change" in refused.value.messages[0]
     assert Student.objects.filter(pk=ana.pk).exists()
+
+
+def _undo_queries(world, rooms, first: int, count: int) -> int:
+    """Queries of undoing an import that changed ``count`` existing students (a field, a
+    class/group, a product, a setting)."""
+    for n in range(first, first + count):
+        factories.StudentFactory(school=world.school, username=f"kid{n}", last_name="Old")
+    rows = [
+        _row(
+            "Kid",
+            "New",
+            f"kid{n}",
+            world.school,
+            **{
+                "Classes/Groups": "Room 4",
+                "Products": "Math Quest",
+                "Product Settings": "Language Support = Spanish",
+            },
+        )
+        for n in range(first, first + count)
+    ]
+    result = commit(world.district, csv_bytes(rows))
+    with CaptureQueriesContext(connection) as undone:
+        assert _undo(world, result) == []
+    assert set(
+        Student.objects.filter(username__startswith="kid").values_list("last_name", flat=True)
+    ) == {"Old"}
+    return len(undone)
+
+
+def test_the_queries_of_an_undo_do_not_grow_with_the_rows(world, rooms, products):
+    assert _undo_queries(world, rooms, 0, 4) == _undo_queries(world, rooms, 100, 50)
