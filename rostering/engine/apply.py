@@ -172,36 +172,33 @@ class _Writer:
             self.applied.records.append({"op": "create", "kind": kind, "pk": pk, "after": after})
 
     def updates(self, batch: Batch) -> None:
-        groups: dict[tuple[str, tuple[str, ...]], list] = defaultdict(list)
+        by_kind: dict[str, list] = defaultdict(list)
         for item in batch.updates:
-            model = MODELS[item.kind]
-            names = tuple(sorted(_attname(model, n) for n in item.after))
-            groups[(item.kind, names)].append(item)
-        updated: dict[str, list[int]] = defaultdict(list)
-        for (kind, names), items in groups.items():
+            by_kind[item.kind].append(item)
+        ids, records = self.ids, self.applied.records
+        for kind, items in by_kind.items():
             model = MODELS[kind]
-            rows = []
+            changes = []
             for item in items:
-                after = {_attname(model, n): self.pk(v) for n, v in item.after.items()}
-                before = {_attname(model, n): v for n, v in item.before.items()}
-                rows.append((item.pk, *(after[n] for n in names), self.now))
-                updated[kind].append(item.pk)
-                self.applied.records.append(
+                after = {}
+                for name, value in item.after.items():
+                    after[_attname(model, name)] = ids[value] if type(value) is New else value
+                changes.append((item.pk, after))
+                before = {_attname(model, n): plain(v) for n, v in item.before.items()}
+                records.append(
                     {
                         "op": "update",
                         "kind": kind,
                         "pk": item.pk,
-                        "before": {n: plain(v) for n, v in before.items()},
+                        "before": before,
                         "after": {n: plain(v) for n, v in after.items()},
                     }
                 )
-            sql.update(model, [*names, "updated_at"], rows)
-        if updated.get("educator"):
-            self.applied.users += people.follow_educators(updated["educator"])
-        for kind, ids in updated.items():
-            sql.history_of_rows(
-                MODELS[kind], ids, update=True, user=self.user, channel=self.channel
-            )
+            sql.update_each(model, changes, updated_at=self.now)
+            pks = [item.pk for item in items]
+            if kind == "educator":
+                self.applied.users += people.follow_educators(pks)
+            sql.history_of_rows(model, pks, update=True, user=self.user, channel=self.channel)
 
     def deletes(self, batch: Batch) -> None:
         by_kind = defaultdict(list)

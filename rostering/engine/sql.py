@@ -164,6 +164,59 @@ def update(model, names: Sequence[str], rows: Sequence[Sequence]) -> None:
         cursor.executemany(sql, [(*row[1:], row[0]) for row in prepared])
 
 
+def update_each(model, changes: Sequence[tuple[int, dict]], **every) -> None:
+    """Set, for each (pk, {column: value}) of ``changes``, its own columns (rows need not
+    change the same ones), and the columns ``every`` (e.g. ``updated_at=now``) of all. On
+    PostgreSQL one ``UPDATE ... FROM`` a staging table whatever the mix (a flag per column
+    says whether the row sets it); elsewhere one ``update`` per set of columns."""
+    if not changes:
+        return
+    if not _postgres():
+        groups: dict[tuple, list] = {}
+        for pk, values in changes:
+            groups.setdefault(tuple(sorted(values)), []).append((pk, values))
+        for names, rows in groups.items():
+            update(
+                model,
+                [*names, *every],
+                [(pk, *(v[n] for n in names), *every.values()) for pk, v in rows],
+            )
+        return
+    names = sorted({name for _pk, values in changes for name in values})
+    pk = model._meta.pk
+    values = _prepared(
+        model, [pk.attname, *names], [(p, *(v.get(n) for n in names)) for p, v in changes]
+    )
+    rows = [
+        (row[0], *row[1:], *(n in given for n in names))
+        for row, (_pk, given) in zip(values, changes, strict=True)
+    ]
+    flags = [f"set_{i}" for i in range(len(names))]
+    types = [pk.db_type(connection)] + [_field(model, n).db_type(connection) for n in names]
+    columns = [pk.column, *names, *flags]
+    spec = ", ".join(
+        f"{_q(c)} {t}" for c, t in zip(columns, [*types, *["boolean"] * len(flags)], strict=True)
+    )
+    table, stage = _q(model._meta.db_table), _q("import_stage")
+    sets = [
+        f"{_q(n)} = CASE WHEN s.{_q(flag)} THEN s.{_q(n)} ELSE {table}.{_q(n)} END"
+        for n, flag in zip(names, flags, strict=True)
+    ]
+    params = []
+    for name, value in every.items():
+        sets.append(f"{_q(name)} = %s")
+        params.append(value)
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE {stage} ({spec}) ON COMMIT DROP")
+        _copy("import_stage", columns, rows)
+        cursor.execute(
+            f"UPDATE {table} SET {', '.join(sets)} FROM {stage} s "
+            f"WHERE {table}.{_q(pk.column)} = s.{_q(pk.column)}",
+            params,
+        )
+        cursor.execute(f"DROP TABLE {stage}")
+
+
 def delete_pairs(model, first: str, second: str, pairs: Sequence[tuple[int, int]]) -> None:
     """Delete the rows whose (``first``, ``second``) columns are one of ``pairs``."""
     if not pairs:
