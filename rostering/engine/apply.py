@@ -167,9 +167,12 @@ class _Writer:
             for index, value in pending:
                 rows[index][name] = ids_of[value]
         sql.history_of_rows(model, ids, update=False, user=self.user, channel=self.channel)
+        records, as_is = self.applied.records, _AS_IS
         for row, pk in zip(rows, ids, strict=True):
-            after = {n: plain(v) for n, v in row.items() if n not in NOT_KEPT}
-            self.applied.records.append({"op": "create", "kind": kind, "pk": pk, "after": after})
+            after = {
+                n: v if type(v) in as_is else plain(v) for n, v in row.items() if n not in NOT_KEPT
+            }
+            records.append({"op": "create", "kind": kind, "pk": pk, "after": after})
 
     def updates(self, batch: Batch) -> None:
         by_kind: dict[str, list] = defaultdict(list)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from rostering.engine import Batch, New, Source
+from rostering.engine.changes import LinkChange
 from rostering.models import Origin
 from rostering.passwords import encrypt_password
 
@@ -31,25 +32,25 @@ def students(work) -> Batch:
 
 
 def _student_links(batch: Batch, pk, desired, source: Source, *, current) -> None:
-    def old(name: str) -> set:
-        return getattr(current, name).get(pk, set()) if current is not None else set()
-
+    empty: set = set()
     if desired.schools is not None:
-        batch.relink("student_school", pk, old("schools"), desired.schools, source=source)
+        old = current.schools.get(pk, empty) if current is not None else empty
+        batch.relink("student_school", pk, old, desired.schools, source=source)
     if desired.products is not None:
-        products = old("products")
-        batch.relink(
-            "student_product", pk, products, desired.products, origin=MANUAL, source=source
-        )
+        old = current.products.get(pk, empty) if current is not None else empty
+        batch.relink("student_product", pk, old, desired.products, origin=MANUAL, source=source)
     if desired.classes is not None:  # a class/group's list of students holds the link
-        classes = old("classes")
-        for group in classes - desired.classes:
-            batch.relink("class_student", group, {pk}, set(), source=source)
-        for group in desired.classes - classes:
-            batch.relink("class_student", group, set(), {pk}, origin=MANUAL, source=source)
-    settings = current.settings.get(pk, _NONE) if current is not None else _NONE
-    for setting, value in (desired.settings or _NONE).items():
-        batch.setting(pk, setting, settings.get(setting), value, source)
+        old = current.classes.get(pk, empty) if current is not None else empty
+        if old != desired.classes:
+            links = batch.links
+            for group in old - desired.classes:
+                links.append(LinkChange("class_student", group, pk, False, MANUAL, source))
+            for group in desired.classes - old:
+                links.append(LinkChange("class_student", group, pk, True, MANUAL, source))
+    if desired.settings:
+        settings = current.settings.get(pk, _NONE) if current is not None else _NONE
+        for setting, value in desired.settings.items():
+            batch.setting(pk, setting, settings.get(setting), value, source)
 
 
 def educators(work) -> Batch:
