@@ -56,11 +56,12 @@ NOT_KEPT = frozenset({"password_encrypted", "user_id", "district_id", "origin"})
 @dataclass
 class Applied:
     """What ``apply`` changed. ``records``: {"op": "create" | "update" | "delete", "kind",
-    "pk", "before", "after"}; ``links``: [link, 1 added / 0 removed, owner, other, origin];
+    "pk", "before", "after"}; ``links``: {link: {"added": [[owner, other, origin]],
+    "removed": [[owner, other, origin]]}} (``link_items`` reads them one by one);
     ``settings``: [student, setting, before, after]; ``users``: portal users created."""
 
     records: list[dict] = field(default_factory=list)
-    links: list[list] = field(default_factory=list)
+    links: dict[str, dict[str, list]] = field(default_factory=dict)
     settings: list[list] = field(default_factory=list)
     users: list[int] = field(default_factory=list)
 
@@ -75,12 +76,25 @@ class Applied:
 
     def extend(self, other: Applied) -> None:
         self.records += other.records
-        self.links += other.links
+        for name, changes in other.links.items():
+            mine = self.links.setdefault(name, {"added": [], "removed": []})
+            mine["added"] += changes["added"]
+            mine["removed"] += changes["removed"]
         self.settings += other.settings
         self.users += other.users
 
     def __len__(self) -> int:
-        return len(self.records) + len(self.links) + len(self.settings)
+        links = sum(len(c["added"]) + len(c["removed"]) for c in self.links.values())
+        return len(self.records) + links + len(self.settings)
+
+
+def link_items(applied: dict):
+    """(link, added, owner, other, origin) for each link change of an ``Applied.as_json()``."""
+    for name, changes in (applied.get("links") or {}).items():
+        for owner, other, origin in changes["added"]:
+            yield name, True, owner, other, origin
+        for owner, other, origin in changes["removed"]:
+            yield name, False, owner, other, origin
 
 
 def apply(batch: Batch, *, district, actor, channel, job=None) -> Applied:
@@ -223,18 +237,19 @@ class _Writer:
     def links(self, batch: Batch) -> None:
         adds: dict[str, list] = defaultdict(list)
         removes: dict[str, list] = defaultdict(list)
-        ids, applied = self.ids, self.applied.links
+        ids = self.ids
         for item in batch.links:
             owner, other = item.owner, item.other
             if type(owner) is New:
                 owner = ids[owner]
             if type(other) is New:
                 other = ids[other]
-            if item.added:
-                adds[item.link].append((owner, other, item.origin))
-            else:
-                removes[item.link].append((owner, other))
-            applied.append([item.link, int(item.added), owner, other, item.origin])
+            (adds if item.added else removes)[item.link].append((owner, other, item.origin))
+        for name in adds.keys() | removes.keys():  # the same tuples, kept as the applied list
+            self.applied.links[name] = {
+                "added": adds.get(name, []),
+                "removed": removes.get(name, []),
+            }
         for name in LINK_TABLES:
             model, first, second, keeps_origin = LINK_TABLES[name]
             gone, new = removes.get(name, []), adds.get(name, [])

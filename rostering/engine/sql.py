@@ -217,8 +217,9 @@ def update_each(model, changes: Sequence[tuple[int, dict]], **every) -> None:
         cursor.execute(f"DROP TABLE {stage}")
 
 
-def delete_pairs(model, first: str, second: str, pairs: Sequence[tuple[int, int]]) -> None:
-    """Delete the rows whose (``first``, ``second``) columns are one of ``pairs``."""
+def delete_pairs(model, first: str, second: str, pairs: Sequence[tuple]) -> None:
+    """Delete the rows whose (``first``, ``second``) columns are one of ``pairs`` (the first
+    two values of each; any after them are ignored)."""
     if not pairs:
         return
     table = _q(model._meta.db_table)
@@ -227,11 +228,12 @@ def delete_pairs(model, first: str, second: str, pairs: Sequence[tuple[int, int]
             cursor.execute(
                 f"DELETE FROM {table} WHERE ({_q(first)}, {_q(second)}) IN "
                 "(SELECT * FROM unnest(%s::bigint[], %s::bigint[]))",
-                [[a for a, _b in pairs], [b for _a, b in pairs]],
+                [[pair[0] for pair in pairs], [pair[1] for pair in pairs]],
             )
         else:
             cursor.executemany(
-                f"DELETE FROM {table} WHERE {_q(first)} = %s AND {_q(second)} = %s", list(pairs)
+                f"DELETE FROM {table} WHERE {_q(first)} = %s AND {_q(second)} = %s",
+                [pair[:2] for pair in pairs],
             )
 
 

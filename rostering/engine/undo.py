@@ -24,7 +24,7 @@ from rostering.models import StudentProductSetting as SettingValue
 from rostering.ownership import FieldState, shared_fields_of, state_of
 
 from . import sql
-from .apply import LINK_TABLES, MODELS, apply, plain
+from .apply import LINK_TABLES, MODELS, apply, link_items, plain
 from .changes import LINKS, Batch, RecordDelete
 
 OLD_FORMAT = (
@@ -80,7 +80,7 @@ class _State:
         for item in applied.get("records", []):
             wanted[item["kind"]].add(item["pk"])
             columns[item["kind"]].update(item.get("after", {}))
-        for name, _added, owner, other, _origin in applied.get("links", []):
+        for name, _added, owner, other, _origin in link_items(applied):
             owner_kind, other_kind = LINKS[name]
             wanted[owner_kind].add(owner)
             wanted[other_kind].add(other)
@@ -89,7 +89,7 @@ class _State:
         self.rows: dict[str, dict[int, dict]] = {}
         for kind, ids in wanted.items():
             self.rows[kind] = self._load(kind, sorted(ids), columns.get(kind, set()))
-        self.links = self._links(applied.get("links", []))
+        self.links = self._links(applied)
         self.settings = self._settings(applied.get("settings", []))
         self.shared = {
             kind: shared_fields_of(self.district_id, kind)
@@ -112,10 +112,10 @@ class _State:
                 found[row["id"]] = row
         return found
 
-    def _links(self, links: list) -> dict[str, set[tuple[int, int]]]:
-        """The pairs present now, of each link table ``links`` names, for its owners."""
+    def _links(self, applied: dict) -> dict[str, set[tuple[int, int]]]:
+        """The pairs present now, of each link table ``applied`` names, for its owners."""
         owners: dict[str, set[int]] = defaultdict(set)
-        for name, _added, owner, _other, _origin in links:
+        for name, _added, owner, _other, _origin in link_items(applied):
             owners[name].add(owner)
         present: dict[str, set[tuple[int, int]]] = {}
         for name, ids in owners.items():
@@ -176,7 +176,7 @@ class _Inverse:
             if item["op"] == "update":
                 self._update(item)
         self._keep_changed_creations(created)
-        for link in self.applied.get("links", []):
+        for link in link_items(self.applied):
             self._link(*link)
         for setting in self.applied.get("settings", []):
             self._setting(*setting)
@@ -189,7 +189,11 @@ class _Inverse:
         """A record this import created stays when it was taken over by the SIS, edited, or
         linked to anything this import did not link it to, since."""
         state = self.state
-        added = {(name, owner, other) for name, flag, owner, other, _o in self._links() if flag}
+        added = {
+            (name, owner, other)
+            for name, flag, owner, other, _o in link_items(self.applied)
+            if flag
+        }
         for item in created:
             kind, pk = item["kind"], item["pk"]
             row = state.rows.get(kind, {}).get(pk)
@@ -313,9 +317,6 @@ class _Inverse:
             self.batch.update(kind, pk, now, back)
 
     # ---- links and settings ----------------------------------------------------------------
-
-    def _links(self) -> list:
-        return self.applied.get("links", [])
 
     def _link(self, name: str, added: int, owner: int, other: int, origin: str) -> None:
         state = self.state
