@@ -152,14 +152,14 @@ class _Writer:
         names = sorted({_attname(model, name) for item in items for name in item.fields})
         later: list[tuple[int, str, New]] = []  # (row, column, a record of this same step)
         rows = []
-        ids = self.ids
+        made = self.ids
         for index, item in enumerate(items):
             values = {}
             for name, value in item.fields.items():
                 name = _attname(model, name)
                 if type(value) is New:
-                    if value in ids:
-                        value = ids[value]
+                    if value in made:
+                        value = made[value]
                     else:  # an organization's parent made in this same step: set below
                         later.append((index, name, value))
                         value = self.district_id
@@ -173,13 +173,12 @@ class _Writer:
         ordered = [(self.district_id, *(row.get(n, blank[n]) for n in names)) for row in rows]
         ids = _insert(model, ["district_id", *names], ordered)
         for item, pk in zip(items, ids, strict=True):
-            self.ids[item.ref] = pk
-        ids_of = self.ids
+            made[item.ref] = pk
         for name in sorted({name for _i, name, _v in later}):
             pending = [(index, value) for index, n, value in later if n == name]
-            sql.update(model, [name], [(ids[index], ids_of[value]) for index, value in pending])
+            sql.update(model, [name], [(ids[index], made[value]) for index, value in pending])
             for index, value in pending:
-                rows[index][name] = ids_of[value]
+                rows[index][name] = made[value]
         sql.history_of_rows(model, ids, update=False, user=self.user, channel=self.channel)
         records, as_is = self.applied.records, _AS_IS
         for row, pk in zip(rows, ids, strict=True):
