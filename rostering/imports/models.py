@@ -56,7 +56,7 @@ class ImportJob(models.Model):
     errors = models.JSONField(default=list, blank=True)  # [{"row", "column", "message"}]
     warnings = models.JSONField(default=list, blank=True)
     changes = models.JSONField(default=list, blank=True)  # preview: field-by-field differences
-    result = models.JSONField(default=dict, blank=True)  # what the commit touched, for undo
+    result = models.JSONField(default=dict, blank=True)  # "applied": what the commit changed (undo)
     task_id = models.CharField(max_length=64, blank=True, default="")
     committed_at = models.DateTimeField(null=True, blank=True)
     undone_at = models.DateTimeField(null=True, blank=True)
