@@ -181,11 +181,13 @@ class _Writer:
                 rows[index][name] = made[value]
         sql.history_of_rows(model, ids, update=False, user=self.user, channel=self.channel)
         records, as_is = self.applied.records, _AS_IS
-        for row, pk in zip(rows, ids, strict=True):
-            after = {
-                n: v if type(v) in as_is else plain(v) for n, v in row.items() if n not in NOT_KEPT
-            }
-            records.append({"op": "create", "kind": kind, "pk": pk, "after": after})
+        kept_out = [name for name in NOT_KEPT if name in names]
+        for row, pk in zip(rows, ids, strict=True):  # the rows become the applied "after"
+            for name in kept_out:
+                row.pop(name, None)
+            if any(type(v) not in as_is for v in row.values()):
+                row = {n: plain(v) for n, v in row.items()}
+            records.append({"op": "create", "kind": kind, "pk": pk, "after": row})
 
     def updates(self, batch: Batch) -> None:
         by_kind: dict[str, list] = defaultdict(list)

@@ -12,6 +12,7 @@ links, and other creates' fields (an organization's parent), may name instead of
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 # The kinds of record the engine writes (the registry's kind names).
 KINDS = ("organization", "educator", "class_group", "student")
@@ -28,9 +29,8 @@ LINKS: dict[str, tuple[str, str]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
-    """Where an item came from, as the caller names it."""
+class Source(NamedTuple):
+    """Where an item came from, as the caller names it (a tuple: cheap to make per row)."""
 
     file: str = ""
     row: int = 0
@@ -52,8 +52,7 @@ class Source:
 NOWHERE = Source()
 
 
-@dataclass(frozen=True, slots=True)
-class New:
+class New(NamedTuple):
     """A record created by the same batch (the ``index``-th create of ``kind``)."""
 
     kind: str
