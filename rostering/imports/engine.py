@@ -59,7 +59,7 @@ class ImportResult:
     created: int
     updated: int
     unchanged: int
-    touched: dict = field(default_factory=dict)  # what undo needs (ids by record type)
+    applied: dict = field(default_factory=dict)  # what the engine changed (Applied.as_json)
 
 
 class ImportRejected(Exception):
@@ -130,11 +130,13 @@ def commit_file(
     )
 
 
-def undo_import(*, actor, district, touched: dict) -> None:
-    """Reverse a committed import while its records are unchanged since; ValidationError if not."""
-    from .engine_parts.undo import undo
+def undo_import(*, actor, district, result: dict) -> list[str]:
+    """Undo a committed import (``result``: its job's result) as far as what it changed is
+    unchanged since; the sentences saying what was kept and why. Raises ValidationError
+    when nothing can be undone (an import committed before undo knew each change)."""
+    from rostering.engine.undo import undo_result
 
-    undo(actor=actor, district=district, touched=touched)
+    return undo_result(actor=actor, district=district, result=result)
 
 
 def template_file(

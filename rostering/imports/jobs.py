@@ -167,9 +167,7 @@ def job_create(
     if kind == ImportKind.BULK_STUDENTS:
         if school is None or not schools_for(actor).filter(pk=school.pk).exists():
             raise PermissionDenied("Choose one of your schools.")
-    too_large = upload_size_problem(
-        file_name, len(content), oneroster=kind == ImportKind.ONEROSTER
-    )
+    too_large = upload_size_problem(file_name, len(content), oneroster=kind == ImportKind.ONEROSTER)
     if too_large:
         raise ValidationError(too_large)
     job = ImportJob.objects.create(
@@ -397,8 +395,7 @@ def _run_failure(exc: BaseException) -> str:
         )
     if isinstance(exc, DatabaseError):
         return (
-            "The import stopped on a database problem; nothing was written. "
-            "Try again in a moment."
+            "The import stopped on a database problem; nothing was written. Try again in a moment."
         )
     return (
         "The import stopped with an unexpected error; nothing was written. Try again, "
@@ -413,7 +410,7 @@ def _mark_committed(job: ImportJob, result: engine.ImportResult) -> None:
         progress=100,
         progress_message="Finished",
         counts={**(job.counts or {}), **counts},
-        result={"touched": result.touched, **counts},
+        result={"applied": result.applied, **counts},
         committed_at=timezone.now(),
     )
     if not done:

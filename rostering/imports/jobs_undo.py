@@ -4,6 +4,7 @@ the background run. The engine (engine.undo_import) decides whether the records 
 from __future__ import annotations
 
 import logging
+from collections import Counter
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,17 +22,19 @@ log = logging.getLogger(__name__)
 
 def undo_summary(job: ImportJob) -> list[str]:
     """What undoing ``job`` would do, one phrase per record type, for the confirmation page."""
-    from .engine_parts.undo import NOUNS
+    from rostering.engine.undo import NOUNS
 
+    created, updated = Counter(), Counter()
+    for item in ((job.result or {}).get("applied") or {}).get("records", []):
+        counter = created if item["op"] == "create" else updated
+        counter[item["kind"]] += 1
     phrases = []
-    for kind, data in ((job.result or {}).get("touched") or {}).items():
-        noun = NOUNS.get(kind, kind)
-        created = len((data or {}).get("created") or [])
-        updated = len((data or {}).get("updated") or [])
-        if created:
-            phrases.append(f"remove {created} {_plural(noun, created)} it created")
-        if updated:
-            phrases.append(f"put back the earlier values of {updated} {_plural(noun, updated)}")
+    for kind, noun in NOUNS.items():
+        if created[kind]:
+            phrases.append(f"remove {created[kind]} {_plural(noun, created[kind])} it created")
+        if updated[kind]:
+            n = updated[kind]
+            phrases.append(f"put back the earlier values of {n} {_plural(noun, n)}")
     return phrases
 
 
@@ -77,9 +80,10 @@ def job_undo(*, actor, job: ImportJob) -> ImportJob:
 
 
 def job_undo_run(job_id: int) -> ImportJob | None:
-    """Reverse a committed import while the records it touched are unchanged since (the
-    background task calls this). If the engine refuses, or anything fails, nothing is undone:
-    the job is committed again and ``undo_error`` says why."""
+    """Reverse a committed import as far as what it changed is unchanged since (the
+    background task calls this); what was kept, and why, is in ``result["undo_kept"]``. If
+    the import cannot be undone at all, or anything fails, nothing is undone: the job is
+    committed again and ``undo_error`` says why."""
     claimed = ImportJob.objects.filter(
         pk=job_id, status=ImportJob.Status.UNDOING, heartbeat_at__isnull=True
     ).update(heartbeat_at=timezone.now(), progress_message="Undoing the import")
@@ -89,13 +93,14 @@ def job_undo_run(job_id: int) -> ImportJob | None:
         with Heartbeat(ImportJob, job_id):
             job = ImportJob.objects.select_related("district", "undone_by").get(pk=job_id)
             with transaction.atomic(), reference(f"import job {job.pk}", channel=Channel.UNDO):
-                engine.undo_import(
-                    actor=job.undone_by,
-                    district=job.district,
-                    touched=(job.result or {}).get("touched", {}),
+                kept = engine.undo_import(
+                    actor=job.undone_by, district=job.district, result=job.result or {}
                 )
                 done = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.UNDOING)
-                if not done.update(status=ImportJob.Status.UNDONE, undone_at=timezone.now()):
+                result = {**(job.result or {}), "undo_kept": kept}
+                if not done.update(
+                    status=ImportJob.Status.UNDONE, undone_at=timezone.now(), result=result
+                ):
                     raise Abandoned
     except ValidationError as exc:
         _undo_failed(job_id, "This import cannot be undone: " + " ".join(exc.messages))
@@ -116,5 +121,3 @@ def _undo_failed(job_id: int, reason: str) -> None:
         )
 
     write_with_retry(write, f"the failed undo of import job {job_id}")
-
-

@@ -56,7 +56,7 @@ class ImportJob(models.Model):
     errors = models.JSONField(default=list, blank=True)  # [{"row", "column", "message"}]
     warnings = models.JSONField(default=list, blank=True)
     changes = models.JSONField(default=list, blank=True)  # preview: field-by-field differences
-    result = models.JSONField(default=dict, blank=True)  # what the commit touched, for undo
+    result = models.JSONField(default=dict, blank=True)  # "applied": what the commit changed (undo)
     # When the preview was made and the existing records it matched: a change to any of them
     # since makes the preview stale (jobs_stale.py), and it must be checked again.
     checked_at = models.DateTimeField(null=True, blank=True)

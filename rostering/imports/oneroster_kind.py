@@ -2,7 +2,7 @@
 
 The set is read by the same reader as the SIS sync (``rostering.oneroster``); its
 organizations, educators, classes and students then go through the template kinds' checkers
-and writers, in that order, so the import applies exactly their rules (scope, duplicates,
+and the engine, in that order, so the import applies exactly their rules (scope, duplicates,
 usernames taken elsewhere, locked fields of synced records). Records are made manual: this is
 the self-managed and assisted path, not the sync.
 
@@ -18,6 +18,7 @@ from functools import partial
 
 from django.db import transaction
 
+from rostering.engine import Applied
 from rostering.history import Channel, audit
 from rostering.locks import lock_district
 from rostering.oneroster import SnapshotError, load_files, read_snapshot
@@ -34,13 +35,13 @@ KIND = "oneroster"
 
 def check(*, actor, district, file_name: str, content: bytes) -> ImportPlan:
     """Read and check the whole set; write nothing. Warnings are the quirks read anyway."""
-    plan, _touched = _run(actor=actor, district=district, file_name=file_name, content=content)
+    plan, _applied = _run(actor=actor, district=district, file_name=file_name, content=content)
     return plan
 
 
 def commit(*, actor, district, file_name: str, content: bytes, progress=None) -> ImportResult:
     """Check again and write everything in one transaction, or raise ImportRejected."""
-    plan, touched = _run(
+    plan, applied = _run(
         actor=actor,
         district=district,
         file_name=file_name,
@@ -49,7 +50,10 @@ def commit(*, actor, district, file_name: str, content: bytes, progress=None) ->
         keep=True,
     )
     return ImportResult(
-        created=plan.created, updated=plan.updated, unchanged=plan.unchanged, touched=touched
+        created=plan.created,
+        updated=plan.updated,
+        unchanged=plan.unchanged,
+        applied=applied.as_json(),
     )
 
 
@@ -80,12 +84,12 @@ def _run(*, actor, district, file_name, content, progress=None, keep=False):
         plan.errors.append(RowError(0, file_name, str(exc)))
         if keep:
             raise ImportRejected(plan) from None
-        return plan, {}
+        return plan, Applied()
     for problem in snapshot.warnings:
         plan.warnings.append(RowError(problem.row, problem.file, _text(problem)))
     for problem in snapshot.errors:
         plan.errors.append(RowError(problem.row, problem.file, _text(problem)))
-    touched: dict = {}
+    applied = Applied()
     progress(2, "Checking every record")
     with transaction.atomic(), audit(actor=actor, channel=Channel.IMPORT):
         # The check writes too (rolled back after), so it takes the district lock as the
@@ -94,7 +98,6 @@ def _run(*, actor, district, file_name, content, progress=None, keep=False):
         translator = Translator(
             district=district, snapshot=snapshot, file_names=set(files), warnings=plan.warnings
         )
-        user = actor if getattr(actor, "is_authenticated", False) else None
         builders = [
             *(partial(translator.organizations, keys) for keys in translator.org_levels()),
             translator.educators,
@@ -109,9 +112,9 @@ def _run(*, actor, district, file_name, content, progress=None, keep=False):
             work = _check_step(actor, district, step, plan)
             if work is None:
                 break  # later steps would only repeat this one's problems
-            write = kinds.writer_for(step.kind)
-            written = write(district=district, work=work, user=user, actor=actor, progress=_quiet)
-            _merge(touched, written)
+            applied.extend(
+                kinds.write(step.kind, district=district, work=work, actor=actor, progress=_quiet)
+            )
         if not keep or plan.errors:
             transaction.set_rollback(True)
     if keep and plan.errors:
@@ -119,7 +122,7 @@ def _run(*, actor, district, file_name, content, progress=None, keep=False):
     progress(
         99, f"{plan.created:,} created, {plan.updated:,} updated, {plan.unchanged:,} unchanged"
     )
-    return plan, touched
+    return plan, applied
 
 
 def _check_step(actor, district, step: Step, plan: ImportPlan):
@@ -164,20 +167,6 @@ def _located(error: RowError, source, file: str) -> RowError:
         text = f"{error.column}: {error.message}" if error.column else error.message
         return RowError(error.row, file, text)
     return RowError(error.row, source.file, f"{source.record} ({error.column}): {error.message}")
-
-
-def _merge(touched: dict, more: dict) -> None:
-    """Touched records of several writes of one kind (organization waves) kept together."""
-    for key, value in (more or {}).items():
-        if key not in touched:
-            touched[key] = value
-            continue
-        mine = touched[key]
-        for field, items in value.items():
-            if isinstance(items, list) and isinstance(mine.get(field), list):
-                mine[field] = mine[field] + items
-            else:
-                mine[field] = items
 
 
 def _text(problem) -> str:

@@ -46,6 +46,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "errors_page": errors,
             "changes_page": changes,
             "warnings": (job.warnings or [])[:100],
+            "undo_kept": (job.result or {}).get("undo_kept") or [],
             "action_labels": ACTION_LABELS,
             "is_preview": job.status in (ImportJob.Status.CHECKED, ImportJob.Status.INVALID),
             "can_confirm": can_import and waiting and not stale,

@@ -237,6 +237,31 @@ def test_district_admin_undoes_an_import_after_confirming_what_it_removes(
     assert ImportJob.objects.get().status == ImportJob.Status.UNDONE
 
 
+def test_an_undo_lists_the_student_it_kept_because_a_teacher_edited_her_since(
+    transactional_db, world, district_admin, page
+):
+    sign_in(page, "dana", PASSWORD)
+    page.goto("/manage/imports/new/")
+    page.get_by_label("Students").check()
+    page.get_by_label("File").set_input_files(
+        {"name": "students.csv", "mimeType": "text/csv", "buffer": _students_file(world)}
+    )
+    page.get_by_role("button", name="Check the file").click()
+    page.get_by_role("button", name="Confirm and import").click()
+    expect(page.get_by_role("heading", name="Import finished")).to_be_visible()
+    Student.objects.filter(username="ana.lopez").update(last_name="Lopez-Kim")  # since
+
+    page.get_by_role("link", name="Undo this import").click()
+    page.get_by_role("button", name="Undo import").click()
+    expect(page.get_by_role("heading", name="Import undone")).to_be_visible()
+    expect(page.locator("#undo-kept")).to_contain_text(
+        "Student Ana Lopez-Kim (ana.lopez) was changed since this import (Last name), "
+        "so it stays."
+    )
+    screenshot(page, "import-undone-kept")
+    assert list(Student.objects.values_list("username", flat=True)) == ["ana.lopez"]
+
+
 def test_checking_page_turns_into_the_preview_when_the_worker_is_done(
     transactional_db, world, district_admin, page
 ):

@@ -296,10 +296,3 @@ class ClassChecker:
             self.product_names.update(Product.objects.values_list("pk", "name"))
             self.all_products = True
         return "; ".join(sorted(self.product_names.get(pk, str(pk)) for pk in ids))
-
-
-def write_classes(*, district, work: Work, user, actor, progress) -> dict:
-    """Apply the checked ``work``; returns ``touched`` for undo (see classes_write)."""
-    from .classes_write import write
-
-    return write(district=district, work=work, user=user, progress=progress)

@@ -1,8 +1,8 @@
 """Educators: check every row (matched by username), then write them all in bulk.
 
 The rules come from the educator service and its helpers (normalize_person, the educator
-types, ownership's locked fields, the district-wide rule of ``find_org``); the writing is in
-educators_write.py, in bulk, with each new educator's portal sign-in.
+types, ownership's locked fields, the district-wide rule of ``find_org``); the engine writes
+them (batches.py hands the work over), with each new educator's portal sign-in.
 """
 
 from __future__ import annotations
@@ -212,10 +212,3 @@ class EducatorChecker:
                 for i in ids
             )
         )
-
-
-def write_educators(*, district, work: Work, user, actor, progress) -> dict:
-    """Apply the checked ``work``; returns ``touched`` for undo (see educators_write)."""
-    from .educators_write import write
-
-    return write(district=district, work=work, user=user, progress=progress)

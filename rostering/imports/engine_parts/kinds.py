@@ -1,6 +1,12 @@
-"""Which checker and writer handle each kind of tabular import."""
+"""Which checker handles each kind of tabular import, and how its checked work becomes the
+engine's batch (batches.py) and is written (rostering.engine.apply)."""
 
 from __future__ import annotations
+
+from rostering import engine
+from rostering.history import Channel
+
+from . import batches
 
 
 def checker_for(kind: str, ctx, match, plan):
@@ -23,23 +29,20 @@ def checker_for(kind: str, ctx, match, plan):
     raise ValueError(f"Unknown kind of import: {kind}")
 
 
-def writer_for(kind: str):
+def batch_for(kind: str, work, district) -> engine.Batch:
     if kind in ("students", "bulk_students"):
-        from .students_write import write_students
-
-        return lambda *, district, work, user, actor, progress: write_students(
-            district=district, work=work, user=user, progress=progress
-        )
+        return batches.students(work)
     if kind == "educators":
-        from .educators import write_educators
-
-        return write_educators
+        return batches.educators(work)
     if kind == "classes":
-        from .classes import write_classes
-
-        return write_classes
+        return batches.classes(work)
     if kind == "organizations":
-        from .organizations import write_organizations
-
-        return write_organizations
+        return batches.organizations(work, district)
     raise ValueError(f"Unknown kind of import: {kind}")
+
+
+def write(kind: str, *, district, work, actor, progress) -> engine.Applied:
+    """Write the checked ``work`` through the engine (channel "import"); what it changed."""
+    batch = batch_for(kind, work, district)
+    progress(10, f"Writing {len(batch):,} changes")
+    return engine.apply(batch, district=district, actor=actor, channel=Channel.IMPORT)

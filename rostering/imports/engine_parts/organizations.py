@@ -283,10 +283,3 @@ class OrganizationChecker:
             return self.ctx.district.name
         org = self.ctx.orgs.get(key)
         return org.name if org else ""
-
-
-def write_organizations(*, district, work: Work, user, actor, progress) -> dict:
-    """Apply the checked ``work``; returns ``touched`` for undo (see organizations_write)."""
-    from .organizations_write import write
-
-    return write(district=district, work=work, user=user, progress=progress)

@@ -51,7 +51,6 @@ def check(*, actor, district, kind: str, file_name: str, content: bytes, school=
 def commit(*, actor, district, kind, file_name, content, school=None, progress=None):
     progress = progress or _quiet
     progress(2, "Checking every row again")
-    user = actor if getattr(actor, "is_authenticated", False) else None
     with transaction.atomic(), audit(actor=actor, channel=Channel.IMPORT):
         # Checked again only once the district is locked: a sync that finished meanwhile
         # (fields it made locked, records it took over) is seen, never overwritten.
@@ -66,12 +65,13 @@ def commit(*, actor, district, kind, file_name, content, school=None, progress=N
         )
         if not plan.ok:
             raise ImportRejected(plan)
-        touched = kinds.writer_for(kind)(
-            district=district, work=work, user=user, actor=actor, progress=progress
-        )
+        applied = kinds.write(kind, district=district, work=work, actor=actor, progress=progress)
     progress(
         99, f"{plan.created:,} created, {plan.updated:,} updated, {plan.unchanged:,} unchanged"
     )
     return ImportResult(
-        created=plan.created, updated=plan.updated, unchanged=plan.unchanged, touched=touched
+        created=plan.created,
+        updated=plan.updated,
+        unchanged=plan.unchanged,
+        applied=applied.as_json(),
     )

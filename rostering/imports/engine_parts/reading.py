@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from xml.etree.ElementTree import ParseError
 
+from rostering.engine.sql import paused_gc
 from rostering.upload_limits import (
     ZIP_ERRORS,
     Limits,
@@ -30,7 +31,6 @@ from rostering.upload_limits import (
 )
 
 from ..engine import MAX_RECORDS
-from .fast_sql import paused_gc
 
 XLSX_MAGIC = b"PK\x03\x04"
 DELIMITERS = (",", ";", "\t")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from accounts import permissions
 from rostering import memberships, registry, usernames
+from rostering.engine.sql import fetch, paused_gc
 from rostering.models import ClassGroup, ClassStudent, Origin, Student, StudentProduct
 from rostering.models import StudentProductSetting as SettingValue
 from rostering.ownership import shared_fields_of
@@ -27,7 +28,6 @@ from .cells import Row
 from .checking import person_fields, person_label, plan_existing, refuse_locked
 from .columns import HeaderMatch
 from .context import Context, fold
-from .fast_sql import fetch, paused_gc
 
 PLAIN_FIELDS = (
     "first_name",

@@ -4,7 +4,6 @@ differences, every bad input reported by row and column with nothing written, an
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -326,20 +325,25 @@ def test_undo_removes_created_and_restores_updated_classes(world, products, room
         ]
     )
     result = commit(world.district, content, kind="classes")
-    engine.undo_import(actor=None, district=world.district, touched=result.touched)
+    engine.undo_import(actor=None, district=world.district, result={"applied": result.applied})
     assert snapshot(world.district) == before
 
 
-def test_undo_refused_when_a_class_changed_since(world, products, room4):
+def test_undo_keeps_a_name_changed_since_and_puts_back_the_rest(world, products, room4):
     result = commit(
         world.district,
-        csv_bytes([row("Room 4B", world.school, **{"External Assigned ID": "C-4"})]),
+        csv_bytes([row("Room 4B", world.school, "Math Quest", **{"External Assigned ID": "C-4"})]),
         kind="classes",
     )
     room4.refresh_from_db()
-    room4.subject = "Changed"
+    room4.name = "Room 4C"
     room4.save()
-    with pytest.raises(ValidationError):
-        engine.undo_import(actor=None, district=world.district, touched=result.touched)
+    kept = engine.undo_import(
+        actor=None, district=world.district, result={"applied": result.applied}
+    )
     room4.refresh_from_db()
-    assert room4.name == "Room 4B"
+    assert room4.name == "Room 4C"  # renamed again since: the newer name stays
+    assert list(room4.products.all()) == [products["reading"]]  # the product link went back
+    assert kept == [
+        "Class/group Room 4C: Class/Group name changed again since this import, so the newer value stays."
+    ]

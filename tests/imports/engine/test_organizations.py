@@ -4,7 +4,6 @@ with differences, every bad input reported by row and column with nothing writte
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -229,14 +228,22 @@ def test_undo_removes_created_and_restores_updated_organizations(world):
         ]
     )
     result = commit(world.district, content, kind="organizations")
-    engine.undo_import(actor=None, district=world.district, touched=result.touched)
+    engine.undo_import(actor=None, district=world.district, result={"applied": result.applied})
     assert snapshot(world.district) == before
 
 
-def test_undo_refused_once_a_created_school_has_classes(world):
-    result = commit(world.district, csv_bytes([row("East High")]), kind="organizations")
+def test_undo_keeps_a_created_school_that_has_classes_since(world):
+    result = commit(
+        world.district, csv_bytes([row("East High"), row("West High")]), kind="organizations"
+    )
     east = Organization.objects.get(name="East High")
     factories.ClassGroupFactory(school=east, name="Room 1")
-    with pytest.raises(ValidationError):
-        engine.undo_import(actor=None, district=world.district, touched=result.touched)
+    kept = engine.undo_import(
+        actor=None, district=world.district, result={"applied": result.applied}
+    )
     assert Organization.objects.filter(pk=east.pk).exists()
+    assert not Organization.objects.filter(name="West High").exists()
+    assert kept == [
+        "Organization East High has classes/groups or organizations of its own since this "
+        "import, so it stays."
+    ]

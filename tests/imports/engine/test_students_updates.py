@@ -246,7 +246,7 @@ def test_undo_of_an_update_puts_back_names_classes_products_and_settings(world, 
     ana.refresh_from_db()
     assert ana.last_name == "Kim" and list(ana.class_groups.all()) == [room]
 
-    engine.undo_import(actor=None, district=world.district, touched=result.touched)
+    engine.undo_import(actor=None, district=world.district, result={"applied": result.applied})
 
     ana.refresh_from_db()
     assert ana.last_name == "Lopez"

@@ -108,15 +108,26 @@ class FakeEngine:
             plan.created,
             plan.updated,
             plan.unchanged,
-            touched={"students": {"created": created, "updated": updated}},
+            applied={
+                "version": 2,
+                "records": [
+                    *({"op": "create", "kind": "student", "pk": pk, "after": {}} for pk in created),
+                    *(
+                        {"op": "update", "kind": "student", "pk": pk, "before": {}, "after": {}}
+                        for pk in updated
+                    ),
+                ],
+            },
         )
 
-    def undo_import(self, *, actor, district, touched):
+    def undo_import(self, *, actor, district, result):
         self.calls.append(("undo", actor))
-        created = touched["students"]["created"]
+        records = result["applied"]["records"]
+        created = [item["pk"] for item in records if item["op"] == "create"]
         if Student.objects.filter(pk__in=created, first_name__startswith="Changed").exists():
             raise ValidationError("Some of these students were changed since the import.")
         Student.objects.filter(pk__in=created).delete()
+        return []
 
     def template_columns(self, kind):
         return COLUMNS

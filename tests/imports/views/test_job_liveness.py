@@ -199,7 +199,8 @@ def test_a_committed_import_has_its_rows_and_its_undo_record_together(
     job = _queued(client, district_admin, world, django_capture_on_commit_callbacks)
     ben = Student.objects.get(username="ben")
     assert job.status == ImportJob.Status.COMMITTED
-    assert job.result["touched"]["students"]["created"] == [ben.pk]
+    created = [item["pk"] for item in job.result["applied"]["records"] if item["op"] == "create"]
+    assert created == [ben.pk]
 
 
 def test_a_job_failed_meanwhile_is_not_marked_committed(

@@ -38,7 +38,7 @@ def test_fake_engine_progress_is_seen_by_other_connections_while_the_commit_runs
                     seen.append(cursor.fetchone())
             finally:
                 poller.close()
-        return engine.ImportResult(1, 0, 0, touched={})
+        return engine.ImportResult(1, 0, 0, applied={})
 
     monkeypatch.setattr(engine, "commit_file", commit_file)
     done = jobs.job_run(job.pk)

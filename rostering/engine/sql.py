@@ -1,11 +1,12 @@
-"""Set-based writes for imports of thousands of rows, without one model instance per row.
+"""The engine's set-based writes: thousands of rows without one model instance per row.
 
 On PostgreSQL rows go in with COPY, updates through a COPY-filled staging table and one
 ``UPDATE ... FROM``, and deletes of (owner, other) pairs in one ``DELETE ... unnest``. Elsewhere
 (SQLite) the same functions use ``executemany`` of one prepared statement, which that database
 runs quickly. Django's ``bulk_create``/``bulk_update`` spend most of their time building and
 compiling SQL per object (``bulk_update`` grows a CASE per row), which the 10,000-student
-benchmark (bench/bench_import.py) showed to be seconds. Called inside the import's transaction.
+benchmark (bench/bench_import.py) showed to be seconds. Called by ``engine.apply`` inside its
+transaction (and by link_history for its rows).
 
 Values are given as model attributes hold them; ``insert`` fills the columns not given from
 the field's default, ``auto_now``/``auto_now_add`` from the same "now" for every row.
@@ -112,17 +113,27 @@ def insert(model, names: Sequence[str], rows: Sequence[Sequence]) -> None:
             cursor.executemany(sql, prepared[start : start + CHUNK])
 
 
-def allocate_ids(model, count: int) -> list[int] | None:
-    """``count`` fresh primary keys from the table's sequence (PostgreSQL), else None."""
-    if not _postgres() or not count:
-        return None
+def allocate_ids(model, count: int) -> list[int]:
+    """``count`` fresh primary keys for ``model``'s table: from its sequence on PostgreSQL; on
+    SQLite after the highest one ever given (AUTOINCREMENT's ``sqlite_sequence``), which is
+    safe because its writers are serialised (every transaction begins IMMEDIATE)."""
+    if not count:
+        return []
     table = model._meta.db_table
     with connection.cursor() as cursor:
+        if _postgres():
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [_q(table), model._meta.pk.column, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [_q(table), model._meta.pk.column, count],
+            f"SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
+            f"coalesce((SELECT max({_q(model._meta.pk.column)}) FROM {_q(table)}), 0))",
+            [table],
         )
-        return [row[0] for row in cursor.fetchall()]
+        start = cursor.fetchone()[0] + 1
+        return list(range(start, start + count))
 
 
 def update(model, names: Sequence[str], rows: Sequence[Sequence]) -> None:
@@ -153,8 +164,62 @@ def update(model, names: Sequence[str], rows: Sequence[Sequence]) -> None:
         cursor.executemany(sql, [(*row[1:], row[0]) for row in prepared])
 
 
-def delete_pairs(model, first: str, second: str, pairs: Sequence[tuple[int, int]]) -> None:
-    """Delete the rows whose (``first``, ``second``) columns are one of ``pairs``."""
+def update_each(model, changes: Sequence[tuple[int, dict]], **every) -> None:
+    """Set, for each (pk, {column: value}) of ``changes``, its own columns (rows need not
+    change the same ones), and the columns ``every`` (e.g. ``updated_at=now``) of all. On
+    PostgreSQL one ``UPDATE ... FROM`` a staging table whatever the mix (a flag per column
+    says whether the row sets it); elsewhere one ``update`` per set of columns."""
+    if not changes:
+        return
+    if not _postgres():
+        groups: dict[tuple, list] = {}
+        for pk, values in changes:
+            groups.setdefault(tuple(sorted(values)), []).append((pk, values))
+        for names, rows in groups.items():
+            update(
+                model,
+                [*names, *every],
+                [(pk, *(v[n] for n in names), *every.values()) for pk, v in rows],
+            )
+        return
+    names = sorted({name for _pk, values in changes for name in values})
+    pk = model._meta.pk
+    values = _prepared(
+        model, [pk.attname, *names], [(p, *(v.get(n) for n in names)) for p, v in changes]
+    )
+    rows = [
+        (row[0], *row[1:], *(n in given for n in names))
+        for row, (_pk, given) in zip(values, changes, strict=True)
+    ]
+    flags = [f"set_{i}" for i in range(len(names))]
+    types = [pk.db_type(connection)] + [_field(model, n).db_type(connection) for n in names]
+    columns = [pk.column, *names, *flags]
+    spec = ", ".join(
+        f"{_q(c)} {t}" for c, t in zip(columns, [*types, *["boolean"] * len(flags)], strict=True)
+    )
+    table, stage = _q(model._meta.db_table), _q("import_stage")
+    sets = [
+        f"{_q(n)} = CASE WHEN s.{_q(flag)} THEN s.{_q(n)} ELSE {table}.{_q(n)} END"
+        for n, flag in zip(names, flags, strict=True)
+    ]
+    params = []
+    for name, value in every.items():
+        sets.append(f"{_q(name)} = %s")
+        params.append(value)
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE {stage} ({spec}) ON COMMIT DROP")
+        _copy("import_stage", columns, rows)
+        cursor.execute(
+            f"UPDATE {table} SET {', '.join(sets)} FROM {stage} s "
+            f"WHERE {table}.{_q(pk.column)} = s.{_q(pk.column)}",
+            params,
+        )
+        cursor.execute(f"DROP TABLE {stage}")
+
+
+def delete_pairs(model, first: str, second: str, pairs: Sequence[tuple]) -> None:
+    """Delete the rows whose (``first``, ``second``) columns are one of ``pairs`` (the first
+    two values of each; any after them are ignored)."""
     if not pairs:
         return
     table = _q(model._meta.db_table)
@@ -163,17 +228,18 @@ def delete_pairs(model, first: str, second: str, pairs: Sequence[tuple[int, int]
             cursor.execute(
                 f"DELETE FROM {table} WHERE ({_q(first)}, {_q(second)}) IN "
                 "(SELECT * FROM unnest(%s::bigint[], %s::bigint[]))",
-                [[a for a, _b in pairs], [b for _a, b in pairs]],
+                [[pair[0] for pair in pairs], [pair[1] for pair in pairs]],
             )
         else:
             cursor.executemany(
-                f"DELETE FROM {table} WHERE {_q(first)} = %s AND {_q(second)} = %s", list(pairs)
+                f"DELETE FROM {table} WHERE {_q(first)} = %s AND {_q(second)} = %s",
+                [pair[:2] for pair in pairs],
             )
 
 
-def _history_fixed(*, update: bool, user) -> dict:
+def _history_fixed(*, update: bool, user, channel: str) -> dict:
     return {
-        "history_channel": str(Channel.IMPORT),
+        "history_channel": str(channel),
         "history_date": timezone.now(),
         "history_change_reason": None,
         "history_type": "~" if update else "+",
@@ -181,23 +247,14 @@ def _history_fixed(*, update: bool, user) -> dict:
     }
 
 
-def insert_history(model, records: Sequence, *, update: bool, user) -> None:
-    """One historical row per record (django-simple-history's table), channel "import",
-    as ``bulk_history_create`` would write them."""
+def history_of_rows(
+    model, ids: Sequence[int], *, update: bool, user, channel: str = Channel.IMPORT
+) -> None:
+    """One historical row per record (django-simple-history's table, as
+    ``bulk_history_create`` would write it) for the rows ``ids`` as the table now holds them,
+    copied by the database itself (``INSERT ... SELECT``): nothing travels through Python."""
     history = model.history.model
-    fixed = _history_fixed(update=update, user=user)
-    names = [f.attname for f in history._meta.concrete_fields if not f.primary_key]
-    rows = [
-        tuple(fixed[n] if n in fixed else getattr(record, n) for n in names) for record in records
-    ]
-    insert(history, names, rows)
-
-
-def history_of_rows(model, ids: Sequence[int], *, update: bool, user) -> None:
-    """Like ``insert_history`` for the rows ``ids`` as the table now holds them, copied by the
-    database itself (``INSERT ... SELECT``): nothing travels through Python."""
-    history = model.history.model
-    fixed = _history_fixed(update=update, user=user)
+    fixed = _history_fixed(update=update, user=user, channel=channel)
     names = [f.attname for f in history._meta.concrete_fields if not f.primary_key]
     select, params = [], []
     for name in names:
@@ -222,29 +279,10 @@ def history_of_rows(model, ids: Sequence[int], *, update: bool, user) -> None:
                 cursor.execute(f"{head} IN ({marks})", [*params, *chunk])
 
 
-class FastLinks:
-    """Adds and removals of one kind of link for many records, as ``bulk.Links`` (same
-    arguments), kept as plain pairs and written with ``insert`` and ``delete_pairs``."""
-
-    def __init__(self, model, other: str, extra: dict | None = None, *, owner="student_id"):
-        self.model, self.other, self.owner = model, other, owner
-        self.extra = extra or {}
-        self.adds: list[tuple] = []
-        self.removes: list[tuple[int, int]] = []
-
-    def change(self, owner_id: int, old: set[int], new: set[int]) -> None:
-        extra = tuple(self.extra.values())
-        self.adds.extend((owner_id, pk, *extra) for pk in new - old)
-        self.removes.extend((owner_id, pk) for pk in old - new)
-
-    def write(self) -> None:
-        from rostering import link_history
-
-        delete_pairs(self.model, self.owner, self.other, self.removes)
-        insert(self.model, [self.owner, self.other, *self.extra], self.adds)
-        link_history.record_pairs(
-            self.model, self.owner, self.other, added=self.adds, removed=self.removes
-        )
+def delete_ids(model, pks: Sequence[int]) -> None:
+    """Delete the rows ``pks`` of ``model`` (and what cascades from them), in chunks."""
+    for start in range(0, len(pks), CHUNK):
+        model.objects.filter(pk__in=pks[start : start + CHUNK]).delete()
 
 
 def fetch(queryset) -> list[tuple]:

@@ -1,0 +1,328 @@
+"""The engine's one writer: apply a checked batch under the district's lock, in one
+transaction, with set-based writes, history for records and for links and settings.
+
+``apply`` returns what it changed, item by item with before and after (``Applied``), compact
+enough to keep as JSON on an import job: undo (``rostering.engine.undo``) builds its inverse
+from it. The batch is checked already (the channel's checker); this module only writes.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from rostering import link_history
+from rostering.history import audit, reference
+from rostering.locks import lock_district
+from rostering.models import (
+    ClassEducator,
+    ClassGroup,
+    ClassProduct,
+    ClassStudent,
+    Educator,
+    Organization,
+    Student,
+    StudentProduct,
+)
+from rostering.models import StudentProductSetting as SettingValue
+
+from . import people, sql
+from .changes import KINDS, Batch, New
+
+MODELS: dict[str, type[models.Model]] = {
+    "student": Student,
+    "educator": Educator,
+    "class_group": ClassGroup,
+    "organization": Organization,
+}
+# link name -> (table, owner column, other column, whether the table keeps an origin)
+LINK_TABLES = {
+    "student_school": (Student.schools.through, "student_id", "organization_id", False),
+    "educator_school": (Educator.organizations.through, "educator_id", "organization_id", False),
+    "class_student": (ClassStudent, "class_group_id", "student_id", True),
+    "class_educator": (ClassEducator, "class_group_id", "educator_id", True),
+    "class_product": (ClassProduct, "class_group_id", "product_id", True),
+    "student_product": (StudentProduct, "student_id", "product_id", True),
+}
+# Kept out of the applied list of a create: long, and never what a person edits by hand.
+NOT_KEPT = frozenset({"password_encrypted", "user_id", "district_id", "origin"})
+
+
+@dataclass
+class Applied:
+    """What ``apply`` changed. ``records``: {"op": "create" | "update" | "delete", "kind",
+    "pk", "before", "after"}; ``links``: {link: {"added": [[owner, other, origin]],
+    "removed": [[owner, other, origin]]}} (``link_items`` reads them one by one);
+    ``settings``: [student, setting, before, after]; ``users``: portal users created."""
+
+    records: list[dict] = field(default_factory=list)
+    links: dict[str, dict[str, list]] = field(default_factory=dict)
+    settings: list[list] = field(default_factory=list)
+    users: list[int] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {
+            "version": 2,
+            "records": self.records,
+            "links": self.links,
+            "settings": self.settings,
+            "users": self.users,
+        }
+
+    def extend(self, other: Applied) -> None:
+        self.records += other.records
+        for name, changes in other.links.items():
+            mine = self.links.setdefault(name, {"added": [], "removed": []})
+            mine["added"] += changes["added"]
+            mine["removed"] += changes["removed"]
+        self.settings += other.settings
+        self.users += other.users
+
+    def __len__(self) -> int:
+        links = sum(len(c["added"]) + len(c["removed"]) for c in self.links.values())
+        return len(self.records) + links + len(self.settings)
+
+
+def link_items(applied: dict):
+    """(link, added, owner, other, origin) for each link change of an ``Applied.as_json()``."""
+    for name, changes in (applied.get("links") or {}).items():
+        for owner, other, origin in changes["added"]:
+            yield name, True, owner, other, origin
+        for owner, other, origin in changes["removed"]:
+            yield name, False, owner, other, origin
+
+
+def apply(batch: Batch, *, district, actor, channel, job=None) -> Applied:
+    """Write ``batch`` for ``district``; ``actor`` and ``channel`` stamp every history row."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    named = reference(f"import job {job.pk}") if job is not None else nullcontext()
+    with transaction.atomic(), audit(actor=actor, channel=channel), named, sql.paused_gc():
+        district_id = lock_district(district)
+        writer = _Writer(district_id, user, str(channel))
+        writer.creates(batch)
+        writer.updates(batch)
+        writer.links(batch)
+        writer.settings(batch)
+        writer.deletes(batch)
+    return writer.applied
+
+
+_AS_IS = frozenset({str, int, bool, float, type(None)})
+
+
+def plain(value):
+    """A value as JSON keeps it."""
+    if type(value) in _AS_IS:
+        return value
+    if isinstance(value, datetime.date | datetime.datetime | datetime.time):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+class _Writer:
+    def __init__(self, district_id: int, user, channel: str):
+        self.district_id, self.user, self.channel = district_id, user, channel
+        self.ids: dict[New, int] = {}
+        self.applied = Applied()
+        self.now = timezone.now()
+
+    def pk(self, value):
+        return self.ids[value] if type(value) is New else value
+
+    # ---- records ---------------------------------------------------------------------------
+
+    def creates(self, batch: Batch) -> None:
+        by_kind = defaultdict(list)
+        for item in batch.creates:
+            by_kind[item.kind].append(item)
+        for kind in KINDS:
+            items = by_kind.get(kind)
+            if items:
+                self._create(kind, items)
+
+    def _create(self, kind: str, items: list) -> None:
+        model = MODELS[kind]
+        names = sorted({_attname(model, name) for item in items for name in item.fields})
+        later: list[tuple[int, str, New]] = []  # (row, column, a record of this same step)
+        rows = []
+        made = self.ids
+        for index, item in enumerate(items):
+            values = {}
+            for name, value in item.fields.items():
+                name = _attname(model, name)
+                if type(value) is New:
+                    if value in made:
+                        value = made[value]
+                    else:  # an organization's parent made in this same step: set below
+                        later.append((index, name, value))
+                        value = self.district_id
+                values[name] = value
+            rows.append(values)
+        if kind == "educator":
+            self.applied.users += people.new_users(rows)
+            names = sorted({*names, "user_id"})
+        names = [name for name in names if name != "district_id"]  # always the batch's
+        blank = {name: _field(model, name).get_default() for name in names}
+        ordered = [(self.district_id, *(row.get(n, blank[n]) for n in names)) for row in rows]
+        ids = _insert(model, ["district_id", *names], ordered)
+        for item, pk in zip(items, ids, strict=True):
+            made[item.ref] = pk
+        for name in sorted({name for _i, name, _v in later}):
+            pending = [(index, value) for index, n, value in later if n == name]
+            sql.update(model, [name], [(ids[index], made[value]) for index, value in pending])
+            for index, value in pending:
+                rows[index][name] = made[value]
+        sql.history_of_rows(model, ids, update=False, user=self.user, channel=self.channel)
+        records, as_is = self.applied.records, _AS_IS
+        kept_out = [name for name in NOT_KEPT if name in names]
+        for row, pk in zip(rows, ids, strict=True):  # the rows become the applied "after"
+            for name in kept_out:
+                row.pop(name, None)
+            if any(type(v) not in as_is for v in row.values()):
+                row = {n: plain(v) for n, v in row.items()}
+            records.append({"op": "create", "kind": kind, "pk": pk, "after": row})
+
+    def updates(self, batch: Batch) -> None:
+        by_kind: dict[str, list] = defaultdict(list)
+        for item in batch.updates:
+            by_kind[item.kind].append(item)
+        ids, records = self.ids, self.applied.records
+        for kind, items in by_kind.items():
+            model = MODELS[kind]
+            changes = []
+            for item in items:
+                after = {}
+                for name, value in item.after.items():
+                    after[_attname(model, name)] = ids[value] if type(value) is New else value
+                changes.append((item.pk, after))
+                before = {_attname(model, n): plain(v) for n, v in item.before.items()}
+                records.append(
+                    {
+                        "op": "update",
+                        "kind": kind,
+                        "pk": item.pk,
+                        "before": before,
+                        "after": {n: plain(v) for n, v in after.items()},
+                    }
+                )
+            sql.update_each(model, changes, updated_at=self.now)
+            pks = [item.pk for item in items]
+            if kind == "educator":
+                self.applied.users += people.follow_educators(pks)
+            sql.history_of_rows(model, pks, update=True, user=self.user, channel=self.channel)
+
+    def deletes(self, batch: Batch) -> None:
+        by_kind = defaultdict(list)
+        for item in batch.deletes:
+            by_kind[item.kind].append(item.pk)
+        for kind in reversed(KINDS):
+            ids = by_kind.get(kind)
+            if not ids:
+                continue
+            if kind == "organization":  # they may sit below one another: lift them first
+                Organization.objects.filter(pk__in=ids).update(parent_id=self.district_id)
+            link_history.record_deleted(MODELS[kind], ids)  # the links the rows take along
+            sql.delete_ids(MODELS[kind], ids)
+            self.applied.records += [{"op": "delete", "kind": kind, "pk": pk} for pk in ids]
+        if batch.users_to_delete:
+            people.delete_users(batch.users_to_delete)
+
+    # ---- links and settings ----------------------------------------------------------------
+
+    def links(self, batch: Batch) -> None:
+        adds: dict[str, list] = defaultdict(list)
+        removes: dict[str, list] = defaultdict(list)
+        ids = self.ids
+        for item in batch.links:
+            owner, other = item.owner, item.other
+            if type(owner) is New:
+                owner = ids[owner]
+            if type(other) is New:
+                other = ids[other]
+            (adds if item.added else removes)[item.link].append((owner, other, item.origin))
+        for name in adds.keys() | removes.keys():  # the same tuples, kept as the applied list
+            self.applied.links[name] = {
+                "added": adds.get(name, []),
+                "removed": removes.get(name, []),
+            }
+        for name in LINK_TABLES:
+            model, first, second, keeps_origin = LINK_TABLES[name]
+            gone, new = removes.get(name, []), adds.get(name, [])
+            if not gone and not new:
+                continue
+            sql.delete_pairs(model, first, second, gone)
+            if keeps_origin:
+                sql.insert(model, [first, second, "origin"], new)
+            else:
+                sql.insert(model, [first, second], [(a, b) for a, b, _origin in new])
+            link_history.record_pairs(model, first, second, added=new, removed=gone)
+
+    def settings(self, batch: Batch) -> None:
+        if not batch.settings:
+            return
+        fresh, known = [], []
+        for item in batch.settings:
+            change = (self.pk(item.student), item.setting, item.before, item.after)
+            (fresh if isinstance(item.student, New) else known).append(change)
+            self.applied.settings.append(list(change))
+        sql.insert(
+            SettingValue,
+            ["student_id", "setting_id", "value"],
+            [(s, k, after) for s, k, _b, after in fresh if after is not None],
+        )
+        _set_settings(known, self.now)
+        link_history.record_settings(fresh + known)
+
+
+def _set_settings(items: list[tuple], now) -> None:
+    """Set, or with None clear, product setting values of students that exist already."""
+    if not items:
+        return
+    students = sorted({student for student, *_rest in items})
+    existing = {}
+    for start in range(0, len(students), sql.CHUNK):
+        rows = SettingValue.objects.filter(student_id__in=students[start : start + sql.CHUNK])
+        for pk, student, setting in sql.fetch(rows.values_list("pk", "student_id", "setting_id")):
+            existing[(student, setting)] = pk
+    creates, updates, deletes = [], [], []
+    for student, setting, _before, after in items:
+        pk = existing.get((student, setting))
+        if after is None:
+            if pk:
+                deletes.append(pk)
+        elif pk:
+            updates.append((pk, after, now))
+        else:
+            creates.append((student, setting, after))
+    sql.delete_ids(SettingValue, deletes)
+    sql.update(SettingValue, ["value", "updated_at"], updates)
+    sql.insert(SettingValue, ["student_id", "setting_id", "value"], creates)
+
+
+def _field(model, attname: str) -> models.Field:
+    return next(f for f in model._meta.concrete_fields if f.attname == attname)
+
+
+_ATTNAMES: dict[tuple, str] = {}
+
+
+def _attname(model, name: str) -> str:
+    key = (model, name)
+    found = _ATTNAMES.get(key)
+    if found is None:
+        found = _ATTNAMES[key] = model._meta.get_field(name).attname
+    return found
+
+
+def _insert(model, columns: list[str], rows: list[tuple]) -> list[int]:
+    """Insert ``rows`` (values of ``columns``, attnames); their new primary keys, in order."""
+    ids = sql.allocate_ids(model, len(rows))
+    sql.insert(model, ["id", *columns], [(pk, *row) for pk, row in zip(ids, rows, strict=True)])
+    return ids
