@@ -170,3 +170,21 @@ def _undo_queries(world, rooms, first: int, count: int) -> int:
 
 def test_the_queries_of_an_undo_do_not_grow_with_the_rows(world, rooms, products):
     assert _undo_queries(world, rooms, 0, 4) == _undo_queries(world, rooms, 100, 50)
+
+
+def test_undoing_an_import_that_created_a_student_records_his_class_leaving(world, rooms):
+    result = commit(
+        world.district,
+        csv_bytes([_row("Ben", "Okafor", "ben.o", world.school, **{"Classes/Groups": "Room 4"})]),
+    )
+
+    assert _undo(world, result) == []
+
+    assert not Student.objects.filter(username="ben.o").exists()
+    history = LinkChange.objects.filter(
+        class_group=rooms[4], kind=LinkChange.Kind.CLASS_STUDENT
+    ).order_by("pk")
+    assert [(row.action, row.channel) for row in history] == [
+        (LinkChange.Action.ADDED, "import"),
+        (LinkChange.Action.REMOVED, "undo"),
+    ]
