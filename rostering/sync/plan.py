@@ -26,7 +26,7 @@ from rostering.models import (
     Student,
     StudentProductSetting,
 )
-from rostering.oneroster import TO_BE_DELETED, Snapshot
+from rostering.oneroster.records import TO_BE_DELETED, Snapshot
 from rostering.ownership import SHAREABLE_FIELDS, FieldState, shared_fields_of, state_of
 from rostering.text import clean_text
 from rostering.validators import blank_to_none, normalize_grade, validate_username
