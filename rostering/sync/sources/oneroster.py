@@ -9,6 +9,13 @@ from rostering.oneroster import Snapshot, load_files, read_snapshot, zip_files
 from .. import folders
 
 
+def _kept(files: dict[str, bytes]) -> bytes:
+    """What a held run keeps of files read from disk: zipped at once (fast, level 1), so the
+    run holds a few MB rather than the raw files while it plans (tens of MB in a large
+    district), and an approval applies these files, not what the folder holds by then."""
+    return zip_files(files, compresslevel=1)
+
+
 class OneRosterZip:
     """A zip of OneRoster CSV files: its bytes (an upload, a held run's kept set) or a zip file
     on disk named on the command line."""
@@ -16,18 +23,17 @@ class OneRosterZip:
     def __init__(self, zipped: bytes | str | Path, *, name: str) -> None:
         self.zipped = zipped
         self.name = name
-        self._files: dict[str, bytes] | None = None
+        self._kept: bytes | None = zipped if isinstance(zipped, bytes) else None
 
     def open_snapshot(self) -> Snapshot:
-        files = load_files(self.zipped)  # judges the zip's limits before unzipping
-        if not isinstance(self.zipped, bytes):
-            self._files = files  # the file on disk may change: keep what was read
+        if isinstance(self.zipped, bytes):
+            return read_snapshot(load_files(self.zipped))
+        files = load_files(self.zipped)  # judges the zip's size and limits before unzipping
+        self._kept = _kept(files)
         return read_snapshot(files)
 
     def keep(self) -> bytes | None:
-        if isinstance(self.zipped, bytes):
-            return self.zipped  # already a zip: kept as sent
-        return zip_files(self._files) if self._files is not None else None
+        return self._kept
 
 
 class OneRosterFolder:
@@ -37,7 +43,7 @@ class OneRosterFolder:
     def __init__(self, read, *, name: str) -> None:
         self._read = read
         self.name = name
-        self._files: dict[str, bytes] | None = None
+        self._kept: bytes | None = None
 
     @classmethod
     def of_district(cls, district, folder: str) -> OneRosterFolder:
@@ -48,9 +54,9 @@ class OneRosterFolder:
         return cls(lambda: folders.read_operator_folder(path), name=str(path))
 
     def open_snapshot(self) -> Snapshot:
-        self._files = self._read()
-        return read_snapshot(self._files)
+        files = self._read()
+        self._kept = _kept(files)
+        return read_snapshot(files)
 
     def keep(self) -> bytes | None:
-        # The files as read for this run, not as the folder holds them by now.
-        return zip_files(self._files) if self._files is not None else None
+        return self._kept
