@@ -183,7 +183,7 @@ def text_stream(data: bytes) -> io.TextIOWrapper:
     cleaned and read back from UTF-8."""
     if not data.isascii():
         text, _encoding = decode(data)
-        data = clean_block(text).encode("utf-8", errors="surrogatepass")
+        data = clean_block(text).encode("utf-8")
         del text
     return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline="")
 

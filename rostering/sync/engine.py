@@ -84,7 +84,8 @@ def approve_held_run(*, run, actor):
     run.save(update_fields=["decided_by"])
     _start(run)
     with Heartbeat(SyncRun, run.pk):
-        source = sources.reopen(bytes(run.snapshot))
+        settings = _settings_of(run.district)
+        source = sources.reopen(bytes(run.snapshot), settings)
         try:
             snapshot = source.open_snapshot()
         except SnapshotError as exc:
@@ -92,7 +93,6 @@ def approve_held_run(*, run, actor):
         except Exception as exc:  # noqa: BLE001 - the run says so rather than stay running
             logger.exception("Reading the kept snapshot of run %s failed", run.pk)
             return _fail(run, _read_failure(exc))
-        settings = _settings_of(run.district)
         return _plan_and_apply(
             run,
             run.district,

@@ -8,39 +8,48 @@ read only those records, never a file, a zip or a reader's internals::
     snapshot = source.open_snapshot()                   # raises SnapshotError, plainly worded
     kept = source.keep()                                # bytes a held run keeps, or None
     ...
-    sources.reopen(kept).open_snapshot()                # the same snapshot, when approved
+    sources.reopen(kept, settings).open_snapshot()      # the same snapshot, when approved
 
-Today: OneRoster CSV, as an uploaded zip (``OneRosterZip``) or a SIS drop folder
-(``OneRosterFolder``). A new source (Clever's SFTP files, a REST API) is one new adapter module
-here that builds the same records, and a branch in ``for_district``; see ``protocol.Source``.
+Today: OneRoster CSV sets (rostering.oneroster.read_snapshot), as an uploaded zip
+(``ZipSource``) or a SIS drop folder (``FolderSource``). Another file format (Clever's SFTP
+files) is a reader function of {file name: bytes} -> Snapshot given to the same two sources,
+chosen here by the district's source type; a source that is not files (a REST API) is a class
+with ``name``, ``open_snapshot`` and ``keep`` (``protocol.Source``).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from rostering.oneroster import SnapshotError
+from rostering.oneroster import SnapshotError, read_snapshot
 
-from .oneroster import OneRosterFolder, OneRosterZip
+from .csv_files import FolderSource, Read, ZipSource
 from .protocol import Source
 
-__all__ = ["OneRosterFolder", "OneRosterZip", "Source", "for_district", "reopen"]
+__all__ = ["FolderSource", "Source", "ZipSource", "for_district", "reopen"]
+
+
+def _reader_of(settings) -> Read:
+    """The format the district's SIS sends (one today: OneRoster CSV)."""
+    return read_snapshot
 
 
 def for_district(district, settings, source_path: str | None = None) -> Source:
     """The adapter for the district's configured source (``settings``: its SyncSource), or for
     the folder or zip the operator named on the command line. Raises SnapshotError when the
     district has nothing to read yet."""
+    read = _reader_of(settings)
     if source_path:  # the operator's command line: a folder or a zip file on disk
         if Path(source_path).is_dir():
-            return OneRosterFolder.operator(source_path)
-        return OneRosterZip(source_path, name=str(source_path))
+            return FolderSource.operator(source_path, read=read)
+        return ZipSource(source_path, name=str(source_path), read=read)
     if settings.source_type == settings.SourceType.ONEROSTER_FOLDER:
-        # Checked again when read, not only when saved: the folder may have become a link.
-        return OneRosterFolder.of_district(district, settings.folder_path)
+        return FolderSource.of_district(district, settings.folder_path, read=read)
     if settings.uploaded_snapshot:
-        return OneRosterZip(
-            bytes(settings.uploaded_snapshot), name=settings.uploaded_name or "uploaded zip"
+        return ZipSource(
+            bytes(settings.uploaded_snapshot),
+            name=settings.uploaded_name or "uploaded zip",
+            read=read,
         )
     raise SnapshotError(
         "There is no snapshot to read: upload a OneRoster zip or set the SIS folder on the "
@@ -48,6 +57,6 @@ def for_district(district, settings, source_path: str | None = None) -> Source:
     )
 
 
-def reopen(kept: bytes) -> Source:
+def reopen(kept: bytes, settings) -> Source:
     """The adapter that reads again what a held run kept (``Source.keep()``)."""
-    return OneRosterZip(kept, name="kept snapshot")
+    return ZipSource(kept, name="kept snapshot", read=_reader_of(settings))
