@@ -25,3 +25,12 @@ def clean_text(value, *, trim: bool = True) -> str:
         if trim:
             text = text.replace("\u00a0", " ")
     return text.strip() if trim else text
+
+
+def clean_block(text: str) -> str:
+    """A whole file's text cleaned as ``clean_text`` cleans one value, but for the trimming:
+    each value cut from it then needs only ``.strip()`` to be what ``clean_text`` gives (a
+    reader of 200,000 rows cleans once, not per cell)."""
+    if text.isascii():
+        return text
+    return INVISIBLE.sub("", text).replace("\u00a0", " ")

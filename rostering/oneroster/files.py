@@ -13,6 +13,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from rostering.text import clean_block
 from rostering.upload_limits import (
     ZIP_ERRORS,
     UploadRefused,
@@ -152,10 +153,12 @@ def _too_large(what: str, size: int, most: int) -> str:
     )
 
 
-def zip_files(files: dict[str, bytes]) -> bytes:
+def zip_files(files: dict[str, bytes], *, compresslevel: int = 6) -> bytes:
     """The files zipped (deflated), e.g. to keep the snapshot a held run will apply."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+    with zipfile.ZipFile(
+        buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=compresslevel
+    ) as zf:
         for name, data in sorted(files.items()):
             zf.writestr(name, data)
     return buffer.getvalue()
@@ -173,12 +176,28 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("cp1252", errors="replace"), "cp1252"
 
 
-def read_rows(text: str, file: str = "") -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+def text_stream(data: bytes) -> io.TextIOWrapper:
+    """A CSV file's text, cleaned (rostering.text.clean_block), read a few KB at a time: a
+    plain ASCII file is read from its bytes as they are, never copied whole as text (a
+    StringIO would hold four bytes per character). Other files are decoded (``decode``),
+    cleaned and read back from UTF-8."""
+    if not data.isascii():
+        text, _encoding = decode(data)
+        data = clean_block(text).encode("utf-8")
+        del text
+    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline="")
+
+
+def read_rows(
+    text: str | io.TextIOBase, file: str = ""
+) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     """(header, iterator of (row number, cells)) with row numbers as a spreadsheet shows them
-    (header is row 1); blank lines are skipped. Rows are produced lazily, so a 200,000-row file
-    is never held twice (as cells and as records). A row that cannot be read (a cell longer
-    than the csv module's field limit, usually an unclosed quote) raises SnapshotError."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    (header is row 1); blank lines are skipped. ``text`` is the file's text or a stream of it
+    (``text_stream``). Rows are produced lazily, so a 200,000-row file is never held twice (as
+    cells and as records). A row that cannot be read (a cell longer than the csv module's
+    field limit, usually an unclosed quote) raises SnapshotError."""
+    stream = io.StringIO(text, newline="") if isinstance(text, str) else text
+    reader = csv.reader(stream)
     try:
         header = [cell.strip() for cell in next(reader, [])]
     except csv.Error as exc:

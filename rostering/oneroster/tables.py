@@ -11,8 +11,6 @@ import re
 from collections.abc import Iterator
 from datetime import date, datetime
 
-from rostering.text import clean_text
-
 from .columns import (
     ALIASES,
     COLUMNS,
@@ -21,7 +19,7 @@ from .columns import (
     TRUE_VALUES,
     is_extension,
 )
-from .files import decode, read_rows
+from .files import read_rows, text_stream
 from .records import Snapshot
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -59,8 +57,9 @@ class Table:
         self.file = file or f"{stem}.csv"
         self.snapshot = snapshot
         self.notes = notes
-        text, _encoding = decode(data)
-        header, rows = read_rows(text, self.file)
+        # What the SIS sends is taken as sent, trimmed and without invisible or
+        # direction-control characters (rostering.text): cleaned once, trimmed per cell.
+        header, rows = read_rows(text_stream(data), self.file)
         first = next(rows, None)
         self.has_rows = first is not None
         self._rows = itertools.chain([first], rows) if first is not None else iter(())
@@ -118,14 +117,12 @@ class Table:
         named = [(i, name) for i, name in enumerate(self.columns) if name is not None]
         extensions = self.extensions
         for number, cells in self._rows:
-            # What the SIS sends is taken as sent, trimmed and without invisible or
-            # direction-control characters (rostering.text).
             if len(cells) >= width:
-                values = {name: clean_text(cells[i]) for i, name in named}
+                values = {name: cells[i].strip() for i, name in named}
             else:
-                values = {name: clean_text(cells[i]) for i, name in named if i < len(cells)}
+                values = {name: cells[i].strip() for i, name in named if i < len(cells)}
             ext = (
-                {name: clean_text(cells[i]) for i, name in extensions if i < len(cells)}
+                {name: cells[i].strip() for i, name in extensions if i < len(cells)}
                 if extensions
                 else {}
             )

@@ -1,6 +1,7 @@
 """The sync engine's public API (contract shared by the Sync page, the CLI, the admin, tasks).
 
-A run reads the district's snapshot (rostering.oneroster), plans every change
+A run reads the district's snapshot from its source adapter (rostering.sync.sources: plain
+records, whatever the SIS sends), plans every change
 (rostering.sync.plan) and applies it in one transaction (rostering.sync.apply) while holding the
 district's lock, so two syncs of one district never interleave and a crash leaves nothing
 half-written. Runs that would deactivate an unusual share of the district are held.
@@ -9,7 +10,6 @@ half-written. Runs that would deactivate an unusual share of the district are he
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
@@ -18,9 +18,9 @@ from django.utils import timezone
 from rostering.history import reference
 from rostering.liveness import Heartbeat, write_with_retry
 from rostering.locks import lock_district
-from rostering.oneroster import Snapshot, SnapshotError, load_files, read_snapshot, zip_files
+from rostering.oneroster import Snapshot, SnapshotError
 
-from . import folders
+from . import sources
 from .apply import apply_plan
 from .models import SyncRun, SyncSource
 from .plan import Plan, build_plan
@@ -41,10 +41,14 @@ def run_sync(
     source_path: str | None = None,
     dry_run: bool = False,
     run=None,
+    source: sources.Source | None = None,
 ):
     """Read the district's snapshot, check it, plan, and (unless dry run or held) apply it in
     one transaction. Returns the SyncRun (created unless ``run`` is given). Never raises for
-    bad data: a failed run has status "failed" and a failure_reason."""
+    bad data: a failed run has status "failed" and a failure_reason.
+
+    The snapshot comes from ``source`` when given (any ``sources.Source``), else from the
+    folder or zip at ``source_path``, else from the district's configured source."""
     if run is None:
         run = SyncRun.objects.create(
             district=district,
@@ -54,10 +58,12 @@ def run_sync(
         )
     _start(run)
     with Heartbeat(SyncRun, run.pk):
-        source = _source_of(district)
+        settings = _settings_of(district)
         try:
-            files, run.source_name = _snapshot_files(district, source, source_path)
-            snapshot = read_snapshot(files)
+            if source is None:
+                source = sources.for_district(district, settings, source_path)
+            run.source_name = source.name
+            snapshot = source.open_snapshot()
         except SnapshotError as exc:
             return _fail(run, str(exc))
         except OSError as exc:
@@ -66,7 +72,7 @@ def run_sync(
             logger.exception("Reading the snapshot of %s failed", district)
             return _fail(run, _read_failure(exc))
         return _plan_and_apply(
-            run, district, source, snapshot, files, actor=actor, dry_run=dry_run, may_hold=True
+            run, district, settings, snapshot, source, actor=actor, dry_run=dry_run, may_hold=True
         )
 
 
@@ -78,17 +84,24 @@ def approve_held_run(*, run, actor):
     run.save(update_fields=["decided_by"])
     _start(run)
     with Heartbeat(SyncRun, run.pk):
+        settings = _settings_of(run.district)
+        source = sources.reopen(bytes(run.snapshot), settings)
         try:
-            files = load_files(bytes(run.snapshot))
-            snapshot = read_snapshot(files)
+            snapshot = source.open_snapshot()
         except SnapshotError as exc:
             return _fail(run, str(exc))
         except Exception as exc:  # noqa: BLE001 - the run says so rather than stay running
             logger.exception("Reading the kept snapshot of run %s failed", run.pk)
             return _fail(run, _read_failure(exc))
-        source = _source_of(run.district)
         return _plan_and_apply(
-            run, run.district, source, snapshot, files, actor=actor, dry_run=False, may_hold=False
+            run,
+            run.district,
+            settings,
+            snapshot,
+            source,
+            actor=actor,
+            dry_run=False,
+            may_hold=False,
         )
 
 
@@ -137,26 +150,9 @@ def _user(actor):
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
-def _source_of(district) -> SyncSource:
+def _settings_of(district) -> SyncSource:
+    """The district's sync settings (its source, ID field, hold threshold), saved or default."""
     return SyncSource.objects.filter(district=district).first() or SyncSource(district=district)
-
-
-def _snapshot_files(
-    district, source: SyncSource, source_path: str | None
-) -> tuple[dict[str, bytes], str]:
-    if source_path:  # the operator's command line: a folder or a zip file on disk
-        if Path(source_path).is_dir():
-            return folders.read_operator_folder(source_path), str(source_path)
-        return load_files(source_path), str(source_path)
-    if source.source_type == SyncSource.SourceType.ONEROSTER_FOLDER:
-        # Checked again here, not only when saved: the folder may have become a link since.
-        return folders.read_folder(district, source.folder_path), source.folder_path
-    if source.uploaded_snapshot:
-        return load_files(bytes(source.uploaded_snapshot)), source.uploaded_name or "uploaded zip"
-    raise SnapshotError(
-        "There is no snapshot to read: upload a OneRoster zip or set the SIS folder on the "
-        "Sync page."
-    )
 
 
 def _lock(district) -> None:
@@ -184,9 +180,9 @@ def hold_reason(plan: Plan, threshold_percent: int) -> str:
 def _plan_and_apply(
     run: SyncRun,
     district,
-    source: SyncSource,
+    settings: SyncSource,
     snapshot: Snapshot,
-    files: dict[str, bytes],
+    source: sources.Source,
     *,
     actor,
     dry_run: bool,
@@ -196,14 +192,14 @@ def _plan_and_apply(
     try:
         with transaction.atomic():
             _lock(district)
-            plan = build_plan(district=district, snapshot=snapshot, source=source)
+            plan = build_plan(district=district, snapshot=snapshot, source=settings)
             if may_hold and not dry_run:
-                reason = hold_reason(plan, source.hold_threshold_percent)
+                reason = hold_reason(plan, settings.hold_threshold_percent)
             if not dry_run and not reason:
                 with reference(f"sync run {run.pk}"):
                     apply_plan(plan, actor=actor)
             # The outcome is written in the same transaction as the changes.
-            _finish(run, plan, snapshot, files, reason=reason, dry_run=dry_run)
+            _finish(run, plan, snapshot, source, reason=reason, dry_run=dry_run)
     except _Abandoned:
         logger.warning("Sync run %s was failed or cancelled meanwhile; rolled back", run.pk)
         run.refresh_from_db()
@@ -220,7 +216,7 @@ def _finish(
     run: SyncRun,
     plan: Plan,
     snapshot: Snapshot,
-    files: dict[str, bytes],
+    source: sources.Source,
     *,
     reason: str,
     dry_run: bool,
@@ -239,7 +235,7 @@ def _finish(
     elif reason:
         run.status = SyncRun.Status.HELD
         run.plan = plan.as_dict()
-        run.snapshot = zip_files(files)
+        run.snapshot = source.keep()  # None: the source cannot be kept; approval refuses
     else:
         run.status = SyncRun.Status.SUCCEEDED
         run.snapshot = None

@@ -212,7 +212,10 @@ class _Place:
             if info.st_size > max_bytes and whole:
                 raise FolderError(f"{name} in {self.written} is too large to read.")
             try:
-                data = file.read(max_bytes + 1 if whole else HEAD_BYTES)
+                # Sized by the file, not by the limit: read(limit) reserves the limit's bytes.
+                data = file.read(min(info.st_size, max_bytes) + 1 if whole else HEAD_BYTES)
+                if whole and len(data) > info.st_size:  # grew since measured: read the rest
+                    data += file.read(max_bytes + 1 - len(data))
             except OSError as exc:
                 raise FolderError(
                     f"{name} in {self.written} cannot be read ({exc.strerror})."

@@ -17,6 +17,7 @@ from rostering.models import Origin
 # Fields compared to match a SIS record with an existing one (DESIGN.md rule 2). Usernames
 # are compared ignoring case: an Incoming's match_keys hold usernames.key(username).
 MATCH_FIELDS = ("username", "external_id", "alt_external_id")
+_NOTHING: frozenset = frozenset()
 
 
 @dataclass(slots=True)
@@ -175,11 +176,12 @@ def plan_records(
             changes["sis_sourced_id"] = (record.sis_sourced_id, item.sourced_id)
         if (record.sis_values or {}) != item.sis_values:
             changes["sis_values"] = (record.sis_values, item.sis_values)
-        add = remove = frozenset()
+        add = remove = _NOTHING
         if item.related is not None and related_of is not None:
-            current = related_of.get(record.pk, set())
-            add = frozenset(item.related - current)
-            remove = frozenset(current - item.related)
+            current = related_of.get(record.pk, _NOTHING)
+            # Most records keep their schools: share one empty set rather than two each.
+            add = frozenset(item.related - current) or _NOTHING
+            remove = frozenset(current - item.related) or _NOTHING
         if record.origin != Origin.SYNCED:
             changes["origin"] = (record.origin, Origin.SYNCED)
             action = "claim"

@@ -26,7 +26,7 @@ from rostering.models import (
     Student,
     StudentProductSetting,
 )
-from rostering.oneroster import TO_BE_DELETED, Snapshot
+from rostering.oneroster.records import TO_BE_DELETED, Snapshot
 from rostering.ownership import SHAREABLE_FIELDS, FieldState, shared_fields_of, state_of
 from rostering.text import clean_text
 from rostering.validators import blank_to_none, normalize_grade, validate_username
@@ -342,18 +342,28 @@ class _Builder:
     def people(self) -> None:
         snapshot, district = self.snapshot, self.district
         keep = set(snapshot.rejected.get("users", set()))
-        groups: dict[str, list[Incoming]] = {"student": [], "educator": []}
-        for user in snapshot.users.values():
-            kind = user.kind
-            if not kind:
-                continue
-            kind = "student" if kind == "student" else "educator"
-            item = self._person(kind, user)
-            if item is None:
-                keep.add(user.sourced_id)
-                continue
-            groups[kind].append(item)
-        self._dedupe(groups, keep)
+        educators: list[Incoming] = []
+        seen: dict[str, dict] = {"student": {}, "educator": {}}
+
+        def students():
+            """Students one at a time, straight into matching (a large district's are never
+            all held at once); educators, few, are kept for their turn. Every user is read
+            before the students' plan looks for absent ones, so ``keep`` is whole by then."""
+            for user in snapshot.users.values():
+                kind = user.kind
+                if not kind:
+                    continue
+                kind = "student" if kind == "student" else "educator"
+                item = self._person(kind, user)
+                if item is None:
+                    keep.add(user.sourced_id)
+                elif self._first_of(item, seen[kind], keep):
+                    if kind == "student":
+                        yield item
+                    else:
+                        educators.append(item)
+
+        groups = {"student": students(), "educator": educators}
         complete = snapshot.is_complete("users") and snapshot.is_complete("roles")
         for kind, model, related_name in (
             ("student", Student, "schools"),
@@ -397,36 +407,27 @@ class _Builder:
             self.plan.errors.extend(kp.errors)
         self._check_usernames()
 
-    def _dedupe(self, groups: dict[str, list[Incoming]], keep: set[str]) -> None:
+    def _first_of(self, item: Incoming, seen: dict[tuple[str, str], str], keep: set[str]) -> bool:
         """Two SIS records wanting the same username or ID: the first wins, the next errs."""
-        for kind, items in groups.items():
-            seen: dict[tuple[str, str], str] = {}
-            kept = []
-            for item in items:
-                clash = None
-                for name in MATCH_FIELDS:
-                    value = item.match_keys.get(name)
-                    if value and (name, value) in seen:
-                        clash = (name, value, seen[(name, value)])
-                        break
-                if clash:
-                    name, value, other = clash
-                    value = item.values.get(name, value)  # as sent, not its matching key
-                    keep.add(item.sourced_id)
-                    self.error(
-                        item.file,
-                        item.row,
-                        item.sourced_id,
-                        f"{item.label}: {name.replace('_', ' ')} {value} is also used by SIS "
-                        f"record {other}; skipped.",
-                    )
-                    continue
-                for name in MATCH_FIELDS:
-                    value = item.match_keys.get(name)
-                    if value:
-                        seen[(name, value)] = item.sourced_id
-                kept.append(item)
-            groups[kind] = kept
+        for name in MATCH_FIELDS:
+            value = item.match_keys.get(name)
+            if value and (name, value) in seen:
+                other = seen[(name, value)]
+                value = item.values.get(name, value)  # as sent, not its matching key
+                keep.add(item.sourced_id)
+                self.error(
+                    item.file,
+                    item.row,
+                    item.sourced_id,
+                    f"{item.label}: {name.replace('_', ' ')} {value} is also used by SIS "
+                    f"record {other}; skipped.",
+                )
+                return False
+        for name in MATCH_FIELDS:
+            value = item.match_keys.get(name)
+            if value:
+                seen[(name, value)] = item.sourced_id
+        return True
 
     def _check_usernames(self) -> None:
         """Usernames are unique platform-wide, ignoring case (rostering.usernames): refuse

@@ -165,3 +165,57 @@ def test_moodle_v1p1_parent_role_is_read_but_not_rostered():
     snapshot = read_snapshot(DATA / "oneroster-moodle-enrol-fixtures/v1p1-bulk-full")
     assert snapshot.users["usr-222-1234561"].kind == ""
     assert "no courses.csv" in messages(snapshot.warnings)
+
+
+def _users_file(users: list[dict]) -> str:
+    return set_files(users=users)["users.csv"]
+
+
+@pytest.mark.parametrize(
+    ("encoding", "line_end"),
+    [("utf-8", "\r\n"), ("utf-8", "\r"), ("cp1252", "\n"), ("utf-8-sig", "\n")],
+    ids=["utf-8 crlf", "utf-8 cr only", "windows-1252", "utf-8 with bom"],
+)
+def test_values_come_out_trimmed_and_without_invisible_characters_whatever_the_bytes(
+    tmp_path, encoding, line_end
+):
+    sent = {
+        **ANA,
+        "givenName": "\u00a0Jos\u00e9\u200b ",  # no-break space, zero-width space
+        "familyName": "L\u00f3pez\u00ad",  # soft hyphen
+        "username": " ana.lopez ",
+    }
+    text = _users_file([sent]).replace("\r\n", "\n").replace("\n", line_end)
+    # Windows-1252 has no zero-width space: that file carries the other two.
+    (tmp_path / "users.csv").write_bytes(text.encode(encoding, errors="ignore"))
+    (tmp_path / "orgs.csv").write_text(set_files(orgs=[SCHOOL])["orgs.csv"])
+
+    user = read_snapshot(tmp_path).users["u-1"]
+
+    assert (user.given_name, user.family_name, user.username) == (
+        "Jos\u00e9",
+        "L\u00f3pez",
+        "ana.lopez",
+    )
+
+
+def test_a_direction_override_in_a_username_is_dropped_not_kept(tmp_path):
+    # U+202E makes "ana\u202eexe.txt" display reversed; no channel stores it.
+    sent = {**ANA, "username": "ana\u202e.lopez", "email": "ana@x.example\u2066"}
+    write_set(tmp_path, orgs=[SCHOOL], users=[sent])
+
+    user = read_snapshot(tmp_path).users["u-1"]
+
+    assert (user.username, user.email) == ("ana.lopez", "ana@x.example")
+
+
+def test_a_quoted_cell_spanning_lines_is_one_value_in_a_large_plain_file(tmp_path):
+    users = [{**ANA, "sourcedId": f"u-{n}", "username": f"kid{n}"} for n in range(3000)]
+    users[1500]["familyName"] = "Lopez\nGarcia"  # csv quotes it; the row continues
+    write_set(tmp_path, orgs=[SCHOOL], users=users)
+
+    snapshot = read_snapshot(tmp_path)
+
+    assert len(snapshot.users) == 3000 and snapshot.errors == []
+    assert snapshot.users["u-1500"].family_name == "Lopez\nGarcia"
+    assert snapshot.users["u-1501"].row == 1504  # rows after it keep the spreadsheet's numbers

@@ -143,3 +143,21 @@ def test_educators_count_for_the_hold_separately(sis):
     run = sis.sync()
     assert run.status == SyncRun.Status.HELD and "synced educators" in run.hold_reason
     assert Educator.objects.get(sis_sourced_id="tch-2").is_active
+
+
+def test_approving_a_held_run_applies_the_files_it_read_not_what_the_folder_holds_now(
+    sis, district_admin_user
+):
+    _ten_students(sis)
+    sis.sync()
+    sis.users = sis.users[5:]
+    run = sis.sync()
+    assert run.status == SyncRun.Status.HELD
+    sis.users = [student(n, givenName="Later") for n in range(1, 11)] + [teacher(1)]
+    sis.write()  # the SIS drops a new set meanwhile
+
+    run = approve_held_run(run=run, actor=district_admin_user)
+
+    assert run.status == SyncRun.Status.SUCCEEDED
+    assert Student.objects.filter(is_active=False).count() == 5
+    assert not Student.objects.filter(first_name="Later").exists()

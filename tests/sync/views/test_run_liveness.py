@@ -18,6 +18,7 @@ from django.utils import timezone
 from rostering.models import Student
 from rostering.sync import engine, services
 from rostering.sync.models import SyncRun
+from rostering.sync.sources import ZipSource
 from rostering.sync.tasks import run_sync_task
 
 from .conftest import sis_zip, upload_source
@@ -104,10 +105,10 @@ def test_the_command_fails_stuck_runs_and_says_how_many(world, capsys):
 def test_any_failure_while_reading_the_snapshot_ends_the_run_failed(
     world, configured, district_admin, monkeypatch, error, words
 ):
-    def explode(files):
+    def explode(source):
         raise error
 
-    monkeypatch.setattr(engine, "read_snapshot", explode)
+    monkeypatch.setattr(ZipSource, "open_snapshot", explode)
     run = SyncRun.objects.create(district=world.district, created_by=district_admin)
 
     run_sync_task.enqueue(run.pk)
@@ -139,7 +140,7 @@ def test_a_database_error_while_recording_the_failure_still_ends_the_run_failed(
     world, configured, monkeypatch
 ):
     monkeypatch.setattr(
-        engine, "read_snapshot", lambda files: (_ for _ in ()).throw(MemoryError())
+        ZipSource, "open_snapshot", lambda source: (_ for _ in ()).throw(MemoryError())
     )
     monkeypatch.setattr("rostering.liveness.RETRY_DELAYS", (0, 0, 0))
     real_save = SyncRun.save
