@@ -26,6 +26,7 @@ from rostering.models import (
     ClassStudent,
     Educator,
     Organization,
+    Origin,
     Student,
     StudentProduct,
 )
@@ -58,12 +59,14 @@ class Applied:
     """What ``apply`` changed. ``records``: {"op": "create" | "update" | "delete", "kind",
     "pk", "before", "after"}; ``links``: {link: {"added": [[owner, other, origin]],
     "removed": [[owner, other, origin]]}} (``link_items`` reads them one by one);
-    ``settings``: [student, setting, before, after]; ``users``: portal users created."""
+    ``settings``: [student, setting, before, after]; ``users``: portal users created;
+    ``origins``: [link, owner, other, origin before, origin after] of links taken over."""
 
     records: list[dict] = field(default_factory=list)
     links: dict[str, dict[str, list]] = field(default_factory=dict)
     settings: list[list] = field(default_factory=list)
     users: list[int] = field(default_factory=list)
+    origins: list[list] = field(default_factory=list)
 
     def as_json(self) -> dict:
         return {
@@ -72,6 +75,7 @@ class Applied:
             "links": self.links,
             "settings": self.settings,
             "users": self.users,
+            "origins": self.origins,
         }
 
     def extend(self, other: Applied) -> None:
@@ -82,10 +86,11 @@ class Applied:
             mine["removed"] += changes["removed"]
         self.settings += other.settings
         self.users += other.users
+        self.origins += other.origins
 
     def __len__(self) -> int:
         links = sum(len(c["added"]) + len(c["removed"]) for c in self.links.values())
-        return len(self.records) + links + len(self.settings)
+        return len(self.records) + links + len(self.settings) + len(self.origins)
 
 
 def link_items(applied: dict):
@@ -107,6 +112,7 @@ def apply(batch: Batch, *, district, actor, channel, job=None) -> Applied:
         writer.creates(batch)
         writer.updates(batch)
         writer.links(batch)
+        writer.origins(batch)
         writer.settings(batch)
         writer.deletes(batch)
     return writer.applied
@@ -264,25 +270,61 @@ class _Writer:
                 sql.insert(model, [first, second], [(a, b) for a, b, _origin in new])
             link_history.record_pairs(model, first, second, added=new, removed=gone)
 
+    def origins(self, batch: Batch) -> None:
+        """Links taken over: their origin changes (no link history: the link stays)."""
+        by_link: dict[str, dict[tuple, str]] = defaultdict(dict)
+        for item in batch.origins:
+            by_link[item.link][(item.owner, item.other)] = item.origin
+        for name, wanted in by_link.items():
+            model, first, second, _keeps_origin = LINK_TABLES[name]
+            owners = sorted({owner for owner, _other in wanted})
+            rows = []
+            for start in range(0, len(owners), sql.CHUNK):
+                found = model.objects.filter(**{f"{first}__in": owners[start : start + sql.CHUNK]})
+                for pk, owner, other, origin in sql.fetch(
+                    found.values_list("pk", first, second, "origin")
+                ):
+                    new = wanted.get((owner, other))
+                    if new is not None and new != origin:
+                        rows.append((pk, new))
+                        self.applied.origins.append([name, owner, other, origin, new])
+            sql.update(model, ["origin"], rows)
+
     def settings(self, batch: Batch) -> None:
         if not batch.settings:
             return
+        for synced in (False, True):
+            items = [item for item in batch.settings if item.synced is synced]
+            if items:
+                self._settings(items, synced)
+
+    def _settings(self, items: list, synced: bool) -> None:
         fresh, known = [], []
-        for item in batch.settings:
+        for item in items:
             change = (self.pk(item.student), item.setting, item.before, item.after)
             (fresh if isinstance(item.student, New) else known).append(change)
             self.applied.settings.append(list(change))
         sql.insert(
             SettingValue,
-            ["student_id", "setting_id", "value"],
-            [(s, k, after) for s, k, _b, after in fresh if after is not None],
+            ["student_id", "setting_id", "value", *(SYNCED_SETTING if synced else ())],
+            [
+                (s, k, after, *((after, SYNCED) if synced else ()))
+                for s, k, _b, after in fresh
+                if after is not None
+            ],
         )
-        _set_settings(known, self.now)
+        _set_settings(known, self.now, synced=synced)
         link_history.record_settings(fresh + known)
 
 
-def _set_settings(items: list[tuple], now) -> None:
-    """Set, or with None clear, product setting values of students that exist already."""
+# A setting the SIS sent: its row also keeps the SIS's value and says it is synced.
+SYNCED_SETTING = ("sis_value", "origin")
+SYNCED = str(Origin.SYNCED)
+
+
+def _set_settings(items: list[tuple], now, *, synced: bool = False) -> None:
+    """Set, or with None clear, product setting values of students that exist already
+    (``synced``: the SIS's values, kept as ``sis_value`` too, the rows' origin synced)."""
     if not items:
         return
     students = sorted({student for student, *_rest in items})
@@ -298,12 +340,13 @@ def _set_settings(items: list[tuple], now) -> None:
             if pk:
                 deletes.append(pk)
         elif pk:
-            updates.append((pk, after, now))
+            updates.append((pk, after, now, *((after, SYNCED) if synced else ())))
         else:
-            creates.append((student, setting, after))
+            creates.append((student, setting, after, *((after, SYNCED) if synced else ())))
+    extra = SYNCED_SETTING if synced else ()
     sql.delete_ids(SettingValue, deletes)
-    sql.update(SettingValue, ["value", "updated_at"], updates)
-    sql.insert(SettingValue, ["student_id", "setting_id", "value"], creates)
+    sql.update(SettingValue, ["value", "updated_at", *extra], updates)
+    sql.insert(SettingValue, ["student_id", "setting_id", "value", *extra], creates)
 
 
 def _field(model, attname: str) -> models.Field:

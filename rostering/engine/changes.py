@@ -94,12 +94,25 @@ class LinkChange:
 
 
 @dataclass(slots=True)
+class LinkOrigin:
+    """An existing link taken over: its origin becomes ``origin`` (a sync claiming a manual
+    product link of a class it now owns)."""
+
+    link: str  # a key of LINKS whose table keeps an origin
+    owner: int
+    other: int
+    origin: str
+    source: Source = NOWHERE
+
+
+@dataclass(slots=True)
 class SettingChange:
     student: int | New
     setting: int
     before: str | None  # None: not set
     after: str | None  # None: cleared
     source: Source = NOWHERE
+    synced: bool = False  # the SIS's value: the row's origin becomes synced, sis_value = after
 
 
 @dataclass
@@ -109,6 +122,7 @@ class Batch:
     deletes: list[RecordDelete] = field(default_factory=list)
     links: list[LinkChange] = field(default_factory=list)
     settings: list[SettingChange] = field(default_factory=list)
+    origins: list[LinkOrigin] = field(default_factory=list)
     users_to_delete: list[int] = field(default_factory=list)  # educators' portal sign-ins
     _counts: dict = field(default_factory=dict, repr=False)
 
@@ -156,4 +170,5 @@ class Batch:
             + len(self.deletes)
             + len(self.links)
             + len(self.settings)
+            + len(self.origins)
         )

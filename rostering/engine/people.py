@@ -16,6 +16,9 @@ from rostering.models import Educator
 from .sql import CHUNK, delete_ids, update
 
 USER_FIELDS = ("username", "first_name", "last_name", "email")
+# What a sign-in follows of its educator: an inactive educator cannot sign in (as the educator
+# service keeps it).
+FOLLOWED = (*USER_FIELDS, "is_active")
 BATCH = 2000
 
 
@@ -46,7 +49,7 @@ def follow_educators(educator_ids: list[int]) -> list[int]:
     educators = []
     for start in range(0, len(educator_ids), CHUNK):
         educators += Educator.objects.filter(pk__in=educator_ids[start : start + CHUNK]).only(
-            "pk", "user_id", "is_active", *USER_FIELDS
+            "pk", "user_id", *FOLLOWED
         )
     ids = [e.user_id for e in educators if e.user_id]
     users = {}
@@ -57,11 +60,11 @@ def follow_educators(educator_ids: list[int]) -> list[int]:
     User.objects.bulk_create(created, batch_size=BATCH)
     update(Educator, ["user_id"], [(e.pk, u.pk) for e, u in zip(missing, created, strict=True)])
     rows = [
-        (user.pk, *(getattr(e, name) or "" for name in USER_FIELDS))
+        (user.pk, *(getattr(e, name) or "" for name in USER_FIELDS), e.is_active)
         for e in educators
         if (user := users.get(e.user_id)) is not None
     ]
-    update(User, USER_FIELDS, rows)
+    update(User, FOLLOWED, rows)
     return [u.pk for u in created]
 
 

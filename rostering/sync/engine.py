@@ -1,9 +1,9 @@
 """The sync engine's public API (contract shared by the Sync page, the CLI, the admin, tasks).
 
 A run reads the district's snapshot from its source adapter (rostering.sync.sources: plain
-records, whatever the SIS sends), plans every change
-(rostering.sync.plan) and applies it in one transaction (rostering.sync.apply) while holding the
-district's lock, so two syncs of one district never interleave and a crash leaves nothing
+records, whatever the SIS sends), plans every change (rostering.sync.plan) and applies it in
+one transaction through the roster engine (rostering.sync.batch) while holding the district's
+lock, so two syncs of one district never interleave and a crash leaves nothing
 half-written. Runs that would deactivate an unusual share of the district are held.
 """
 
@@ -21,7 +21,7 @@ from rostering.locks import lock_district
 from rostering.oneroster import Snapshot, SnapshotError
 
 from . import sources
-from .apply import apply_plan
+from .batch import apply_plan
 from .models import SyncRun, SyncSource
 from .plan import Plan, build_plan
 

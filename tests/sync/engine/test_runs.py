@@ -2,8 +2,8 @@
 
 import pytest
 
+from rostering.engine.apply import _Writer
 from rostering.models import ClassGroup, Educator, Student
-from rostering.sync import apply as sync_apply
 from rostering.sync.engine import run_sync
 from rostering.sync.models import SyncRun, SyncSource
 from rostering.sync.tasks import run_sync_task
@@ -29,10 +29,10 @@ def test_a_crash_mid_apply_leaves_the_database_as_it_was(sis, school, monkeypatc
     sis.classes = [klass(1)]
     sis.enrollments = [enroll(1, "stu-1")]
 
-    def explode(plan):
+    def explode(writer, batch):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(sync_apply, "_apply_memberships", explode)  # after people and classes
+    monkeypatch.setattr(_Writer, "links", explode)  # after people and classes
     sis.write()
     run = run_sync(district=sis.district, trigger="command", source_path=str(sis.folder))
 

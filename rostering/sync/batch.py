@@ -1,0 +1,190 @@
+"""The sync's plan as a batch of the engine (rostering.engine), which writes it.
+
+``apply_plan`` is the sync's hand-over: the plan (rostering.sync.plan) decided what changes,
+as ``rostering.ownership`` allows; this module only translates it, and the engine writes it
+under the district's lock with history (channel "sync") for records, memberships, product
+links and settings. Every item names its SIS sourcedId. The plan names link rows it removes
+by primary key: their pairs are read in a fixed number of queries per thousands of rows.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from rostering import engine
+from rostering.engine import Batch, New, Source
+from rostering.engine.changes import LinkChange, LinkOrigin, SettingChange
+from rostering.engine.sql import CHUNK, fetch
+from rostering.history import Channel
+from rostering.models import (
+    ClassEducator,
+    ClassGroup,
+    ClassProduct,
+    ClassStudent,
+    Educator,
+    Origin,
+    Student,
+    StudentProductSetting,
+)
+
+from .plan import Plan
+
+SYNCED = str(Origin.SYNCED)
+MODELS = {"student": Student, "educator": Educator, "class_group": ClassGroup}
+SCHOOLS = {"student": "student_school", "educator": "educator_school"}
+# Columns a new record does not take from its planned instance: the engine sets them.
+NOT_COPIED = frozenset({"id", "district_id", "user_id", "created_at", "updated_at"})
+_QUIET = ("create", "unchanged")
+
+
+def apply_plan(plan: Plan, *, actor=None) -> engine.Applied:
+    """Write ``plan`` through the engine (called inside the run's transaction)."""
+    batch = to_batch(plan)
+    return engine.apply(batch, district=plan.district, actor=actor, channel=Channel.SYNC)
+
+
+def to_batch(plan: Plan) -> Batch:
+    return _Translator(plan).batch
+
+
+class _Translator:
+    def __init__(self, plan: Plan) -> None:
+        self.plan, self.batch = plan, Batch()
+        self.district_id = plan.district.pk
+        self.now = timezone.now()
+        self.new_orgs: dict[int, New] = {}  # the plan's negative key of a new org -> its ref
+        self.refs: dict[int, New] = {}  # id() of a planned new record -> its ref
+        self.orgs()
+        for kind in ("student", "educator", "class_group"):
+            if kind in plan.kinds:
+                self.records(kind)
+        self.memberships()
+        self.products()
+        self.settings()
+
+    def org(self, key):
+        """A pk, or the ref of an organization this batch creates, for a plan's org key."""
+        if key is None:
+            return self.district_id
+        return self.new_orgs[key] if key < 0 else key
+
+    def ref(self, record):
+        return self.refs[id(record)] if record.pk is None else record.pk
+
+    # organizations -----------------------------------------------------------------------
+
+    def orgs(self) -> None:
+        batch, plan = self.batch, self.plan
+        creates = [change for change in plan.orgs if change.action == "create"]
+        for index, change in enumerate(creates):  # refs first: a parent may come later
+            self.new_orgs[change.record._sync_key] = New("organization", index)
+        for change in creates:
+            record = change.record
+            fields = {
+                "name": record.name,
+                "org_type": record.org_type,
+                "external_id": record.external_id,
+                "sis_sourced_id": record.sis_sourced_id,
+                "origin": record.origin,
+                "parent_id": self.org(change.parent_key),
+            }
+            batch.create("organization", fields, Source(sourced_id=change.sourced_id))
+        for change in plan.orgs:
+            if change.action != "update":
+                continue
+            before, after = {}, {}
+            for name, (old, new) in change.changes.items():
+                if name == "parent":  # a pk (the district's for none) or a new org's key
+                    name, new = "parent_id", self.org(new)
+                before[name], after[name] = old, new
+            after.setdefault("parent_id", self.org(change.parent_key))
+            before.setdefault("parent_id", change.record.parent_id)
+            batch.update(
+                "organization",
+                change.record.pk,
+                before,
+                after,
+                Source(sourced_id=change.sourced_id),
+            )
+
+    # students, educators, classes/groups -------------------------------------------------
+
+    def records(self, kind: str) -> None:
+        batch, now = self.batch, self.now
+        model = MODELS[kind]
+        columns = [f.attname for f in model._meta.concrete_fields if f.attname not in NOT_COPIED]
+        link = SCHOOLS.get(kind)
+        for change in self.plan.kinds[kind].changes:
+            action = change.action
+            if action == "unchanged":
+                continue
+            record, source = change.record, Source(sourced_id=change.sourced_id)
+            if action == "create":
+                fields = {name: getattr(record, name) for name in columns}
+                fields["last_synced_at"] = now
+                if kind == "class_group":
+                    fields["school_id"] = self.org(record._school_key)
+                owner = self.refs[id(record)] = batch.create(kind, fields, source)
+                if link and change.related_add:
+                    batch.relink(link, owner, set(), self._orgs(change.related_add), source=source)
+                continue
+            before, after = {}, {}
+            for name, (old, new) in change.changes.items():
+                before[name] = old
+                after[name] = self.org(new) if name == "school_id" and new is not None else new
+            after["origin"], after["last_synced_at"] = SYNCED, now
+            batch.update(kind, record.pk, before, after, source)
+            if link and (change.related_add or change.related_remove):
+                old, new = self._orgs(change.related_remove), self._orgs(change.related_add)
+                batch.relink(link, record.pk, old, new, source=source)
+
+    def _orgs(self, keys) -> set:
+        return {self.org(key) for key in keys}
+
+    # memberships, product links, settings ------------------------------------------------
+
+    def memberships(self) -> None:
+        plan, links = self.plan, self.batch.links
+        for name, model, person, adds, removes in (
+            ("class_student", ClassStudent, "student_id", plan.student_adds, plan.student_removes),
+            (
+                "class_educator",
+                ClassEducator,
+                "educator_id",
+                plan.educator_adds,
+                plan.educator_removes,
+            ),
+        ):
+            for owner, other, origin in _pairs(model, person, removes):
+                links.append(LinkChange(name, owner, other, False, origin))
+            for cls, member in adds:
+                links.append(LinkChange(name, self.ref(cls), self.ref(member), True, SYNCED))
+
+    def products(self) -> None:
+        plan, links = self.plan, self.batch.links
+        for owner, other, origin in _pairs(ClassProduct, "product_id", plan.product_removes):
+            links.append(LinkChange("class_product", owner, other, False, origin))
+        for owner, other, _origin in _pairs(ClassProduct, "product_id", plan.product_claims):
+            self.batch.origins.append(LinkOrigin("class_product", owner, other, SYNCED))
+        for cls, product_id in plan.product_adds:
+            links.append(LinkChange("class_product", self.ref(cls), product_id, True, SYNCED))
+
+    def settings(self) -> None:
+        plan, settings = self.plan, self.batch.settings
+        for student, setting, value in plan.setting_creates:
+            settings.append(SettingChange(self.ref(student), setting, None, value, synced=True))
+        values = dict(plan.setting_updates)
+        pks = list(values)
+        for start in range(0, len(pks), CHUNK):
+            rows = StudentProductSetting.objects.filter(pk__in=pks[start : start + CHUNK])
+            for pk, student, setting, before in fetch(
+                rows.values_list("pk", "student_id", "setting_id", "value")
+            ):
+                settings.append(SettingChange(student, setting, before, values[pk], synced=True))
+
+
+def _pairs(model, other: str, pks: list[int]):
+    """(class, other, origin) of the link rows ``pks`` (as many queries as chunks)."""
+    for start in range(0, len(pks), CHUNK):
+        rows = model.objects.filter(pk__in=pks[start : start + CHUNK])
+        yield from fetch(rows.values_list("class_group_id", other, "origin"))
