@@ -19,6 +19,7 @@ from rostering.history import reference
 from rostering.liveness import Heartbeat, write_with_retry
 from rostering.locks import lock_district
 from rostering.oneroster import Snapshot, SnapshotError, load_files, read_snapshot, zip_files
+from rostering.outcome import sent_of
 
 from . import folders
 from .apply import apply_plan
@@ -229,7 +230,7 @@ def _finish(
         pk=run.pk, status=SyncRun.Status.RUNNING
     ).exists():
         raise _Abandoned
-    run.counts = plan.counts()
+    run.counts = {**plan.counts(), "sent": sent_of(snapshot)}  # rostering.outcome
     run.warnings = _capped([p.as_dict() for p in snapshot.warnings] + plan.warnings)
     run.errors = _capped([p.as_dict() for p in snapshot.errors] + plan.errors)
     run.hold_reason = reason
