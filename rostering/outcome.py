@@ -68,8 +68,10 @@ def sent_of(snapshot) -> dict:
 
 def run_tallies(sent: dict, errors: list[dict]) -> list[Tally]:
     """A sync run's users and classes, refused when a problem of its file names them."""
+    problems = [as_problem(kept) for kept in errors]
     return [
-        tally(noun, sent.get(noun, 0), errors, file=f"{noun}.csv") for noun in ("users", "classes")
+        tally(noun, sent.get(noun, 0), problems, file=f"{noun}.csv")
+        for noun in ("users", "classes")
     ]
 
 
