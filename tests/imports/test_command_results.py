@@ -27,7 +27,7 @@ def test_a_set_whose_classes_match_no_product_rule_says_so_and_exits_1(world):
     left_out = [w for w in summary["warnings"] if "were left out" in w["message"]]
     assert [w["message"] for w in left_out] == [
         "2 class(es) and their 4 enrollment(s) were left out: no product rule of the district "
-        "gives them a product. Add a product rule (Management > SIS sync > Products from SIS "
+        "gives them a product. Add a product rule (SIS sync > Products from SIS "
         "data) and import again."
     ]
     assert all(set(w) == PROBLEM_KEYS for w in summary["warnings"])
