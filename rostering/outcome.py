@@ -98,10 +98,11 @@ def refusal(tallies: list[Tally], share: int | None = None) -> str:
         )
         if bit
     )
-    return (
-        f"{parts} {verb} refused, more than the {share}% a run may refuse "
-        f"(ROSTER_REFUSED_SHARE_PERCENT). The first: {where}: {first['message']}"
-    )
+    if all(len(t.refused) >= t.sent for t in over):
+        why = "none could be rostered"
+    else:
+        why = f"more than the {share}% a run may refuse (ROSTER_REFUSED_SHARE_PERCENT)"
+    return f"{parts} {verb} refused, {why}. The first: {where}: {first['message']}"
 
 
 def _too_many(refused: int, sent: int, share: int) -> bool:

@@ -33,7 +33,7 @@ def test_a_set_whose_every_user_is_refused_exits_1_with_its_sentence(sis):
 
     assert status == 1
     assert result["created"] == 0
-    assert result["refused"].startswith("3 of 3 users were refused")
+    assert result["refused"].startswith("3 of 3 users were refused, none could be rostered.")
     assert "The first: users.csv, row 2, stu-1: " in result["refused"]
     assert [(e["file"], e["row"], e["record"]) for e in result["errors"]] == [
         ("users.csv", 2, "stu-1"),
@@ -66,6 +66,18 @@ def test_more_than_the_share_refused_exits_1_and_the_share_is_a_setting(sis, set
     status, result = sync_json("cedar", "--source", str(sis.folder))
     assert status == 0 and result["refused"] == ""
     assert Student.objects.count() == 1  # what could be rostered was
+
+
+def test_none_rostered_exits_1_even_when_the_share_allows_every_record(sis, settings):
+    settings.ROSTER_REFUSED_SHARE_PERCENT = 100
+    sis.users = [student(1, username=""), student(2, username="")]
+    sis.write()
+
+    status, result = sync_json("cedar", "--source", str(sis.folder))
+
+    assert status == 1 and result["refused"].startswith(
+        "2 of 2 users were refused, none could be rostered."
+    )
 
 
 def test_exactly_the_share_refused_still_exits_0(sis):
