@@ -13,9 +13,7 @@ from rostering.sync.plan import _products_for
 
 from .engine_parts.columns import IMPORT_KINDS
 
-PRODUCT_RULE_FIX = (
-    "Add a product rule (SIS sync > Products from SIS data) and import again."
-)
+PRODUCT_RULE_FIX = "Add a product rule (SIS sync > Products from SIS data) and import again."
 TEACHER_ROLES = frozenset({"teacher", "aide", "proctor"})
 
 

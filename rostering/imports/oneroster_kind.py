@@ -132,9 +132,8 @@ def _run(*, actor, district, file_name, content, progress=None, keep=False):
 def _tallies(snapshot, translator, plan: ImportPlan) -> list[Tally]:
     """Users and classes sent (rosterable ones, and the unreadable ones), and those refused:
     with an error, or (classes) left out for want of a product."""
-    people = translator._people
     errors = [e.as_problem("") for e in plan.errors]
-    users_sent = sum(len(p) for p in people.values()) + len(snapshot.rejected.get("users", ()))
+    users_sent = translator.people_count() + len(snapshot.rejected.get("users", ()))
     classes = [c for c in snapshot.classes.values() if c.status != TO_BE_DELETED]
     classes_sent = len(classes) + len(snapshot.rejected.get("classes", ()))
     users = tally("users", users_sent, errors, file="users.csv")

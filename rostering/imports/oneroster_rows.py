@@ -174,6 +174,10 @@ class Translator(ClassRows):
             people["student" if kind == "student" else "educator"].append(user)
         return people
 
+    def people_count(self) -> int:
+        """Students, teachers and administrators the set sends to import (not tobedeleted)."""
+        return sum(len(people) for people in self._people.values())
+
     def educators(self) -> Step:
         fields = [
             "first_name",
