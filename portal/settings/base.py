@@ -336,3 +336,9 @@ MIDDLEWARE.append("accounts.signin_concurrency.SignInConcurrencyMiddleware")
 # that waits for it and then offers the download, to them only. The file is stored encrypted
 # and deleted by purge_uploads after UPLOAD_RETENTION_DAYS.
 EXPORT_BACKGROUND_ROWS = int(env_str("EXPORT_BACKGROUND_ROWS", "20000"))
+
+# --- Honest results (issue 11; rostering/outcome.py) -----------------------------------------
+# import_roster and sync_district exit 1 when records were sent but none, or more than this
+# share (percent) of one file's records (users, classes, template rows), could be rostered,
+# and say why in one sentence naming the first refused record.
+ROSTER_REFUSED_SHARE_PERCENT = env_int("ROSTER_REFUSED_SHARE_PERCENT", 50)

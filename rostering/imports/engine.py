@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from rostering.outcome import problem
+
 MAX_RECORDS = 10_000
 
 
@@ -16,9 +18,23 @@ class RowError:
     row: int  # spreadsheet row number as the user sees it (header is row 1)
     column: str  # the header as in the file or template ("" for a whole-file problem)
     message: str  # words a school secretary understands, saying the fix
+    # A OneRoster set's problems also say where in the set: the file (``column`` above holds
+    # it too, as the pages show it), the record's sourcedId, the file's column, and the
+    # message without the record in front (``message`` names it, as the pages show it).
+    file: str = ""
+    record: str = ""
+    field: str = ""
+    detail: str = ""
 
     def as_dict(self) -> dict:
         return {"row": self.row, "column": self.column, "message": self.message}
+
+    def as_problem(self, file_name: str) -> dict:
+        """{file, row, record, field, message}, as the commands print every problem."""
+        if self.file:
+            text = self.detail or self.message
+            return problem(self.file, self.row, self.record, self.field, text)
+        return problem(file_name, self.row, "", self.column, self.message)
 
 
 @dataclass
@@ -39,6 +55,13 @@ class ImportPlan:
     errors: list[RowError] = field(default_factory=list)
     warnings: list[RowError] = field(default_factory=list)
     changes: list[RecordChange] = field(default_factory=list)
+    # A OneRoster set's classes no product rule matched (left out, with their enrollments):
+    # {"classes": n, "enrollments": m}; the preview and --json say so, and the fix.
+    without_product: dict = field(default_factory=dict)
+    # What each file sent and which records were refused (rostering.outcome.Tally), and
+    # what the check wrote before rolling back (rostering.outcome.link_counts).
+    tallies: list = field(default_factory=list)
+    applied: dict = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -46,12 +69,16 @@ class ImportPlan:
 
     @property
     def counts(self) -> dict:
-        return {
+        counts = {
             "created": self.created,
             "updated": self.updated,
             "unchanged": self.unchanged,
             "errors": len(self.errors),
         }
+        if self.without_product:
+            counts["classes_without_product"] = self.without_product["classes"]
+            counts["enrollments_without_product"] = self.without_product["enrollments"]
+        return counts
 
 
 @dataclass

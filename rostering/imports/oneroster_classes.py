@@ -13,6 +13,7 @@ from rostering.sync.plan import _products_for
 
 from .engine_parts.columns import IMPORT_KINDS
 
+PRODUCT_RULE_FIX = "Add a product rule (SIS sync > Products from SIS data) and import again."
 TEACHER_ROLES = frozenset({"teacher", "aide", "proctor"})
 
 
@@ -106,8 +107,12 @@ class ClassRows:
                     key,
                     f"{cls.title} gets no product: no product rule of the district matches its "
                     "course code, subject or class code. It is not imported, nor are its "
-                    "enrollments. Add a product rule (Sync settings) and import again.",
+                    f"enrollments. {PRODUCT_RULE_FIX}",
                 )
+                self.no_product.append(self.warnings[-1])
+                members = self.enrolled.get(key, {})
+                self.without_product["classes"] += 1
+                self.without_product["enrollments"] += sum(len(m) for m in members.values())
                 continue
             self.imported_classes.add(key)
             teachers = self.enrolled.get(key, {}).get("educator", [])
@@ -130,4 +135,18 @@ class ClassRows:
                     },
                 )
             )
+        self._say_without_product()
         return step
+
+    def _say_without_product(self) -> None:
+        """One warning for all the classes left out for want of a product, with the fix."""
+        left = self.without_product
+        if left["classes"]:
+            self.warn(
+                "classes.csv",
+                0,
+                "",
+                f"{left['classes']:,} class(es) and their {left['enrollments']:,} "
+                "enrollment(s) were left out: no product rule of the district gives them a "
+                f"product. {PRODUCT_RULE_FIX}",
+            )

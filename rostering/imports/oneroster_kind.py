@@ -21,7 +21,8 @@ from django.db import transaction
 from rostering.engine import Applied
 from rostering.history import Channel, audit
 from rostering.locks import lock_district
-from rostering.oneroster import SnapshotError, load_files, read_snapshot
+from rostering.oneroster import TO_BE_DELETED, SnapshotError, load_files, read_snapshot
+from rostering.outcome import Tally, link_counts, tally
 
 from .engine import MAX_RECORDS, ImportPlan, ImportRejected, ImportResult, RowError
 from .engine_parts import kinds
@@ -85,10 +86,8 @@ def _run(*, actor, district, file_name, content, progress=None, keep=False):
         if keep:
             raise ImportRejected(plan) from None
         return plan, Applied()
-    for problem in snapshot.warnings:
-        plan.warnings.append(RowError(problem.row, problem.file, _text(problem)))
-    for problem in snapshot.errors:
-        plan.errors.append(RowError(problem.row, problem.file, _text(problem)))
+    plan.warnings.extend(_from_reader(problem) for problem in snapshot.warnings)
+    plan.errors.extend(_from_reader(problem) for problem in snapshot.errors)
     applied = Applied()
     progress(2, "Checking every record")
     with transaction.atomic(), audit(actor=actor, channel=Channel.IMPORT):
@@ -109,12 +108,17 @@ def _run(*, actor, district, file_name, content, progress=None, keep=False):
             if not step.rows:
                 continue
             progress(5 + 90 * index // len(builders), f"Importing {step.kind}")
-            work = _check_step(actor, district, step, plan)
+            work = _check_step(actor, district, step, plan, translator)
             if work is None:
                 break  # later steps would only repeat this one's problems
             applied.extend(
                 kinds.write(step.kind, district=district, work=work, actor=actor, progress=_quiet)
             )
+        plan.without_product = dict(translator.without_product)
+        if not plan.without_product["classes"]:
+            plan.without_product = {}
+        plan.tallies = _tallies(snapshot, translator, plan)
+        plan.applied = link_counts(applied.as_json())
         if not keep or plan.errors:
             transaction.set_rollback(True)
     if keep and plan.errors:
@@ -125,7 +129,34 @@ def _run(*, actor, district, file_name, content, progress=None, keep=False):
     return plan, applied
 
 
-def _check_step(actor, district, step: Step, plan: ImportPlan):
+def _tallies(snapshot, translator, plan: ImportPlan) -> list[Tally]:
+    """Users and classes sent (rosterable ones, and the unreadable ones), and those refused:
+    with an error, or (classes) left out for want of a product."""
+    errors = [e.as_problem("") for e in plan.errors]
+    users_sent = translator.people_count() + len(snapshot.rejected.get("users", ()))
+    classes = [c for c in snapshot.classes.values() if c.status != TO_BE_DELETED]
+    classes_sent = len(classes) + len(snapshot.rejected.get("classes", ()))
+    users = tally("users", users_sent, errors, file="users.csv")
+    refused = tally("classes", classes_sent, errors, file="classes.csv")
+    named = {p["record"] for p in refused.refused}
+    for warning in translator.no_product:
+        if warning.record not in named:
+            refused.refused.append(warning.as_problem(""))
+    return [users, refused]
+
+
+def _from_reader(problem) -> RowError:
+    return RowError(
+        problem.row,
+        problem.file,
+        _text(problem),
+        file=problem.file,
+        record=problem.record,
+        detail=problem.message,
+    )
+
+
+def _check_step(actor, district, step: Step, plan: ImportPlan, translator):
     """Check one step's rows with its kind's checker; the work to write, or None on errors."""
     if len(step.rows) > MAX_RECORDS:
         plan.errors.append(
@@ -150,10 +181,16 @@ def _check_step(actor, district, step: Step, plan: ImportPlan):
         by_row[source.row] = source
     work = checker.check_rows(rows)
     first_file = step.rows[0].file
+    fields = dict(zip(step.headers, step.fields, strict=True))
+
+    def located(error: RowError) -> RowError:
+        column = translator.column_of(step.kind, fields.get(error.column, ""))
+        return _located(error, by_row.get(error.row), first_file, column)
+
     for error in sorted(set(errors), key=lambda e: (e.row, e.column)):
-        plan.errors.append(_located(error, by_row.get(error.row), first_file))
+        plan.errors.append(located(error))
     for warning in step_plan.warnings:
-        plan.warnings.append(_located(warning, by_row.get(warning.row), first_file))
+        plan.warnings.append(located(warning))
     plan.created += step_plan.created
     plan.updated += step_plan.updated
     plan.unchanged += step_plan.unchanged
@@ -161,12 +198,21 @@ def _check_step(actor, district, step: Step, plan: ImportPlan):
     return None if errors else work
 
 
-def _located(error: RowError, source, file: str) -> RowError:
-    """A checker's error on a template column, told as file, row and record of the set."""
+def _located(error: RowError, source, file: str, column: str) -> RowError:
+    """A checker's error on a template column, told as file, row, record and column of the
+    set (``column``: the OneRoster column, or "" when the template's has none)."""
     if source is None:
         text = f"{error.column}: {error.message}" if error.column else error.message
-        return RowError(error.row, file, text)
-    return RowError(error.row, source.file, f"{source.record} ({error.column}): {error.message}")
+        return RowError(error.row, file, text, file=file, field=column)
+    return RowError(
+        error.row,
+        source.file,
+        f"{source.record} ({error.column}): {error.message}",
+        file=source.file,
+        record=source.record,
+        field=column or error.column,
+        detail=error.message,
+    )
 
 
 def _text(problem) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from rostering.models import Organization
 from rostering.oneroster import TO_BE_DELETED, Snapshot
+from rostering.oneroster.field_columns import column_of
 from rostering.sync.models import SyncSource
 
 from .engine import RowError
@@ -37,12 +38,24 @@ class Translator(ClassRows):
         id_field = source.external_id_field if source else SyncSource.IdField.IDENTIFIER
         self.use_identifier = id_field == SyncSource.IdField.IDENTIFIER
         self.imported_classes: set[str] = set()
+        self.without_product = {"classes": 0, "enrollments": 0}
+        self.no_product: list[RowError] = []  # the warning of each class left out for it
         self.enrolled: dict | None = None
         self._people = self._sort_people()
 
     def warn(self, file: str, row: int, record: str, message: str) -> None:
         prefix = f"{record}: " if record else ""
-        self.warnings.append(RowError(row, file, prefix + message))
+        self.warnings.append(
+            RowError(row, file, prefix + message, file=file, record=record, detail=message)
+        )
+
+    def column_of(self, kind: str, field: str) -> str:
+        """The OneRoster column a step's field was read from ("" when none is)."""
+        if field in ("external_id", "alt_external_id"):
+            first = "identifier" if self.use_identifier else "sourcedId"
+            second = "sourcedId" if self.use_identifier else "identifier"
+            return first if field == "external_id" else second
+        return column_of(field, kind)
 
     def _ids(self, sourced_id: str, identifier: str) -> tuple[str, str]:
         """(External Assigned ID, Alt External Assigned ID) as the district's sync reads them."""
@@ -160,6 +173,10 @@ class Translator(ClassRows):
                 continue
             people["student" if kind == "student" else "educator"].append(user)
         return people
+
+    def people_count(self) -> int:
+        """Students, teachers and administrators the set sends to import (not tobedeleted)."""
+        return sum(len(people) for people in self._people.values())
 
     def educators(self) -> Step:
         fields = [

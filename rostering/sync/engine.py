@@ -19,6 +19,7 @@ from rostering.history import reference
 from rostering.liveness import Heartbeat, write_with_retry
 from rostering.locks import lock_district
 from rostering.oneroster import Snapshot, SnapshotError
+from rostering.outcome import sent_of
 
 from . import sources
 from .batch import apply_plan
@@ -225,7 +226,7 @@ def _finish(
         pk=run.pk, status=SyncRun.Status.RUNNING
     ).exists():
         raise _Abandoned
-    run.counts = plan.counts()
+    run.counts = {**plan.counts(), "sent": sent_of(snapshot)}  # rostering.outcome
     run.warnings = _capped([p.as_dict() for p in snapshot.warnings] + plan.warnings)
     run.errors = _capped([p.as_dict() for p in snapshot.errors] + plan.errors)
     run.hold_reason = reason

@@ -26,6 +26,7 @@ from rostering.models import (
     Student,
     StudentProductSetting,
 )
+from rostering.oneroster.field_columns import column_of
 from rostering.oneroster.records import TO_BE_DELETED, Snapshot
 from rostering.ownership import SHAREABLE_FIELDS, FieldState, shared_fields_of, state_of
 from rostering.text import clean_text
@@ -156,16 +157,16 @@ def build_plan(*, district: Organization, snapshot: Snapshot, source: SyncSource
     return plan
 
 
-def _refused(kind: registry.Kind, values: dict) -> str:
-    """The registry's message on the first value it refuses (normalising ``values`` in place),
-    or ""."""
+def _refused(kind: registry.Kind, values: dict) -> tuple[str, str]:
+    """The registry's message on the first value it refuses (normalising ``values`` in place)
+    and that value's field name, or ("", "")."""
     for name, value in values.items():
         if isinstance(value, str) and value:
             try:
                 values[name] = kind.check(name, value)
             except ValidationError as exc:
-                return exc.messages[0]
-    return ""
+                return exc.messages[0], name
+    return "", ""
 
 
 class _Builder:
@@ -191,8 +192,11 @@ class _Builder:
     def warn(self, file: str, row: int, record: str, message: str) -> None:
         self.plan.warnings.append({"file": file, "row": row, "record": record, "message": message})
 
-    def error(self, file: str, row: int, record: str, message: str) -> None:
-        self.plan.errors.append({"file": file, "row": row, "record": record, "message": message})
+    def error(self, file: str, row: int, record: str, message: str, field: str = "") -> None:
+        problem = {"file": file, "row": row, "record": record, "message": message}
+        if field:  # the OneRoster column, when one value is the problem
+            problem["field"] = field
+        self.plan.errors.append(problem)
 
     # organizations ----------------------------------------------------------------------
 
@@ -211,10 +215,17 @@ class _Builder:
                 continue
             external = blank_to_none(org.sourced_id if not self.use_identifier else org.identifier)
             name = clean_text(org.name)
-            problem = _refused(registry.ORGANIZATION, {"name": name, "external_id": external})
+            values = {"name": name, "external_id": external}
+            problem, field_name = _refused(registry.ORGANIZATION, values)
             if problem:
                 # The registry's verdict: the organization is not written (nor its people).
-                self.error("orgs.csv", org.row, org.sourced_id, f"{problem} Skipped.")
+                self.error(
+                    "orgs.csv",
+                    org.row,
+                    org.sourced_id,
+                    f"{problem} Skipped.",
+                    column_of(field_name),
+                )
                 continue
             record = by_sourced.get(org.sourced_id) or (
                 by_external.get(external) if external else None
@@ -277,7 +288,9 @@ class _Builder:
         try:
             username = validate_username(user.username)
         except ValidationError as exc:
-            self.error("users.csv", user.row, user.sourced_id, f"{label}: {exc.messages[0]}")
+            self.error(
+                "users.csv", user.row, user.sourced_id, f"{label}: {exc.messages[0]}", "username"
+            )
             return None
         offered = {
             # Whatever source built the snapshot, names are stored clean (rostering.text).
@@ -300,9 +313,15 @@ class _Builder:
         values = {name: offered[name] for name in writes if name in offered}
         # The registry's one verdict (length, grade, email): a value refused is a problem of
         # the record, which is not written; nothing is blanked or cut short.
-        problem = _refused(registry.KINDS[kind], values)
+        problem, name = _refused(registry.KINDS[kind], values)
         if problem:
-            self.error("users.csv", user.row, user.sourced_id, f"{label}: {problem} Skipped.")
+            self.error(
+                "users.csv",
+                user.row,
+                user.sourced_id,
+                f"{label}: {problem} Skipped.",
+                column_of(name),
+            )
             return None
         related = self._orgs_of(user)
         if kind == "student":
@@ -499,14 +518,18 @@ class _Builder:
             }
             try:
                 offered["grades"] = ",".join(normalize_grade(raw) for raw in cls.grades)
-                problem = _refused(registry.CLASS_GROUP, offered)
+                problem, name = _refused(registry.CLASS_GROUP, offered)
             except ValidationError as exc:
-                problem = exc.messages[0]
+                problem, name = exc.messages[0], "grades"
             if problem:
                 # The registry's verdict, as for people: the class is not written.
                 keep.add(cls.sourced_id)
                 self.error(
-                    "classes.csv", cls.row, cls.sourced_id, f"{cls.title}: {problem} Skipped."
+                    "classes.csv",
+                    cls.row,
+                    cls.sourced_id,
+                    f"{cls.title}: {problem} Skipped.",
+                    column_of(name, "classes"),
                 )
                 continue
             values = {ATTNAME.get(n, n): offered[ATTNAME.get(n, n)] for n in writes}

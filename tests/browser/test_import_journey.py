@@ -310,3 +310,27 @@ def test_a_job_no_worker_picks_up_warns_that_the_worker_may_be_down(
     expect(warning).to_contain_text("No worker has picked this up for 1")
     expect(warning).to_contain_text("the background worker may be down")
     screenshot(page, "import-worker-down")
+
+
+def test_a_oneroster_preview_says_which_classes_no_product_rule_matched(
+    transactional_db, world, district_admin, page
+):
+    from rostering.oneroster import load_files, zip_files
+    from tests.shared_data import SHARED_DATA
+
+    minimal = SHARED_DATA / "oneroster-moodle-enrol-fixtures" / "v1p1-bulk-minimal"
+    content = zip_files(load_files(minimal))
+    sign_in(page, "dana", PASSWORD)
+    page.get_by_role("link", name="Imports", exact=True).click()
+    page.get_by_role("link", name="New import").click()
+    page.get_by_label("OneRoster CSV").check()
+    page.get_by_label("File").set_input_files(
+        {"name": "minimal.zip", "mimeType": "application/zip", "buffer": content}
+    )
+    page.get_by_role("button", name="Check the file").click()
+    notice = page.locator("#without-product")
+    expect(notice).to_contain_text("2 classes and 4 enrollments will not be imported")
+    viewport_shot(page, "import-preview-without-product")
+    notice.get_by_role("link", name="Products from SIS data").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Products from SIS data")
+    screenshot(page, "product-rules-from-preview")

@@ -1,8 +1,11 @@
 """python manage.py import_roster --district SLUG --type KIND [--dry-run] [--json] FILE
 
 The same engine as the Import pages, run as a trusted caller (no user's scope). Exit status:
-0 committed (or, with --dry-run, would commit), 1 the file has errors (nothing written),
-2 wrong usage (unknown district or type, missing file).
+0 committed (or, with --dry-run, would commit), 1 the file has errors (nothing written) or
+more than ROSTER_REFUSED_SHARE_PERCENT of a file's records could not be rostered (what could
+was written; one sentence says why), 2 wrong usage (unknown district or type, missing file).
+--json prints {created, updated, unchanged, committed, refused, organizations, memberships,
+product_links, warnings, errors}; each problem is {file, row, record, field, message}.
 """
 
 from __future__ import annotations
@@ -15,12 +18,21 @@ from django.core.management.base import BaseCommand, CommandError
 from rostering.imports import engine
 from rostering.models import Organization
 from rostering.oneroster import SnapshotError, load_files, zip_files
+from rostering.outcome import Tally, link_counts, refusal, tally
 
 KINDS = ("students", "educators", "classes", "organizations", "oneroster")
 
 
 def usage_error(message: str) -> CommandError:
     return CommandError(message, returncode=2)
+
+
+def template_tally(plan, errors) -> Tally:
+    """A template file's rows: the good ones counted, plus each row with an error."""
+    problems = [error.as_problem("") for error in errors]
+    refused = tally("rows", 0, problems)
+    refused.sent = plan.created + plan.updated + plan.unchanged + len(refused.refused)
+    return refused
 
 
 class Command(BaseCommand):
@@ -52,6 +64,7 @@ class Command(BaseCommand):
             actor=None, district=found, kind=kind, file_name=file_name, content=content
         )
         counts = {"created": plan.created, "updated": plan.updated, "unchanged": plan.unchanged}
+        links = plan.applied or None
         errors = list(plan.errors)
         committed = False
         if not errors and not dry_run:
@@ -68,16 +81,24 @@ class Command(BaseCommand):
                     "updated": result.updated,
                     "unchanged": result.unchanged,
                 }
+                links = link_counts(result.applied)
+        refused = refusal(plan.tallies or [template_tally(plan, errors)])
         if options["json"]:
             summary = {
                 **counts,
-                "errors": [error.as_dict() for error in errors],
                 "committed": committed,
+                "refused": refused,
+                # Not counted by a template file's dry run (its check writes nothing): null.
+                **(links or dict.fromkeys(("organizations", "memberships", "product_links"))),
+                "warnings": [w.as_problem(file_name) for w in plan.warnings],
+                "errors": [error.as_problem(file_name) for error in errors],
             }
             self.stdout.write(json.dumps(summary))
         else:
             self._describe(counts, errors, plan.warnings, dry_run=dry_run, committed=committed)
-        if errors:
+            if refused:
+                self.stdout.write(refused)
+        if errors or refused:
             raise SystemExit(1)
 
     def _read(self, path: Path, kind: str) -> tuple[str, bytes]:

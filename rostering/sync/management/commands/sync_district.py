@@ -1,4 +1,11 @@
-"""python manage.py sync_district SLUG [--source PATH] [--dry-run] [--json]"""
+"""python manage.py sync_district SLUG [--source PATH] [--dry-run] [--json]
+
+Exit status 0 on success or hold; 1 when the run failed, or when users or classes were sent
+but none, or more than ROSTER_REFUSED_SHARE_PERCENT of them, could be rostered (what could was
+applied; one sentence says why: rostering.outcome). --json prints {created, updated, claimed,
+deactivated, unchanged, organizations, memberships, product_links, held, refused, warnings,
+errors}; each problem is {file, row, record, field, message}.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +14,19 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from rostering.models import Organization
+from rostering.outcome import as_problem, refusal, run_tallies
 from rostering.sync.engine import run_sync
 from rostering.sync.models import SyncRun
 
 SUMMARY_KEYS = ("created", "updated", "claimed", "deactivated", "unchanged")
+LINK_KEYS = ("organizations", "memberships", "product_links")
 
 
 class Command(BaseCommand):
     help = (
         "Sync one district from its SIS snapshot (or --source, a folder or zip). "
-        "Exit status 0 on success or hold, 1 on failure."
+        "Exit status 0 on success or hold, 1 on failure or when more than "
+        "ROSTER_REFUSED_SHARE_PERCENT of the users or classes sent could not be rostered."
     )
 
     def add_arguments(self, parser) -> None:
@@ -37,20 +47,22 @@ class Command(BaseCommand):
             source_path=source,
             dry_run=dry_run,
         )
-        summary = {key: run.counts.get(key, 0) for key in SUMMARY_KEYS}
+        counts = run.counts or {}
+        summary = {key: counts.get(key, 0) for key in SUMMARY_KEYS}
+        for key in LINK_KEYS:
+            summary[key] = counts.get(key) or {}
         summary["held"] = run.status == SyncRun.Status.HELD
-        summary["warnings"] = run.warnings
-        summary["errors"] = run.errors
+        errors = list(run.errors)
         if run.status == SyncRun.Status.FAILED:
-            summary["errors"] = [
-                *run.errors,
-                {"file": "", "row": 0, "record": "", "message": run.failure_reason},
-            ]
+            errors.append({"file": "", "row": 0, "record": "", "message": run.failure_reason})
+        summary["refused"] = refusal(run_tallies(counts.get("sent") or {}, run.errors))
+        summary["warnings"] = [as_problem(p) for p in run.warnings]
+        summary["errors"] = [as_problem(p) for p in errors]
         if options["json"]:
             self.stdout.write(json.dumps(summary))
         else:
             self._describe(run, summary)
-        if run.status == SyncRun.Status.FAILED:
+        if run.status == SyncRun.Status.FAILED or summary["refused"]:
             raise SystemExit(1)
 
     def _describe(self, run: SyncRun, summary: dict) -> None:
@@ -67,3 +79,5 @@ class Command(BaseCommand):
                 where = f"{p['file']} row {p['row']}" if p.get("file") else ""
                 record = f" [{p['record']}]" if p.get("record") else ""
                 self.stdout.write(f"{kind}: {where}{record}: {p['message']}")
+        if summary["refused"]:
+            self.stderr.write(summary["refused"])
