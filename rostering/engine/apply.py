@@ -229,7 +229,7 @@ class _Writer:
             if kind == "organization":  # they may sit below one another: lift them first
                 Organization.objects.filter(pk__in=ids).update(parent_id=self.district_id)
             link_history.record_deleted(MODELS[kind], ids)  # the links the rows take along
-            sql.delete_ids(MODELS[kind], ids)
+            sql.delete_records(MODELS[kind], ids, user=self.user, channel=self.channel)
             self.applied.records += [{"op": "delete", "kind": kind, "pk": pk} for pk in ids]
         if batch.users_to_delete:
             people.delete_users(batch.users_to_delete)

@@ -237,24 +237,33 @@ def delete_pairs(model, first: str, second: str, pairs: Sequence[tuple]) -> None
             )
 
 
-def _history_fixed(*, update: bool, user, channel: str) -> dict:
+def _history_fixed(*, kind: str, user, channel: str) -> dict:
     return {
         "history_channel": str(channel),
         "history_date": timezone.now(),
         "history_change_reason": None,
-        "history_type": "~" if update else "+",
+        "history_type": kind,
         "history_user_id": getattr(user, "pk", None),
     }
 
 
 def history_of_rows(
-    model, ids: Sequence[int], *, update: bool, user, channel: str = Channel.IMPORT
+    model,
+    ids: Sequence[int],
+    *,
+    update: bool = False,
+    user,
+    channel: str = Channel.IMPORT,
+    deleted: bool = False,
 ) -> None:
     """One historical row per record (django-simple-history's table, as
     ``bulk_history_create`` would write it) for the rows ``ids`` as the table now holds them,
-    copied by the database itself (``INSERT ... SELECT``): nothing travels through Python."""
+    copied by the database itself (``INSERT ... SELECT``): nothing travels through Python.
+    ``update`` writes "changed" rows ("~"), ``deleted`` "deleted" ones ("-", written just
+    before the delete, as simple-history's own signal does), neither "created" ones ("+")."""
     history = model.history.model
-    fixed = _history_fixed(update=update, user=user, channel=channel)
+    kind = "-" if deleted else "~" if update else "+"
+    fixed = _history_fixed(kind=kind, user=user, channel=channel)
     names = [f.attname for f in history._meta.concrete_fields if not f.primary_key]
     select, params = [], []
     for name in names:
@@ -280,9 +289,78 @@ def history_of_rows(
 
 
 def delete_ids(model, pks: Sequence[int]) -> None:
-    """Delete the rows ``pks`` of ``model`` (and what cascades from them), in chunks."""
+    """Delete the rows ``pks`` of ``model`` (and what cascades from them), in chunks, through
+    Django (one query per object for a model with history): for small tables only; roster
+    records go through ``delete_records``."""
     for start in range(0, len(pks), CHUNK):
         model.objects.filter(pk__in=pks[start : start + CHUNK]).delete()
+
+
+def delete_records(model, pks: Sequence[int], *, user, channel: str) -> None:
+    """Delete the rows ``pks`` of ``model`` set-based, as Django's delete would but without
+    its per-object path (which, for a model with history, sends signals and writes one
+    historical row per object: 9.6 s for 10,000 students): per chunk of ids, one "deleted"
+    historical row per record in one ``INSERT ... SELECT``, then what points at the rows
+    (memberships, links, settings: ``on_delete`` CASCADE, in turn set-based; SET_NULL as one
+    UPDATE; PROTECT refused as Django would), then the rows, each one statement. A fixed
+    number of queries per chunk. No delete signals are sent (nothing in Homeroom listens to
+    them but simple-history, whose row this writes); link history is the caller's
+    (``link_history.record_deleted``)."""
+    pks = list(pks)
+    for start in range(0, len(pks), CHUNK):
+        chunk = pks[start : start + CHUNK]
+        if hasattr(model, "history"):
+            history_of_rows(model, chunk, user=user, channel=channel, deleted=True)
+        _delete_with_dependents(model, chunk, user=user, channel=channel)
+
+
+def _delete_with_dependents(model, pks: list[int], *, user, channel: str) -> None:
+    from django.db.models.deletion import (
+        CASCADE,
+        DO_NOTHING,
+        PROTECT,
+        RESTRICT,
+        SET_NULL,
+        ProtectedError,
+        get_candidate_relations_to_delete,
+    )
+
+    for relation in get_candidate_relations_to_delete(model._meta):
+        on_delete = relation.on_delete
+        if on_delete is DO_NOTHING:
+            continue
+        related = relation.related_model
+        pointing = related._base_manager.filter(**{f"{relation.field.name}__in": pks})
+        if on_delete is CASCADE:
+            if hasattr(related, "history") or _has_dependents(related):
+                found = [pk for (pk,) in fetch(pointing.values_list("pk"))]
+                delete_records(related, found, user=user, channel=channel)
+            else:
+                pointing._raw_delete(pointing.db)
+        elif on_delete is SET_NULL:
+            pointing.update(**{relation.field.name: None})
+        elif on_delete in (PROTECT, RESTRICT):
+            blocking = list(pointing[:1])
+            if blocking:
+                raise ProtectedError(
+                    f"Cannot delete {model._meta.verbose_name_plural}: "
+                    f"{related._meta.verbose_name_plural} still refer to them.",
+                    set(blocking),
+                )
+        else:  # SET_DEFAULT, SET(...): rare; Django's own path
+            model._base_manager.filter(pk__in=pks).delete()
+            return
+    gone = model._base_manager.filter(pk__in=pks)
+    gone._raw_delete(gone.db)
+
+
+def _has_dependents(model) -> bool:
+    from django.db.models.deletion import DO_NOTHING, get_candidate_relations_to_delete
+
+    return any(
+        relation.on_delete is not DO_NOTHING
+        for relation in get_candidate_relations_to_delete(model._meta)
+    )
 
 
 def fetch(queryset) -> list[tuple]:
