@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 
 from django.db import connection, models
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from rostering.history import Channel
@@ -33,6 +34,13 @@ def _postgres() -> bool:
 
 def _q(name: str) -> str:
     return connection.ops.quote_name(name)
+
+
+def array(ids: Iterable[int]) -> str:
+    """Integer ids as one PostgreSQL array literal, for a ``%s::bigint[]`` parameter. Built
+    by a join: Django's client-side cursor otherwise quotes a Python list value by value
+    (a fifth of a second per 5,000 ids)."""
+    return "{" + ",".join(str(int(pk)) for pk in ids) + "}"
 
 
 def _field(model, attname: str) -> models.Field:
@@ -228,7 +236,7 @@ def delete_pairs(model, first: str, second: str, pairs: Sequence[tuple]) -> None
             cursor.execute(
                 f"DELETE FROM {table} WHERE ({_q(first)}, {_q(second)}) IN "
                 "(SELECT * FROM unnest(%s::bigint[], %s::bigint[]))",
-                [[pair[0] for pair in pairs], [pair[1] for pair in pairs]],
+                [array(pair[0] for pair in pairs), array(pair[1] for pair in pairs)],
             )
         else:
             cursor.executemany(
@@ -282,7 +290,7 @@ def history_of_rows(
         for start in range(0, len(ids), CHUNK):
             chunk = list(ids[start : start + CHUNK])
             if _postgres():
-                cursor.execute(f"{head} = ANY(%s)", [*params, chunk])
+                cursor.execute(f"{head} = ANY(%s::bigint[])", [*params, array(chunk)])
             else:
                 marks = ", ".join(["%s"] * len(chunk))
                 cursor.execute(f"{head} IN ({marks})", [*params, *chunk])
@@ -330,7 +338,7 @@ def _delete_with_dependents(model, pks: list[int], *, user, channel: str) -> Non
         if on_delete is DO_NOTHING:
             continue
         related = relation.related_model
-        pointing = related._base_manager.filter(**{f"{relation.field.name}__in": pks})
+        pointing = among(related._base_manager, relation.field.attname, pks)
         if on_delete is CASCADE:
             if hasattr(related, "history") or _has_dependents(related):
                 found = [pk for (pk,) in fetch(pointing.values_list("pk"))]
@@ -348,9 +356,9 @@ def _delete_with_dependents(model, pks: list[int], *, user, channel: str) -> Non
                     set(blocking),
                 )
         else:  # SET_DEFAULT, SET(...): rare; Django's own path
-            model._base_manager.filter(pk__in=pks).delete()
+            among(model._base_manager, model._meta.pk.attname, pks).delete()
             return
-    gone = model._base_manager.filter(pk__in=pks)
+    gone = among(model._base_manager, model._meta.pk.attname, pks)
     gone._raw_delete(gone.db)
 
 
@@ -361,6 +369,20 @@ def _has_dependents(model) -> bool:
         relation.on_delete is not DO_NOTHING
         for relation in get_candidate_relations_to_delete(model._meta)
     )
+
+
+def among(queryset, column: str, ids: Iterable[int]):
+    """``queryset`` (or a manager) narrowed to the rows whose ``column`` (an attname of its
+    model) is one of ``ids``. On PostgreSQL one array parameter (``= ANY``): a
+    5,000-value ``__in`` costs Django a prepared lookup per value and the driver a scan of
+    a 5,000-placeholder statement, which the undo of 10,000 students showed to be a second."""
+    queryset, ids = queryset.all(), list(ids)
+    if not _postgres():
+        return queryset.filter(**{f"{column}__in": ids})
+    model = queryset.model
+    column = f"{_q(model._meta.db_table)}.{_q(_field(model, column).column)}"
+    where = RawSQL(f"{column} = ANY(%s::bigint[])", (array(ids),), models.BooleanField())
+    return queryset.filter(where)
 
 
 def fetch(queryset) -> list[tuple]:
