@@ -170,6 +170,7 @@ class _Inverse:
         self.batch = Batch()
         self.refused: list[str] = []
         self.kept: set[tuple[str, int]] = set()  # created records that stay
+        self.going: set[tuple[str, int]] = set()  # created records this undo deletes
 
     def build(self) -> tuple[Batch, list[str]]:
         records = self.applied.get("records", [])
@@ -178,6 +179,13 @@ class _Inverse:
             if item["op"] == "update":
                 self._update(item)
         self._keep_changed_creations(created)
+        rows = self.state.rows
+        self.going = {
+            (item["kind"], item["pk"])
+            for item in created
+            if item["pk"] in rows.get(item["kind"], {})
+            and (item["kind"], item["pk"]) not in self.kept
+        }
         for link in link_items(self.applied):
             self._link(*link)
         for setting in self.applied.get("settings", []):
@@ -325,6 +333,8 @@ class _Inverse:
         owner_kind, other_kind = LINKS[name]
         if (owner_kind, owner) in self.kept or (other_kind, other) in self.kept:
             return  # a created record that stays keeps what this import linked it to
+        if (owner_kind, owner) in self.going or (other_kind, other) in self.going:
+            return  # its delete takes the link along (and records it, link_history)
         present = (owner, other) in state.links.get(name, set())
         if bool(added) != present:
             return  # already as before the import (removed or added again since)
@@ -347,8 +357,10 @@ class _Inverse:
 
     def _setting(self, student: int, setting: int, before, after) -> None:
         state = self.state
-        if student not in state.rows.get("student", {}) or ("student", student) in self.kept:
+        if student not in state.rows.get("student", {}):
             return
+        if ("student", student) in self.kept or ("student", student) in self.going:
+            return  # kept with its settings, or its delete takes them along
         now = state.settings.get((student, setting))
         if now != after:
             self.refused.append(
