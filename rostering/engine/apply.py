@@ -288,7 +288,7 @@ def _set_settings(items: list[tuple], now) -> None:
     students = sorted({student for student, *_rest in items})
     existing = {}
     for start in range(0, len(students), sql.CHUNK):
-        rows = SettingValue.objects.filter(student_id__in=students[start : start + sql.CHUNK])
+        rows = sql.among(SettingValue.objects, "student_id", students[start : start + sql.CHUNK])
         for pk, student, setting in sql.fetch(rows.values_list("pk", "student_id", "setting_id")):
             existing[(student, setting)] = pk
     creates, updates, deletes = [], [], []
