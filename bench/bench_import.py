@@ -3,7 +3,8 @@ django-import-export's default ``Resource.import_data`` on the same students for
 
 Each student has a school, one or two classes/groups, two products, one product setting and a
 password. Measured: the preview (``engine.check_file``), the commit of the new file
-(``engine.commit_file``, which checks every row again inside its transaction), the same file
+(``engine.commit_file``, which checks every row again inside its transaction), its undo
+(``engine.undo_import``: every student it created goes; no target, reported), the same file
 again (no change), the file with every row changed, and the peak Python heap of a commit
 (tracemalloc, in a separate run so that tracing does not slow the timed runs; the process's
 peak resident size from ``resource.getrusage`` is printed as well).
@@ -201,7 +202,8 @@ def main() -> None:
     rows = []
 
     def run(label: str, fns, expect: dict | None = None):
-        """Time ``fns`` (one callable, or several alternatives whose median is kept)."""
+        """Time ``fns`` (one callable, or several alternatives whose median is kept); the
+        last one's result."""
         results = []
         for fn in fns if isinstance(fns, list) else [fns]:
             seconds, queries, result = measure(fn)
@@ -214,14 +216,25 @@ def main() -> None:
             label += f" (median of {len(results)})"
         rows.append((label, seconds, "s", queries, counts))
         print(f"  {label:<34} {seconds:8.3f} s  {queries:5d} queries  {counts}", flush=True)
+        return result
 
     def commit(content):
         return lambda: engine.commit_file(**kw, content=content)
 
     new = {"created": STUDENTS, "updated": 0, "unchanged": 0}
     run("preview", lambda: engine.check_file(**kw, content=original), new)
-    run("commit", commit(original), new)
+    first = run("commit", commit(original), new)
     assert Student.objects.filter(district=district).count() == STUDENTS
+    # Undo of that commit (every student it created goes), then the same commit again.
+    seconds, queries, kept = measure(
+        lambda: engine.undo_import(
+            actor=actor, district=district, result={"applied": first.applied}
+        )
+    )
+    assert kept == [] and not Student.objects.filter(district=district).exists(), kept[:3]
+    rows.append(("undo of the commit", seconds, "s", queries, None))
+    print(f"  {'undo of the commit':<34} {seconds:8.3f} s  {queries:5d} queries", flush=True)
+    run("commit after the undo", commit(original), new)
     same = {"created": 0, "updated": 0, "unchanged": STUDENTS}
     run("preview, same file again", lambda: engine.check_file(**kw, content=original), same)
     run("no change", [commit(original)] * 3, same)

@@ -182,6 +182,7 @@ def record_deleted(model, ids: Iterable[int]) -> None:
     or products): their memberships, product links and settings, which the delete takes with
     it, are recorded as removed, with the surrounding actor and channel. One query per link
     table per 5,000 records, never one per row."""
+    from rostering.engine.sql import among, fetch
     from rostering.models import StudentProductSetting
 
     ids = list(ids)
@@ -191,13 +192,18 @@ def record_deleted(model, ids: Iterable[int]) -> None:
         for link, column in _GO_WITH.get(name, []):
             _kind, columns = TRACKED[link]
             owner, other = list(columns)
-            gone = link.objects.filter(**{f"{column}__in": chunk}).values_list(owner, other)
-            record_pairs(link, owner, other, removed=list(gone))
+            gone = among(link.objects, column, chunk).values_list(owner, other)
+            record_pairs(link, owner, other, removed=fetch(gone))
         if name in _SETTINGS_OF:
-            values = StudentProductSetting.objects.filter(**{_SETTINGS_OF[name]: chunk})
+            settings = StudentProductSetting.objects
+            values = (
+                among(settings, "student_id", chunk)
+                if name == "Student"
+                else settings.filter(**{_SETTINGS_OF[name]: chunk})
+            )
             record_settings(
                 (student_id, setting_id, value, None)
-                for student_id, setting_id, value in values.values_list(
-                    "student_id", "setting_id", "value"
+                for student_id, setting_id, value in fetch(
+                    values.values_list("student_id", "setting_id", "value")
                 )
             )

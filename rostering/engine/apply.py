@@ -235,7 +235,7 @@ class _Writer:
             if kind == "organization":  # they may sit below one another: lift them first
                 Organization.objects.filter(pk__in=ids).update(parent_id=self.district_id)
             link_history.record_deleted(MODELS[kind], ids)  # the links the rows take along
-            sql.delete_ids(MODELS[kind], ids)
+            sql.delete_records(MODELS[kind], ids, user=self.user, channel=self.channel)
             self.applied.records += [{"op": "delete", "kind": kind, "pk": pk} for pk in ids]
         if batch.users_to_delete:
             people.delete_users(batch.users_to_delete)
@@ -330,7 +330,7 @@ def _set_settings(items: list[tuple], now, *, synced: bool = False) -> None:
     students = sorted({student for student, *_rest in items})
     existing = {}
     for start in range(0, len(students), sql.CHUNK):
-        rows = SettingValue.objects.filter(student_id__in=students[start : start + sql.CHUNK])
+        rows = sql.among(SettingValue.objects, "student_id", students[start : start + sql.CHUNK])
         for pk, student, setting in sql.fetch(rows.values_list("pk", "student_id", "setting_id")):
             existing[(student, setting)] = pk
     creates, updates, deletes = [], [], []

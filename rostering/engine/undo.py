@@ -106,7 +106,7 @@ class _State:
             names.append("user_id")
         found = {}
         for start in range(0, len(ids), sql.CHUNK):
-            chunk = model.objects.filter(pk__in=ids[start : start + sql.CHUNK])
+            chunk = sql.among(model.objects, "id", ids[start : start + sql.CHUNK])
             for values in sql.fetch(chunk.values_list(*names)):
                 row = dict(zip(names, values, strict=True))
                 found[row["id"]] = row
@@ -123,7 +123,7 @@ class _State:
             pairs: set[tuple[int, int]] = set()
             ordered = sorted(ids)
             for start in range(0, len(ordered), sql.CHUNK):
-                rows = model.objects.filter(**{f"{first}__in": ordered[start : start + sql.CHUNK]})
+                rows = sql.among(model.objects, first, ordered[start : start + sql.CHUNK])
                 pairs.update(sql.fetch(rows.values_list(first, second)))
             present[name] = pairs
         return present
@@ -132,7 +132,9 @@ class _State:
         students = sorted({student for student, *_rest in settings})
         values = {}
         for start in range(0, len(students), sql.CHUNK):
-            rows = SettingValue.objects.filter(student_id__in=students[start : start + sql.CHUNK])
+            rows = sql.among(
+                SettingValue.objects, "student_id", students[start : start + sql.CHUNK]
+            )
             for student, setting, value in sql.fetch(
                 rows.values_list("student_id", "setting_id", "value")
             ):
@@ -168,6 +170,7 @@ class _Inverse:
         self.batch = Batch()
         self.refused: list[str] = []
         self.kept: set[tuple[str, int]] = set()  # created records that stay
+        self.going: set[tuple[str, int]] = set()  # created records this undo deletes
 
     def build(self) -> tuple[Batch, list[str]]:
         records = self.applied.get("records", [])
@@ -176,6 +179,13 @@ class _Inverse:
             if item["op"] == "update":
                 self._update(item)
         self._keep_changed_creations(created)
+        rows = self.state.rows
+        self.going = {
+            (item["kind"], item["pk"])
+            for item in created
+            if item["pk"] in rows.get(item["kind"], {})
+            and (item["kind"], item["pk"]) not in self.kept
+        }
         for link in link_items(self.applied):
             self._link(*link)
         for setting in self.applied.get("settings", []):
@@ -226,7 +236,7 @@ class _Inverse:
             for kind, column, position in ((owner_kind, first, 1), (other_kind, second, 2)):
                 ids = sorted(mine.get(kind, ()))
                 for start in range(0, len(ids), sql.CHUNK):
-                    rows = model.objects.filter(**{f"{column}__in": ids[start : start + sql.CHUNK]})
+                    rows = sql.among(model.objects, column, ids[start : start + sql.CHUNK])
                     for pair in sql.fetch(rows.values_list(first, second)):
                         pk = pair[position - 1]
                         if (name, *pair) not in added and (kind, pk) not in self.kept:
@@ -323,11 +333,13 @@ class _Inverse:
         owner_kind, other_kind = LINKS[name]
         if (owner_kind, owner) in self.kept or (other_kind, other) in self.kept:
             return  # a created record that stays keeps what this import linked it to
+        if (owner_kind, owner) in self.going or (other_kind, other) in self.going:
+            return  # its delete takes the link along (and records it, link_history)
         present = (owner, other) in state.links.get(name, set())
         if bool(added) != present:
             return  # already as before the import (removed or added again since)
-        who, where = state.label(other_kind, other), state.label(owner_kind, owner)
         if name in ROSTERS and state.synced(owner_kind, owner):
+            who, where = state.label(other_kind, other), state.label(owner_kind, owner)
             verb = "stays in" if added else "stays out of"
             self.refused.append(f"{who} {verb} {where}: it is synced from your SIS now.")
             return
@@ -335,6 +347,7 @@ class _Inverse:
             owner not in state.rows.get(owner_kind, {})
             or other not in state.rows.get(other_kind, {})
         ):
+            who, where = state.label(other_kind, other), state.label(owner_kind, owner)
             self.refused.append(f"{who} cannot go back to {where}: one of them was deleted since.")
             return
         if added:
@@ -344,8 +357,10 @@ class _Inverse:
 
     def _setting(self, student: int, setting: int, before, after) -> None:
         state = self.state
-        if student not in state.rows.get("student", {}) or ("student", student) in self.kept:
+        if student not in state.rows.get("student", {}):
             return
+        if ("student", student) in self.kept or ("student", student) in self.going:
+            return  # kept with its settings, or its delete takes them along
         now = state.settings.get((student, setting))
         if now != after:
             self.refused.append(

@@ -256,7 +256,8 @@ class StudentChecker:
         username = fields.get("username") or ""
         student_id = fields.get("external_id")
         existing = self.by_id.get(student_id) if student_id else None
-        by_name = self.by_username.get(usernames.key(username)) if username else None
+        key = usernames.key(username) if username else ""
+        by_name = self.by_username.get(key) if username else None
         if existing is None:
             existing = by_name
         elif by_name is not None and by_name.pk != existing.pk:
@@ -267,15 +268,15 @@ class StudentChecker:
                 "Correct the username or the Student ID.",
             )
         if username:
-            first = self.seen_usernames.setdefault(usernames.key(username), row.number)
+            first = self.seen_usernames.setdefault(key, row.number)
             if first != row.number:
                 row.error(
                     cols["username"],
                     f'The username "{username}" is also in row {first}. '
                     "Each student needs their own username; remove or correct one row.",
                 )
-            elif usernames.key(username) in self.elsewhere:  # a new student, or a rename
-                held = self.elsewhere[usernames.key(username)]
+            elif key in self.elsewhere:  # a new student, or a rename
+                held = self.elsewhere[key]
                 row.error(cols["username"], usernames.refusal(username, held.username))
         if student_id:
             first = self.seen_ids.setdefault(student_id, row.number)
@@ -350,14 +351,12 @@ class StudentChecker:
         schools = desired.schools or set()
         chosen = set()
         current = self.current.classes.get(existing.pk, set()) if existing else set()
+        by_id, by_name = self.classes["id"], self.classes["name"]
         for value in row.many("classes"):
-            group = self.classes["id"].get(fold(value))
+            folded = fold(value)
+            group = by_id.get(folded)
             if group is None:
-                named = [
-                    g
-                    for school in schools
-                    for g in self.classes["name"].get((school, fold(value)), [])
-                ]
+                named = [g for school in schools for g in by_name.get((school, folded), [])]
                 if len(named) > 1:
                     row.error(
                         column,

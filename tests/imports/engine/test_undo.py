@@ -12,7 +12,7 @@ from rostering.imports import engine
 from rostering.models import ClassStudent, LinkChange, Origin, Student
 from tests import factories
 
-from .conftest import commit, csv_bytes
+from .conftest import commit, csv_bytes, student_row
 
 
 @pytest.fixture
@@ -188,3 +188,75 @@ def test_undoing_an_import_that_created_a_student_records_his_class_leaving(worl
         (LinkChange.Action.ADDED, "import"),
         (LinkChange.Action.REMOVED, "undo"),
     ]
+
+
+def test_undoing_created_students_leaves_their_deletion_in_their_history(
+    world, rooms, products, district_admin
+):
+    result = commit(
+        world.district,
+        csv_bytes(
+            [
+                _row(
+                    "Ben",
+                    "Okafor",
+                    "ben.o",
+                    world.school,
+                    **{
+                        "Classes/Groups": "Room 4",
+                        "Products": "Reading Stars",
+                        "Product Settings": "Language Support = Spanish",
+                    },
+                )
+            ]
+        ),
+        actor=district_admin,
+    )
+    ben = Student.objects.get(username="ben.o")
+
+    assert engine.undo_import(
+        actor=district_admin, district=world.district, result={"applied": result.applied}
+    ) == []
+
+    assert not Student.objects.filter(pk=ben.pk).exists()
+    assert not ClassStudent.objects.filter(student_id=ben.pk).exists()
+    rows = Student.history.filter(id=ben.pk).order_by("history_date", "history_id")
+    assert [(r.history_type, r.history_channel, r.history_user) for r in rows] == [
+        ("+", "import", district_admin),
+        ("-", "undo", district_admin),
+    ]
+    assert rows.last().last_name == "Okafor"  # as he was when undo took him out
+    removed = LinkChange.objects.filter(student_id=ben.pk, action=LinkChange.Action.REMOVED)
+    assert set(removed.values_list("kind", "channel", "actor")) == {
+        (LinkChange.Kind.CLASS_STUDENT, "undo", district_admin.pk),
+        (LinkChange.Kind.STUDENT_PRODUCT, "undo", district_admin.pk),
+        (LinkChange.Kind.STUDENT_SETTING, "undo", district_admin.pk),
+    }
+
+
+def _undo_creation_queries(world, first: int, count: int) -> int:
+    """Queries of undoing an import that created ``count`` students, each in a class/group,
+    with a product and a setting."""
+    rows = [
+        student_row(
+            n,
+            world.school,
+            **{
+                "Classes/Groups": "Room 4",
+                "Products": "Reading Stars",
+                "Product Settings": "Language Support = Spanish",
+            },
+        )
+        for n in range(first, first + count)
+    ]
+    result = commit(world.district, csv_bytes(rows))
+    with CaptureQueriesContext(connection) as undone:
+        assert _undo(world, result) == []
+    assert not Student.objects.filter(username__startswith="ana.lopez").exists()
+    return len(undone)
+
+
+def test_the_queries_of_undoing_created_students_do_not_grow_with_the_rows(
+    world, rooms, products
+):
+    assert _undo_creation_queries(world, 0, 3) == _undo_creation_queries(world, 100, 60)
