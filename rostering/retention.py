@@ -4,7 +4,7 @@ Uploaded import files, assisted submissions' files and kept sync snapshots hold 
 passwords; they are encrypted at rest (rostering.fields), and once their work is done they
 are not kept at all. Only the file goes: an import keeps its counts, errors and result (so
 an undo still works); a run keeps its counts and problems. What is still waiting for someone
-is kept: a queued or running import, a submission support has not finished, a held sync run
+is kept: an import being checked, queued or running, a submission support has not finished, a held sync run
 until it is approved or discarded. The district's current uploaded sync source is not an
 old upload but its configuration, replaced at each upload, so it stays. Finished list
 exports (their files hold student details) are deleted whole.
@@ -22,7 +22,7 @@ from rostering.export_jobs.models import ExportJob
 from rostering.imports.models import AssistedSubmission, ImportJob, SubmissionFile
 from rostering.sync.models import SyncRun
 
-IN_PROGRESS = (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING)
+IN_PROGRESS = (ImportJob.Status.CHECKING, ImportJob.Status.QUEUED, ImportJob.Status.RUNNING)
 SUBMISSION_DONE = (
     AssistedSubmission.Status.IMPORTED,
     AssistedSubmission.Status.VERIFIED,
@@ -69,9 +69,7 @@ def purge_uploads(*, days: int | None = None, now=None) -> list[str]:
             f"Import #{job.pk} ({job.file_name}, uploaded {job.created_at:%Y-%m-%d}): "
             "errors report deleted."
         )
-    ImportJob.objects.filter(pk__in=[job.pk for job in reports.only("pk")]).update(
-        error_report=b""
-    )
+    ImportJob.objects.filter(pk__in=[job.pk for job in reports.only("pk")]).update(error_report=b"")
 
     files = SubmissionFile.objects.filter(
         submission__status__in=SUBMISSION_DONE, submission__updated_at__lt=cutoff
@@ -91,9 +89,7 @@ def purge_uploads(*, days: int | None = None, now=None) -> list[str]:
     SyncRun.objects.filter(pk__in=[r.pk for r in runs.only("pk")]).update(snapshot=None)
 
     # Finished list exports (rostering.export_jobs) go whole: their file is all they hold.
-    exports = ExportJob.objects.filter(created_at__lt=cutoff).exclude(
-        status__in=EXPORT_IN_PROGRESS
-    )
+    exports = ExportJob.objects.filter(created_at__lt=cutoff).exclude(status__in=EXPORT_IN_PROGRESS)
     for export in exports.only("pk", "file_name", "status", "created_at"):
         done.append(
             f"Export #{export.pk} ({export.file_name}, {export.get_status_display().lower()}, "
