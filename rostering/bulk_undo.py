@@ -1,11 +1,11 @@
 """Undo of a bulk action on students, or of a removal from a class/group's tab.
 
-The success message carries a signed note of exactly what the action changed (which
-students or educators, which class/group or product, when; which removed product links
-the SIS had sent, so they come back synced). Undo puts back that, and only that, through the same services (their permission and lock rules again), in one transaction
-under the district lock; and only while none of those records or links changed since:
-otherwise nothing is put back and the message says who changed. An undo is offered for an
-hour."""
+The success message carries a signed note of exactly what the action changed (which students
+or educators, which class/group or product, when; which removed product links the SIS had
+sent, so they come back synced). Undo puts back that, and only that, through the same
+services (their permission and lock rules again), in one transaction under the district
+lock; and only while none of those records or links changed since: otherwise nothing is put
+back and the message says who changed. An undo is offered for an hour."""
 
 from __future__ import annotations
 

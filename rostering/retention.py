@@ -4,10 +4,10 @@ Uploaded import files, assisted submissions' files and kept sync snapshots hold 
 passwords; they are encrypted at rest (rostering.fields), and once their work is done they
 are not kept at all. Only the file goes: an import keeps its counts, errors and result (so
 an undo still works); a run keeps its counts and problems. What is still waiting for someone
-is kept: an import being checked, queued or running, a submission support has not finished, a held sync run
-until it is approved or discarded. The district's current uploaded sync source is not an
-old upload but its configuration, replaced at each upload, so it stays. Finished list
-exports (their files hold student details) are deleted whole.
+is kept: an import being checked, queued or running, a submission support has not finished,
+a held sync run until it is approved or discarded. The district's current uploaded sync
+source is not an old upload but its configuration, replaced at each upload, so it stays.
+Finished list exports (their files hold student details) are deleted whole.
 """
 
 from __future__ import annotations
@@ -69,7 +69,9 @@ def purge_uploads(*, days: int | None = None, now=None) -> list[str]:
             f"Import #{job.pk} ({job.file_name}, uploaded {job.created_at:%Y-%m-%d}): "
             "errors report deleted."
         )
-    ImportJob.objects.filter(pk__in=[job.pk for job in reports.only("pk")]).update(error_report=b"")
+    ImportJob.objects.filter(pk__in=[job.pk for job in reports.only("pk")]).update(
+        error_report=b""
+    )
 
     files = SubmissionFile.objects.filter(
         submission__status__in=SUBMISSION_DONE, submission__updated_at__lt=cutoff
@@ -89,7 +91,9 @@ def purge_uploads(*, days: int | None = None, now=None) -> list[str]:
     SyncRun.objects.filter(pk__in=[r.pk for r in runs.only("pk")]).update(snapshot=None)
 
     # Finished list exports (rostering.export_jobs) go whole: their file is all they hold.
-    exports = ExportJob.objects.filter(created_at__lt=cutoff).exclude(status__in=EXPORT_IN_PROGRESS)
+    exports = ExportJob.objects.filter(created_at__lt=cutoff).exclude(
+        status__in=EXPORT_IN_PROGRESS
+    )
     for export in exports.only("pk", "file_name", "status", "created_at"):
         done.append(
             f"Export #{export.pk} ({export.file_name}, {export.get_status_display().lower()}, "

@@ -218,7 +218,9 @@ def job_check(job: ImportJob, *, actor) -> ImportJob:
         for c in plan.changes
         if c.action != "unchanged"
     ]
-    job.matched_ids = sorted({c.record_id for c in plan.changes if c.record_id is not None})
+    from .jobs_stale import matched_ids
+
+    job.matched_ids = matched_ids(job.kind, plan.changes)
     job.status = ImportJob.Status.CHECKED if plan.ok else ImportJob.Status.INVALID
     job.progress = 100
     job.progress_message = "Checked"
