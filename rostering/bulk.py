@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from rostering import services
-from rostering.models import ClassGroup, Product, Student
+from rostering.models import ClassGroup, Origin, Product, Student, StudentProduct
 
 
 @dataclass
@@ -19,6 +19,9 @@ class Outcome:
     done: list[Student] = field(default_factory=list)
     unchanged: list[Student] = field(default_factory=list)
     refused: list[tuple[Student, str]] = field(default_factory=list)
+    # Of the done students, those whose removed link the SIS had sent (its undo puts it
+    # back as synced).
+    synced: list[int] = field(default_factory=list)
 
 
 def _reason(exc: Exception) -> str:
@@ -70,10 +73,18 @@ def add_product(*, actor, students: Iterable[Student], product: Product) -> Outc
 
 
 def remove_product(*, actor, students: Iterable[Student], product: Product) -> Outcome:
-    return _each(
+    students = list(students)
+    synced = set(
+        StudentProduct.objects.filter(
+            student__in=students, product=product, origin=Origin.SYNCED
+        ).values_list("student_id", flat=True)
+    )
+    outcome = _each(
         students,
         lambda s: services.student_remove_product(actor=actor, student=s, product=product),
     )
+    outcome.synced = [s.pk for s in outcome.done if s.pk in synced]
+    return outcome
 
 
 def set_active(*, actor, students: Iterable[Student], active: bool) -> Outcome:

@@ -1,11 +1,11 @@
 """Undo of a bulk action on students, or of a removal from a class/group's tab.
 
-The success message carries a signed note of exactly what the action changed (which
-students or educators, which class/group or product, when). Undo puts back that, and only
-that, through the same services (their permission and lock rules again), in one transaction
-under the district lock; and only while none of those records or links changed since:
-otherwise nothing is put back and the message says who changed. An undo is offered for an
-hour."""
+The success message carries a signed note of exactly what the action changed (which students
+or educators, which class/group or product, when; which removed product links the SIS had
+sent, so they come back synced). Undo puts back that, and only that, through the same
+services (their permission and lock rules again), in one transaction under the district
+lock; and only while none of those records or links changed since: otherwise nothing is put
+back and the message says who changed. An undo is offered for an hour."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from accounts import permissions
 from accounts.roles import scope_for
 from rostering import services
 from rostering.locks import lock_district
-from rostering.models import ClassGroup, Educator, LinkChange, Product, Student
+from rostering.models import ClassGroup, Educator, LinkChange, Origin, Product, Student
 
 SALT = "rostering.bulk_undo"
 MAX_AGE = 60 * 60
@@ -39,9 +39,10 @@ ACTIONS = {
 }
 
 
-def undo_token(action: str, ids, target=None) -> str:
+def undo_token(action: str, ids, target=None, *, synced=()) -> str:
     """The signed note of one action that changed ``ids`` (students; educators for
-    remove_class_educator), made right after it, so any change after it is a later one."""
+    remove_class_educator), made right after it, so any change after it is a later one.
+    ``synced``: of ``ids``, those whose removed product link the SIS had sent."""
     if action not in ACTIONS:
         raise ValueError(action)
     return signing.dumps(
@@ -49,6 +50,7 @@ def undo_token(action: str, ids, target=None) -> str:
             "a": action,
             "ids": sorted(int(i) for i in ids),
             "t": getattr(target, "pk", None),
+            "s": sorted(int(i) for i in synced),
             "at": timezone.now().isoformat(),
         },
         salt=SALT,
@@ -124,10 +126,10 @@ def undo(*, actor, token: str) -> str:
             "so putting back the earlier state could undo someone else's work. Nothing was "
             "changed; make the change by hand if it is still wanted."
         )
-    return _put_back(actor, action, people, target)
+    return _put_back(actor, action, people, target, synced=set(note.get("s", ())))
 
 
-def _put_back(actor, action: str, people: list, target) -> str:
+def _put_back(actor, action: str, people: list, target, *, synced: set[int]) -> str:
     names = _names(people)
     if action == "add_class":
         services.class_group_remove_students(actor=actor, class_group=target, students=people)
@@ -144,7 +146,10 @@ def _put_back(actor, action: str, people: list, target) -> str:
         return f"Undone: {target.name} removed again from {names}."
     if action == "remove_product":
         for student in people:
-            services.student_add_product(actor=actor, student=student, product=target)
+            origin = Origin.SYNCED if student.pk in synced else Origin.MANUAL
+            services.student_add_product(
+                actor=actor, student=student, product=target, origin=origin
+            )
         return f"Undone: {names} have {target.name} again."
     active = action == "deactivate"
     for student in people:

@@ -4,10 +4,10 @@ Uploaded import files, assisted submissions' files and kept sync snapshots hold 
 passwords; they are encrypted at rest (rostering.fields), and once their work is done they
 are not kept at all. Only the file goes: an import keeps its counts, errors and result (so
 an undo still works); a run keeps its counts and problems. What is still waiting for someone
-is kept: a queued or running import, a submission support has not finished, a held sync run
-until it is approved or discarded. The district's current uploaded sync source is not an
-old upload but its configuration, replaced at each upload, so it stays. Finished list
-exports (their files hold student details) are deleted whole.
+is kept: an import being checked, queued or running, a submission support has not finished,
+a held sync run until it is approved or discarded. The district's current uploaded sync
+source is not an old upload but its configuration, replaced at each upload, so it stays.
+Finished list exports (their files hold student details) are deleted whole.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from rostering.export_jobs.models import ExportJob
 from rostering.imports.models import AssistedSubmission, ImportJob, SubmissionFile
 from rostering.sync.models import SyncRun
 
-IN_PROGRESS = (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING)
+IN_PROGRESS = (ImportJob.Status.CHECKING, ImportJob.Status.QUEUED, ImportJob.Status.RUNNING)
 SUBMISSION_DONE = (
     AssistedSubmission.Status.IMPORTED,
     AssistedSubmission.Status.VERIFIED,

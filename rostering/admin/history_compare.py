@@ -1,6 +1,7 @@
 """Comparing two versions of a record in the admin: the history page lets support staff pick
 any two versions, and this page lists the fields that differ, before and after (a password
-change shows as "password reset", never its tokens)."""
+change shows as "password reset", never its tokens). Both pages show a grade as the portal
+does ("Grade 5", not "05")."""
 
 from __future__ import annotations
 
@@ -8,6 +9,22 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path
+from simple_history.template_utils import HistoricalRecordContextHelper
+
+from rostering.registry.normalisers import grade_label
+
+# Fields whose stored code reads to people through a label function.
+LABELS = {"grade": grade_label}
+
+
+class LabelledValues(HistoricalRecordContextHelper):
+    """simple-history's before/after values, with stored codes shown as their labels."""
+
+    def prepare_delta_change_value(self, change, value):
+        label = LABELS.get(change.field)
+        if label is not None:
+            return label(value)
+        return super().prepare_delta_change_value(change, value)
 
 
 class HistoryCompareMixin:
@@ -22,6 +39,9 @@ class HistoryCompareMixin:
         )
         # Before simple-history's "<pk>/history/<version>/", which would take "compare".
         return [compare, *super().get_urls()]
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return LabelledValues(self.model, historical_record)
 
     def _version(self, object_id, history_id):
         history = self.model.history.filter(**{self.model._meta.pk.attname: object_id})

@@ -44,6 +44,7 @@ class RecordChange:
     label: str  # e.g. "Ana Lopez (ana.lopez)"
     changes: dict[str, tuple[str, str]] = field(default_factory=dict)  # column -> (old, new)
     record_id: int | None = None  # the existing record a row matched (updates, unchanged)
+    kind: str = ""  # the record's kind, when a plan spans kinds (a OneRoster set)
 
 
 @dataclass

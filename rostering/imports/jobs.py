@@ -218,7 +218,9 @@ def job_check(job: ImportJob, *, actor) -> ImportJob:
         for c in plan.changes
         if c.action != "unchanged"
     ]
-    job.matched_ids = sorted({c.record_id for c in plan.changes if c.record_id is not None})
+    from .jobs_stale import matched_ids
+
+    job.matched_ids = matched_ids(job.kind, plan.changes)
     job.status = ImportJob.Status.CHECKED if plan.ok else ImportJob.Status.INVALID
     job.progress = 100
     job.progress_message = "Checked"
@@ -294,14 +296,27 @@ def _pairs(changes: dict) -> dict:
 # ---- confirm and run -------------------------------------------------------------------------
 
 
+def submission_of(job: ImportJob):
+    """The assisted submission this job checks a file of, or None. Such a job is imported
+    from its submission (with the submission's other files, in order), never on its own."""
+    return job.submissions.only("pk").first()
+
+
 def job_confirm(*, actor, job: ImportJob) -> ImportJob:
     """Queue the commit of a checked job (only once, only without errors, only while its
-    preview is not stale: jobs_stale.StalePreview). The task starts after this transaction
-    commits, so a worker always finds the job queued."""
+    preview is not stale: jobs_stale.StalePreview, never for a file of an assisted
+    submission). The task starts after this transaction commits, so a worker always finds
+    the job queued."""
     from .jobs_stale import require_fresh
     from .tasks import import_commit_task
 
     require_import(actor, job.kind)
+    submission = submission_of(job)
+    if submission is not None:
+        raise ValidationError(
+            f"This file is part of assisted submission #{submission.pk}: import it from the "
+            "submission, which imports its files together, in order."
+        )
     with transaction.atomic():
         locked = ImportJob.objects.select_for_update().get(pk=job.pk)
         if locked.status != ImportJob.Status.CHECKED or locked.errors:

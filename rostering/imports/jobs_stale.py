@@ -1,6 +1,11 @@
 """A preview goes stale: the records it matched changed (a newer import, a form, the sync)
-before it was confirmed, so what it shows is no longer what the import would do. Confirming
-is refused with why, and the file can be checked again (the same file, a fresh preview)."""
+before it was confirmed, or records of a kind it adds were added, so what it shows is no
+longer what the import would do. Confirming is refused with why, and the file can be checked
+again (the same file, a fresh preview).
+
+A template import matches records of one kind: the check keeps their ids as a list. A
+OneRoster set spans kinds: it keeps, per kind, the ids it matched and whether it adds any
+(``{"students": {"matched": [3, 7], "adds": true}, ...}``)."""
 
 from __future__ import annotations
 
@@ -22,6 +27,7 @@ KIND_MODELS = {
 # The column of LinkChange naming the record (memberships, products, settings).
 LINK_COLUMNS = {Student: "student_id", Educator: "educator_id", ClassGroup: "class_group_id"}
 ROSTER_MODELS = (Organization, Student, Educator, ClassGroup)
+ONEROSTER = ImportKind.ONEROSTER
 
 
 class StalePreview(ValidationError):
@@ -56,7 +62,8 @@ def _added(model, district_id: int, since) -> int:
 
 
 def _district_changes(district_id: int, since) -> int:
-    """Any record of the district changed since (a OneRoster preview spans every kind)."""
+    """Any record of the district changed since: for a OneRoster preview checked before it
+    kept what it matched."""
     return (
         sum(
             model.history.filter(history_date__gt=since, district_id=district_id).count()
@@ -68,6 +75,34 @@ def _district_changes(district_id: int, since) -> int:
     )
 
 
+def matched_ids(kind: str, changes) -> list[int] | dict[str, dict]:
+    """What a check keeps to tell later whether its preview went stale (see the module)."""
+    if kind != ONEROSTER:
+        return sorted({c.record_id for c in changes if c.record_id is not None})
+    kept: dict[str, dict] = {}
+    for change in changes:
+        entry = kept.setdefault(change.kind, {"matched": set(), "adds": False})
+        if change.record_id is not None:
+            entry["matched"].add(change.record_id)
+        entry["adds"] |= change.action == "create"
+    return {k: {"matched": sorted(v["matched"]), "adds": v["adds"]} for k, v in kept.items()}
+
+
+def _kept(job: ImportJob):
+    """(model, matched ids, whether the file adds records of it) per kind the preview has;
+    None for a OneRoster preview checked before it kept what it matched."""
+    kept = job.matched_ids
+    if isinstance(kept, dict):
+        return [
+            (KIND_MODELS[kind], entry.get("matched", []), entry.get("adds", False))
+            for kind, entry in kept.items()
+        ]
+    if job.kind in KIND_MODELS:
+        adds = bool((job.counts or {}).get("created"))
+        return [(KIND_MODELS[job.kind], list(kept or []), adds)]
+    return None
+
+
 def stale_reason(job: ImportJob) -> str:
     """Why the preview of ``job`` no longer says what confirming would do, or "" when it
     still does: a record the preview matched changed since the check, or records of the kind
@@ -76,20 +111,23 @@ def stale_reason(job: ImportJob) -> str:
     if job.checked_at is None:
         return ""
     since = job.checked_at
-    model = KIND_MODELS.get(job.kind)
+    kinds = _kept(job)
     problems = []
-    if model is None:
+    if kinds is None:
         if _district_changes(job.district_id, since):
             problems.append("the district's records were changed")
-    else:
-        changed = _changed_matches(model, list(job.matched_ids or []), since)
-        if changed:
-            problems.append(
-                f"{_plural(changed, 'of the records it matched was', 'of the records it matched were')} changed"
-            )
-        if (job.counts or {}).get("created") and _added(model, job.district_id, since):
-            what = model._meta.verbose_name_plural
-            problems.append(f"new {what} were added that this file may add too")
+        kinds = []
+    changed, added = 0, []
+    for model, ids, adds in kinds:
+        changed += _changed_matches(model, ids, since)
+        if adds and _added(model, job.district_id, since):
+            added.append(str(model._meta.verbose_name_plural))
+    if changed:
+        problems.append(
+            f"{_plural(changed, 'of the records it matched was', 'of the records it matched were')} changed"
+        )
+    if added:
+        problems.append(f"new {' and '.join(added)} were added that this file may add too")
     if not problems:
         return ""
     newer = (

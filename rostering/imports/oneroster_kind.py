@@ -14,6 +14,7 @@ back at the end, ``commit`` keeps it only when no step had an error.
 from __future__ import annotations
 
 import zipfile
+from dataclasses import replace
 from functools import partial
 
 from django.db import transaction
@@ -194,7 +195,7 @@ def _check_step(actor, district, step: Step, plan: ImportPlan, translator):
     plan.created += step_plan.created
     plan.updated += step_plan.updated
     plan.unchanged += step_plan.unchanged
-    plan.changes.extend(step_plan.changes)
+    plan.changes.extend(replace(change, kind=step.kind) for change in step_plan.changes)
     return None if errors else work
 
 

@@ -151,8 +151,10 @@ def _claim(submission_id: int, status: str) -> bool:
 
 def submission_check_run(submission_id: int, actor_id: int) -> AssistedSubmission | None:
     """Check every file (the background task calls this): one import job per file, each with
-    its preview, and a summary in ``check_result``; status "checked". All or nothing: when a
-    file cannot be checked, no job of this round is kept and the submission says why."""
+    its preview, and a summary in ``check_result``; status "checked". A file this submission
+    already imported (an import that stopped at a later file) is not checked again: its
+    committed job stays its job. All or nothing: when a file cannot be checked, no job of this
+    round is kept and the submission says why."""
     if not _claim(submission_id, Status.CHECKING):
         return None
     checked: list[int] = []  # job ids only: a job object holds its whole file
@@ -163,8 +165,12 @@ def submission_check_run(submission_id: int, actor_id: int) -> AssistedSubmissio
             actor = User.objects.get(pk=actor_id)
             _require_support(actor)
             summary: dict = {"files": [], "ok": True}
+            imported = _imported_files(submission)
             for sub_file in _ordered_files(submission):
                 current = sub_file.file_name
+                if sub_file.pk in imported:
+                    summary["files"].append(imported[sub_file.pk])
+                    continue
                 job = jobs.job_create(
                     actor=actor,
                     kind=sub_file.kind,
@@ -176,6 +182,7 @@ def submission_check_run(submission_id: int, actor_id: int) -> AssistedSubmissio
                 summary["files"].append(
                     {
                         "file": sub_file.file_name,
+                        "file_id": sub_file.pk,
                         "kind": sub_file.kind,
                         "job": job.pk,
                         "counts": job.counts,
@@ -235,6 +242,33 @@ def submission_import_run(submission_id: int, actor_id: int) -> AssistedSubmissi
         log.exception("Importing submission %s failed", submission_id)
         _fail(submission_id, _import_failure(exc))
     return AssistedSubmission.objects.filter(pk=submission_id).first()
+
+
+def _imported_files(submission: AssistedSubmission) -> dict[int, dict]:
+    """{submission file id: its entry of the last checks} for the files whose job committed
+    (a file's content never changes, so it is imported unchanged). Entries of checks made
+    before they named the file are matched by name and kind."""
+    committed = set(
+        submission.import_jobs.filter(status=ImportJob.Status.COMMITTED).values_list(
+            "pk", flat=True
+        )
+    )
+    last = (submission.check_result or {}).get("files", [])
+    entries = [entry for entry in last if entry.get("job") in committed]
+    if not entries:
+        return {}
+    files = list(submission.files.only("pk", "file_name", "kind"))
+    found: dict[int, dict] = {}
+    for entry in entries:
+        file_id = entry.get("file_id")
+        if file_id is None:  # checks made before their entries named the file
+            same = (entry.get("file"), entry.get("kind"))
+            file_id = next(
+                (f.pk for f in files if f.pk not in found and (f.file_name, f.kind) == same), None
+            )
+        if file_id in {f.pk for f in files}:
+            found[file_id] = {**entry, "file_id": file_id}
+    return found
 
 
 def _content(sub_file: SubmissionFile) -> bytes:

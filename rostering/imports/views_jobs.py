@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import scope_for
@@ -37,6 +38,8 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_import = jobs.can_import(request.user, job.kind)
     waiting = job.status == ImportJob.Status.CHECKED and not job.errors
     stale = jobs_stale.stale_reason(job) if waiting else ""
+    is_support = scope_for(request.user).is_support
+    submission = jobs.submission_of(job)
     return render(
         request,
         "imports/job.html",
@@ -49,7 +52,12 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "undo_kept": (job.result or {}).get("undo_kept") or [],
             "action_labels": ACTION_LABELS,
             "is_preview": job.status in (ImportJob.Status.CHECKED, ImportJob.Status.INVALID),
-            "can_confirm": can_import and waiting and not stale,
+            "can_confirm": can_import and waiting and not stale and submission is None,
+            # A submission's file is imported from the submission (the admin, for support).
+            "submission": submission,
+            "submission_url": _submission_url(submission, is_support),
+            # The upload pages are the district's; support staff upload through the admin.
+            "can_upload": not is_support,
             "stale": stale,
             "can_recheck": can_import and bool(stale),
             "can_undo": can_import and job.status == ImportJob.Status.COMMITTED,
@@ -61,9 +69,17 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "finished": job.status not in jobs.ACTIVE,
             "worker_warning": jobs.worker_warning(job),
             # Support staff open any district's import (assisted submissions, the admin).
-            "for_district": job.district.name if scope_for(request.user).is_support else "",
+            "for_district": job.district.name if is_support else "",
         },
     )
+
+
+def _submission_url(submission, is_support: bool) -> str:
+    if submission is None:
+        return ""
+    if is_support:
+        return reverse("admin:imports_assistedsubmission_change", args=[submission.pk])
+    return reverse("imports:submission", args=[submission.pk])
 
 
 @login_required

@@ -20,14 +20,22 @@ def _origin(channel: str) -> str:
 
 @transaction.atomic
 def student_add_product(
-    *, actor, student: Student, product: Product, channel: str = Channel.FORM
+    *,
+    actor,
+    student: Student,
+    product: Product,
+    channel: str = Channel.FORM,
+    origin: str | None = None,
 ) -> StudentProduct:
+    """Give access. The link is synced when the sync adds it, manual otherwise; ``origin``
+    puts back the one a removed link had (an undo restores a link the SIS had sent as
+    synced, so the sync still owns it)."""
     lock_for_write(student)
     check_change_allowed(actor, student, channel)
     if not product.is_active:
         raise ValidationError({"product": f"{product} is no longer offered."})
     link, created = StudentProduct.objects.get_or_create(
-        student=student, product=product, defaults={"origin": _origin(channel)}
+        student=student, product=product, defaults={"origin": origin or _origin(channel)}
     )
     if created:
         with audit(actor=actor, channel=channel):

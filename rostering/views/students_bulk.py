@@ -52,7 +52,9 @@ def _report(request, outcome: bulk.Outcome, did: str, already: str, *, undo, bac
     if n:
         text = f"{did.format(n=n, s='' if n == 1 else 's')}: {_names(outcome.done)}."
         action, target = undo
-        token = bulk_undo.undo_token(action, [s.pk for s in outcome.done], target)
+        token = bulk_undo.undo_token(
+            action, [s.pk for s in outcome.done], target, synced=outcome.synced
+        )
         success_with_undo_of(request, text, token, back=back)
     if outcome.unchanged:
         messages.info(request, f"{len(outcome.unchanged)} {already}: {_names(outcome.unchanged)}.")

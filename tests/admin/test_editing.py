@@ -59,7 +59,7 @@ def test_an_admin_edit_appears_in_history_with_channel_admin(support_client, sup
     assert '<th scope="col">channel</th>' in history and "<td>admin</td>" in history
     # The version compared with the one before it, field by field.
     assert "<strong>First name:</strong> Timothy &nbsp;&rarr;&nbsp;&nbsp;Tim" in history
-    assert "<strong>Grade:</strong> 03 &nbsp;&rarr;&nbsp;&nbsp;04" in history
+    assert "<strong>Grade:</strong> Grade 3 &nbsp;&rarr;&nbsp;&nbsp;Grade 4" in history
 
 
 def test_reverting_to_an_old_version_puts_it_back_through_the_services(

@@ -38,7 +38,7 @@ def test_support_compares_the_first_and_the_last_version(support_client, world, 
     assert response.status_code == 200
     cells = _cells(response)
     assert ("First name", "Timothy", "Tim") in cells
-    assert any(field == "Grade" for field, _old, _new in cells)
+    assert ("Grade", "Grade 3", "Grade 4") in cells
     text = response.content.decode()
     assert "password reset" in text and "zebra-42-kite" not in text
     # The order the versions are picked in does not matter: older is always "Before".
@@ -68,3 +68,15 @@ def test_a_district_admin_cannot_open_the_compare_page(client, world, district_a
     response = client.get(compare_url(student, version, version))
     assert response.status_code in (302, 403)  # the admin is for support staff only
     assert "Fields that differ" not in response.content.decode()
+
+
+def test_history_and_compare_show_grades_as_people_read_them(support_client, world, support):
+    student = factories.StudentFactory(school=world.school, grade="KG")
+    services.student_update(actor=support, student=student, grade="05")
+    first, last = student.history.order_by("history_date", "history_id")
+
+    history = support_client.get(admin_url(student, "history")).content.decode()
+    assert "Kindergarten" in history and "Grade 5" in history
+    assert ("Grade", "Kindergarten", "Grade 5") in _cells(
+        support_client.get(compare_url(student, first, last))
+    )

@@ -276,10 +276,11 @@ def test_fake_engine_an_import_that_fails_says_which_file_and_what_is_already_in
     _act(support_client, "run_import", submission, django_capture_on_commit_callbacks)
     done = submissions.submission_import_run(submission.pk, support.pk)
     assert done.status == Status.IMPORTED, done.failure_reason
-    # The failed job left the submission (it stays in the import history); orgs.csv, checked
-    # again, comes back unchanged.
+    # The failed job left the submission (it stays in the import history); orgs.csv, already
+    # imported, was not checked or imported a second time.
     kept = sorted(submission.import_jobs.values_list("file_name", "status"))
-    assert ("grade3.csv", "committed") in kept and ("grade3.csv", "failed") not in kept
+    assert kept == [("grade3.csv", "committed"), ("orgs.csv", "committed")]
+    assert ImportJob.objects.filter(file_name="orgs.csv").count() == 1
     assert ImportJob.objects.filter(file_name="grade3.csv", status="failed").exists()
 
 

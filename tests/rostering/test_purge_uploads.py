@@ -82,6 +82,18 @@ def test_an_unconfirmed_import_whose_file_is_gone_says_to_upload_again(world, ca
     assert bytes(running.file_content) == FILE  # a worker may be reading it
 
 
+def test_a_file_being_checked_keeps_it(world, capsys):
+    # An old preview checked again (or a check a worker has not finished) reads the file.
+    checking = _job(world, 31, status=ImportJob.Status.CHECKING, name="rechecked.csv")
+
+    out = _purge(capsys)
+
+    checking.refresh_from_db()
+    assert bytes(checking.file_content) == FILE
+    assert checking.status == ImportJob.Status.CHECKING
+    assert not any("rechecked.csv" in line for line in out)
+
+
 def test_held_runs_keep_their_snapshot_until_decided(world, capsys):
     held = SyncRun.objects.create(
         district=world.district, status=SyncRun.Status.HELD, snapshot=b"PK-held"

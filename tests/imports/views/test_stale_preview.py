@@ -1,6 +1,7 @@
 """A preview cannot be confirmed once the records it matched changed (a newer import, a
 form): it says so and offers to check the file again, whose fresh preview can be confirmed."""
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -148,3 +149,68 @@ def test_a_committed_import_cannot_be_checked_again(
     assert "Only a preview waiting for confirmation" in _messages(response)
     job.refresh_from_db()
     assert job.status == ImportJob.Status.COMMITTED
+
+
+# A OneRoster set spans kinds: its preview goes stale on a change to what it matched (of any
+# kind), not on any change in the district.
+MOODLE = "oneroster-moodle-enrol-fixtures/v1p1-bulk-full"
+
+
+def _oneroster(client, name="moodle.zip") -> ImportJob:
+    from rostering.oneroster import load_files, zip_files
+    from tests.shared_data import SHARED_DATA
+
+    content = zip_files(load_files(SHARED_DATA / MOODLE))
+    client.post(
+        reverse("imports:upload"),
+        {"kind": "oneroster", "file": SimpleUploadedFile(name, content)},
+    )
+    return ImportJob.objects.latest("pk")
+
+
+@pytest.fixture
+def imported_set(client, world, district_admin, django_capture_on_commit_callbacks):
+    """The set imported once; a second upload of it matches every record and adds none."""
+    client.force_login(district_admin)
+    first = _oneroster(client)
+    _confirm(client, first, django_capture_on_commit_callbacks)
+    assert first.status == ImportJob.Status.COMMITTED, first.failure_reason
+    again = _oneroster(client, "moodle-again.zip")
+    assert again.status == ImportJob.Status.CHECKED
+    assert again.counts["created"] == 0 and again.counts["unchanged"] > 0
+    return again
+
+
+def test_a_oneroster_preview_stays_confirmable_when_other_records_change(
+    client, world, district_admin, imported_set, django_capture_on_commit_callbacks
+):
+    other = factories.StudentFactory(school=world.school, first_name="Bo")
+    services.student_update(actor=district_admin, student=other, first_name="Bob")
+    factories.StudentFactory(school=world.school)  # a new student the set does not add
+
+    _confirm(client, imported_set, django_capture_on_commit_callbacks)
+    assert imported_set.status == ImportJob.Status.COMMITTED, imported_set.failure_reason
+
+
+def test_a_oneroster_preview_goes_stale_when_a_matched_record_changes(
+    client, world, district_admin, imported_set, django_capture_on_commit_callbacks
+):
+    mary = Student.objects.get(district=world.district, username="mary.jones")
+    services.student_update(actor=district_admin, student=mary, first_name="Marie")
+
+    response = _confirm(client, imported_set, django_capture_on_commit_callbacks)
+    assert imported_set.status == ImportJob.Status.CHECKED
+    assert "1 of the records it matched was changed" in _messages(response)
+    assert Student.objects.get(pk=mary.pk).first_name == "Marie"
+
+
+def test_a_oneroster_preview_that_adds_students_goes_stale_when_students_are_added(
+    client, world, district_admin, django_capture_on_commit_callbacks
+):
+    client.force_login(district_admin)
+    job = _oneroster(client)
+    assert job.counts["created"] > 0
+    factories.StudentFactory(school=world.school)
+    response = _confirm(client, job, django_capture_on_commit_callbacks)
+    assert job.status == ImportJob.Status.CHECKED
+    assert "new students were added that this file may add too" in _messages(response)

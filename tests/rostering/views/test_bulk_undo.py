@@ -110,6 +110,23 @@ def test_undo_of_remove_product_gives_it_back_and_of_assign_takes_it_away(client
     assert StudentProduct.objects.filter(student=ana, product=product).exists()
 
 
+def test_undo_of_remove_product_puts_each_link_back_with_the_origin_it_had(client, world, teacher):
+    product = factories.ProductFactory(name="Reading Path")
+    sent, typed = (factories.StudentFactory(school=world.school) for _ in range(2))
+    factories.StudentProductFactory(student=sent, product=product, origin=Origin.SYNCED)
+    factories.StudentProductFactory(student=typed, product=product, origin=Origin.MANUAL)
+    client.force_login(teacher)
+    removed = client.post(
+        BULK, {"action": "remove_product", "product": product.pk, "student": [sent.pk, typed.pk]}
+    )
+    assert not StudentProduct.objects.filter(product=product).exists()
+
+    _undo(client, _token(removed))
+    origins = dict(StudentProduct.objects.filter(product=product).values_list("student", "origin"))
+    # The SIS's link comes back as the SIS's (the sync still owns it), not as a manual one.
+    assert origins == {sent.pk: Origin.SYNCED, typed.pk: Origin.MANUAL}
+
+
 def test_undo_of_a_removal_from_the_class_students_tab_adds_the_student_back(
     client, world, teacher
 ):
