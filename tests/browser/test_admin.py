@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from rostering.demo import DEMO_PASSWORD
 from rostering.imports.models import AssistedSubmission, SubmissionFile
 from rostering.models import Origin, Student
+from rostering.registry.normalisers import grade_label
 
 from .conftest import screenshot
 
@@ -53,7 +54,8 @@ def test_support_finds_a_synced_student_by_id_and_sees_locked_fields(transaction
     page.get_by_role("link", name="History").click()
     latest = page.locator("#change-history tbody tr").first
     expect(latest).to_contain_text("admin")
-    expect(latest).to_contain_text(re.compile(rf"Grade:\s*{old_grade}\s*→\s*{new_grade}"))
+    was, now = grade_label(old_grade), grade_label(new_grade)  # "Grade 2 → Grade 5", not codes
+    expect(latest).to_contain_text(re.compile(rf"Grade:\s*{was}\s*→\s*{now}"))
     expect(latest).to_contain_text("Sky Support")
     screenshot(page, "admin-student-history")
 
