@@ -5,11 +5,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from rostering.models import Educator, Student
+from rostering.models import ClassGroup, Educator, Student
+from rostering.sync.engine import run_sync
 from rostering.sync.models import SyncSource
 from tests import factories
+from tests.shared_data import SHARED_DATA
 
-from .conftest import student, teacher
+from .conftest import enroll, klass, student, teacher
 
 PASSWORD = "a long sign-in phrase 42"
 
@@ -116,3 +118,51 @@ def test_a_take_over_by_username_alone_with_another_student_id_is_a_warning_firs
 
     run = sis.sync()  # applied: the run keeps the same warning
     assert [w["record"] for w in _take_over_warnings(run)] == ["stu-1"]
+
+
+NAMES = [
+    ("Mary", "Archer"),
+    ("José", "Núñez"),
+    ("Li", "Wei"),
+    ("Ann", "O'Neil"),
+    ("Sam", "Lee-Park"),
+    ("Ravi", "Shah"),
+    ("Eva", "Stone"),
+    ("Tom", "Reed"),
+]
+
+
+def test_a_classlink_style_set_rosters_every_user_and_fills_its_classes(sis, school):
+    """The issue's set: OneRoster 1.1 from ClassLink, usernames "Given Family", 10 users and
+    two classes. It rejected everyone and left two empty classes; now all are rostered."""
+    people = [
+        student(n, username=f"{given} {family}", givenName=given, familyName=family)
+        for n, (given, family) in enumerate(NAMES, start=1)
+    ]
+    people += [teacher(1, username="Ruth Baker"), teacher(2, username="Karl Ito")]
+    sis.users = people
+    sis.classes = [klass(1), klass(2)]
+    sis.enrollments = [enroll(1 + n % 2, p["sourcedId"], p["role"]) for n, p in enumerate(people)]
+    run = sis.sync()
+
+    assert run.errors == []
+    assert Student.objects.filter(username="José Núñez").exists()
+    assert Student.objects.count() == 8 and Educator.objects.count() == 2
+    sizes = sorted(c.students.count() for c in ClassGroup.objects.all())
+    assert sizes == [4, 4]
+    again = sis.sync()
+    assert again.counts["created"] == again.counts["updated"] == again.counts["claimed"] == 0
+
+
+def test_a_real_set_whose_identifiers_have_spaces_can_give_the_usernames(district):
+    """oneroster-oat-sa's identifiers are "user identifier" and "user identifier 2"."""
+    SyncSource.objects.filter(district=district).update(username_field="identifier")
+    run = run_sync(
+        district=district,
+        trigger="command",
+        source_path=str(SHARED_DATA / "oneroster-oat-sa-v1p1-base"),
+    )
+
+    assert run.errors == []
+    usernames = set(Student.objects.filter(district=district).values_list("username", flat=True))
+    assert usernames == {"user identifier", "user identifier 2"}
