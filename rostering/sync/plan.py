@@ -300,7 +300,13 @@ class _Builder:
         try:
             username = validate_sis_username(sent)
         except ValidationError as exc:
-            self.error("users.csv", user.row, user.sourced_id, f"{label}: {exc.messages[0]}", column)
+            message = exc.messages[0]
+            if exc.code == "required" and column != SyncSource.UsernameField.USERNAME:
+                message = (
+                    f"{column} is blank, and the sync settings take usernames from {column}: "
+                    "fill it in the SIS or choose another column. Skipped."
+                )
+            self.error("users.csv", user.row, user.sourced_id, f"{label}: {message}", column)
             return None
         offered = {
             # Whatever source built the snapshot, names are stored clean (rostering.text).

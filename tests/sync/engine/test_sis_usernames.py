@@ -166,3 +166,14 @@ def test_a_real_set_whose_identifiers_have_spaces_can_give_the_usernames(distric
     assert run.errors == []
     usernames = set(Student.objects.filter(district=district).values_list("username", flat=True))
     assert usernames == {"user identifier", "user identifier 2"}
+
+
+def test_a_blank_chosen_username_column_is_refused_saying_which_setting(sis, school):
+    SyncSource.objects.filter(district=sis.district).update(username_field="email")
+    sis.users = [student(1, email=""), student(2)]
+    run = sis.sync()
+
+    (error,) = run.errors
+    assert (error["record"], error["field"]) == ("stu-1", "email")
+    assert "the sync settings take usernames from email" in error["message"]
+    assert list(Student.objects.values_list("username", flat=True)) == ["kid2@sis.example.org"]
