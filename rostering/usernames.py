@@ -12,8 +12,10 @@
 - ``username_constraint(prefix)`` is that index (Student and Educator), whose check in
   ``full_clean`` (services, forms, the admin) says the same sentence on the username field.
 
-Usernames are ASCII (``validators.validate_username``), so ``str.casefold`` here and SQL
-``LOWER`` on SQLite and PostgreSQL agree.
+Usernames typed in the portal are ASCII (``validators.validate_username``), so ``str.casefold``
+here and SQL ``LOWER`` on SQLite and PostgreSQL agree. A SIS may send any printable username
+(``validators.validate_sis_username``): spaces and caseless scripts agree too, but a cased
+non-ASCII letter (``Ä``/``ä``) is folded here and not by SQLite's ``LOWER``.
 """
 
 from __future__ import annotations

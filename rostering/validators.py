@@ -27,6 +27,23 @@ def validate_username(value: str) -> str:
     return value
 
 
+def validate_sis_username(value: str) -> str:
+    """A username as a SIS sends it (the sync): OneRoster lets it be any string and the SIS
+    owns it, so "Mary Archer" is kept as sent. Trimmed and printable (no tabs, line breaks
+    or control characters); its length is the registry's check and unique ignoring case
+    rostering.usernames', as for every channel. Manual channels keep ``validate_username``'s
+    stricter characters."""
+    value = clean_text(value)
+    if not value:
+        raise ValidationError("A username is required.", code="required")
+    if not value.isprintable():
+        raise ValidationError(
+            f"{value!r} cannot be a username: it holds a tab, line break or control character.",
+            code="username",
+        )
+    return value
+
+
 def blank_to_none(value: str | None) -> str | None:
     """Unique nullable identifiers store NULL, never "", so blanks never collide."""
     if value is None:

@@ -62,6 +62,7 @@ class SyncSettingsForm(forms.ModelForm):
             "snapshot_file",
             "folder_path",
             "external_id_field",
+            "username_field",
             "schedule",
             "weekday",
             "time_of_day",
@@ -77,10 +78,13 @@ class SyncSettingsForm(forms.ModelForm):
             "folder_path": "The folder your SIS drops its OneRoster CSV files into.",
             "external_id_field": "Which OneRoster column becomes the External Assigned ID "
             "of students and educators.",
+            "username_field": "Which OneRoster column becomes the username students and "
+            "educators sign in with. It is kept as the SIS sends it (spaces too).",
         }
         widgets = {
             "source_type": forms.RadioSelect,
             "external_id_field": forms.RadioSelect,
+            "username_field": forms.RadioSelect,
             "time_of_day": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
 

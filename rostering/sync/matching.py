@@ -17,6 +17,13 @@ from rostering.models import Origin
 # Fields compared to match a SIS record with an existing one (DESIGN.md rule 2). Usernames
 # are compared ignoring case: an Incoming's match_keys hold usernames.key(username).
 MATCH_FIELDS = ("username", "external_id", "alt_external_id")
+# How a plan and a run name the identifier a take-over matched by.
+MATCHED_BY_LABELS = {
+    "sis_sourced_id": "sourcedId",
+    "username": "Username",
+    "external_id": "External Assigned ID",
+    "alt_external_id": "Alt External Assigned ID",
+}
 _NOTHING: frozenset = frozenset()
 
 
@@ -45,9 +52,12 @@ class Change:
     changes: dict = field(default_factory=dict)  # attname -> (old, new)
     related_add: frozenset[int] = frozenset()
     related_remove: frozenset[int] = frozenset()
+    matched_by: tuple[str, ...] = ()  # MATCHED_BY_LABELS keys that found the record
 
     def as_dict(self) -> dict:
         data = {"kind": self.kind, "sourced_id": self.sourced_id, "label": self.label}
+        if self.matched_by and self.action == "claim":
+            data["matched_by"] = [MATCHED_BY_LABELS[name] for name in self.matched_by]
         if self.changes:
             data["changes"] = {
                 name: [_show(old), _show(new)] for name, (old, new) in self.changes.items()
@@ -69,6 +79,7 @@ class KindPlan:
     kind: str
     changes: list[Change] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
     by_sourced_id: dict[str, object] = field(default_factory=dict)  # SIS id -> record
     protected_ids: set[int] = field(default_factory=set)  # records in conflicts
 
@@ -113,13 +124,16 @@ def plan_records(
 
     for item in incoming:
         candidates: dict[int, object] = {}
+        matched_by: list[str] = []  # which identifiers found the (one) record
         found = indexes["sis_sourced_id"].get(item.sourced_id)
         if found is not None:
             candidates[found.id] = found
+            matched_by.append("sis_sourced_id")
         for name, value in item.match_keys.items():
             found = indexes[name].get(value) if value else None
             if found is not None:
                 candidates[found.id] = found
+                matched_by.append(name)
         if len(candidates) > 1:
             plan.protected_ids.update(candidates)
             names = "; ".join(_describe(r) for r in candidates.values())
@@ -185,6 +199,8 @@ def plan_records(
         if record.origin != Origin.SYNCED:
             changes["origin"] = (record.origin, Origin.SYNCED)
             action = "claim"
+            if matched_by == ["username"] and "external_id" in changes and record.external_id:
+                plan.warnings.append(_username_only(item, record, noun))
         elif not item.active and record.is_active:
             action = "deactivate"
         elif changes or add or remove:
@@ -192,7 +208,17 @@ def plan_records(
         else:
             action = "unchanged"
         plan.changes.append(
-            Change(kind, action, item.sourced_id, item.label, record, changes, add, remove)
+            Change(
+                kind,
+                action,
+                item.sourced_id,
+                item.label,
+                record,
+                changes,
+                add,
+                remove,
+                tuple(matched_by),
+            )
         )
 
     if absent_means_gone:
@@ -215,6 +241,21 @@ def plan_records(
                     )
                 )
     return plan
+
+
+def _username_only(item: Incoming, record, noun: str) -> dict:
+    """A take-over by username alone of a record whose Student ID (External Assigned ID) the
+    SIS would change: perhaps two people sharing a username, so say it before it is applied."""
+    old, new = record.external_id, item.values.get("external_id") or "(blank)"
+    return {
+        "file": item.file,
+        "row": item.row,
+        "record": item.sourced_id,
+        "field": "username",
+        "message": f"{item.label} takes over {_describe(record)} by username alone, but its "
+        f'External Assigned ID is "{old}" and the SIS sends "{new}". Check they are the same '
+        f"person; if not, change one of the {noun}' usernames before applying.",
+    }
 
 
 def _describe(record) -> str:

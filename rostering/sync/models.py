@@ -23,6 +23,12 @@ class SyncSource(models.Model):
         IDENTIFIER = "identifier", "OneRoster identifier"
         SOURCED_ID = "sourcedId", "OneRoster sourcedId"
 
+    class UsernameField(models.TextChoices):
+        USERNAME = "username", "OneRoster username"
+        EMAIL = "email", "OneRoster email"
+        IDENTIFIER = "identifier", "OneRoster identifier"
+        SOURCED_ID = "sourcedId", "OneRoster sourcedId"
+
     district = models.OneToOneField(
         "rostering.Organization", on_delete=models.CASCADE, related_name="sync_source"
     )
@@ -37,6 +43,12 @@ class SyncSource(models.Model):
         max_length=20,
         choices=IdField.choices,
         default=IdField.IDENTIFIER,
+    )
+    username_field = models.CharField(
+        "Username comes from",
+        max_length=20,
+        choices=UsernameField.choices,
+        default=UsernameField.USERNAME,
     )
     schedule = models.CharField(max_length=10, choices=Schedule.choices, default=Schedule.OFF)
     weekday = models.PositiveSmallIntegerField(

@@ -30,7 +30,7 @@ from rostering.oneroster.field_columns import column_of
 from rostering.oneroster.records import TO_BE_DELETED, Snapshot
 from rostering.ownership import SHAREABLE_FIELDS, FieldState, shared_fields_of, state_of
 from rostering.text import clean_text
-from rostering.validators import blank_to_none, normalize_grade, validate_username
+from rostering.validators import blank_to_none, normalize_grade, validate_sis_username
 
 from .matching import MATCH_FIELDS, Change, Incoming, KindPlan, plan_records
 from .models import ProductRule, SettingRule, SyncSource
@@ -169,12 +169,22 @@ def _refused(kind: registry.Kind, values: dict) -> tuple[str, str]:
     return "", ""
 
 
+# The OneRoster column a district may choose as the username (SyncSource.username_field).
+_USERNAME_OF = {
+    SyncSource.UsernameField.USERNAME: lambda user: user.username,
+    SyncSource.UsernameField.EMAIL: lambda user: user.email,
+    SyncSource.UsernameField.IDENTIFIER: lambda user: user.identifier,
+    SyncSource.UsernameField.SOURCED_ID: lambda user: user.sourced_id,
+}
+
+
 class _Builder:
     def __init__(self, plan: Plan, district, snapshot: Snapshot, source: SyncSource) -> None:
         self.plan = plan
         self.district = district
         self.snapshot = snapshot
         self.use_identifier = source.external_id_field == SyncSource.IdField.IDENTIFIER
+        self.username_field = source.username_field or SyncSource.UsernameField.USERNAME
         self.shared = {
             kind: shared_fields_of(district.pk, kind) & SHAREABLE_FIELDS[kind]
             for kind in PRODUCIBLE
@@ -284,13 +294,19 @@ class _Builder:
         writes = self.writes[kind]
         external = user.identifier if self.use_identifier else user.sourced_id
         alt = user.sourced_id if self.use_identifier else user.identifier
-        label = f"{user.given_name} {user.family_name} ({user.username})"
+        column = self.username_field  # the OneRoster column the district chose
+        sent = _USERNAME_OF[column](user)
+        label = f"{user.given_name} {user.family_name} ({sent or user.username})"
         try:
-            username = validate_username(user.username)
+            username = validate_sis_username(sent)
         except ValidationError as exc:
-            self.error(
-                "users.csv", user.row, user.sourced_id, f"{label}: {exc.messages[0]}", "username"
-            )
+            message = exc.messages[0]
+            if exc.code == "required" and column != SyncSource.UsernameField.USERNAME:
+                message = (
+                    f"{column} is blank, and the sync settings take usernames from {column}: "
+                    "fill it in the SIS or choose another column. Skipped."
+                )
+            self.error("users.csv", user.row, user.sourced_id, f"{label}: {message}", column)
             return None
         offered = {
             # Whatever source built the snapshot, names are stored clean (rostering.text).
@@ -424,6 +440,7 @@ class _Builder:
             kp.related_of = related_of
             self.plan.kinds[kind] = kp
             self.plan.errors.extend(kp.errors)
+            self.plan.warnings.extend(kp.warnings)
         self._check_usernames()
 
     def _first_of(self, item: Incoming, seen: dict[tuple[str, str], str], keep: set[str]) -> bool:

@@ -30,6 +30,7 @@ SOURCE_FIELDS = (
     "source_type",
     "folder_path",
     "external_id_field",
+    "username_field",
     "schedule",
     "weekday",
     "time_of_day",

@@ -22,6 +22,7 @@ from tests.sync.views.conftest import ORGS, sis_student
 
 SETTINGS = {
     "external_id_field": "identifier",
+    "username_field": "username",
     "schedule": "off",
     "weekday": "0",
     "time_of_day": "02:00",

@@ -51,6 +51,7 @@ def test_a_school_administrator_cannot_change_the_settings(client, world, people
             "source_type": "oneroster_folder",
             "folder_path": "/tmp",
             "external_id_field": "sourcedId",
+            "username_field": "username",
             "schedule": "daily",
             "weekday": "0",
             "time_of_day": "01:00",

@@ -188,3 +188,20 @@ def test_a_runs_grade_changes_read_as_grade_labels():
 
     item = _plan_item({"kind": "student", "changes": {"grade": ["03", "KG"]}})
     assert item["change_list"] == [{"field": "Grade", "old": "Grade 3", "new": "Kindergarten"}]
+
+
+def test_preview_says_which_identifier_matched_and_warns_of_a_username_only_take_over(
+    client, world, district_admin, configured, django_capture_on_commit_callbacks
+):
+    from tests import factories
+
+    factories.StudentFactory(school=world.school, username="kid1", external_id="55555")
+    upload_source(world.district, sis_zip(users=[sis_student(1)]))
+    _post(client, district_admin, "sync:preview", django_capture_on_commit_callbacks)
+    run = SyncRun.objects.get()
+
+    html = client.get(reverse("sync:run", args=[run.pk])).content.decode()
+
+    assert "Would be taken over" in html
+    assert "data-matched-by>Matched by Username</div>" in html
+    assert "by username alone" in html and "&quot;55555&quot;" in html

@@ -20,6 +20,7 @@ VALID = {
     "source_type": "oneroster_upload",
     "folder_path": "",
     "external_id_field": "identifier",
+    "username_field": "username",
     "schedule": "off",
     "weekday": "0",
     "time_of_day": "02:00",
@@ -69,6 +70,25 @@ def test_uploading_a_oneroster_zip_saves_the_source_and_schedule(client, world, 
     assert config.shared_fields == {"student": ["email", "grade"], "educator": ["email"]}
     html = client.get(reverse("sync:home")).content.decode()
     assert "maple-sis.zip" in html and "Weekly on Wednesday at 05:30" in html
+
+
+def test_the_district_chooses_the_username_column_and_the_page_says_so(
+    client, world, district_admin
+):
+    upload = SimpleUploadedFile("maple-sis.zip", sis_zip())
+    _save(client, district_admin, {"snapshot_file": upload}, username_field="email")
+
+    assert SyncSource.objects.get(district=world.district).username_field == "email"
+    html = client.get(reverse("sync:home")).content.decode()
+    assert "Username from" in html and "OneRoster email" in html
+
+
+def test_a_username_column_that_is_not_offered_is_refused(client, world, district_admin):
+    upload = SimpleUploadedFile("maple-sis.zip", sis_zip())
+    response = _save(client, district_admin, {"snapshot_file": upload}, username_field="password")
+
+    assert response.status_code == 200
+    assert not SyncSource.objects.filter(district=world.district, username_field="password")
 
 
 def test_unticking_every_shared_field_leaves_the_sis_sending_none(client, world, district_admin):
