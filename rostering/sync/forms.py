@@ -59,6 +59,8 @@ class SyncSettingsForm(forms.ModelForm):
         model = SyncSource
         fields = [
             "source_type",
+            "source_format",
+            "clever_id_column",
             "snapshot_file",
             "folder_path",
             "external_id_field",
@@ -75,11 +77,16 @@ class SyncSettingsForm(forms.ModelForm):
         }
         help_texts = {
             "folder_path": "The folder your SIS drops its OneRoster CSV files into.",
+            "clever_id_column": "Which Clever students.csv column becomes the External "
+            "Assigned ID when the files are Clever's (keep the OneRoster identifier choice "
+            "below).",
             "external_id_field": "Which OneRoster column becomes the External Assigned ID "
             "of students and educators.",
         }
         widgets = {
             "source_type": forms.RadioSelect,
+            "source_format": forms.RadioSelect,
+            "clever_id_column": forms.RadioSelect,
             "external_id_field": forms.RadioSelect,
             "time_of_day": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
@@ -87,6 +94,8 @@ class SyncSettingsForm(forms.ModelForm):
     def __init__(self, *args, shared_fields: dict[str, list[str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.upload: tuple[str, bytes] | None = None
+        for name in ("source_format", "clever_id_column"):  # not posted: left as they are
+            self.fields[name].required = False
         for kind, model in KIND_MODELS.items():
             names = sorted(SHAREABLE_FIELDS[kind])
             self.fields[f"shared_{kind}"] = forms.MultipleChoiceField(
@@ -150,6 +159,12 @@ class SyncSettingsForm(forms.ModelForm):
             raise forms.ValidationError(problem)
         self.upload = (upload.name, data)
         return upload
+
+    def clean_source_format(self) -> str:
+        return self.cleaned_data["source_format"] or self.instance.source_format
+
+    def clean_clever_id_column(self) -> str:
+        return self.cleaned_data["clever_id_column"] or self.instance.clever_id_column
 
     def clean_folder_path(self) -> str:
         return (self.cleaned_data.get("folder_path") or "").strip()
