@@ -8,6 +8,6 @@ enrollments (with the sections' Teacher_id columns) memberships. The district ch
 Clever column becomes the External Assigned ID (``id_column``: Student_number or Sis_id).
 """
 
-from .reader import CLEVER_FILES, ID_COLUMNS, read_clever
+from .reader import CLEVER_FILES, ID_COLUMNS, not_clever, read_clever
 
-__all__ = ["CLEVER_FILES", "ID_COLUMNS", "read_clever"]
+__all__ = ["CLEVER_FILES", "ID_COLUMNS", "not_clever", "read_clever"]

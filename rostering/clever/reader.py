@@ -54,6 +54,36 @@ def grade(value: str) -> str:
     return _GRADES.get(value.strip().lower(), value.strip())
 
 
+def _missing_keys(stem: str, columns: list[str]) -> str:
+    missing = [key for key in _KEYS[stem] if key.lower() not in columns]
+    if not missing:
+        return ""
+    return (
+        f"{stem}.csv has no {' or '.join(missing)} column, so its rows cannot be read. "
+        f"Export {stem}.csv again from Clever with its header row."
+    )
+
+
+def not_clever(heads: dict[str, bytes], where: str) -> str:
+    """Why the files (by lower-case name, each its first bytes at least) are not a Clever
+    SFTP set, in a sentence naming ``where`` (e.g. the zip's name); "" when they are."""
+    names = {name.lower(): data for name, data in heads.items()}
+    if "students.csv" not in names:
+        found = ", ".join(sorted(names)) or "no CSV files"
+        return (
+            f"{where} is not a Clever SFTP set: it has no students.csv (found {found}). "
+            "Export all five Clever files (schools, students, teachers, sections, enrollments)."
+        )
+    for stem in CLEVER_FILES:
+        data = names.get(f"{stem}.csv")
+        if data is not None:
+            header, _rows = read_rows(text_stream(data.split(b"\n", 1)[0]), f"{stem}.csv")
+            problem = _missing_keys(stem, [name.strip().lower() for name in header])
+            if problem:
+                return f"{where}: {problem}"
+    return ""
+
+
 class _Rows:
     """One Clever file's rows as {column (lower case): trimmed value}."""
 
@@ -61,12 +91,9 @@ class _Rows:
         self.file = f"{stem}.csv"
         header, self._rows = read_rows(text_stream(data), self.file)
         self.columns = [name.strip().lower() for name in header]
-        missing = [key for key in _KEYS[stem] if key.lower() not in self.columns]
-        if missing:
-            raise SnapshotError(
-                f"{self.file} has no {' or '.join(missing)} column, so its rows cannot be "
-                f"read. Export {self.file} again from Clever with its header row."
-            )
+        problem = _missing_keys(stem, self.columns)
+        if problem:
+            raise SnapshotError(problem)
 
     def __iter__(self):
         for row, cells in self._rows:

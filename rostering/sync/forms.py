@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 
+from rostering.clever import not_clever
 from rostering.models import Educator, Product, ProductSetting, Student
 from rostering.oneroster import SnapshotError
 from rostering.oneroster.columns import is_extension
@@ -140,7 +141,7 @@ class SyncSettingsForm(forms.ModelForm):
         return {kind: self.cleaned_data.get(f"shared_{kind}", []) for kind in KIND_MODELS}
 
     def clean_snapshot_file(self):
-        """A OneRoster zip: readable within the zip limits, holding users.csv, each file's
+        """A OneRoster (or, as the district chose, Clever) zip: readable within the zip limits, holding users.csv, each file's
         first row a OneRoster header. Only the zip's directory and each file's first bytes are read
         here; the whole set is read when the sync runs, in the background."""
         upload = self.cleaned_data.get("snapshot_file")
@@ -154,7 +155,10 @@ class SyncSettingsForm(forms.ModelForm):
             heads = load_heads(data, upload.name, HEAD_BYTES)
         except SnapshotError as exc:
             raise forms.ValidationError(str(exc)) from None
-        problem = not_oneroster(heads, upload.name)
+        if self.cleaned_data.get("source_format") == SyncSource.Format.CLEVER:
+            problem = not_clever(heads, upload.name)
+        else:
+            problem = not_oneroster(heads, upload.name)
         if problem:
             raise forms.ValidationError(problem)
         self.upload = (upload.name, data)
