@@ -153,7 +153,7 @@ class _Reader:
             self.snapshot.incomplete.add("orgs")
             return
         for row, values in rows:
-            school = values["school_id"]
+            school = values.get("school_id", "")
             name = values.get("school_name", "")
             if not school:
                 self._refuse(rows.file, row, "", "School_id", "is empty.")
@@ -174,12 +174,18 @@ class _Reader:
         users = self.snapshot.users
         key = f"{word.lower()}_id"
         for row, values in rows:
-            record = values[key]
+            record = values.get(key, "")
             if not record:
                 self._refuse(rows.file, row, "", f"{word}_id", "is empty.")
                 continue
             if record in users:
-                self._refuse(rows.file, row, record, f"{word}_id", "appears twice; row skipped.")
+                self._refuse(
+                    rows.file,
+                    row,
+                    record,
+                    f"{word}_id",
+                    f'"{record}" is already a Student_id or Teacher_id above; row skipped.',
+                )
                 continue
             first, last = values.get("first_name", ""), values.get("last_name", "")
             if not first or not last:
@@ -209,14 +215,9 @@ class _Reader:
                 roles=[Role(role, school, primary=True)],
                 row=row,
             )
-        if stem == "students":
-            self.snapshot.rejected.setdefault("users", set()).update(
-                self.snapshot.rejected.pop("students", set())
-            )
-        else:
-            self.snapshot.rejected.setdefault("users", set()).update(
-                self.snapshot.rejected.pop("teachers", set())
-            )
+        # A refused student or teacher is a refused user, whichever file it came from.
+        rejected = self.snapshot.rejected
+        rejected.setdefault("users", set()).update(rejected.pop(stem, set()))
 
     def _sections(self) -> None:
         rows = self._rows("sections")
@@ -225,7 +226,7 @@ class _Reader:
             return
         snapshot = self.snapshot
         for row, values in rows:
-            record = values["section_id"]
+            record = values.get("section_id", "")
             if not record:
                 self._refuse(rows.file, row, "", "Section_id", "is empty.")
                 continue
@@ -303,11 +304,20 @@ class _Reader:
         snapshot = self.snapshot
         seen: set[str] = set()
         for row, values in rows:
-            section, student = values["section_id"], values["student_id"]
+            section, student = values.get("section_id", ""), values.get("student_id", "")
             record = f"{section}:{student}"
             if not section or not student:
                 column = "Section_id" if not section else "Student_id"
                 self._refuse(rows.file, row, record, column, "is empty.")
+            elif section in snapshot.rejected.get("classes", ()) or student in (
+                snapshot.rejected.get("users", ())
+            ):
+                snapshot.warn(
+                    rows.file,
+                    row,
+                    record,
+                    "Left out: its section's or student's own row was refused (see the errors).",
+                )
             elif section not in snapshot.classes:
                 self._refuse(
                     rows.file,

@@ -104,7 +104,12 @@ def test_a_second_sync_of_the_same_clever_files_changes_nothing(district, school
 
 def test_a_bad_row_is_refused_in_clevers_words_and_the_rest_is_synced(district, school, tmp_path):
     stray = CleverStudent.build(School_id="sch-gone", Student_id="s-9", Username="stray")
-    folder = _small(tmp_path, students=lambda rows: [*rows, stray])
+    its_class = {"School_id": "sch-oak", "Section_id": "sec-1", "Student_id": "s-9"}
+    folder = _small(
+        tmp_path,
+        students=lambda rows: [*rows, stray],
+        enrollments=lambda rows: [*rows, its_class],
+    )
 
     run = _sync(district, folder)
 
@@ -116,6 +121,9 @@ def test_a_bad_row_is_refused_in_clevers_words_and_the_rest_is_synced(district, 
         "record": "s-9",
         "message": 'School_id: "sch-gone" is not a School_id in schools.csv.',
     } in run.errors
+    (left_out,) = [w for w in run.warnings if w["record"] == "sec-1:s-9"]
+    assert (left_out["file"], left_out["row"]) == ("enrollments.csv", 4)
+    assert "student's own row was refused" in left_out["message"]
 
 
 def test_an_enrollment_of_an_unknown_student_names_the_row_and_column():
