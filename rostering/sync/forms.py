@@ -79,8 +79,8 @@ class SyncSettingsForm(forms.ModelForm):
         help_texts = {
             "folder_path": "The folder your SIS drops its OneRoster CSV files into.",
             "clever_id_column": "Which Clever students.csv column becomes the External "
-            "Assigned ID when the files are Clever's (keep the OneRoster identifier choice "
-            "below).",
+            "Assigned ID of students when the files are Clever's (leave the choice above on "
+            "OneRoster identifier; teachers take Teacher_number).",
             "external_id_field": "Which OneRoster column becomes the External Assigned ID "
             "of students and educators.",
         }
