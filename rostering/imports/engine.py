@@ -105,11 +105,11 @@ def check_file(
     *, actor, district, kind: str, file_name: str, content: bytes, school=None
 ) -> ImportPlan:
     """Parse and check every row; write nothing. ``actor`` None means a trusted caller (CLI)."""
-    if kind == "oneroster":
+    if kind in ("oneroster", "clever"):
         from rostering.imports import oneroster_kind
 
         return oneroster_kind.check(
-            actor=actor, district=district, file_name=file_name, content=content
+            actor=actor, district=district, file_name=file_name, content=content, kind=kind
         )
     from .engine_parts import pipeline
 
@@ -135,7 +135,7 @@ def commit_file(
     progress: ProgressCallback | None = None,
 ) -> ImportResult:
     """Check again and apply the whole file in one transaction, or raise ImportRejected."""
-    if kind == "oneroster":
+    if kind in ("oneroster", "clever"):
         from rostering.imports import oneroster_kind
 
         return oneroster_kind.commit(
@@ -144,6 +144,7 @@ def commit_file(
             file_name=file_name,
             content=content,
             progress=progress,
+            kind=kind,
         )
     from .engine_parts import pipeline
 

@@ -19,11 +19,13 @@ from functools import partial
 
 from django.db import transaction
 
+from rostering.clever import read_clever
 from rostering.engine import Applied
 from rostering.history import Channel, audit
 from rostering.locks import lock_district
 from rostering.oneroster import TO_BE_DELETED, SnapshotError, load_files, read_snapshot
 from rostering.outcome import Tally, link_counts, tally
+from rostering.sync.models import SyncSource
 
 from .engine import MAX_RECORDS, ImportPlan, ImportRejected, ImportResult, RowError
 from .engine_parts import kinds
@@ -33,15 +35,30 @@ from .engine_parts.context import Context
 from .oneroster_rows import Step, Translator
 
 KIND = "oneroster"
+CLEVER = "clever"  # Clever's SFTP files, read into the same records (rostering.clever)
 
 
-def check(*, actor, district, file_name: str, content: bytes) -> ImportPlan:
+def reader_for(kind: str, district):
+    """The reader of a set of ``kind``: "oneroster", or "clever" (Clever's SFTP files, with
+    the Clever column the district's sync settings take as the External Assigned ID)."""
+    if kind != CLEVER:
+        return read_snapshot
+    source = SyncSource.objects.filter(district=district).first()
+    column = source.clever_id_column if source else SyncSource.CleverIdColumn.STUDENT_NUMBER
+    return partial(read_clever, id_column=column)
+
+
+def check(*, actor, district, file_name: str, content: bytes, kind: str = KIND) -> ImportPlan:
     """Read and check the whole set; write nothing. Warnings are the quirks read anyway."""
-    plan, _applied = _run(actor=actor, district=district, file_name=file_name, content=content)
+    plan, _applied = _run(
+        actor=actor, district=district, file_name=file_name, content=content, kind=kind
+    )
     return plan
 
 
-def commit(*, actor, district, file_name: str, content: bytes, progress=None) -> ImportResult:
+def commit(
+    *, actor, district, file_name: str, content: bytes, progress=None, kind: str = KIND
+) -> ImportResult:
     """Check again and write everything in one transaction, or raise ImportRejected."""
     plan, applied = _run(
         actor=actor,
@@ -50,6 +67,7 @@ def commit(*, actor, district, file_name: str, content: bytes, progress=None) ->
         content=content,
         progress=progress,
         keep=True,
+        kind=kind,
     )
     return ImportResult(
         created=plan.created,
@@ -76,12 +94,12 @@ def _quiet(percent: int, message: str) -> None:
     return None
 
 
-def _run(*, actor, district, file_name, content, progress=None, keep=False):
+def _run(*, actor, district, file_name, content, progress=None, keep=False, kind=KIND):
     progress = progress or _quiet
-    plan = ImportPlan(kind=KIND)
+    plan = ImportPlan(kind=kind)
     try:
         files = read_files(file_name, content)
-        snapshot = read_snapshot(files)
+        snapshot = reader_for(kind, district)(files)
     except (SnapshotError, zipfile.BadZipFile) as exc:
         plan.errors.append(RowError(0, file_name, str(exc)))
         if keep:

@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 
+from rostering.clever import not_clever
 from rostering.models import Educator, Product, ProductSetting, Student
 from rostering.oneroster import SnapshotError
 from rostering.oneroster.columns import is_extension
@@ -59,6 +60,8 @@ class SyncSettingsForm(forms.ModelForm):
         model = SyncSource
         fields = [
             "source_type",
+            "source_format",
+            "clever_id_column",
             "snapshot_file",
             "folder_path",
             "external_id_field",
@@ -76,6 +79,9 @@ class SyncSettingsForm(forms.ModelForm):
         }
         help_texts = {
             "folder_path": "The folder your SIS drops its OneRoster CSV files into.",
+            "clever_id_column": "Which Clever students.csv column becomes the External "
+            "Assigned ID of students when the files are Clever's (leave the choice above on "
+            "OneRoster identifier; teachers take Teacher_number).",
             "external_id_field": "Which OneRoster column becomes the External Assigned ID "
             "of students and educators.",
             "username_field": "Which OneRoster column becomes the username students and "
@@ -83,6 +89,8 @@ class SyncSettingsForm(forms.ModelForm):
         }
         widgets = {
             "source_type": forms.RadioSelect,
+            "source_format": forms.RadioSelect,
+            "clever_id_column": forms.RadioSelect,
             "external_id_field": forms.RadioSelect,
             "username_field": forms.RadioSelect,
             "time_of_day": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
@@ -91,6 +99,8 @@ class SyncSettingsForm(forms.ModelForm):
     def __init__(self, *args, shared_fields: dict[str, list[str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.upload: tuple[str, bytes] | None = None
+        for name in ("source_format", "clever_id_column"):  # not posted: left as they are
+            self.fields[name].required = False
         for kind, model in KIND_MODELS.items():
             names = sorted(SHAREABLE_FIELDS[kind])
             self.fields[f"shared_{kind}"] = forms.MultipleChoiceField(
@@ -135,7 +145,7 @@ class SyncSettingsForm(forms.ModelForm):
         return {kind: self.cleaned_data.get(f"shared_{kind}", []) for kind in KIND_MODELS}
 
     def clean_snapshot_file(self):
-        """A OneRoster zip: readable within the zip limits, holding users.csv, each file's
+        """A OneRoster (or, as the district chose, Clever) zip: readable within the zip limits, holding users.csv, each file's
         first row a OneRoster header. Only the zip's directory and each file's first bytes are read
         here; the whole set is read when the sync runs, in the background."""
         upload = self.cleaned_data.get("snapshot_file")
@@ -149,11 +159,20 @@ class SyncSettingsForm(forms.ModelForm):
             heads = load_heads(data, upload.name, HEAD_BYTES)
         except SnapshotError as exc:
             raise forms.ValidationError(str(exc)) from None
-        problem = not_oneroster(heads, upload.name)
+        if self.cleaned_data.get("source_format") == SyncSource.Format.CLEVER:
+            problem = not_clever(heads, upload.name)
+        else:
+            problem = not_oneroster(heads, upload.name)
         if problem:
             raise forms.ValidationError(problem)
         self.upload = (upload.name, data)
         return upload
+
+    def clean_source_format(self) -> str:
+        return self.cleaned_data["source_format"] or self.instance.source_format
+
+    def clean_clever_id_column(self) -> str:
+        return self.cleaned_data["clever_id_column"] or self.instance.clever_id_column
 
     def clean_folder_path(self) -> str:
         return (self.cleaned_data.get("folder_path") or "").strip()

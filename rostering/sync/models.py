@@ -14,6 +14,14 @@ class SyncSource(models.Model):
         ONEROSTER_UPLOAD = "oneroster_upload", "OneRoster CSV (uploaded zip)"
         ONEROSTER_FOLDER = "oneroster_folder", "OneRoster CSV (folder the SIS drops files into)"
 
+    class Format(models.TextChoices):
+        ONEROSTER = "oneroster", "OneRoster CSV (1.1 or 1.2)"
+        CLEVER = "clever", "Clever SFTP files (schools, students, teachers, sections, enrollments)"
+
+    class CleverIdColumn(models.TextChoices):
+        STUDENT_NUMBER = "Student_number", "Clever Student_number"
+        SIS_ID = "Sis_id", "Clever Sis_id"
+
     class Schedule(models.TextChoices):
         OFF = "off", "Only when I press Sync now"
         DAILY = "daily", "Daily"
@@ -34,6 +42,15 @@ class SyncSource(models.Model):
     )
     source_type = models.CharField(
         max_length=30, choices=SourceType.choices, default=SourceType.ONEROSTER_UPLOAD
+    )
+    source_format = models.CharField(
+        "Files are in", max_length=20, choices=Format.choices, default=Format.ONEROSTER
+    )
+    clever_id_column = models.CharField(
+        "With Clever, the External Assigned ID comes from",
+        max_length=20,
+        choices=CleverIdColumn.choices,
+        default=CleverIdColumn.STUDENT_NUMBER,
     )
     folder_path = models.CharField(max_length=500, blank=True, default="")
     uploaded_name = models.CharField(max_length=255, blank=True, default="")

@@ -28,6 +28,8 @@ logger = logging.getLogger(__name__)
 BUSY = (SyncRun.Status.QUEUED, SyncRun.Status.RUNNING)
 SOURCE_FIELDS = (
     "source_type",
+    "source_format",
+    "clever_id_column",
     "folder_path",
     "external_id_field",
     "username_field",

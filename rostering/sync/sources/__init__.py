@@ -10,17 +10,19 @@ read only those records, never a file, a zip or a reader's internals::
     ...
     sources.reopen(kept, settings).open_snapshot()      # the same snapshot, when approved
 
-Today: OneRoster CSV sets (rostering.oneroster.read_snapshot), as an uploaded zip
-(``ZipSource``) or a SIS drop folder (``FolderSource``). Another file format (Clever's SFTP
-files) is a reader function of {file name: bytes} -> Snapshot given to the same two sources,
-chosen here by the district's source type; a source that is not files (a REST API) is a class
+Files are OneRoster CSV sets (rostering.oneroster.read_snapshot) or Clever's SFTP files
+(rostering.clever.read_clever), as the district's ``source_format`` says, as an uploaded zip
+(``ZipSource``) or a SIS drop folder (``FolderSource``): a format is a reader function of
+{file name: bytes} -> Snapshot given to the same two sources; a source that is not files (a REST API) is a class
 with ``name``, ``open_snapshot`` and ``keep`` (``protocol.Source``).
 """
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
+from rostering.clever import read_clever
 from rostering.oneroster import SnapshotError, read_snapshot
 
 from .csv_files import FolderSource, Read, ZipSource
@@ -30,7 +32,10 @@ __all__ = ["FolderSource", "Source", "ZipSource", "for_district", "reopen"]
 
 
 def _reader_of(settings) -> Read:
-    """The format the district's SIS sends (one today: OneRoster CSV)."""
+    """The format the district's SIS sends: OneRoster CSV, or Clever's SFTP files with the
+    Clever column the district takes as the External Assigned ID."""
+    if settings.source_format == settings.Format.CLEVER:
+        return partial(read_clever, id_column=settings.clever_id_column)
     return read_snapshot
 
 

@@ -20,7 +20,8 @@ from rostering.models import Organization
 from rostering.oneroster import SnapshotError, load_files, zip_files
 from rostering.outcome import Tally, link_counts, refusal, tally
 
-KINDS = ("students", "educators", "classes", "organizations", "oneroster")
+KINDS = ("students", "educators", "classes", "organizations", "oneroster", "clever")
+SETS = ("oneroster", "clever")  # a zip or a folder of CSV files
 
 
 def usage_error(message: str) -> CommandError:
@@ -38,7 +39,7 @@ def template_tally(plan, errors) -> Tally:
 class Command(BaseCommand):
     help = (
         "Import a Students, Educators, Classes/Groups or Organizations file (CSV or Excel), "
-        "or a OneRoster set (zip or folder), into one district. Exit status 0 when it "
+        "or a OneRoster or Clever set (zip or folder), into one district. Exit status 0 when it "
         "committed (or would, with --dry-run), 1 when the file has errors, 2 for wrong usage."
     )
 
@@ -50,7 +51,8 @@ class Command(BaseCommand):
         )
         parser.add_argument("--json", action="store_true", help="Print one JSON object.")
         parser.add_argument(
-            "file", help="The file; for --type oneroster a zip, a folder or one CSV file."
+            "file",
+            help="The file; for --type oneroster or clever a zip, a folder or one CSV file.",
         )
 
     def handle(self, *args, district: str, kind: str, dry_run: bool, file: str, **options):
@@ -102,7 +104,7 @@ class Command(BaseCommand):
             raise SystemExit(1)
 
     def _read(self, path: Path, kind: str) -> tuple[str, bytes]:
-        if kind == "oneroster" and path.is_dir():
+        if kind in SETS and path.is_dir():
             try:
                 return f"{path.name}.zip", zip_files(load_files(path))
             except SnapshotError as exc:
