@@ -19,6 +19,7 @@ from .files import CleverSchool, CleverStudent, csv_bytes
 SETTINGS = {
     "source_type": "oneroster_upload",
     "external_id_field": "identifier",
+    "username_field": "username",
     "schedule": "off",
     "weekday": "0",
     "time_of_day": "02:00",
