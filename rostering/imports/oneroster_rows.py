@@ -231,6 +231,7 @@ class Translator(ClassRows):
             "grade",
             "email",
             "alt_external_id",
+            "password",  # the template's rules: kept encrypted, blank keeps the current one
         ]
         with_classes = "enrollments.csv" in self.file_names
         if with_classes:
@@ -266,6 +267,7 @@ class Translator(ClassRows):
                 "grade": user.grades[0] if user.grades else "",
                 "email": user.email,
                 "alt_external_id": alt,
+                "password": user.password,
             }
             if with_classes:
                 classes = by_student.get(user.sourced_id, [])
