@@ -366,3 +366,13 @@ def test_a_too_short_sis_password_is_an_error_naming_the_row(district, north):
         e.column in ("users.csv", "password") and "at least 4 characters" in e.message
         for e in plan.errors
     ), [(e.column, e.message) for e in plan.errors]
+
+
+@pytest.mark.parametrize("sent, stored", [("0", "KG"), ("13", "13"), ("PS", "PS"), ("UG", "UG")])
+def test_sis_grades_of_the_oneroster_vocabulary_are_imported(district, north, sent, stored):
+    files = maple_set()
+    files["users.csv"] = files["users.csv"].replace(",03,", f",{sent},", 1)
+
+    commit(district, zip_set(files), kind="oneroster", name="maple.zip")
+
+    assert Student.objects.get(username="ana.lopez").grade == stored
