@@ -171,6 +171,14 @@ class Translator(ClassRows):
                     "if they have left).",
                 )
                 continue
+            if not user.enabled:  # OneRoster: the SIS has disabled the account
+                self.warn(
+                    "users.csv",
+                    user.row,
+                    user.sourced_id,
+                    f"{label} has enabledUser false; not imported (the sync deactivates them).",
+                )
+                continue
             people["student" if kind == "student" else "educator"].append(user)
         return people
 

@@ -376,3 +376,21 @@ def test_sis_grades_of_the_oneroster_vocabulary_are_imported(district, north, se
     commit(district, zip_set(files), kind="oneroster", name="maple.zip")
 
     assert Student.objects.get(username="ana.lopez").grade == stored
+
+
+def test_a_disabled_user_is_not_imported_and_the_warning_says_why(district, north):
+    files = maple_set()
+    header, *rows = files["users.csv"].split("\r\n")
+    at = header.split(",").index("enabledUser")
+    for i, line in enumerate(rows):
+        cells = line.split(",")
+        if "ben.kim" in cells:
+            cells[at] = "false"
+        rows[i] = ",".join(cells)
+    files["users.csv"] = "\r\n".join([header, *rows])
+
+    plan = check(district, zip_set(files), kind="oneroster", name="maple.zip")
+    commit(district, zip_set(files), kind="oneroster", name="maple.zip")
+
+    assert not Student.objects.filter(username="ben.kim").exists()
+    assert any("Ben Kim" in w.message and "enabledUser false" in w.message for w in plan.warnings)
