@@ -53,6 +53,7 @@ class ImportPlan:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    passwords_set: int = 0  # student passwords the file sets (new, or changed)
     errors: list[RowError] = field(default_factory=list)
     warnings: list[RowError] = field(default_factory=list)
     changes: list[RecordChange] = field(default_factory=list)
@@ -76,6 +77,8 @@ class ImportPlan:
             "unchanged": self.unchanged,
             "errors": len(self.errors),
         }
+        if self.passwords_set:
+            counts["passwords_set"] = self.passwords_set
         if self.without_product:
             counts["classes_without_product"] = self.without_product["classes"]
             counts["enrollments_without_product"] = self.without_product["enrollments"]

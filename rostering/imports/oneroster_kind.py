@@ -213,6 +213,7 @@ def _check_step(actor, district, step: Step, plan: ImportPlan, translator):
     plan.created += step_plan.created
     plan.updated += step_plan.updated
     plan.unchanged += step_plan.unchanged
+    plan.passwords_set += step_plan.passwords_set
     plan.changes.extend(replace(change, kind=step.kind) for change in step_plan.changes)
     return None if errors else work
 

@@ -171,6 +171,14 @@ class Translator(ClassRows):
                     "if they have left).",
                 )
                 continue
+            if not user.enabled:  # OneRoster: the SIS has disabled the account
+                self.warn(
+                    "users.csv",
+                    user.row,
+                    user.sourced_id,
+                    f"{label} has enabledUser false; not imported (the sync deactivates them).",
+                )
+                continue
             people["student" if kind == "student" else "educator"].append(user)
         return people
 
@@ -231,6 +239,7 @@ class Translator(ClassRows):
             "grade",
             "email",
             "alt_external_id",
+            "password",  # the template's rules: kept encrypted, blank keeps the current one
         ]
         with_classes = "enrollments.csv" in self.file_names
         if with_classes:
@@ -266,6 +275,7 @@ class Translator(ClassRows):
                 "grade": user.grades[0] if user.grades else "",
                 "email": user.email,
                 "alt_external_id": alt,
+                "password": user.password,
             }
             if with_classes:
                 classes = by_student.get(user.sourced_id, [])

@@ -306,6 +306,7 @@ class _Reader:
                 email=values.get("email", ""),
                 enabled=table.flag(values.get("enabledUser", ""), "enabledUser", row, key, True),
                 grades=_shared(split_list(values.get("grades", ""))),
+                password=values.get("password", ""),
                 status=self._status(table, values, row, key),
                 row=row,
                 extensions=ext,

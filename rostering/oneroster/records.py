@@ -76,6 +76,7 @@ class User:
     enabled: bool = True
     grades: list[str] = field(default_factory=list)
     roles: list[Role] = field(default_factory=list)
+    password: str = ""  # as the SIS sent it (students keep it, encrypted); never logged
     status: str = ACTIVE
     row: int = 0
     extensions: dict[str, str] = field(default_factory=dict)  # metadata.* and ext_* columns

@@ -210,7 +210,8 @@ class Table:
 
 
 def _loose_date(value: str) -> date | None:
-    """Dates as spreadsheets write them: 2017-05-06 08:01:05, 1/05/2023 (US first), 15/06/2023."""
+    """Dates as spreadsheets and SISes write them: 2017-05-06 08:01:05, 1/05/2023 (US first),
+    15/06/2023, 8/1/15 (a two-digit year as strptime's %y reads it: 00-68 are 2000-2068)."""
     text = value.strip()
     for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d"):
         try:
@@ -218,8 +219,10 @@ def _loose_date(value: str) -> date | None:
         except ValueError:
             continue
     parts = re.split(r"[/.-]", text.split(" ")[0])
-    if len(parts) == 3 and all(p.isdigit() for p in parts) and len(parts[2]) == 4:
+    if len(parts) == 3 and all(p.isdigit() for p in parts) and len(parts[2]) in (2, 4):
         first, second, year = (int(p) for p in parts)
+        if len(parts[2]) == 2:
+            year += 2000 if year < 69 else 1900
         for month, day in ((first, second), (second, first)):
             try:
                 return date(year, month, day)

@@ -20,13 +20,16 @@ _GRADE_ALIASES = {
     "KINDERGARTEN": "KG",
     "PREK": "PK",
     "PRE-K": "PK",
+    "TRANSITIONAL KINDERGARTEN": "TK",
+    "PRESCHOOL": "PR",
+    "POSTSECONDARY": "PS",
     "OTHER": "Other",
     "UNGRADED": "UG",
 }
 _GRADE_VALUES = {choice.upper(): choice for choice in Grade.values}
 _GRADE_NUMBER = re.compile(r"^(?:GRADE\s*)?0*(\d{1,2})$")
 
-GRADE_HELP = "K, 1 to 12, PK, TK (or leave blank)."
+GRADE_HELP = "K, 1 to 12, PK, TK, or 13, PS, UG, Other (or leave blank)."
 _GRADE_LABELS = dict(Grade.choices)
 
 
@@ -38,7 +41,8 @@ def grade_label(code) -> str:
 
 def grade(value: str) -> str:
     """A OneRoster grade from what people and SISes type: "k", "0", "KG", "Kindergarten" are
-    KG; "7", "07", "Grade 7" are 07."""
+    KG; "7", "07", "Grade 7" are 07; 13, PS (postsecondary), UG (ungraded) and Other are
+    OneRoster's own, and kept."""
     upper = (value or "").strip().upper()
     if not upper:
         return ""

@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from rostering import usernames
 from rostering.models import Origin
 
+from .passwords import FIELD as PASSWORD
+from .passwords import shown
+
 # Fields compared to match a SIS record with an existing one (DESIGN.md rule 2). Usernames
 # are compared ignoring case: an Incoming's match_keys hold usernames.key(username).
 MATCH_FIELDS = ("username", "external_id", "alt_external_id")
@@ -60,7 +63,8 @@ class Change:
             data["matched_by"] = [MATCHED_BY_LABELS[name] for name in self.matched_by]
         if self.changes:
             data["changes"] = {
-                name: [_show(old), _show(new)] for name, (old, new) in self.changes.items()
+                name: shown(old, new) if name == PASSWORD else [_show(old), _show(new)]
+                for name, (old, new) in self.changes.items()
             }
         if self.related_add or self.related_remove:
             data["organizations"] = {

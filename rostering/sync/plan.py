@@ -34,6 +34,7 @@ from rostering.validators import blank_to_none, normalize_grade, validate_sis_us
 
 from .matching import MATCH_FIELDS, Change, Incoming, KindPlan, plan_records
 from .models import ProductRule, SettingRule, SyncSource
+from .passwords import plan_passwords
 
 PLAN_LIST_LIMIT = 500
 
@@ -73,6 +74,7 @@ class Plan:
     product_removes: list[int] = field(default_factory=list)
     setting_creates: list[tuple] = field(default_factory=list)  # (student record, setting, value)
     setting_updates: list[tuple] = field(default_factory=list)  # (row pk, value)
+    passwords_set: int = 0  # student passwords the SIS sent, new or changed (.passwords)
     warnings: list[dict] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)
 
@@ -113,6 +115,7 @@ class Plan:
             "product_settings": {
                 "set": len(self.setting_creates) + len(self.setting_updates),
             },
+            "passwords": {"set": self.passwords_set},
         }
 
     def as_dict(self) -> dict:
@@ -150,6 +153,7 @@ def build_plan(*, district: Organization, snapshot: Snapshot, source: SyncSource
     builder = _Builder(plan, district, snapshot, source)
     builder.orgs()
     builder.people()
+    plan_passwords(plan, snapshot)
     builder.classes()
     builder.memberships()
     builder.products()
@@ -410,6 +414,8 @@ class _Builder:
             needed |= {ATTNAME.get(n, n) for n in PRODUCIBLE[kind]}
             if kind == "educator":
                 needed.add("user_id")
+            else:
+                needed.add("password_encrypted")  # compared with the SIS's (.passwords)
             existing = list(model.objects.filter(district=district).only(*needed))
             through = getattr(model, related_name).through
             owner = f"{kind}_id"

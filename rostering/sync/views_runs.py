@@ -114,6 +114,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "run": run,
             "count_cards": _count_cards(counts),
             "by_kind": _by_kind(counts),
+            "passwords_set": (counts.get("passwords") or {}).get("set", 0),
             "finished": run.status in FINISHED or (held and not run.decided_by_id),
             "can_decide": held and not run.decided_by_id,
             "approval_pending": held and bool(run.decided_by_id),

@@ -131,3 +131,27 @@ def test_a_template_file_names_file_row_and_column(world, tmp_path):
     ]
     assert summary["refused"].startswith("2 of 2 rows were refused")
     assert summary["memberships"] is None  # a template's check writes nothing to count
+
+
+def test_json_says_how_many_student_passwords_a_oneroster_import_set(world, tmp_path):
+    orgs = [{"sourcedId": "sch-1", "name": world.school.name, "type": "school"}]
+    users = [
+        {
+            "sourcedId": f"stu-{n}",
+            "orgSourcedIds": "sch-1",
+            "role": "student",
+            "username": f"kid{n}",
+            "givenName": f"Kid{n}",
+            "familyName": "Set",
+            "password": f"tiger{n}{n}" if n <= 2 else "",
+        }
+        for n in range(1, 4)
+    ]
+    folder = write_set(tmp_path / "set", orgs=orgs, users=users)
+
+    status, summary = import_json("--district", "maple", "--type", "oneroster", str(folder))
+
+    assert (status, summary["committed"], summary["passwords_set"]) == (0, True, 2)
+    assert "tiger11" not in str(summary)
+    again = import_json("--district", "maple", "--type", "oneroster", str(folder))[1]
+    assert again["passwords_set"] == 0

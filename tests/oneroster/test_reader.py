@@ -219,3 +219,58 @@ def test_a_quoted_cell_spanning_lines_is_one_value_in_a_large_plain_file(tmp_pat
     assert len(snapshot.users) == 3000 and snapshot.errors == []
     assert snapshot.users["u-1500"].family_name == "Lopez\nGarcia"
     assert snapshot.users["u-1501"].row == 1504  # rows after it keep the spreadsheet's numbers
+
+
+# ---- issue 11, SIS vocabularies: dates in ISO and US forms ---------------------------------
+
+
+def test_dates_in_iso_and_us_forms_with_two_or_four_digit_years_read_alike():
+    from datetime import date
+
+    klass = {"sourcedId": "c-1", "title": "Room 4", "schoolSourcedId": "sch-1"}
+    forms = ["2015-08-01", "08/01/2015", "8/1/2015", "8/1/15", "2015-08-01T00:00:00Z"]
+    enrollments = [
+        {
+            "sourcedId": f"e-{n}",
+            "classSourcedId": "c-1",
+            "userSourcedId": "u-1",
+            "role": "student",
+            "beginDate": form,
+            "endDate": "6/15/16",
+        }
+        for n, form in enumerate(forms)
+    ]
+    files = set_files(orgs=[SCHOOL], users=[ANA], classes=[klass], enrollments=enrollments)
+    header = ["sourcedId", "status", "dateLastModified", "title", "type", "startDate", "endDate"]
+    session = {"sourcedId": "y-1", "title": "2015-16", "type": "schoolYear"}
+    files["academicSessions.csv"] = csv_text(
+        header, [{**session, "startDate": "8/1/15", "endDate": "2016-06-15"}]
+    )
+
+    snapshot = read_snapshot({name: text.encode() for name, text in files.items()})
+
+    assert [e.begin_date for e in snapshot.enrollments] == [date(2015, 8, 1)] * len(forms)
+    assert {e.end_date for e in snapshot.enrollments} == {date(2016, 6, 15)}
+    year = snapshot.academic_sessions["y-1"]
+    assert (year.start_date, year.end_date) == (date(2015, 8, 1), date(2016, 6, 15))
+    text = messages(snapshot.warnings)
+    assert 'startDate "8/1/15" is not an ISO 8601 date (YYYY-MM-DD); read as 2015-08-01.' in text
+    assert "is not a date" not in text
+    assert snapshot.errors == []
+
+
+def test_a_date_that_is_no_date_is_ignored_with_a_warning_naming_it():
+    klass = {"sourcedId": "c-1", "title": "Room 4", "schoolSourcedId": "sch-1"}
+    enrollment = {
+        "sourcedId": "e-1",
+        "classSourcedId": "c-1",
+        "userSourcedId": "u-1",
+        "role": "student",
+        "beginDate": "13/13/15",
+    }
+    files = set_files(orgs=[SCHOOL], users=[ANA], classes=[klass], enrollments=[enrollment])
+
+    snapshot = read_snapshot({name: text.encode() for name, text in files.items()})
+
+    assert snapshot.enrollments[0].begin_date is None
+    assert 'beginDate "13/13/15" is not a date; ignored.' in messages(snapshot.warnings)

@@ -216,6 +216,13 @@ def test_a_bad_value_is_refused_in_the_same_words_on_every_channel(
         ("Grade 7", "07"),
         ("grade 12", "12"),
         ("PK", "PK"),
+        ("TK", "TK"),
+        ("13", "13"),
+        ("ps", "PS"),
+        ("Postsecondary", "PS"),
+        ("UG", "UG"),
+        ("Ungraded", "UG"),
+        ("other", "Other"),
     ],
 )
 def test_common_grade_spellings_are_the_grade_vocabulary(typed, stored):

@@ -225,6 +225,7 @@ class StudentChecker:
             return
         if existing is None:
             self.plan.created += 1
+            self.plan.passwords_set += desired.password is not None
             work.creates.append(desired)
             self.plan.changes.append(RecordChange(row.number, "create", _label(fields)))
             return
@@ -234,6 +235,7 @@ class StudentChecker:
         self._refuse_locked(row, existing, changes)
         if row.has_error:
             return
+        self.plan.passwords_set += desired.password is not None
         label = _label({**_fields_of(existing), **fields})
         plan_existing(self.plan, work.updates, row, existing, desired, label, changes)
 

@@ -9,6 +9,7 @@ import pytest
 from rostering.imports.engine import ImportRejected
 from rostering.models import ClassGroup, Educator, Organization, Origin, Student
 from rostering.oneroster import load_files, zip_files
+from rostering.passwords import decrypt_password
 from rostering.sync.models import ProductRule
 from tests import factories
 from tests.oneroster.csvset import set_files, zip_set
@@ -310,3 +311,86 @@ def test_a_single_users_file_is_read_as_a_set_and_its_missing_schools_named(dist
     assert {e.column for e in plan.errors} == {"users.csv"}
     assert all("Organizations" in e.message for e in plan.errors)
     assert Student.objects.count() == 0
+
+
+# ---- passwords from the SIS (users.csv password): kept encrypted, counted ---------------------
+def with_passwords(ana: str, ben: str) -> bytes:
+    files = maple_set()
+    lines = files["users.csv"].split("\r\n")
+    header = lines[0].split(",")
+    at = header.index("password")
+    for i, line in enumerate(lines):
+        cells = line.split(",")
+        if "ana.lopez" in cells:
+            cells[at] = ana
+        elif "ben.kim" in cells:
+            cells[at] = ben
+        lines[i] = ",".join(cells)
+    files["users.csv"] = "\r\n".join(lines)
+    return zip_set(files)
+
+
+def test_sis_passwords_are_kept_encrypted_and_counted(district, north):
+    content = with_passwords("tiger42", "")
+
+    plan = check(district, content, kind="oneroster", name="maple.zip")
+    assert plan.errors == []
+    assert plan.counts["passwords_set"] == 1
+    commit(district, content, kind="oneroster", name="maple.zip")
+
+    ana = Student.objects.get(username="ana.lopez")
+    assert decrypt_password(ana.password_encrypted) == "tiger42"
+    assert "tiger42" not in ana.password_encrypted
+    assert Student.objects.get(username="ben.kim").password_encrypted == ""
+
+
+def test_a_changed_password_updates_and_a_blank_one_keeps_it(district, north):
+    commit(district, with_passwords("tiger42", "otter77"), kind="oneroster", name="maple.zip")
+
+    plan = check(district, with_passwords("comet55", ""), kind="oneroster", name="maple.zip")
+    assert plan.counts["passwords_set"] == 1
+    commit(district, with_passwords("comet55", ""), kind="oneroster", name="maple.zip")
+
+    passwords = {
+        s.username: decrypt_password(s.password_encrypted) for s in Student.objects.all()
+    }
+    assert passwords == {"ana.lopez": "comet55", "ben.kim": "otter77"}
+    again = check(district, with_passwords("comet55", ""), kind="oneroster", name="maple.zip")
+    assert "passwords_set" not in again.counts
+
+
+def test_a_too_short_sis_password_is_an_error_naming_the_row(district, north):
+    plan = check(district, with_passwords("ab", ""), kind="oneroster", name="maple.zip")
+
+    assert any(
+        e.column in ("users.csv", "password") and "at least 4 characters" in e.message
+        for e in plan.errors
+    ), [(e.column, e.message) for e in plan.errors]
+
+
+@pytest.mark.parametrize("sent, stored", [("0", "KG"), ("13", "13"), ("PS", "PS"), ("UG", "UG")])
+def test_sis_grades_of_the_oneroster_vocabulary_are_imported(district, north, sent, stored):
+    files = maple_set()
+    files["users.csv"] = files["users.csv"].replace(",03,", f",{sent},", 1)
+
+    commit(district, zip_set(files), kind="oneroster", name="maple.zip")
+
+    assert Student.objects.get(username="ana.lopez").grade == stored
+
+
+def test_a_disabled_user_is_not_imported_and_the_warning_says_why(district, north):
+    files = maple_set()
+    header, *rows = files["users.csv"].split("\r\n")
+    at = header.split(",").index("enabledUser")
+    for i, line in enumerate(rows):
+        cells = line.split(",")
+        if "ben.kim" in cells:
+            cells[at] = "false"
+        rows[i] = ",".join(cells)
+    files["users.csv"] = "\r\n".join([header, *rows])
+
+    plan = check(district, zip_set(files), kind="oneroster", name="maple.zip")
+    commit(district, zip_set(files), kind="oneroster", name="maple.zip")
+
+    assert not Student.objects.filter(username="ben.kim").exists()
+    assert any("Ben Kim" in w.message and "enabledUser false" in w.message for w in plan.warnings)

@@ -1,5 +1,7 @@
 """DESIGN.md rule 3: locked and shared fields come from the SIS on every run; local ones stay."""
 
+import pytest
+
 from rostering.history import Channel
 from rostering.models import ClassGroup, Organization, Student
 from rostering.services import student_update
@@ -88,3 +90,16 @@ def test_an_organization_name_too_long_is_a_problem_of_the_organization(sis):
     assert problem["message"] == (
         "Organization name is 201 characters long; at most 200 fit. Shorten it. Skipped."
     )
+
+
+@pytest.mark.parametrize(
+    "sent, stored", [("0", "KG"), ("13", "13"), ("PS", "PS"), ("UG", "UG"), ("Other", "Other")]
+)
+def test_sis_grades_of_the_oneroster_vocabulary_are_synced(sis, sent, stored):
+    """Issue 11: kindergarten as 0 (Clever, PowerSchool) and OneRoster's 13, PS, UG, Other."""
+    sis.users = [student(1, grades=sent)]
+
+    run = sis.sync()
+
+    assert run.errors == []
+    assert Student.objects.get(username="kid1").grade == stored

@@ -205,3 +205,17 @@ def test_preview_says_which_identifier_matched_and_warns_of_a_username_only_take
     assert "Would be taken over" in html
     assert "data-matched-by>Matched by Username</div>" in html
     assert "by username alone" in html and "&quot;55555&quot;" in html
+
+
+def test_the_preview_page_says_how_many_sis_passwords_it_sets_and_never_shows_one(
+    client, world, district_admin, django_capture_on_commit_callbacks
+):
+    users = [sis_student(1, password="tiger42"), sis_student(2, password="otter77")]
+    upload_source(world.district, sis_zip(users=users))
+    _post(client, district_admin, "sync:preview", django_capture_on_commit_callbacks)
+    run = SyncRun.objects.get()
+
+    html = client.get(reverse("sync:run", args=[run.pk])).content.decode()
+
+    assert "2 student passwords to set from the SIS" in html
+    assert "tiger42" not in html and "otter77" not in html

@@ -90,6 +90,7 @@ class Command(BaseCommand):
                 **counts,
                 "committed": committed,
                 "refused": refused,
+                "passwords_set": plan.passwords_set,  # student passwords (new or changed)
                 # Not counted by a template file's dry run (its check writes nothing): null.
                 **(links or dict.fromkeys(("organizations", "memberships", "product_links"))),
                 "warnings": [w.as_problem(file_name) for w in plan.warnings],
@@ -98,6 +99,8 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(summary))
         else:
             self._describe(counts, errors, plan.warnings, dry_run=dry_run, committed=committed)
+            if plan.passwords_set and not errors:
+                self.stdout.write(f"{plan.passwords_set} student password(s) set.")
             if refused:
                 self.stdout.write(refused)
         if errors or refused:

@@ -19,7 +19,7 @@ from rostering.sync.engine import run_sync
 from rostering.sync.models import SyncRun
 
 SUMMARY_KEYS = ("created", "updated", "claimed", "deactivated", "unchanged")
-LINK_KEYS = ("organizations", "memberships", "product_links")
+LINK_KEYS = ("organizations", "memberships", "product_links", "passwords")
 
 
 class Command(BaseCommand):
@@ -72,6 +72,9 @@ class Command(BaseCommand):
         counts = ", ".join(f"{summary[key]} {key}" for key in SUMMARY_KEYS)
         label = {"previewed": "Dry run (nothing applied)", "held": "Held"}.get(run.status, "Synced")
         self.stdout.write(f"{label}: {counts}.")
+        passwords = summary["passwords"].get("set", 0)
+        if passwords:
+            self.stdout.write(f"{passwords} student password(s) set from the SIS.")
         if run.hold_reason:
             self.stdout.write(run.hold_reason)
         for kind, problems in (("Warning", run.warnings), ("Error", run.errors)):

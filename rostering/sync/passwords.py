@@ -1,0 +1,60 @@
+"""Student passwords from the SIS (users.csv's ``password``): what the plan sets.
+
+A password the SIS sends is kept encrypted, as every student password (rostering.passwords);
+a blank one keeps the student's current password, and one the student already has changes
+nothing. A password the student rules refuse is a warning: the student is still rostered,
+with the password they had. Tokens never show in a plan or a run: they read "(set)".
+"""
+
+from __future__ import annotations
+
+from rostering.passwords import (
+    HIDDEN_PASSWORD,
+    decrypt_password,
+    encrypt_password,
+    validate_student_password,
+)
+
+FIELD = "password_encrypted"
+
+
+def plan_passwords(plan, snapshot) -> None:
+    """Sets the password of each student the plan creates or keeps whose SIS password is new
+    or changed, and counts them in ``plan.passwords_set``."""
+    kind_plan = plan.kinds.get("student")
+    if kind_plan is None:
+        return
+    users = snapshot.users
+    for change in kind_plan.changes:
+        user = users.get(change.sourced_id)
+        raw = user.password if user is not None else ""
+        if not raw or change.action == "deactivate":
+            continue
+        problems = validate_student_password(raw)
+        if problems:
+            plan.warnings.append(
+                {
+                    "file": "users.csv",
+                    "row": user.row,
+                    "record": user.sourced_id,
+                    "field": "password",
+                    "message": f"{change.label}: {' '.join(problems)} The password was not "
+                    "kept; the student keeps the current one.",
+                }
+            )
+            continue
+        record = change.record
+        if change.action == "create":
+            setattr(record, FIELD, encrypt_password(raw))
+        elif decrypt_password(getattr(record, FIELD)) != raw:
+            change.changes[FIELD] = (getattr(record, FIELD), encrypt_password(raw))
+            if change.action == "unchanged":
+                change.action = "update"
+        else:
+            continue
+        plan.passwords_set += 1
+
+
+def shown(old: str, new: str) -> list[str]:
+    """How a password change reads in a plan: never the tokens."""
+    return [HIDDEN_PASSWORD if old else "", HIDDEN_PASSWORD if new else ""]
