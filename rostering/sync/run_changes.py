@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from django.db.models import Q, QuerySet
 
+from rostering.models import Organization
 from rostering.registry.normalisers import grade_label
 
 from .models import SyncRun, SyncRunChange
@@ -28,6 +29,7 @@ FIELD_LABELS = {
     "external_id": "External Assigned ID",
     "alt_external_id": "Alt External Assigned ID",
     "school_id": "School",
+    "parent": "Part of",
     "is_active": "Active",
 }
 
@@ -41,10 +43,11 @@ def record(run: SyncRun, plan) -> int:
             rows.append(("organization", org.action, org.sourced_id, org.record.name, org.changes))
     for change in plan.changes():
         if change.action in ACTION_LABELS:
-            data = change.as_dict()
-            rows.append(
-                (change.kind, change.action, change.sourced_id, change.label, data.get("changes"))
-            )
+            fields = dict(change.as_dict().get("changes") or {})
+            if change.related_add or change.related_remove:  # the schools a person is at
+                fields["schools"] = [sorted(change.related_remove), sorted(change.related_add)]
+            rows.append((change.kind, change.action, change.sourced_id, change.label, fields))
+    names = _org_names(plan, rows)
     SyncRunChange.objects.bulk_create(
         (
             SyncRunChange(
@@ -54,7 +57,7 @@ def record(run: SyncRun, plan) -> int:
                 action=action,
                 sourced_id=(sourced_id or "")[:255],
                 label=(label or "")[:500],
-                fields=_jsonable(fields),
+                fields=_jsonable(fields, names),
             )
             for position, (kind, action, sourced_id, label, fields) in enumerate(rows)
         ),
@@ -63,11 +66,45 @@ def record(run: SyncRun, plan) -> int:
     return len(rows)
 
 
-def _jsonable(fields) -> dict:
-    return {
-        name: ["" if v is None else v if isinstance(v, (str, int, bool)) else str(v) for v in pair]
+ORG_FIELDS = ("school_id", "parent", "schools")  # organization keys: kept as names
+
+
+def _org_names(plan, rows) -> dict:
+    """Organization key (pk, or a new org's negative plan key) -> name, for the keys the
+    changes hold: the plan's organizations, then one query for the rest."""
+    names = {}
+    for org in plan.orgs:
+        names[plan.org_keys.get(org.sourced_id)] = org.record.name
+        names[org.record.pk] = org.record.name
+    wanted = {
+        value
+        for *_, fields in rows
         for name, pair in (fields or {}).items()
+        if name in ORG_FIELDS
+        for value in _keys(pair)
+        if value not in names
     }
+    if wanted:
+        names.update(Organization.objects.filter(pk__in=wanted).values_list("pk", "name"))
+    return names
+
+
+def _keys(pair) -> list[int]:
+    flat = [v for value in pair for v in (value if isinstance(value, list) else [value])]
+    return [v for v in flat if isinstance(v, int) and not isinstance(v, bool)]
+
+
+def _jsonable(fields, names: dict) -> dict:
+    def shown(name, value):
+        if value is None:
+            return ""
+        if name in ORG_FIELDS and isinstance(value, list):
+            return ", ".join(str(names.get(key, key)) for key in value)
+        if name in ORG_FIELDS and isinstance(value, int):
+            return names.get(value, str(value))
+        return value if isinstance(value, (str, int, bool)) else str(value)
+
+    return {name: [shown(name, v) for v in pair] for name, pair in (fields or {}).items()}
 
 
 def of_run(run: SyncRun, search: str = "") -> QuerySet[SyncRunChange]:

@@ -14,7 +14,7 @@ from django.urls import reverse
 from rostering.sync.engine import run_sync
 from rostering.sync.models import SyncRun, SyncRunChange
 
-from .conftest import sis_student, sis_zip, upload_source
+from .conftest import ORGS, sis_student, sis_zip, upload_source
 
 TEACHER = {
     "sourcedId": "tch-1",
@@ -142,3 +142,25 @@ def test_only_district_administrators_download_the_changes(client, people, secon
     client.force_login(people[role])
     response = client.get(reverse("sync:run_changes", args=[second_run.pk]))
     assert response.status_code in (403, 404)
+
+
+def test_a_school_move_names_both_schools(client, world, district_admin, configured):
+    south = {
+        "sourcedId": "sch-s",
+        "name": "South Sis Elementary",
+        "type": "school",
+        "identifier": "S1",
+        "parentSourcedId": "dist",
+    }
+    upload_source(world.district, sis_zip(orgs=[*ORGS, south]))
+    _sync(world)
+    users = [sis_student(1, orgSourcedIds="sch-s"), sis_student(2), TEACHER]
+    upload_source(world.district, sis_zip(orgs=[*ORGS, south], users=users))
+    run = _sync(world)
+
+    kept = SyncRunChange.objects.get(run=run, sourced_id="stu-1")
+    client.force_login(district_admin)
+    html = client.get(reverse("sync:run", args=[run.pk]), {"q": "stu-1"}).content.decode()
+
+    assert kept.fields["schools"] == ["North Elementary", "South Sis Elementary"]
+    assert "North Elementary</del>" in html and "South Sis Elementary" in html
