@@ -66,6 +66,8 @@ def record(run: SyncRun, plan) -> int:
     return len(rows)
 
 
+# What the sync last sent, kept to tell SIS edits from portal edits: not a change people read.
+BOOKKEEPING = {"sis_values"}
 ORG_FIELDS = ("school_id", "parent", "schools")  # organization keys: kept as names
 
 
@@ -126,6 +128,7 @@ def field_list(fields: dict | None) -> list[dict]:
             "new": grade_label(new) if name == "grade" else new,
         }
         for name, (old, new) in (fields or {}).items()
+        if name not in BOOKKEEPING
     ]
 
 
