@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from rostering.sync.engine import run_sync
+from rostering.sync.engine import approve_held_run, run_sync
 from rostering.sync.models import SyncRun, SyncRunChange
 
 from .conftest import ORGS, sis_student, sis_zip, upload_source
@@ -164,3 +164,14 @@ def test_a_school_move_names_both_schools(client, world, district_admin, configu
 
     assert kept.fields["schools"] == ["North Elementary", "South Sis Elementary"]
     assert "North Elementary</del>" in html and "South Sis Elementary" in html
+
+
+def test_a_held_run_keeps_its_changes_once_approved(world, district_admin, held_run):
+    assert not SyncRunChange.objects.filter(run=held_run).exists()  # nothing applied yet
+
+    approve_held_run(run=held_run, actor=district_admin)
+
+    gone = SyncRunChange.objects.filter(run=held_run, action="deactivate")
+    assert sorted(gone.values_list("sourced_id", flat=True)) == sorted(
+        f"stu-{n}" for n in range(3, 11)
+    )
