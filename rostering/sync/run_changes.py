@@ -4,6 +4,7 @@ transaction), read by the run page and its CSV download, in words an administrat
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import islice
 
 from django.db.models import Q, QuerySet
 
@@ -48,21 +49,21 @@ def record(run: SyncRun, plan) -> int:
                 fields["schools"] = [sorted(change.related_remove), sorted(change.related_add)]
             rows.append((change.kind, change.action, change.sourced_id, change.label, fields))
     names = _org_names(plan, rows)
-    SyncRunChange.objects.bulk_create(
-        (
-            SyncRunChange(
-                run=run,
-                position=position,
-                kind=kind,
-                action=action,
-                sourced_id=(sourced_id or "")[:255],
-                label=(label or "")[:500],
-                fields=_jsonable(fields, names),
-            )
-            for position, (kind, action, sourced_id, label, fields) in enumerate(rows)
-        ),
-        batch_size=BATCH,
+    kept = (
+        SyncRunChange(
+            run=run,
+            position=position,
+            kind=kind,
+            action=action,
+            sourced_id=(sourced_id or "")[:255],
+            label=(label or "")[:500],
+            fields=_jsonable(fields, names),
+        )
+        for position, (kind, action, sourced_id, label, fields) in enumerate(rows)
     )
+    # bulk_create lists what it is given: hand it BATCH rows at a time (memory stays flat).
+    while batch := list(islice(kept, BATCH)):
+        SyncRunChange.objects.bulk_create(batch)
     return len(rows)
 
 
