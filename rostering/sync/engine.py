@@ -21,7 +21,7 @@ from rostering.locks import lock_district
 from rostering.oneroster import Snapshot, SnapshotError
 from rostering.outcome import sent_of
 
-from . import sources
+from . import run_changes, sources
 from .batch import apply_plan
 from .models import SyncRun, SyncSource
 from .plan import Plan, build_plan
@@ -240,6 +240,7 @@ def _finish(
     else:
         run.status = SyncRun.Status.SUCCEEDED
         run.snapshot = None
+        run_changes.record(run, plan)  # what it changed, kept for the run page
     run.finished_at = timezone.now()
     run.save()
 

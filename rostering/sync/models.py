@@ -177,3 +177,23 @@ class SyncRun(models.Model):
         if self.started_at and self.finished_at:
             return (self.finished_at - self.started_at).total_seconds()
         return None
+
+
+class SyncRunChange(models.Model):
+    """One record an applied run changed (rostering.sync.run_changes writes them): kept so the
+    run page says what last night's run did, searchable and paged in the database."""
+
+    run = models.ForeignKey(SyncRun, on_delete=models.CASCADE, related_name="changes")
+    position = models.PositiveIntegerField()  # the plan's order
+    kind = models.CharField(max_length=20)  # student | educator | class_group | organization
+    action = models.CharField(max_length=12)  # create | update | claim | deactivate
+    sourced_id = models.CharField(max_length=255, blank=True, default="")
+    label = models.CharField(max_length=500, blank=True, default="")
+    fields = models.JSONField(default=dict, blank=True)  # attname -> [before, after]
+
+    class Meta:
+        ordering = ["run", "position"]
+        indexes = [models.Index(fields=["run", "position"], name="sync_run_change_order")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.kind} {self.sourced_id}"

@@ -19,6 +19,7 @@ urlpatterns = [
     path("runs/<int:pk>/", views_runs.run_detail, name="run"),
     path("runs/<int:pk>/status/", views_runs.run_status, name="run_status"),
     path("runs/<int:pk>/problems.csv", views_runs.run_problems, name="run_problems"),
+    path("runs/<int:pk>/changes.csv", views_runs.run_changes_file, name="run_changes"),
     path("runs/<int:pk>/approve/", views_runs.run_approve, name="run_approve"),
     path("runs/<int:pk>/discard/", views_runs.run_discard, name="run_discard"),
 ]

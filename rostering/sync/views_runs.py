@@ -11,14 +11,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from rostering.liveness import fail_stale
-from rostering.registry.normalisers import grade_label
 from rostering.tables.base import csv_response
 
-from . import services
+from . import run_changes, services
 from .models import SyncRun
 
 PROBLEMS_PER_PAGE = 50
 PLAN_PER_PAGE = 50
+CHANGES_PER_PAGE = 50
 FINISHED = (
     SyncRun.Status.SUCCEEDED,
     SyncRun.Status.PREVIEWED,
@@ -31,7 +31,6 @@ PLAN_SECTIONS = (
     ("claimed", "Would be taken over"),
     ("deactivated", "Would be deactivated"),
 )
-KIND_LABELS = {"student": "Student", "educator": "Educator", "class_group": "Class/group"}
 KIND_PLURALS = {"student": "Students", "educator": "Educators", "class_group": "Classes/groups"}
 COUNT_LABELS = (
     ("created", "Created"),
@@ -40,12 +39,6 @@ COUNT_LABELS = (
     ("deactivated", "Deactivated"),
     ("unchanged", "Unchanged"),
 )
-FIELD_LABELS = {
-    "external_id": "External Assigned ID",
-    "alt_external_id": "Alt External Assigned ID",
-    "school_id": "School",
-    "is_active": "Active",
-}
 
 
 def _count_cards(counts: dict) -> list[dict]:
@@ -67,15 +60,8 @@ def _by_kind(counts: dict) -> list[dict]:
 def _plan_item(item: dict) -> dict:
     return {
         **item,
-        "kind_label": KIND_LABELS.get(item.get("kind"), item.get("kind", "")),
-        "change_list": [
-            {
-                "field": FIELD_LABELS.get(name, name.replace("_", " ").capitalize()),
-                "old": grade_label(old) if name == "grade" else old,
-                "new": grade_label(new) if name == "grade" else new,
-            }
-            for name, (old, new) in (item.get("changes") or {}).items()
-        ],
+        "kind_label": run_changes.KIND_LABELS.get(item.get("kind"), item.get("kind", "")),
+        "change_list": run_changes.field_list(item.get("changes")),
     }
 
 
@@ -126,8 +112,25 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "errors_page": _page(run.errors, request, "errors_page", PROBLEMS_PER_PAGE),
             "warnings_page": _page(run.warnings, request, "warnings_page", PROBLEMS_PER_PAGE),
             "worker_warning": services.run_worker_warning(run),
+            **_applied_changes(run, request),
         },
     )
+
+
+def _applied_changes(run: SyncRun, request: HttpRequest) -> dict:
+    """An applied run's kept changes, one page of them (searched and paged in the database)."""
+    if run.status != SyncRun.Status.SUCCEEDED:
+        return {}
+    search = request.GET.get("q", "").strip()
+    page = Paginator(run_changes.of_run(run, search), CHANGES_PER_PAGE).get_page(
+        request.GET.get("changes_page")
+    )
+    return {
+        "shows_changes": True,
+        "changes_page": page,
+        "changes_items": [run_changes.shown(change) for change in page],
+        "changes_search": search,
+    }
 
 
 @login_required
@@ -165,6 +168,18 @@ def run_problems(request: HttpRequest, pk: int) -> HttpResponse:
 
     return csv_response(
         f"sync-{run.pk}-problems.csv", ["Level", "File", "Row", "Record", "Problem"], rows()
+    )
+
+
+@login_required
+def run_changes_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """What an applied run changed, one row per record (the page's search applies), as CSV."""
+    district = services.sync_district_of(request.user)
+    run = services.get_run_or_404(district, pk)
+    return csv_response(
+        f"sync-{run.pk}-changes.csv",
+        run_changes.CSV_HEADER,
+        run_changes.csv_rows(run, request.GET.get("q", "")),
     )
 
 

@@ -156,3 +156,30 @@ def test_real_engine_preview_quotes_a_hostile_cell_in_full_and_safely(
     page = client.get(reverse("imports:job", args=[job.pk])).content.decode()
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "x" * 60 in page
+
+
+def test_a_committed_import_keeps_what_it_did_on_its_page_and_in_its_result_file(
+    client, world, district_admin, django_capture_on_commit_callbacks
+):
+    client.force_login(district_admin)
+    first = _upload(
+        client,
+        _filled_template(client, [_row("Ana", "Lopez", "ana.lopez", "7", world.school.name)]),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("imports:job_confirm", args=[first.pk]))
+    renamed = _upload(
+        client,
+        _filled_template(client, [_row("Anna", "Lopez", "ana.lopez", "7", world.school.name)]),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("imports:job_confirm", args=[renamed.pk]))
+    renamed.refresh_from_db()
+    assert renamed.status == ImportJob.Status.COMMITTED, renamed.failure_reason
+
+    page = client.get(reverse("imports:job", args=[renamed.pk])).content.decode()
+    result = client.get(reverse("imports:job_result", args=[renamed.pk]))
+    rows = list(csv.reader(io.StringIO(b"".join(result.streaming_content).decode("utf-8-sig"))))
+
+    assert "What the import did" in page and "Anna" in page and "Ana" in page
+    assert rows[1][1] == "Updated" and "Ana -> Anna" in rows[1][3]

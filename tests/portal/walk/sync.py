@@ -19,6 +19,7 @@ EXPECTED = {
     "sync:run": ("sync_run", DISTRICT_ADMIN_RUN),
     "sync:run_status": ("sync_run", DISTRICT_ADMIN_RUN),
     "sync:run_problems": ("sync_run", DISTRICT_ADMIN_RUN),
+    "sync:run_changes": ("sync_run", DISTRICT_ADMIN_RUN),
     "sync:run_approve": ("sync_run", POST_ONLY_ALL),
     "sync:run_discard": ("sync_run", POST_ONLY_ALL),
 }

@@ -89,7 +89,9 @@ def test_another_districts_administrator_sees_only_their_own_sync(
     assert "maple.zip" not in html and "not set up yet" in html
 
 
-@pytest.mark.parametrize("name", ["sync:run", "sync:run_status", "sync:run_problems"])
+@pytest.mark.parametrize(
+    "name", ["sync:run", "sync:run_status", "sync:run_problems", "sync:run_changes"]
+)
 def test_another_districts_run_is_not_found(client, people, held_run, name):
     client.force_login(people["outsider"])
     assert client.get(reverse(name, args=[held_run.pk])).status_code == 404
