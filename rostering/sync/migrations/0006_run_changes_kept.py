@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("sync", "0003_run_liveness"),
+        ("sync", "0005_clever_source_format"),
     ]
 
     operations = [
