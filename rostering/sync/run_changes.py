@@ -32,6 +32,7 @@ FIELD_LABELS = {
     "school_id": "School",
     "parent": "Part of",
     "is_active": "Active",
+    "password_encrypted": "Password",  # shown "(set)": never its value
 }
 
 

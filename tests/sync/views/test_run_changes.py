@@ -175,3 +175,23 @@ def test_a_held_run_keeps_its_changes_once_approved(world, district_admin, held_
     assert sorted(gone.values_list("sourced_id", flat=True)) == sorted(
         f"stu-{n}" for n in range(3, 11)
     )
+
+
+def test_a_password_the_sis_changed_is_listed_as_set_never_as_its_value(
+    client, world, configured, district_admin
+):
+    upload_source(world.district, sis_zip(users=[sis_student(1, password="tiger42")]))
+    _sync(world)
+    upload_source(world.district, sis_zip(users=[sis_student(1, password="otter77")]))
+    run = _sync(world)
+
+    kept = SyncRunChange.objects.get(run=run)
+    client.force_login(district_admin)
+    html = client.get(reverse("sync:run", args=[run.pk])).content.decode()
+    rows = _csv(client.get(reverse("sync:run_changes", args=[run.pk])))
+
+    assert kept.action == "update" and list(kept.fields) == ["password_encrypted"]
+    assert kept.fields["password_encrypted"] == ["(set)", "(set)"]
+    assert rows[1][-1] == "Password: (set) -> (set)"
+    for shown in (html, str(rows), str(kept.fields)):
+        assert "otter77" not in shown and "tiger42" not in shown and "gAAAA" not in shown
