@@ -36,6 +36,15 @@ FIELD_LABELS = {
 }
 
 
+def counted_any(counts: dict | None) -> bool:
+    """Whether a run's counts say it created, updated, took over or deactivated a record."""
+    counts = counts or {}
+    organizations = counts.get("organizations") or {}
+    return any(
+        counts.get(name) for name in ("created", "updated", "claimed", "deactivated")
+    ) or any(organizations.get(name) for name in ("created", "updated"))
+
+
 def record(run: SyncRun, plan) -> int:
     """Keep every change of ``plan`` (a rostering.sync.plan.Plan just applied) on ``run``, in
     batches; records left unchanged are not kept. Returns how many were kept."""

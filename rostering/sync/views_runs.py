@@ -130,6 +130,9 @@ def _applied_changes(run: SyncRun, request: HttpRequest) -> dict:
         "changes_page": page,
         "changes_items": [run_changes.shown(change) for change in page],
         "changes_search": search,
+        # Runs applied before runs kept their changes changed records all the same.
+        "changes_not_kept": not search and not page.paginator.count
+        and run_changes.counted_any(run.counts),
     }
 
 

@@ -195,3 +195,24 @@ def test_a_password_the_sis_changed_is_listed_as_set_never_as_its_value(
     assert rows[1][-1] == "Password: (set) -> (set)"
     for shown in (html, str(rows), str(kept.fields)):
         assert "otter77" not in shown and "tiger42" not in shown and "gAAAA" not in shown
+
+
+def test_a_run_applied_before_runs_kept_their_changes_says_so(client, district_admin, second_run):
+    SyncRunChange.objects.filter(run=second_run).delete()  # as a run applied before this version
+    client.force_login(district_admin)
+
+    html = client.get(reverse("sync:run", args=[second_run.pk])).content.decode()
+
+    assert "ran before Homeroom kept each run's changes" in html
+    assert "Nothing changed" not in html
+
+
+def test_a_run_that_changed_nothing_says_so(client, world, configured, district_admin):
+    upload_source(world.district, sis_zip(students=2))
+    _sync(world)
+    unchanged = _sync(world)
+    client.force_login(district_admin)
+
+    html = client.get(reverse("sync:run", args=[unchanged.pk])).content.decode()
+
+    assert "Nothing changed: every record was as the SIS sends it." in html
