@@ -7,8 +7,9 @@ from django.contrib import admin
 from rostering import services
 from rostering.models import ClassEducator, ClassGroup, ClassProduct, ClassStudent, LinkChange
 
+from .exports import ClassGroupExport
 from .filters import DistrictFilter, SchoolFilter
-from .importing import ClassGroupExport, EngineImportExportMixin
+from .importing import EngineImportExportMixin
 from .mixins import ADMIN, ServiceAdmin, ServiceInline, lock_icon
 
 

@@ -8,8 +8,7 @@ the whole file in one transaction under the district lock, or nothing. The file 
 in the admin's request, and django-import-export never parses it.
 
 Export: the rows of the list as filtered (choose a district in the filter to scope it), in the
-import templates' columns, so an export can be fixed and imported again. Every text cell goes
-through rostering.formulas.neutralise, so neither the CSV nor the XLSX holds a live formula.
+registry's columns (rostering.admin.exports).
 """
 
 from __future__ import annotations
@@ -25,7 +24,6 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX, Format
 from import_export.forms import ImportForm
 
-from rostering.formulas import neutralise
 from rostering.imports import engine, jobs
 from rostering.models import Organization
 from rostering.upload_limits import upload_size_problem
@@ -93,28 +91,6 @@ def _template_columns(kind: str) -> list[dict]:
 
 def engine_resource(kind: str) -> type[EngineResource]:
     return type(f"{kind.capitalize()}EngineResource", (EngineResource,), {"kind": kind})
-
-
-class FormulaSafeResource(resources.ModelResource):
-    """An export whose text cells a spreadsheet shows and never runs (CSV and XLSX alike:
-    openpyxl writes a text starting with "=" as a formula)."""
-
-    def export_field(self, field, instance, **kwargs):
-        value = super().export_field(field, instance, **kwargs)
-        return neutralise(value) if isinstance(value, str) else value
-
-    def get_export_headers(self, selected_fields=None):
-        return [neutralise(h) for h in super().get_export_headers(selected_fields)]
-
-
-class DistrictExportResource(FormulaSafeResource):
-    """Export of the listed rows; scoped to a district through the list's district filter."""
-
-    district_name = fields.Field(attribute="district__name", column_name="District")
-
-    @classmethod
-    def get_display_name(cls):
-        return "Records as listed (filter by district to export one district)"
 
 
 class EngineImportExportMixin(ImportExportMixin):
@@ -215,83 +191,3 @@ class EngineImportExportMixin(ImportExportMixin):
         """django-import-export's in-request commit is never used: imports confirm on the
         job's page, and the worker commits."""
         raise Http404("Confirm an import on its page.")
-
-
-def _names(related) -> str:
-    return "; ".join(obj.name for obj in related.all())
-
-
-class StudentExport(DistrictExportResource):
-    schools = fields.Field(column_name="Organizations")
-
-    class Meta:
-        from rostering.models import Student
-
-        model = Student
-        fields = (
-            "first_name",
-            "last_name",
-            "username",
-            "external_id",
-            "alt_external_id",
-            "grade",
-            "email",
-            "is_active",
-            "origin",
-        )
-        fields = ("district_name", *fields, "schools")
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("district").prefetch_related("schools")
-
-    def dehydrate_schools(self, student):
-        return _names(student.schools)
-
-
-class EducatorExport(DistrictExportResource):
-    organizations = fields.Field(column_name="Organizations")
-
-    class Meta:
-        from rostering.models import Educator
-
-        model = Educator
-        fields = (
-            "first_name",
-            "last_name",
-            "username",
-            "email",
-            "educator_type",
-            "external_id",
-            "alt_external_id",
-            "is_active",
-            "origin",
-        )
-        fields = ("district_name", *fields, "organizations")
-
-    def dehydrate_organizations(self, educator):
-        return _names(educator.organizations)
-
-
-class ClassGroupExport(DistrictExportResource):
-    school_name = fields.Field(attribute="school__name", column_name="Organization")
-    products = fields.Field(column_name="Product")
-
-    class Meta:
-        from rostering.models import ClassGroup
-
-        model = ClassGroup
-        fields = ("name", "external_id", "subject", "course_code", "grades", "is_active", "origin")
-        fields = ("district_name", *fields, "school_name", "products")
-
-    def dehydrate_products(self, class_group):
-        return _names(class_group.products)
-
-
-class OrganizationExport(FormulaSafeResource):
-    district_name = fields.Field(attribute="district__name", column_name="District")
-    parent_name = fields.Field(attribute="parent__name", column_name="Parent")
-
-    class Meta:
-        model = Organization
-        fields = ("name", "org_type", "external_id", "rostering_method", "origin")
-        fields = ("district_name", *fields, "parent_name")

@@ -10,7 +10,8 @@ from rostering import services
 from rostering.models import Organization, SyncConfiguration
 from rostering.ownership import LOCKED_MESSAGE
 
-from .importing import EngineImportExportMixin, OrganizationExport
+from .exports import OrganizationExport
+from .importing import EngineImportExportMixin
 from .mixins import ADMIN, ServiceAdmin, ServiceSaveAdmin, dry_run, error_text, lock_icon
 
 

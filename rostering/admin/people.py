@@ -18,8 +18,9 @@ from rostering.models import (
     StudentProductSetting,
 )
 
+from .exports import EducatorExport, StudentExport
 from .filters import DistrictFilter, SchoolFilter
-from .importing import EducatorExport, EngineImportExportMixin, StudentExport
+from .importing import EngineImportExportMixin
 from .mixins import ADMIN, ReadOnlyInline, ServiceAdmin, ServiceInline, error_text, lock_icon
 
 # Search: prefixes of names and usernames, exact IDs; each uses an index on a big table.

@@ -8,20 +8,21 @@ import django_tables2 as tables
 from django.db.models import QuerySet
 from django.utils.html import format_html, format_html_join
 
+from rostering import registry
 from rostering.list_exports import choice_labels, names_by_owner
 from rostering.models import ClassGroup, ClassProduct
 
 from .base import LockedNameColumn, SelectColumn
 
+# The registry's template columns (so the file reads back into the Classes/Groups import),
+# with the list's own counts: Students and Educators here are how many, not who.
 CSV_HEADER = [
-    "Class/Group Name",
-    "Organization",
-    "External Assigned ID",
+    *(registry.CLASS_GROUP[name].column for name in ("name", "school", "external_id")),
     "Origin",
     "Status",
     "Students",
     "Educators",
-    "Product",
+    registry.CLASS_GROUP["products"].column,
 ]
 
 

@@ -129,5 +129,51 @@ def test_export_of_one_district_holds_only_its_students(support_client, world):
 
     assert response.status_code == 200, response.content[:500]
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert [row["username"] for row in rows] == ["maple.kid"]
+    assert [row["Username"] for row in rows] == ["maple.kid"]
     assert rows[0]["District"] == "Maple District"
+
+
+def _export_all(client, model: str, district) -> list[dict]:
+    """Every column of the admin's CSV export of ``model``, filtered to ``district``."""
+    url = reverse(f"admin:rostering_{model}_export") + f"?district={district.pk}"
+    form = client.get(url).context["form"]
+    ticked = {name: "on" for name in form.fields if "export_" in name and name != "export_items"}
+    response = client.post(url, {**ticked, "format": "0", "resource": "0"})
+    assert response.status_code == 200, response.content[:500]
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_the_admin_export_has_the_registrys_columns_of_the_portal_list(support_client, world):
+    from rostering import registry
+
+    educator = factories.EducatorFactory(organization=world.school, username="tess.t")
+    educator.organizations.add(world.other_school)
+
+    rows = _export_all(support_client, "educator", world.district)
+
+    listed = [f.column for f in registry.EDUCATOR.listed_fields]
+    assert list(rows[0]) == ["District", *listed, "Status", "Origin"]
+    cells = rows[0]
+    assert cells["Username"] == "tess.t" and cells["Educator Type"] == "Teacher"
+    assert cells["Organizations"] == "North Elementary; South Elementary"
+    assert (cells["Status"], cells["Origin"]) == ("Active", "Manual")
+
+
+def test_the_admin_class_export_names_its_people_as_the_class_import_reads_them(
+    support_client, world
+):
+    room = factories.ClassGroupFactory(school=world.school, name="Room 4", external_id="C-4")
+    factories.ClassStudentFactory(class_group=room, student__username="ana.l")
+    factories.ClassStudentFactory(class_group=room, student__username="ben.k")
+    factories.ClassEducatorFactory(class_group=room, educator__username="tess.t")
+    factories.ClassProductFactory(class_group=room, product__name="Reading Stars")
+
+    (row,) = _export_all(support_client, "classgroup", world.district)
+
+    assert row["Class/Group Name"] == "Room 4" and row["Organization"] == "North Elementary"
+    assert (row["Students"], row["Educators"], row["Product"]) == (
+        "ana.l; ben.k",
+        "tess.t",
+        "Reading Stars",
+    )
+    assert row["External Assigned ID"] == "C-4"
