@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from rostering.passwords import (
     HIDDEN_PASSWORD,
-    decrypt_password,
     encrypt_password,
+    password_matches,
     validate_student_password,
 )
 
@@ -46,7 +46,7 @@ def plan_passwords(plan, snapshot) -> None:
         record = change.record
         if change.action == "create":
             setattr(record, FIELD, encrypt_password(raw))
-        elif decrypt_password(getattr(record, FIELD)) != raw:
+        elif not password_matches(getattr(record, FIELD), raw):
             change.changes[FIELD] = (getattr(record, FIELD), encrypt_password(raw))
             if change.action == "unchanged":
                 change.action = "update"

@@ -17,8 +17,8 @@ from rostering.models import StudentProductSetting as SettingValue
 from rostering.ownership import shared_fields_of
 from rostering.passwords import (
     HIDDEN_PASSWORD,
-    decrypt_password,
     encrypt_password,
+    password_matches,
     validate_student_password,
 )
 from rostering.registry.normalisers import grade_label
@@ -467,8 +467,8 @@ def diff(current: Current, student: Known, desired: Desired, ctx) -> dict:
                 "; ".join(old.get(k, "") or "(default)" for k in moved),
                 "; ".join(moved.values()),
             )
-    if desired.password is not None and desired.password != decrypt_password(
-        student.password_encrypted
+    if desired.password is not None and not password_matches(
+        student.password_encrypted, desired.password
     ):
         changes["Password"] = ("(hidden)", "(new password)")
     return changes
