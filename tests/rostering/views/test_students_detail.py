@@ -378,6 +378,18 @@ def test_reset_password_shows_it_once_with_a_login_card_link(client, teacher, ma
     assert new not in client.get(url("student_password", manual)).content.decode()
 
 
+def test_a_synced_students_password_page_says_the_sis_may_put_it_back(
+    client, teacher, synced, manual
+):
+    client.force_login(teacher)
+    note = "the next sync puts back the SIS's password"
+
+    assert note in client.get(url("student_password", synced)).content.decode()
+    response = client.post(url("student_password", synced), {"password": "river77"})
+    assert response.context["new_password"] == "river77" and note in response.content.decode()
+    assert note not in client.get(url("student_password", manual)).content.decode()
+
+
 def test_too_short_password_is_refused_in_plain_words(client, teacher, manual):
     client.force_login(teacher)
     response = client.post(url("student_password", manual), {"password": "ab"})
