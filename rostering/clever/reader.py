@@ -133,7 +133,7 @@ class _Reader:
         return self.snapshot
 
     def _refuse(self, file: str, row: int, record: str, column: str, message: str) -> None:
-        self.snapshot.error(file, row, record, f"{column}: {message}")
+        self.snapshot.error(file, row, record, f"{column}: {message}", column)
 
     def _school_of(self, file: str, row: int, record: str, values: dict) -> str:
         school = values.get("school_id", "")
@@ -214,6 +214,7 @@ class _Reader:
                 grades=grades,
                 roles=[Role(role, school, primary=True)],
                 row=row,
+                file=rows.file,
             )
         # A refused student or teacher is a refused user, whichever file it came from.
         rejected = self.snapshot.rejected

@@ -24,7 +24,7 @@ from rostering.engine import Applied
 from rostering.history import Channel, audit
 from rostering.locks import lock_district
 from rostering.oneroster import TO_BE_DELETED, SnapshotError, load_files, read_snapshot
-from rostering.outcome import Tally, link_counts, tally
+from rostering.outcome import FILES_OF, Tally, link_counts, tally
 from rostering.sync.models import SyncSource
 
 from .engine import MAX_RECORDS, ImportPlan, ImportRejected, ImportResult, RowError
@@ -155,8 +155,8 @@ def _tallies(snapshot, translator, plan: ImportPlan) -> list[Tally]:
     users_sent = translator.people_count() + len(snapshot.rejected.get("users", ()))
     classes = [c for c in snapshot.classes.values() if c.status != TO_BE_DELETED]
     classes_sent = len(classes) + len(snapshot.rejected.get("classes", ()))
-    users = tally("users", users_sent, errors, file="users.csv")
-    refused = tally("classes", classes_sent, errors, file="classes.csv")
+    users = tally("users", users_sent, errors, file=FILES_OF["users"])
+    refused = tally("classes", classes_sent, errors, file=FILES_OF["classes"])
     named = {p["record"] for p in refused.refused}
     for warning in translator.no_product:
         if warning.record not in named:

@@ -310,7 +310,7 @@ class _Builder:
                     f"{column} is blank, and the sync settings take usernames from {column}: "
                     "fill it in the SIS or choose another column. Skipped."
                 )
-            self.error("users.csv", user.row, user.sourced_id, f"{label}: {message}", column)
+            self.error(user.file, user.row, user.sourced_id, f"{label}: {message}", column)
             return None
         offered = {
             # Whatever source built the snapshot, names are stored clean (rostering.text).
@@ -336,7 +336,7 @@ class _Builder:
         problem, name = _refused(registry.KINDS[kind], values)
         if problem:
             self.error(
-                "users.csv",
+                user.file,
                 user.row,
                 user.sourced_id,
                 f"{label}: {problem} Skipped.",
@@ -348,7 +348,7 @@ class _Builder:
             related.discard(self.district.pk)
             if not related:
                 self.error(
-                    "users.csv",
+                    user.file,
                     user.row,
                     user.sourced_id,
                     f"{label} belongs to no school of this district; skipped.",
@@ -356,7 +356,7 @@ class _Builder:
                 return None
         elif not related:
             self.error(
-                "users.csv",
+                user.file,
                 user.row,
                 user.sourced_id,
                 f"{label} belongs to no organization of this district; skipped.",
@@ -364,7 +364,7 @@ class _Builder:
             return None
         return Incoming(
             sourced_id=user.sourced_id,
-            file="users.csv",
+            file=user.file,
             row=user.row,
             label=label,
             values=values,
@@ -500,7 +500,7 @@ class _Builder:
                 username, change = wanted[folded]
                 user = self.snapshot.users.get(change.sourced_id)
                 self.error(
-                    "users.csv",
+                    user.file if user is not None else "users.csv",
                     user.row if user is not None else 0,
                     change.sourced_id,
                     f"{change.label}: {usernames.refusal(username, held.username)} Skipped.",
@@ -807,7 +807,7 @@ class _Builder:
                     value = rule.setting.validate_value(mapped)
                 except ValidationError as exc:
                     self.warn(
-                        "users.csv",
+                        user.file,
                         user.row,
                         sourced_id,
                         f"{rule.column} = {raw}: {exc.messages[0]} The setting was not changed.",

@@ -119,6 +119,7 @@ def test_a_bad_row_is_refused_in_clevers_words_and_the_rest_is_synced(district, 
         "file": "students.csv",
         "row": 4,
         "record": "s-9",
+        "field": "School_id",
         "message": 'School_id: "sch-gone" is not a School_id in schools.csv.',
     } in run.errors
     (left_out,) = [w for w in run.warnings if w["record"] == "sec-1:s-9"]
