@@ -451,14 +451,12 @@ class _Reader:
         for key in list(snapshot.users):
             user = snapshot.users[key]
             if not user.roles:
-                where = "users.csv" if self.has_role_column else "roles.csv"
-                snapshot.error(
-                    user.file,
-                    user.row,
-                    key,
-                    f"No row of {where} gives the user a role; skipped.",
-                    "role",
+                why = (
+                    "No row of roles.csv gives the user a role"
+                    if self._data("roles") is not None or not self.has_role_column
+                    else "role is blank"
                 )
+                snapshot.error(user.file, user.row, key, f"{why}; skipped.", "role")
                 del snapshot.users[key]
                 continue
             if not have_orgs:

@@ -163,3 +163,16 @@ def test_a_clever_district_of_1000_students_syncs_and_a_second_sync_changes_noth
     second = _sync(district, folder)
     assert second.counts["created"] == second.counts["updated"] == 0
     assert second.counts["memberships"] == {"added": 0, "removed": 0}
+
+
+def test_a_username_the_sync_refuses_is_told_in_the_file_the_student_came_from(
+    district, school, tmp_path
+):
+    long = CleverStudent.build(School_id="sch-oak", Student_id="s-9", Username="x" * 300)
+    folder = _small(tmp_path, students=lambda rows: [*rows, long])
+
+    run = _sync(district, folder)
+
+    [error] = [e for e in run.errors if e["record"] == "s-9"]
+    assert (error["file"], error["row"], error["field"]) == ("students.csv", 4, "username")
+    assert not Student.objects.filter(sis_sourced_id="s-9").exists()
