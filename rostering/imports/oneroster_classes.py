@@ -88,7 +88,11 @@ class ClassRows:
         self.enrolled = self._enrolled()
         rules = list(ProductRule.objects.filter(district=self.district).select_related("product"))
         refs = self._refs()
-        educators = {u.sourced_id: u.username for u in self._people["educator"]}
+        educators = {
+            u.sourced_id: u.username
+            for u in self._people["educator"]
+            if u.sourced_id not in self.refused  # its own error says why
+        }
         for key, cls in self.snapshot.classes.items():
             if cls.status == TO_BE_DELETED:
                 self.warn(

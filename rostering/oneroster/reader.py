@@ -218,15 +218,21 @@ class _Reader:
             )
             return ""
         if sourced_id in seen:
-            self.snapshot.error(
-                table.file,
-                row,
-                sourced_id,
-                f"sourcedId {sourced_id} appears twice; only the first row was read.",
-                "sourcedId",
-            )
+            self._duplicate(table, row, sourced_id)
             return ""
         return sourced_id
+
+    def _duplicate(self, table: Table, row: int, sourced_id: str) -> None:
+        """A second row with a sourcedId is skipped with a warning, by the sync and the
+        import alike: the first row is the record, and the rest of the set goes ahead."""
+        self.snapshot.warn(
+            table.file,
+            row,
+            sourced_id,
+            f"sourcedId {sourced_id} appears twice; only the first row was read, this one "
+            "was skipped.",
+            "sourcedId",
+        )
 
     # orgs -------------------------------------------------------------------------------
 
@@ -615,13 +621,7 @@ class _Reader:
         for row, values, _ext in table:
             key = values.get("sourcedId", "")
             if key and key in seen:
-                snapshot.error(
-                    table.file,
-                    row,
-                    key,
-                    f"sourcedId {key} appears twice; only the first row was read.",
-                    "sourcedId",
-                )
+                self._duplicate(table, row, key)
                 continue
             seen.add(key)
             class_id, user_id = values.get("classSourcedId", ""), values.get("userSourcedId", "")

@@ -4,28 +4,11 @@ it imports the same students, educators, classes and enrollments."""
 
 from __future__ import annotations
 
-import pytest
-
 from rostering.models import ClassGroup, Educator, Student
 from rostering.passwords import decrypt_password
-from rostering.sync.models import ProductRule
-from tests import factories
 from tests.oneroster.csvset import as_v12, set_files, zip_set
 
 from .conftest import check, commit
-
-
-@pytest.fixture
-def district(db, products):
-    district = factories.DistrictFactory(name="Maple District", slug="maple")
-    ProductRule.objects.create(
-        district=district,
-        match_field=ProductRule.MatchField.SUBJECT,
-        pattern="Science",
-        product=products["reading"],
-    )
-    factories.SchoolFactory(district=district, name="North Elementary", external_id="N1")
-    return district
 
 
 def maple() -> dict[str, str]:
@@ -101,7 +84,8 @@ def roster(district) -> dict:
     }
 
 
-def test_a_12_set_imports_what_its_11_set_imports(district):
+def test_a_12_set_imports_what_its_11_set_imports(maple_district):
+    district = maple_district
     content = zip_set(as_v12(maple()))
 
     plan = check(district, content, kind="oneroster", name="maple-1.2.zip")
