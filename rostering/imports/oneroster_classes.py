@@ -91,7 +91,7 @@ class ClassRows:
         educators = {
             u.sourced_id: u.username
             for u in self._people["educator"]
-            if u.sourced_id not in self.refused  # its own error says why
+            if u.sourced_id not in self.refused.get("educators", ())  # its own error says why
         }
         for key, cls in self.snapshot.classes.items():
             if cls.status == TO_BE_DELETED:

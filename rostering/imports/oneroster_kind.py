@@ -186,7 +186,7 @@ def _from_reader(problem) -> RowError:
 def _check_step(actor, district, step: Step, plan: ImportPlan, translator):
     """Check one step's rows with its kind's checker; the work to write (the rows it
     accepted), or None when the step cannot be written at all. The records it refused join
-    ``translator.refused``."""
+    ``translator.refused[step.kind]``."""
     if len(step.rows) > MAX_RECORDS:
         plan.errors.append(
             RowError(
@@ -219,7 +219,7 @@ def _check_step(actor, district, step: Step, plan: ImportPlan, translator):
     for error in sorted(set(errors), key=lambda e: (e.row, e.column)):
         plan.errors.append(located(error))
         if error.row in by_row:
-            translator.refused.add(by_row[error.row].record)
+            translator.refused.setdefault(step.kind, set()).add(by_row[error.row].record)
     for warning in step_plan.warnings:
         plan.warnings.append(located(warning))
     plan.created += step_plan.created

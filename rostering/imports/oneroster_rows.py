@@ -41,9 +41,10 @@ class Translator(ClassRows):
         self.snapshot = snapshot
         self.warnings = warnings
         self.errors = errors if errors is not None else []
-        # sourcedIds an earlier step's checker refused: later steps leave references to them
-        # out, so each problem is told once, at its record (the import is refused anyway).
-        self.refused: set[str] = set()
+        # sourcedIds an earlier step's checker refused, by step kind: later steps leave
+        # references to them out, so each problem is told once, at its record (the import is
+        # refused anyway).
+        self.refused: dict[str, set[str]] = {}
         source = SyncSource.objects.filter(district=district).first()
         id_field = source.external_id_field if source else SyncSource.IdField.IDENTIFIER
         self.use_identifier = id_field == SyncSource.IdField.IDENTIFIER
@@ -148,7 +149,7 @@ class Translator(ClassRows):
     def org_ref(self, sourced_id: str) -> str:
         """How a row names the organization (its ID, else its name), "" when unknown."""
         org = self.snapshot.orgs.get(sourced_id)
-        if org is None or sourced_id in self.refused:
+        if org is None or sourced_id in self.refused.get("organizations", ()):
             return ""
         if org.type in DISTRICT_LEVEL:
             return self.district.name
@@ -312,7 +313,8 @@ class Translator(ClassRows):
     def _class_refs(self) -> dict[str, str]:
         """class sourcedId -> how a Students row names it (its External Assigned ID, which the
         classes step wrote), for the classes imported."""
-        return {key: key for key in self.imported_classes if key not in self.refused}
+        refused = self.refused.get("classes", set())
+        return {key: key for key in self.imported_classes if key not in refused}
 
     def _orgs_of(self, user, refs: dict[str, str], *, school: bool = False) -> list[str]:
         """How the user's rows name its organizations (a student's: its schools, not the
@@ -323,7 +325,8 @@ class Translator(ClassRows):
         if orgs:
             return list(dict.fromkeys(orgs))
         named = ", ".join(user.org_sourced_ids) or "(none)"
-        refused = [o for o in user.org_sourced_ids if o in self.refused]
+        refused_orgs = self.refused.get("organizations", set())
+        refused = [o for o in user.org_sourced_ids if o in refused_orgs]
         if refused:
             why = (
                 f"organization {', '.join(refused)} was refused (see its error in orgs.csv); "
