@@ -272,6 +272,7 @@ class _Reader:
                 subjects=[subject] if subject else [],
                 grades=[grade(values["grade"])] if values.get("grade") else [],
                 row=row,
+                file=rows.file,
             )
             for column in _TEACHER_COLUMNS:
                 teacher = values.get(column.lower(), "")

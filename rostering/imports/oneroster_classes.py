@@ -96,7 +96,7 @@ class ClassRows:
         for key, cls in self.snapshot.classes.items():
             if cls.status == TO_BE_DELETED:
                 self.warn(
-                    "classes.csv",
+                    cls.file,
                     cls.row,
                     key,
                     f"{cls.title} is marked tobedeleted; not imported.",
@@ -106,7 +106,7 @@ class ClassRows:
             products = [p for p in _products_for(rules, cls, course) if p.is_active]
             if not products:
                 self.warn(
-                    "classes.csv",
+                    cls.file,
                     cls.row,
                     key,
                     f"{cls.title} gets no product: no product rule of the district matches its "
@@ -122,7 +122,7 @@ class ClassRows:
             teachers = self.enrolled.get(key, {}).get("educator", [])
             step.rows.append(
                 SourceRow(
-                    "classes.csv",
+                    cls.file,
                     cls.row,
                     key,
                     {

@@ -179,7 +179,7 @@ class Translator(ClassRows):
             if not kind:
                 roles = ", ".join(sorted({r.role for r in user.roles})) or "no role"
                 self.warn(
-                    "users.csv",
+                    user.file,
                     user.row,
                     user.sourced_id,
                     f"{label} is a {roles}, not a student, teacher or administrator; "
@@ -188,7 +188,7 @@ class Translator(ClassRows):
                 continue
             if user.status == TO_BE_DELETED:
                 self.warn(
-                    "users.csv",
+                    user.file,
                     user.row,
                     user.sourced_id,
                     f"{label} is marked tobedeleted; not imported (deactivate them in Homeroom "
@@ -197,7 +197,7 @@ class Translator(ClassRows):
                 continue
             if not user.enabled:  # OneRoster: the SIS has disabled the account
                 self.warn(
-                    "users.csv",
+                    user.file,
                     user.row,
                     user.sourced_id,
                     f"{label} has enabledUser false; not imported (the sync deactivates them).",

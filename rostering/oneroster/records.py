@@ -140,6 +140,7 @@ class Class:
     status: str = ACTIVE
     row: int = 0
     extensions: dict[str, str] = field(default_factory=dict)
+    file: str = "classes.csv"  # the file the record was read from (Clever: sections.csv)
 
 
 @dataclass(slots=True)

@@ -523,7 +523,7 @@ class _Builder:
             if school is None or school == district.pk:
                 keep.add(cls.sourced_id)
                 self.error(
-                    "classes.csv",
+                    cls.file,
                     cls.row,
                     cls.sourced_id,
                     f"{cls.title}: its school {cls.school_sourced_id} is not a school of this "
@@ -548,7 +548,7 @@ class _Builder:
                 # The registry's verdict, as for people: the class is not written.
                 keep.add(cls.sourced_id)
                 self.error(
-                    "classes.csv",
+                    cls.file,
                     cls.row,
                     cls.sourced_id,
                     f"{cls.title}: {problem} Skipped.",
@@ -559,7 +559,7 @@ class _Builder:
             items.append(
                 Incoming(
                     sourced_id=cls.sourced_id,
-                    file="classes.csv",
+                    file=cls.file,
                     row=cls.row,
                     label=cls.title,
                     values=values,
@@ -754,7 +754,7 @@ class _Builder:
                     if product.pk not in inactive_warned:
                         inactive_warned.add(product.pk)
                         self.warn(
-                            "classes.csv",
+                            cls.file,
                             cls.row,
                             sourced_id,
                             f"{product} is no longer offered; product rules naming it are skipped.",

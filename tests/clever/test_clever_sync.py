@@ -176,3 +176,14 @@ def test_a_username_the_sync_refuses_is_told_in_the_file_the_student_came_from(
     [error] = [e for e in run.errors if e["record"] == "s-9"]
     assert (error["file"], error["row"], error["field"]) == ("students.csv", 4, "username")
     assert not Student.objects.filter(sis_sourced_id="s-9").exists()
+
+
+def test_a_section_the_sync_refuses_is_told_in_sections_csv(district, school, tmp_path):
+    long = CleverSection.build(School_id="sch-oak", Section_id="sec-9", Name="Room " * 100)
+    folder = _small(tmp_path, sections=lambda rows: [*rows, long])
+
+    run = _sync(district, folder)
+
+    [error] = [e for e in run.errors if e["record"] == "sec-9"]
+    assert (error["file"], error["row"]) == ("sections.csv", 3)
+    assert ClassGroup.objects.filter(sis_sourced_id="sec-1").exists()
