@@ -43,12 +43,23 @@ class Tally:
     refused: list[dict] = field(default_factory=list)
 
 
-def tally(noun: str, sent: int, problems: list[dict], *, file: str | None = None) -> Tally:
+# The files each noun's records come from: OneRoster's, then Clever's (rostering.clever).
+FILES_OF = {
+    "users": ("users.csv", "students.csv", "teachers.csv"),
+    "classes": ("classes.csv", "sections.csv"),
+}
+
+
+def tally(
+    noun: str, sent: int, problems: list[dict], *, file: str | tuple[str, ...] | None = None
+) -> Tally:
     """A Tally whose refused records are the distinct records (or rows) ``problems`` name,
-    only those of ``file`` when given; whole-file problems (no record, row 0) refuse none."""
+    only those of ``file`` (a name, or several) when given; whole-file problems (no record,
+    row 0) refuse none."""
+    files = (file,) if isinstance(file, str) else file
     refused: dict[tuple, dict] = {}
     for p in problems:
-        if file is not None and p["file"] != file:
+        if files is not None and p["file"] not in files:
             continue
         key = (p["file"], p["record"]) if p["record"] else (p["file"], p["row"])
         if p["record"] or p["row"]:
@@ -70,7 +81,7 @@ def run_tallies(sent: dict, errors: list[dict]) -> list[Tally]:
     """A sync run's users and classes, refused when a problem of its file names them."""
     problems = [as_problem(kept) for kept in errors]
     return [
-        tally(noun, sent.get(noun, 0), problems, file=f"{noun}.csv")
+        tally(noun, sent.get(noun, 0), problems, file=FILES_OF[noun])
         for noun in ("users", "classes")
     ]
 

@@ -133,7 +133,12 @@ class _Reader:
         return self.snapshot
 
     def _refuse(self, file: str, row: int, record: str, column: str, message: str) -> None:
-        self.snapshot.error(file, row, record, f"{column}: {message}")
+        self.snapshot.error(file, row, record, f"{column}: {message}", column)
+
+    def _duplicate(self, file: str, row: int, record: str, column: str, message: str) -> None:
+        """A second row with an id is skipped with a warning (as OneRoster's reader does):
+        the first row is the record, and the rest of the set goes ahead."""
+        self.snapshot.warn(file, row, record, f"{column}: {message}", column)
 
     def _school_of(self, file: str, row: int, record: str, values: dict) -> str:
         school = values.get("school_id", "")
@@ -160,7 +165,7 @@ class _Reader:
             elif not name:
                 self._refuse(rows.file, row, school, "School_name", "is empty.")
             elif school in self.snapshot.orgs:
-                self._refuse(rows.file, row, school, "School_id", "appears twice; row skipped.")
+                self._duplicate(rows.file, row, school, "School_id", "appears twice; row skipped.")
             else:
                 self.snapshot.orgs[school] = Org(
                     school, name, "school", identifier=values.get("school_number", ""), row=row
@@ -179,7 +184,7 @@ class _Reader:
                 self._refuse(rows.file, row, "", f"{word}_id", "is empty.")
                 continue
             if record in users:
-                self._refuse(
+                self._duplicate(
                     rows.file,
                     row,
                     record,
@@ -214,6 +219,7 @@ class _Reader:
                 grades=grades,
                 roles=[Role(role, school, primary=True)],
                 row=row,
+                file=rows.file,
             )
         # A refused student or teacher is a refused user, whichever file it came from.
         rejected = self.snapshot.rejected
@@ -231,7 +237,7 @@ class _Reader:
                 self._refuse(rows.file, row, "", "Section_id", "is empty.")
                 continue
             if record in snapshot.classes:
-                self._refuse(rows.file, row, record, "Section_id", "appears twice; row skipped.")
+                self._duplicate(rows.file, row, record, "Section_id", "appears twice; row skipped.")
                 continue
             title = values.get("name", "") or values.get("section_name", "")
             title = title or values.get("course_name", "")
@@ -266,6 +272,7 @@ class _Reader:
                 subjects=[subject] if subject else [],
                 grades=[grade(values["grade"])] if values.get("grade") else [],
                 row=row,
+                file=rows.file,
             )
             for column in _TEACHER_COLUMNS:
                 teacher = values.get(column.lower(), "")

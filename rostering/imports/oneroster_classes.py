@@ -88,11 +88,15 @@ class ClassRows:
         self.enrolled = self._enrolled()
         rules = list(ProductRule.objects.filter(district=self.district).select_related("product"))
         refs = self._refs()
-        educators = {u.sourced_id: u.username for u in self._people["educator"]}
+        educators = {
+            u.sourced_id: u.username
+            for u in self._people["educator"]
+            if u.sourced_id not in self.refused.get("educators", ())  # its own error says why
+        }
         for key, cls in self.snapshot.classes.items():
             if cls.status == TO_BE_DELETED:
                 self.warn(
-                    "classes.csv",
+                    cls.file,
                     cls.row,
                     key,
                     f"{cls.title} is marked tobedeleted; not imported.",
@@ -102,7 +106,7 @@ class ClassRows:
             products = [p for p in _products_for(rules, cls, course) if p.is_active]
             if not products:
                 self.warn(
-                    "classes.csv",
+                    cls.file,
                     cls.row,
                     key,
                     f"{cls.title} gets no product: no product rule of the district matches its "
@@ -118,7 +122,7 @@ class ClassRows:
             teachers = self.enrolled.get(key, {}).get("educator", [])
             step.rows.append(
                 SourceRow(
-                    "classes.csv",
+                    cls.file,
                     cls.row,
                     key,
                     {

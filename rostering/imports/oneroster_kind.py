@@ -24,7 +24,7 @@ from rostering.engine import Applied
 from rostering.history import Channel, audit
 from rostering.locks import lock_district
 from rostering.oneroster import TO_BE_DELETED, SnapshotError, load_files, read_snapshot
-from rostering.outcome import Tally, link_counts, tally
+from rostering.outcome import FILES_OF, Tally, link_counts, tally
 from rostering.sync.models import SyncSource
 
 from .engine import MAX_RECORDS, ImportPlan, ImportRejected, ImportResult, RowError
@@ -114,7 +114,11 @@ def _run(*, actor, district, file_name, content, progress=None, keep=False, kind
         # commit does, before reading anything it checks against.
         lock_district(district)
         translator = Translator(
-            district=district, snapshot=snapshot, file_names=set(files), warnings=plan.warnings
+            district=district,
+            snapshot=snapshot,
+            file_names=set(files),
+            warnings=plan.warnings,
+            errors=plan.errors,
         )
         builders = [
             *(partial(translator.organizations, keys) for keys in translator.org_levels()),
@@ -129,7 +133,10 @@ def _run(*, actor, district, file_name, content, progress=None, keep=False, kind
             progress(5 + 90 * index // len(builders), f"Importing {step.kind}")
             work = _check_step(actor, district, step, plan, translator)
             if work is None:
-                break  # later steps would only repeat this one's problems
+                continue
+            # Every step is checked, however many went wrong before it (one pass of checks):
+            # what a step accepted is written, for later steps to refer to, and rolled back
+            # with the rest when any step had an error.
             applied.extend(
                 kinds.write(step.kind, district=district, work=work, actor=actor, progress=_quiet)
             )
@@ -155,8 +162,8 @@ def _tallies(snapshot, translator, plan: ImportPlan) -> list[Tally]:
     users_sent = translator.people_count() + len(snapshot.rejected.get("users", ()))
     classes = [c for c in snapshot.classes.values() if c.status != TO_BE_DELETED]
     classes_sent = len(classes) + len(snapshot.rejected.get("classes", ()))
-    users = tally("users", users_sent, errors, file="users.csv")
-    refused = tally("classes", classes_sent, errors, file="classes.csv")
+    users = tally("users", users_sent, errors, file=FILES_OF["users"])
+    refused = tally("classes", classes_sent, errors, file=FILES_OF["classes"])
     named = {p["record"] for p in refused.refused}
     for warning in translator.no_product:
         if warning.record not in named:
@@ -171,12 +178,15 @@ def _from_reader(problem) -> RowError:
         _text(problem),
         file=problem.file,
         record=problem.record,
+        field=problem.field,
         detail=problem.message,
     )
 
 
 def _check_step(actor, district, step: Step, plan: ImportPlan, translator):
-    """Check one step's rows with its kind's checker; the work to write, or None on errors."""
+    """Check one step's rows with its kind's checker; the work to write (the rows it
+    accepted), or None when the step cannot be written at all. The records it refused join
+    ``translator.refused[step.kind]``."""
     if len(step.rows) > MAX_RECORDS:
         plan.errors.append(
             RowError(
@@ -208,6 +218,8 @@ def _check_step(actor, district, step: Step, plan: ImportPlan, translator):
 
     for error in sorted(set(errors), key=lambda e: (e.row, e.column)):
         plan.errors.append(located(error))
+        if error.row in by_row:
+            translator.refused.setdefault(step.kind, set()).add(by_row[error.row].record)
     for warning in step_plan.warnings:
         plan.warnings.append(located(warning))
     plan.created += step_plan.created
@@ -215,7 +227,7 @@ def _check_step(actor, district, step: Step, plan: ImportPlan, translator):
     plan.unchanged += step_plan.unchanged
     plan.passwords_set += step_plan.passwords_set
     plan.changes.extend(replace(change, kind=step.kind) for change in step_plan.changes)
-    return None if errors else work
+    return work
 
 
 def _located(error: RowError, source, file: str, column: str) -> RowError:

@@ -28,12 +28,23 @@ class Translator(ClassRows):
     earlier steps wrote (so it runs inside the import's transaction, step by step)."""
 
     def __init__(
-        self, *, district, snapshot: Snapshot, file_names: set[str], warnings: list[RowError]
+        self,
+        *,
+        district,
+        snapshot: Snapshot,
+        file_names: set[str],
+        warnings: list[RowError],
+        errors: list[RowError] | None = None,
     ):
         self.district = district
         self.file_names = file_names
         self.snapshot = snapshot
         self.warnings = warnings
+        self.errors = errors if errors is not None else []
+        # sourcedIds an earlier step's checker refused, by step kind: later steps leave
+        # references to them out, so each problem is told once, at its record (the import is
+        # refused anyway).
+        self.refused: dict[str, set[str]] = {}
         source = SyncSource.objects.filter(district=district).first()
         id_field = source.external_id_field if source else SyncSource.IdField.IDENTIFIER
         self.use_identifier = id_field == SyncSource.IdField.IDENTIFIER
@@ -47,6 +58,19 @@ class Translator(ClassRows):
         prefix = f"{record}: " if record else ""
         self.warnings.append(
             RowError(row, file, prefix + message, file=file, record=record, detail=message)
+        )
+
+    def error(self, file: str, row: int, record: str, field: str, message: str) -> None:
+        self.errors.append(
+            RowError(
+                row,
+                file,
+                f"{record}: {message}",
+                file=file,
+                record=record,
+                field=field,
+                detail=message,
+            )
         )
 
     def column_of(self, kind: str, field: str) -> str:
@@ -125,7 +149,7 @@ class Translator(ClassRows):
     def org_ref(self, sourced_id: str) -> str:
         """How a row names the organization (its ID, else its name), "" when unknown."""
         org = self.snapshot.orgs.get(sourced_id)
-        if org is None:
+        if org is None or sourced_id in self.refused.get("organizations", ()):
             return ""
         if org.type in DISTRICT_LEVEL:
             return self.district.name
@@ -155,7 +179,7 @@ class Translator(ClassRows):
             if not kind:
                 roles = ", ".join(sorted({r.role for r in user.roles})) or "no role"
                 self.warn(
-                    "users.csv",
+                    user.file,
                     user.row,
                     user.sourced_id,
                     f"{label} is a {roles}, not a student, teacher or administrator; "
@@ -164,7 +188,7 @@ class Translator(ClassRows):
                 continue
             if user.status == TO_BE_DELETED:
                 self.warn(
-                    "users.csv",
+                    user.file,
                     user.row,
                     user.sourced_id,
                     f"{label} is marked tobedeleted; not imported (deactivate them in Homeroom "
@@ -173,7 +197,7 @@ class Translator(ClassRows):
                 continue
             if not user.enabled:  # OneRoster: the SIS has disabled the account
                 self.warn(
-                    "users.csv",
+                    user.file,
                     user.row,
                     user.sourced_id,
                     f"{label} has enabledUser false; not imported (the sync deactivates them).",
@@ -201,10 +225,12 @@ class Translator(ClassRows):
         refs = self._refs()
         for user in self._people["educator"]:
             external, alt = self._ids(user.sourced_id, user.identifier)
-            orgs = [refs[o] for o in user.org_sourced_ids if refs.get(o)]
+            orgs = self._orgs_of(user, refs)
+            if not orgs:
+                continue
             step.rows.append(
                 SourceRow(
-                    "users.csv",
+                    user.file,
                     user.row,
                     user.sourced_id,
                     {
@@ -263,8 +289,9 @@ class Translator(ClassRows):
                     by_student.setdefault(user_id, []).append(class_refs[key])
         for user in self._people["student"]:
             external, alt = self._ids(user.sourced_id, user.identifier)
-            orgs = [refs[o] for o in user.org_sourced_ids if refs.get(o)]
-            orgs = [o for o in orgs if o != self.district.name]
+            orgs = self._orgs_of(user, refs, school=True)
+            if not orgs:
+                continue
             cells = {
                 "first_name": user.given_name,
                 "last_name": user.family_name,
@@ -280,10 +307,42 @@ class Translator(ClassRows):
             if with_classes:
                 classes = by_student.get(user.sourced_id, [])
                 cells["classes"] = "; ".join(dict.fromkeys(classes))
-            step.rows.append(SourceRow("users.csv", user.row, user.sourced_id, cells))
+            step.rows.append(SourceRow(user.file, user.row, user.sourced_id, cells))
         return step
 
     def _class_refs(self) -> dict[str, str]:
         """class sourcedId -> how a Students row names it (its External Assigned ID, which the
         classes step wrote), for the classes imported."""
-        return {key: key for key in self.imported_classes}
+        refused = self.refused.get("classes", set())
+        return {key: key for key in self.imported_classes if key not in refused}
+
+    def _orgs_of(self, user, refs: dict[str, str], *, school: bool = False) -> list[str]:
+        """How the user's rows name its organizations (a student's: its schools, not the
+        district); none, with an error in OneRoster's words, when none can be named."""
+        orgs = [refs[o] for o in user.org_sourced_ids if refs.get(o)]
+        if school:
+            orgs = [o for o in orgs if o != self.district.name]
+        if orgs:
+            return list(dict.fromkeys(orgs))
+        named = ", ".join(user.org_sourced_ids) or "(none)"
+        refused_orgs = self.refused.get("organizations", set())
+        refused = [o for o in user.org_sourced_ids if o in refused_orgs]
+        if refused:
+            why = (
+                f"organization {', '.join(refused)} was refused (see its error in orgs.csv); "
+                "the user is left out."
+            )
+        elif not user.org_sourced_ids:
+            why = "names no organization; give the user's school."
+        elif all(o in self.snapshot.orgs for o in user.org_sourced_ids) and school:
+            why = (
+                f"{named} is the district, not a school; a student needs the sourcedId of "
+                "the student's school."
+            )
+        else:
+            why = (
+                f"{named} is not in orgs.csv; add the organization to orgs.csv or correct "
+                "the user's orgSourcedIds."
+            )
+        self.error(user.file, user.row, user.sourced_id, column_of("organizations"), why)
+        return []

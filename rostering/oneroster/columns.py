@@ -45,6 +45,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "preferredFamilyName",
         "primaryOrgSourcedId",
         "pronouns",
+        # 1.2's information model names them so; some exports use those in the CSV too.
+        "preferredFirstName",
+        "preferredLastName",
     ),
     "roles": (
         "sourcedId",
@@ -57,6 +60,19 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "endDate",
         "orgSourcedId",
         "userProfileSourcedId",
+    ),
+    "userProfiles": (
+        "sourcedId",
+        "status",
+        "dateLastModified",
+        "userSourcedId",
+        "profileType",
+        "vendorId",
+        "applicationId",
+        "description",
+        "credentialType",
+        "username",
+        "password",
     ),
     "courses": (
         "sourcedId",
@@ -131,6 +147,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "orgs": ("sourcedId", "name", "type"),
     "users": ("sourcedId", "username", "givenName", "familyName"),
     "roles": ("userSourcedId", "role", "orgSourcedId"),
+    "userProfiles": ("userSourcedId",),
     "courses": ("sourcedId", "title"),
     "classes": ("sourcedId", "title", "schoolSourcedId"),
     "enrollments": ("classSourcedId", "userSourcedId", "role"),

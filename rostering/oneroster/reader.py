@@ -90,6 +90,7 @@ class _Reader:
         self._read_users()
         self._read_roles()
         self._check_users()
+        self._read_profiles()
         self._read_sessions()
         self._read_courses()
         self._read_classes()
@@ -151,6 +152,7 @@ class _Reader:
                 record,
                 "bulk-status",
                 "status and dateLastModified should be blank in a bulk file; read anyway.",
+                "status" if raw else "dateLastModified",
             )
         if not raw:
             if not bulk:
@@ -160,6 +162,7 @@ class _Reader:
                     record,
                     "delta-no-status",
                     "A delta file row has no status; read as active.",
+                    "status",
                 )
             return ACTIVE
         if raw.lower() == "inactive":
@@ -169,6 +172,7 @@ class _Reader:
                 record,
                 "inactive",
                 'status "inactive" is not a OneRoster 1.1/1.2 value; read as tobedeleted.',
+                "status",
             )
             return TO_BE_DELETED
         fixed = table.enum(raw, STATUS_VALUES, "status", row, record)
@@ -179,6 +183,7 @@ class _Reader:
                 record,
                 f"status:{raw}",
                 f'status "{raw}" is not active or tobedeleted; read as active.',
+                "status",
             )
             return ACTIVE
         if values.get("dateLastModified"):
@@ -198,6 +203,7 @@ class _Reader:
                     table.file,
                     f"Required column(s) missing: {', '.join(missing)}. None of the "
                     f"{sum(1 for _ in table)} rows of this file could be read.",
+                    ", ".join(missing),
                 )
             )
             return None
@@ -207,17 +213,26 @@ class _Reader:
         """The row's sourcedId, or "" (with an error) when it is blank or a duplicate."""
         sourced_id = values.get("sourcedId", "")
         if not sourced_id:
-            self.snapshot.error(table.file, row, "", "The row has no sourcedId; it was skipped.")
-            return ""
-        if sourced_id in seen:
             self.snapshot.error(
-                table.file,
-                row,
-                sourced_id,
-                f"sourcedId {sourced_id} appears twice; only the first row was read.",
+                table.file, row, "", "The row has no sourcedId; it was skipped.", "sourcedId"
             )
             return ""
+        if sourced_id in seen:
+            self._duplicate(table, row, sourced_id)
+            return ""
         return sourced_id
+
+    def _duplicate(self, table: Table, row: int, sourced_id: str) -> None:
+        """A second row with a sourcedId is skipped with a warning, by the sync and the
+        import alike: the first row is the record, and the rest of the set goes ahead."""
+        self.snapshot.warn(
+            table.file,
+            row,
+            sourced_id,
+            f"sourcedId {sourced_id} appears twice; only the first row was read, this one "
+            "was skipped.",
+            "sourcedId",
+        )
 
     # orgs -------------------------------------------------------------------------------
 
@@ -234,7 +249,7 @@ class _Reader:
                 continue
             name = values.get("name", "")
             if not name:
-                self.snapshot.error(table.file, row, key, "The organization has no name.")
+                self.snapshot.error(table.file, row, key, "The organization has no name.", "name")
                 continue
             raw_type = values.get("type", "")
             org_type = table.enum(raw_type, ORG_TYPES, "type", row, key)
@@ -244,6 +259,7 @@ class _Reader:
                     row,
                     key,
                     f'Organization type "{raw_type}" is not one of {", ".join(ORG_TYPES)}.',
+                    "type",
                 )
                 continue
             orgs[key] = Org(
@@ -264,6 +280,7 @@ class _Reader:
                     org.sourced_id,
                     f"Parent organization {org.parent_sourced_id} is not in orgs.csv; "
                     f"{org.name} is placed directly under the district.",
+                    "parentSourcedId",
                 )
                 org.parent_sourced_id = ""
 
@@ -294,6 +311,7 @@ class _Reader:
                     row,
                     key,
                     f"{', '.join(missing_values)} is blank; the user was skipped.",
+                    ", ".join(missing_values),
                 )
                 continue
             user = User(
@@ -332,6 +350,7 @@ class _Reader:
                 record,
                 f"role:{raw}",
                 f'Role "{raw}" is not a OneRoster role; the user is not rostered.',
+                "role",
             )
             return raw.lower()
         return _ROLE_KEYS[fixed]
@@ -386,6 +405,7 @@ class _Reader:
                         row,
                         record,
                         f"The role refers to user {user_id}, who is not in users.csv.",
+                        "userSourcedId",
                     )
                 continue
             if self._status(table, values, row, record) == TO_BE_DELETED:
@@ -399,15 +419,50 @@ class _Reader:
                 Role(role, values.get("orgSourcedId", ""), primary=role_type == "primary")
             )
 
+    def _read_profiles(self) -> None:
+        """A student's password from userProfiles.csv (1.2), when it is simple: users.csv
+        gave none and the student's live profiles hold one password. Anything else there
+        (other credentials, several passwords, profiles of staff) is another application's
+        business and is ignored, without a word."""
+        data = self._data("userProfiles")
+        if data is None or "role" in _header_of(data):
+            return  # none, or roles data (read by _read_roles)
+        table = Table("userProfiles", data, Snapshot(), Notes())  # its quirks are not ours
+        if not table.has("userSourcedId") or not table.has("password"):
+            return
+        users = self.snapshot.users
+        found: dict[str, set[str]] = {}
+        for _row, values, _ext in table:
+            user = users.get(values.get("userSourcedId", ""))
+            password = values.get("password", "")
+            if user is None or not password or user.password or user.kind != "student":
+                continue
+            if values.get("status", "").lower() in (TO_BE_DELETED, "inactive"):
+                continue
+            kind = values.get("credentialType", "").lower()
+            if kind and "password" not in kind and kind not in ("login", "username"):
+                continue
+            found.setdefault(user.sourced_id, set()).add(password)
+        for key, passwords in found.items():
+            if len(passwords) == 1:
+                users[key].password = passwords.pop()
+
     def _check_users(self) -> None:
         snapshot = self.snapshot
         orgs = snapshot.orgs
         rejected_orgs = snapshot.rejected.get("orgs", set())
         have_orgs = "orgs" not in snapshot.incomplete and self._data("orgs") is not None
+        # 1.1 names a user's orgs in users.csv; 1.2 in roles.csv (its problems stay the user's).
+        org_column = "orgSourcedIds" if self.has_role_column else "orgSourcedId"
         for key in list(snapshot.users):
             user = snapshot.users[key]
             if not user.roles:
-                snapshot.error("users.csv", user.row, key, "The user has no role; skipped.")
+                why = (
+                    "No row of roles.csv gives the user a role"
+                    if self._data("roles") is not None or not self.has_role_column
+                    else "role is blank"
+                )
+                snapshot.error(user.file, user.row, key, f"{why}; skipped.", "role")
                 del snapshot.users[key]
                 continue
             if not have_orgs:
@@ -419,26 +474,29 @@ class _Reader:
             named = ", ".join(unknown)
             if user.roles:
                 snapshot.warn(
-                    "users.csv",
+                    user.file,
                     user.row,
                     key,
                     f"Organization(s) {named} are not in orgs.csv; the user is placed in the "
                     "others only.",
+                    org_column,
                 )
             elif any(o in rejected_orgs for o in unknown):
                 snapshot.error(
-                    "users.csv",
+                    user.file,
                     user.row,
                     key,
                     f"The user's organization {named} was left out (see its error); skipped.",
+                    org_column,
                 )
                 del snapshot.users[key]
             else:
                 snapshot.error(
-                    "users.csv",
+                    user.file,
                     user.row,
                     key,
                     f"The user's organization {named} is not in orgs.csv; skipped.",
+                    org_column,
                 )
                 del snapshot.users[key]
 
@@ -501,7 +559,7 @@ class _Reader:
                 continue
             school = values.get("schoolSourcedId", "")
             if not values.get("title"):
-                snapshot.error(table.file, row, key, "The class has no title; skipped.")
+                snapshot.error(table.file, row, key, "The class has no title; skipped.", "title")
                 continue
             if school not in orgs:
                 snapshot.error(
@@ -509,6 +567,7 @@ class _Reader:
                     row,
                     key,
                     f"The class's school {school or '(blank)'} is not in orgs.csv; skipped.",
+                    "schoolSourcedId",
                 )
                 continue
             course = values.get("courseSourcedId", "")
@@ -519,6 +578,7 @@ class _Reader:
                         row,
                         key,
                         f"Course {course} is not in courses.csv; the course code is unknown.",
+                        "courseSourcedId",
                     )
                 else:
                     missing_courses += 1
@@ -561,12 +621,7 @@ class _Reader:
         for row, values, _ext in table:
             key = values.get("sourcedId", "")
             if key and key in seen:
-                snapshot.error(
-                    table.file,
-                    row,
-                    key,
-                    f"sourcedId {key} appears twice; only the first row was read.",
-                )
+                self._duplicate(table, row, key)
                 continue
             seen.add(key)
             class_id, user_id = values.get("classSourcedId", ""), values.get("userSourcedId", "")
@@ -578,7 +633,11 @@ class _Reader:
                 else:
                     reason = "is not in classes.csv"
                 snapshot.error(
-                    table.file, row, key, f"Class {class_id or '(blank)'} {reason}; skipped."
+                    table.file,
+                    row,
+                    key,
+                    f"Class {class_id or '(blank)'} {reason}; skipped.",
+                    "classSourcedId",
                 )
                 continue
             if user_id not in users:
@@ -588,7 +647,11 @@ class _Reader:
                     else "is not in users.csv"
                 )
                 snapshot.error(
-                    table.file, row, key, f"User {user_id or '(blank)'} {reason}; skipped."
+                    table.file,
+                    row,
+                    key,
+                    f"User {user_id or '(blank)'} {reason}; skipped.",
+                    "userSourcedId",
                 )
                 continue
             snapshot.enrollments.append(
@@ -620,7 +683,7 @@ def _header_of(data: bytes) -> list[str]:
     return [cell.strip().lower() for cell in first.split(",")]
 
 
-def _problem(file: str, message: str):
+def _problem(file: str, message: str, field: str = ""):
     from .records import Problem
 
-    return Problem(file, 1, "", message)
+    return Problem(file, 1, "", message, field)

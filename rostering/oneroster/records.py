@@ -34,15 +34,23 @@ class SnapshotError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One warning or error, pointing at the file, row (header is row 1) and record."""
+    """One warning or error, pointing at the file, row (header is row 1), record and column."""
 
     file: str
     row: int
     record: str  # the sourcedId, or "" for a problem with the whole file
     message: str
+    field: str = ""  # the source's column when one value is the problem (e.g. "orgSourcedIds")
 
     def as_dict(self) -> dict:
-        return {"file": self.file, "row": self.row, "record": self.record, "message": self.message}
+        """The problem as runs keep it and ``--json`` prints it (rostering.outcome.problem)."""
+        return {
+            "file": self.file,
+            "row": self.row,
+            "record": self.record,
+            "field": self.field,
+            "message": self.message,
+        }
 
 
 @dataclass(slots=True)
@@ -80,6 +88,7 @@ class User:
     status: str = ACTIVE
     row: int = 0
     extensions: dict[str, str] = field(default_factory=dict)  # metadata.* and ext_* columns
+    file: str = "users.csv"  # the file the record was read from (Clever: students.csv, ...)
 
     @property
     def kind(self) -> str:
@@ -131,6 +140,7 @@ class Class:
     status: str = ACTIVE
     row: int = 0
     extensions: dict[str, str] = field(default_factory=dict)
+    file: str = "classes.csv"  # the file the record was read from (Clever: sections.csv)
 
 
 @dataclass(slots=True)
@@ -188,10 +198,10 @@ class Snapshot:
         """True when absence from ``stem`` (e.g. "users") means the SIS no longer sends it."""
         return stem not in self.delta and stem not in self.incomplete
 
-    def warn(self, file: str, row: int, record: str, message: str) -> None:
-        self.warnings.append(Problem(file, row, record, message))
+    def warn(self, file: str, row: int, record: str, message: str, field: str = "") -> None:
+        self.warnings.append(Problem(file, row, record, message, field))
 
-    def error(self, file: str, row: int, record: str, message: str) -> None:
-        self.errors.append(Problem(file, row, record, message))
+    def error(self, file: str, row: int, record: str, message: str, field: str = "") -> None:
+        self.errors.append(Problem(file, row, record, message, field))
         if record:
             self.rejected.setdefault(file.removesuffix(".csv"), set()).add(record)

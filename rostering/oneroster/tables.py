@@ -32,18 +32,20 @@ class Notes:
     def __init__(self) -> None:
         self._seen: dict[tuple[str, str], list] = {}
 
-    def add(self, file: str, row: int, record: str, key: str, message: str) -> None:
+    def add(
+        self, file: str, row: int, record: str, key: str, message: str, field: str = ""
+    ) -> None:
         entry = self._seen.get((file, key))
         if entry is None:
-            self._seen[(file, key)] = [row, record, message, 1]
+            self._seen[(file, key)] = [row, record, message, 1, field]
         else:
             entry[3] += 1
 
     def flush(self, snapshot: Snapshot) -> None:
-        for (file, _key), (row, record, message, count) in self._seen.items():
+        for (file, _key), (row, record, message, count, field) in self._seen.items():
             if count > 1:
                 message = f"{message} ({count} rows like this; the first is shown)"
-            snapshot.warn(file, row, record, message)
+            snapshot.warn(file, row, record, message, field)
         self._seen.clear()
 
 
@@ -87,19 +89,23 @@ class Table:
             if canonical is None and lower in ALIASES and ALIASES[lower].lower() in known:
                 canonical = ALIASES[lower]
                 self.snapshot.warn(
-                    self.file, 1, "", f'Column "{name}" read as "{canonical}" (the spec\'s name).'
+                    self.file,
+                    1,
+                    "",
+                    f'Column "{name}" read as "{canonical}" (the spec\'s name).',
+                    name,
                 )
             elif canonical is not None and canonical != name:
                 self.snapshot.warn(
-                    self.file, 1, "", f'Column "{name}" read as "{canonical}" (case differs).'
+                    self.file, 1, "", f'Column "{name}" read as "{canonical}" (case differs).', name
                 )
             if canonical is None:
                 self.snapshot.warn(
-                    self.file, 1, "", f'Column "{name}" is not a OneRoster column; ignored.'
+                    self.file, 1, "", f'Column "{name}" is not a OneRoster column; ignored.', name
                 )
             elif canonical in self.columns:
                 self.snapshot.warn(
-                    self.file, 1, "", f'Column "{name}" appears twice; the first one is read.'
+                    self.file, 1, "", f'Column "{name}" appears twice; the first one is read.', name
                 )
                 canonical = None
             self.columns.append(canonical)
@@ -154,6 +160,7 @@ class Table:
                 record,
                 f"case:{column}:{value}",
                 f'{column} "{value}" read as "{fixed}" (OneRoster values are case-sensitive).',
+                column,
             )
             return fixed
         return ""
@@ -172,6 +179,7 @@ class Table:
             record,
             f"flag:{column}",
             f'{column} "{value}" is not true or false; read as {str(default).lower()}.',
+            column,
         )
         return default
 
@@ -197,6 +205,7 @@ class Table:
                 f"date:{column}",
                 f'{column} "{value}" is not an ISO 8601 date (YYYY-MM-DD); read as '
                 f"{parsed.isoformat()}.",
+                column,
             )
             return parsed
         self.notes.add(
@@ -205,6 +214,7 @@ class Table:
             record,
             f"baddate:{column}",
             f'{column} "{value}" is not a date; ignored.',
+            column,
         )
         return None
 

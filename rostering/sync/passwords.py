@@ -34,7 +34,7 @@ def plan_passwords(plan, snapshot) -> None:
         if problems:
             plan.warnings.append(
                 {
-                    "file": "users.csv",
+                    "file": user.file,
                     "row": user.row,
                     "record": user.sourced_id,
                     "field": "password",

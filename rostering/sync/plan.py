@@ -310,7 +310,7 @@ class _Builder:
                     f"{column} is blank, and the sync settings take usernames from {column}: "
                     "fill it in the SIS or choose another column. Skipped."
                 )
-            self.error("users.csv", user.row, user.sourced_id, f"{label}: {message}", column)
+            self.error(user.file, user.row, user.sourced_id, f"{label}: {message}", column)
             return None
         offered = {
             # Whatever source built the snapshot, names are stored clean (rostering.text).
@@ -336,7 +336,7 @@ class _Builder:
         problem, name = _refused(registry.KINDS[kind], values)
         if problem:
             self.error(
-                "users.csv",
+                user.file,
                 user.row,
                 user.sourced_id,
                 f"{label}: {problem} Skipped.",
@@ -348,7 +348,7 @@ class _Builder:
             related.discard(self.district.pk)
             if not related:
                 self.error(
-                    "users.csv",
+                    user.file,
                     user.row,
                     user.sourced_id,
                     f"{label} belongs to no school of this district; skipped.",
@@ -356,7 +356,7 @@ class _Builder:
                 return None
         elif not related:
             self.error(
-                "users.csv",
+                user.file,
                 user.row,
                 user.sourced_id,
                 f"{label} belongs to no organization of this district; skipped.",
@@ -364,7 +364,7 @@ class _Builder:
             return None
         return Incoming(
             sourced_id=user.sourced_id,
-            file="users.csv",
+            file=user.file,
             row=user.row,
             label=label,
             values=values,
@@ -500,7 +500,7 @@ class _Builder:
                 username, change = wanted[folded]
                 user = self.snapshot.users.get(change.sourced_id)
                 self.error(
-                    "users.csv",
+                    user.file if user is not None else "users.csv",
                     user.row if user is not None else 0,
                     change.sourced_id,
                     f"{change.label}: {usernames.refusal(username, held.username)} Skipped.",
@@ -523,7 +523,7 @@ class _Builder:
             if school is None or school == district.pk:
                 keep.add(cls.sourced_id)
                 self.error(
-                    "classes.csv",
+                    cls.file,
                     cls.row,
                     cls.sourced_id,
                     f"{cls.title}: its school {cls.school_sourced_id} is not a school of this "
@@ -548,7 +548,7 @@ class _Builder:
                 # The registry's verdict, as for people: the class is not written.
                 keep.add(cls.sourced_id)
                 self.error(
-                    "classes.csv",
+                    cls.file,
                     cls.row,
                     cls.sourced_id,
                     f"{cls.title}: {problem} Skipped.",
@@ -559,7 +559,7 @@ class _Builder:
             items.append(
                 Incoming(
                     sourced_id=cls.sourced_id,
-                    file="classes.csv",
+                    file=cls.file,
                     row=cls.row,
                     label=cls.title,
                     values=values,
@@ -754,7 +754,7 @@ class _Builder:
                     if product.pk not in inactive_warned:
                         inactive_warned.add(product.pk)
                         self.warn(
-                            "classes.csv",
+                            cls.file,
                             cls.row,
                             sourced_id,
                             f"{product} is no longer offered; product rules naming it are skipped.",
@@ -807,7 +807,7 @@ class _Builder:
                     value = rule.setting.validate_value(mapped)
                 except ValidationError as exc:
                     self.warn(
-                        "users.csv",
+                        user.file,
                         user.row,
                         sourced_id,
                         f"{rule.column} = {raw}: {exc.messages[0]} The setting was not changed.",

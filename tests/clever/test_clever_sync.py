@@ -119,6 +119,7 @@ def test_a_bad_row_is_refused_in_clevers_words_and_the_rest_is_synced(district, 
         "file": "students.csv",
         "row": 4,
         "record": "s-9",
+        "field": "School_id",
         "message": 'School_id: "sch-gone" is not a School_id in schools.csv.',
     } in run.errors
     (left_out,) = [w for w in run.warnings if w["record"] == "sec-1:s-9"]
@@ -162,3 +163,27 @@ def test_a_clever_district_of_1000_students_syncs_and_a_second_sync_changes_noth
     second = _sync(district, folder)
     assert second.counts["created"] == second.counts["updated"] == 0
     assert second.counts["memberships"] == {"added": 0, "removed": 0}
+
+
+def test_a_username_the_sync_refuses_is_told_in_the_file_the_student_came_from(
+    district, school, tmp_path
+):
+    long = CleverStudent.build(School_id="sch-oak", Student_id="s-9", Username="x" * 300)
+    folder = _small(tmp_path, students=lambda rows: [*rows, long])
+
+    run = _sync(district, folder)
+
+    [error] = [e for e in run.errors if e["record"] == "s-9"]
+    assert (error["file"], error["row"], error["field"]) == ("students.csv", 4, "username")
+    assert not Student.objects.filter(sis_sourced_id="s-9").exists()
+
+
+def test_a_section_the_sync_refuses_is_told_in_sections_csv(district, school, tmp_path):
+    long = CleverSection.build(School_id="sch-oak", Section_id="sec-9", Name="Room " * 100)
+    folder = _small(tmp_path, sections=lambda rows: [*rows, long])
+
+    run = _sync(district, folder)
+
+    [error] = [e for e in run.errors if e["record"] == "sec-9"]
+    assert (error["file"], error["row"]) == ("sections.csv", 3)
+    assert ClassGroup.objects.filter(sis_sourced_id="sec-1").exists()

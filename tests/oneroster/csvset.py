@@ -124,3 +124,130 @@ def zip_set(files: dict[str, str]) -> bytes:
         for name, text in files.items():
             zf.writestr(f"export/{name}", text)
     return buffer.getvalue()
+
+
+# OneRoster 1.2: users.csv without role and orgSourcedIds (roles.csv holds them), with the
+# new columns and an extension; student passwords may come from userProfiles.csv.
+USERS_V12 = [
+    "sourcedId",
+    "status",
+    "dateLastModified",
+    "enabledUser",
+    "username",
+    "userIds",
+    "givenName",
+    "familyName",
+    "middleName",
+    "identifier",
+    "email",
+    "sms",
+    "phone",
+    "agentSourcedIds",
+    "grades",
+    "password",
+    "userMasterIdentifier",
+    "resourceSourcedIds",
+    "preferredFirstName",
+    "preferredMiddleName",
+    "preferredLastName",
+    "primaryOrgSourcedId",
+    "pronouns",
+    "metadata.district.house",
+]
+ROLES_V12 = [
+    "sourcedId",
+    "status",
+    "dateLastModified",
+    "userSourcedId",
+    "roleType",
+    "role",
+    "beginDate",
+    "endDate",
+    "orgSourcedId",
+    "userProfileSourcedId",
+]
+PROFILES_V12 = [
+    "sourcedId",
+    "status",
+    "dateLastModified",
+    "userSourcedId",
+    "profileType",
+    "vendorId",
+    "applicationId",
+    "description",
+    "credentialType",
+    "username",
+    "password",
+]
+
+
+def as_v12(files: dict[str, str], *, passwords_in_profiles: bool = True) -> dict[str, str]:
+    """The same set as OneRoster 1.2 writes it: each user's role and orgs become rows of
+    roles.csv (the first org primary), users.csv gets 1.2's columns (``userIds`` as
+    ``{type:id}``, preferred names, pronouns, primaryOrgSourcedId, a ``metadata.`` column),
+    and, with ``passwords_in_profiles``, passwords move to a userProfiles.csv credential."""
+    out = dict(files)
+    users = list(csv.DictReader(io.StringIO(files["users.csv"])))
+    user_rows, role_rows, profile_rows = [], [], []
+    for user in users:
+        orgs = [o.strip() for o in user.pop("orgSourcedIds", "").split(",") if o.strip()]
+        role = user.pop("role", "")
+        password = user.get("password", "")
+        for n, org in enumerate(orgs):
+            role_rows.append(
+                {
+                    "sourcedId": f"role-{user['sourcedId']}-{n}",
+                    "userSourcedId": user["sourcedId"],
+                    "roleType": "primary" if n == 0 else "secondary",
+                    "role": role,
+                    "orgSourcedId": org,
+                }
+            )
+        if passwords_in_profiles and password:
+            user["password"] = ""
+            profile_rows.append(
+                {
+                    "sourcedId": f"prof-{user['sourcedId']}",
+                    "userSourcedId": user["sourcedId"],
+                    "profileType": "app",
+                    "vendorId": "homeroom",
+                    "credentialType": "password",
+                    "username": user["username"],
+                    "password": password,
+                }
+            )
+        ids = f"{{LDAP:{user['identifier']}}}" if user.get("identifier") else ""
+        user_rows.append(
+            {
+                **user,
+                "userIds": ids,
+                "userMasterIdentifier": f"master-{user['sourcedId']}",
+                "preferredFirstName": user.get("givenName", "")[:3],
+                "pronouns": "they/them",
+                "primaryOrgSourcedId": orgs[0] if orgs else "",
+                "metadata.district.house": "Oak",
+            }
+        )
+    out["users.csv"] = csv_text(USERS_V12, user_rows)
+    out["roles.csv"] = csv_text(ROLES_V12, role_rows)
+    out["userProfiles.csv"] = csv_text(PROFILES_V12, profile_rows)
+    manifest = list(csv.DictReader(io.StringIO(files["manifest.csv"])))
+    for row in manifest:
+        if row["propertyName"] == "oneroster.version":
+            row["value"] = "1.2"
+    manifest += [
+        {"propertyName": "file.roles", "value": "bulk"},
+        {"propertyName": "file.userProfiles", "value": "bulk"},
+    ]
+    out["manifest.csv"] = csv_text(["propertyName", "value"], manifest)
+    return out
+
+
+def write_files(folder: Path, files: dict[str, str]) -> Path:
+    """Write ``files`` ({name: text}) as the only CSV files of ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.csv"):
+        old.unlink()
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder

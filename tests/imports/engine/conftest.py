@@ -59,3 +59,20 @@ def commit(district, content, *, actor=None, kind="students", school=None, name=
 
 def where(plan) -> list[tuple[int, str]]:
     return [(e.row, e.column) for e in plan.errors]
+
+
+@pytest.fixture
+def maple_district(db, products):
+    """Maple District with North Elementary (N1) and a rule giving Science classes Reading
+    Stars: where the OneRoster import tests' small sets land."""
+    from rostering.sync.models import ProductRule
+
+    district = factories.DistrictFactory(name="Maple District", slug="maple")
+    ProductRule.objects.create(
+        district=district,
+        match_field=ProductRule.MatchField.SUBJECT,
+        pattern="Science",
+        product=products["reading"],
+    )
+    factories.SchoolFactory(district=district, name="North Elementary", external_id="N1")
+    return district

@@ -307,9 +307,17 @@ def test_a_single_users_file_is_read_as_a_set_and_its_missing_schools_named(dist
 
     plan = check(district, users, kind="oneroster", name="users.csv")
 
-    assert plan.errors
-    assert {e.column for e in plan.errors} == {"users.csv"}
-    assert all("Organizations" in e.message for e in plan.errors)
+    # Every user, teacher and students alike, in one pass and in OneRoster's words (its
+    # column, orgSourcedIds; not the template's "Organizations is empty").
+    assert [(e.file, e.row, e.record, e.field) for e in plan.errors] == [
+        ("users.csv", 2, "t1", "orgSourcedIds"),
+        ("users.csv", 3, "u1", "orgSourcedIds"),
+        ("users.csv", 4, "u2", "orgSourcedIds"),
+    ]
+    assert plan.errors[1].message == (
+        "u1: s1 is not in orgs.csv; add the organization to orgs.csv or correct the user's "
+        "orgSourcedIds."
+    )
     assert Student.objects.count() == 0
 
 

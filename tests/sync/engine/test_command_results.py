@@ -34,11 +34,11 @@ def test_a_set_whose_every_user_is_refused_exits_1_with_its_sentence(sis):
     assert status == 1
     assert result["created"] == 0
     assert result["refused"].startswith("3 of 3 users were refused, none could be rostered.")
-    assert "The first: users.csv, row 2, stu-1: " in result["refused"]
-    assert [(e["file"], e["row"], e["record"]) for e in result["errors"]] == [
-        ("users.csv", 2, "stu-1"),
-        ("users.csv", 3, "stu-2"),
-        ("users.csv", 4, "stu-3"),
+    assert "The first: users.csv, row 2, stu-1, username: " in result["refused"]
+    assert [(e["file"], e["row"], e["record"], e["field"]) for e in result["errors"]] == [
+        ("users.csv", 2, "stu-1", "username"),
+        ("users.csv", 3, "stu-2", "username"),
+        ("users.csv", 4, "stu-3", "username"),
     ]
 
 
