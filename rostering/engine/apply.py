@@ -111,6 +111,7 @@ def apply(batch: Batch, *, district, actor, channel, job=None) -> Applied:
         writer = _Writer(district_id, user, str(channel))
         writer.creates(batch)
         writer.updates(batch)
+        writer.sign_in_passwords(batch)
         writer.links(batch)
         writer.origins(batch)
         writer.settings(batch)
@@ -223,6 +224,12 @@ class _Writer:
             if kind == "educator":
                 self.applied.users += people.follow_educators(pks)
             sql.history_of_rows(model, pks, update=True, user=self.user, channel=self.channel)
+
+    def sign_in_passwords(self, batch: Batch) -> None:
+        """Passwords for educators' portal sign-ins (after creates and updates: their users
+        exist by then); never kept in the applied list."""
+        if batch.sign_in_passwords:
+            people.set_passwords([(self.pk(e), raw) for e, raw in batch.sign_in_passwords])
 
     def deletes(self, batch: Batch) -> None:
         by_kind = defaultdict(list)

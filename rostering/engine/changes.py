@@ -124,6 +124,9 @@ class Batch:
     settings: list[SettingChange] = field(default_factory=list)
     origins: list[LinkOrigin] = field(default_factory=list)
     users_to_delete: list[int] = field(default_factory=list)  # educators' portal sign-ins
+    # (educator pk or New, raw password): the educator's portal sign-in gets it, hashed
+    # (people.set_passwords); a form's or the admin's educator save.
+    sign_in_passwords: list[tuple] = field(default_factory=list)
     _counts: dict = field(default_factory=dict, repr=False)
 
     def create(self, kind: str, fields: dict, source: Source = NOWHERE) -> New:

@@ -13,15 +13,14 @@ from rostering.history import Channel
 from rostering.locks import lock_district, lock_for_write
 from rostering.models import Educator, Organization, Origin
 
+from . import writes
 from .common import (
-    apply_changes,
     check_change_allowed,
     check_create_allowed,
     check_same_district,
     check_values,
     normalize_person,
     refuse_locked_changes,
-    save_record,
 )
 
 EDITABLE_FIELDS = frozenset(
@@ -46,31 +45,18 @@ def _normalize(changes: dict) -> dict:
     return check_values(registry.EDUCATOR, clean)  # email, lengths
 
 
-def _sync_user(educator: Educator, password: str | None) -> None:
-    """Keep the portal sign-in in step with the educator record."""
+def _check_sign_in(educator: Educator) -> None:
+    """The educator's username must be free among every portal sign-in but their own (the
+    Educator's constraint checked the educators); the engine then keeps the sign-in in step
+    (rostering.engine.people: names, username, email, inactive with the educator)."""
     User = get_user_model()
     user = educator.user
     if user is None or user.username != educator.username:
-        # Educator's constraint checked the educators; this checks every portal sign-in.
         others = User.objects.exclude(pk=user.pk) if user is not None else User.objects.all()
         held = usernames.holder_of(others, educator.username)
         if held is not None:
             refusal = usernames.refusal(educator.username, held.username)
             raise ValidationError({"username": refusal})
-    if user is None:
-        user = User(username=educator.username)
-        user.set_unusable_password()
-    user.username = educator.username
-    user.first_name = educator.first_name
-    user.last_name = educator.last_name
-    user.email = educator.email
-    user.is_active = educator.is_active
-    if password:
-        user.set_password(password)
-    user.save()
-    if educator.user_id != user.pk:
-        educator.user = user
-        educator.save(update_fields=["user"])
 
 
 @transaction.atomic
@@ -91,7 +77,8 @@ def educator_create(
     origin: str = Origin.MANUAL,
     sis_sourced_id: str | None = None,
 ) -> Educator:
-    """Create an educator and their portal sign-in (no usable password unless given)."""
+    """Create an educator and their portal sign-in (no usable password unless given), through
+    the engine (a batch of one)."""
     lock_district(district)
     fields = _normalize(
         {
@@ -112,8 +99,17 @@ def educator_create(
         school_ids = []  # a district-wide educator: only district-wide actors may add one
     check_create_allowed(actor, district_id=district.pk, school_ids=school_ids, channel=channel)
     educator = Educator(district=district, origin=origin, sis_sourced_id=sis_sourced_id, **fields)
-    save_record(educator, actor=actor, channel=channel, m2m_changes={"organizations": orgs})
-    _sync_user(educator, password)
+    writes.check_record(educator)
+    _check_sign_in(educator)
+    writes.create(
+        "educator",
+        educator,
+        district=district,
+        actor=actor,
+        channel=channel,
+        links={"educator_school": [o.pk for o in orgs]},
+        sign_in_password=password,
+    )
     return educator
 
 
@@ -126,7 +122,8 @@ def educator_update(
     password: str | None = None,
     **changes,
 ) -> Educator:
-    """Apply ``changes``; locked fields of a synced educator are refused outside the sync."""
+    """Apply ``changes`` (and a new portal ``password``) through the engine; locked fields of a
+    synced educator are refused outside the sync."""
     lock_for_write(educator)
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
@@ -134,10 +131,12 @@ def educator_update(
     check_change_allowed(actor, educator, channel)
     changes = _normalize(changes)
     refuse_locked_changes(educator, changes, channel)
+    links = {}
     if "organizations" in changes:
-        orgs = changes["organizations"]
+        orgs = changes.pop("organizations")
         check_same_district(educator.district_id, orgs, "organizations", "organizations")
         current = set(educator.organizations.values_list("pk", flat=True))
+        links["educator_school"] = (current, {o.pk for o in orgs})
         added = [o for o in orgs if o.pk not in current]
         if added:
             check_create_allowed(
@@ -146,9 +145,20 @@ def educator_update(
                 school_ids=[] if any(o.is_district for o in added) else [o.pk for o in added],
                 channel=channel,
             )
-    m2m = apply_changes(educator, changes, m2m={"organizations"})
-    save_record(educator, actor=actor, channel=channel, m2m_changes=m2m)
-    _sync_user(educator, password)
+    before = {name: getattr(educator, name) for name in changes}
+    for name, value in changes.items():
+        setattr(educator, name, value)
+    writes.check_record(educator)
+    _check_sign_in(educator)
+    writes.update(
+        "educator",
+        educator,
+        before,
+        actor=actor,
+        channel=channel,
+        links=links,
+        sign_in_password=password,
+    )
     return educator
 
 

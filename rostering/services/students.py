@@ -13,8 +13,8 @@ from rostering.locks import lock_district, lock_for_write
 from rostering.models import Organization, Origin, Student
 from rostering.passwords import encrypt_password, generate_password, validate_student_password
 
+from . import writes
 from .common import (
-    apply_changes,
     check_change_allowed,
     check_create_allowed,
     check_removals_allowed,
@@ -22,7 +22,6 @@ from .common import (
     check_values,
     normalize_person,
     refuse_locked_changes,
-    save_record,
 )
 
 EDITABLE_FIELDS = frozenset(
@@ -68,7 +67,8 @@ def student_create(
     """Create a student in ``district`` attached to ``schools`` (all in the district).
 
     Refuses schools outside the district or the actor's scope, duplicate usernames
-    (platform-wide) and duplicate IDs (district-wide). A password is encrypted at rest.
+    (platform-wide) and duplicate IDs (district-wide). A password is encrypted at rest. The
+    engine writes it (a batch of one: the record, its schools, its history).
     """
     lock_district(district)
     fields = _normalize(
@@ -95,7 +95,15 @@ def student_create(
         if problems:
             raise ValidationError({"password": problems})
         student.password_encrypted = encrypt_password(password)
-    save_record(student, actor=actor, channel=channel, m2m_changes={"schools": schools})
+    writes.check_record(student)
+    writes.create(
+        "student",
+        student,
+        district=district,
+        actor=actor,
+        channel=channel,
+        links={"student_school": [s.pk for s in schools]},
+    )
     return student
 
 
@@ -104,7 +112,7 @@ def student_update(*, actor, student: Student, channel: str = Channel.FORM, **ch
     """Apply ``changes`` to ``student``.
 
     Locked fields of a synced student are refused (ValidationError on that field) unless the
-    change comes from the sync; shared and local fields are applied.
+    change comes from the sync; shared and local fields are applied, by the engine.
     """
     lock_for_write(student)
     unknown = set(changes) - EDITABLE_FIELDS
@@ -113,11 +121,15 @@ def student_update(*, actor, student: Student, channel: str = Channel.FORM, **ch
     check_change_allowed(actor, student, channel)
     changes = _normalize(changes)
     refuse_locked_changes(student, changes, channel)
+    links = {}
     if "schools" in changes:
-        check_same_district(student.district_id, changes["schools"], "schools", "schools")
+        schools = changes.pop("schools")
+        check_same_district(student.district_id, schools, "schools", "schools")
         current = set(student.schools.values_list("pk", flat=True))
-        added = [s.pk for s in changes["schools"] if s.pk not in current]
-        removed = current - {s.pk for s in changes["schools"]}
+        wanted = {s.pk for s in schools}
+        links["student_school"] = (current, wanted)
+        added = [s.pk for s in schools if s.pk not in current]
+        removed = current - wanted
         check_removals_allowed(
             actor,
             district_id=student.district_id,
@@ -130,8 +142,11 @@ def student_update(*, actor, student: Student, channel: str = Channel.FORM, **ch
             check_create_allowed(
                 actor, district_id=student.district_id, school_ids=added, channel=channel
             )
-    m2m = apply_changes(student, changes, m2m={"schools"})
-    save_record(student, actor=actor, channel=channel, m2m_changes=m2m)
+    before = {name: getattr(student, name) for name in changes}
+    for name, value in changes.items():
+        setattr(student, name, value)
+    writes.check_record(student)
+    writes.update("student", student, before, actor=actor, channel=channel, links=links)
     return student
 
 
@@ -146,8 +161,10 @@ def student_set_password(
     problems = validate_student_password(password)
     if problems:
         raise ValidationError({"password": problems})
+    before = {"password_encrypted": student.password_encrypted}
     student.password_encrypted = encrypt_password(password)
-    save_record(student, actor=actor, channel=channel)
+    writes.check_record(student)
+    writes.update("student", student, before, actor=actor, channel=channel)
     return password
 
 
