@@ -103,11 +103,13 @@ def link_items(applied: dict):
 
 
 def apply(batch: Batch, *, district, actor, channel, job=None) -> Applied:
-    """Write ``batch`` for ``district``; ``actor`` and ``channel`` stamp every history row."""
+    """Write ``batch`` for ``district``; ``actor`` and ``channel`` stamp every history row.
+    ``district`` None: a batch that creates a district (its one organization create keeps no
+    district; there is nothing to lock yet)."""
     user = actor if getattr(actor, "is_authenticated", False) else None
     named = reference(f"import job {job.pk}") if job is not None else nullcontext()
     with transaction.atomic(), audit(actor=actor, channel=channel), named, sql.paused_gc():
-        district_id = lock_district(district)
+        district_id = None if district is None else lock_district(district)
         writer = _Writer(district_id, user, str(channel))
         writer.creates(batch)
         writer.updates(batch)

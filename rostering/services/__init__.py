@@ -1,7 +1,6 @@
-"""Every write to roster data goes through these functions.
-
-Portal forms, imports, the sync and the admin call the same services, so each rule
-(locked fields, memberships in synced classes, district boundaries, permissions) lives once.
+"""The portal's and the admin's writes to roster data: each service checks (locked fields,
+memberships in synced classes, district boundaries, permissions) and hands its change to the
+engine (writes.py; rostering.engine.apply), the one writer imports and the sync use too.
 """
 
 from .classes import (

@@ -1,4 +1,8 @@
-"""Classes/groups, their rosters and their product links."""
+"""Classes/groups, their rosters and their product links.
+
+Every service here checks (permissions, scope, synced rosters, the membership rule, closed
+schools) and then hands its change to the engine as a batch (``writes``), which
+writes it with history naming the actor and channel."""
 
 from __future__ import annotations
 
@@ -9,8 +13,10 @@ from django.db import transaction
 
 from accounts import permissions
 from accounts.roles import Role, scope_for
-from rostering import link_history, memberships
-from rostering.history import Channel, audit
+from rostering import memberships
+from rostering.engine import Batch
+from rostering.engine.changes import LinkChange, LinkOrigin
+from rostering.history import Channel
 from rostering.locks import lock_district, lock_for_write
 from rostering.models import (
     ClassEducator,
@@ -28,13 +34,12 @@ from rostering.validators import blank_to_none
 
 from .common import (
     TRUSTED_CHANNELS,
-    apply_changes,
     check_change_allowed,
     check_create_allowed,
     check_same_district,
     refuse_locked_changes,
-    save_record,
 )
+from .writes import save_record, write
 
 EDITABLE_FIELDS = frozenset(
     {"name", "school", "external_id", "subject", "course_code", "grades", "is_active"}
@@ -85,23 +90,25 @@ def class_group_create(
         sis_sourced_id=sis_sourced_id,
         **fields,
     )
-    save_record(class_group, actor=actor, channel=channel)
-    _creator_teaches_it(actor, class_group, channel)
-    return class_group
+    teacher = _creator_who_teaches(actor, channel)
+
+    def teaches_it(batch: Batch, ref) -> None:
+        if teacher:
+            batch.links.append(LinkChange("class_educator", ref, teacher, True, _origin(channel)))
+
+    return save_record(class_group, actor=actor, channel=channel, also=teaches_it)
 
 
-def _creator_teaches_it(actor, class_group: ClassGroup, channel: str) -> None:
-    """A teacher who creates a class/group in the portal becomes one of its educators (they
-    made it to teach it; without this they could not find it under "my classes")."""
+def _creator_who_teaches(actor, channel: str) -> int | None:
+    """The educator a teacher creating a class/group in the portal is: they become one of its
+    educators (they made it to teach it; without this they could not find it under "my
+    classes")."""
     if actor is None or channel != Channel.FORM:
-        return
+        return None
     scope = scope_for(actor)
     if scope.role is Role.TEACHER and scope.educator_id:
-        link = ClassEducator.objects.create(
-            class_group=class_group, educator_id=scope.educator_id, origin=Origin.MANUAL
-        )
-        with audit(actor=actor, channel=channel):
-            link_history.record_links(ClassEducator, added=[link])
+        return scope.educator_id
+    return None
 
 
 @transaction.atomic
@@ -125,9 +132,7 @@ def class_group_update(
                 school_ids=[changes["school"].pk],
                 channel=channel,
             )
-    apply_changes(class_group, changes)
-    save_record(class_group, actor=actor, channel=channel)
-    return class_group
+    return save_record(class_group, actor=actor, channel=channel, changes=changes)
 
 
 def _check_roster_change(actor, class_group: ClassGroup, channel: str, field: str) -> None:
@@ -170,35 +175,17 @@ def class_group_add_students(
     _check_roster_change(actor, class_group, channel, "students")
     check_same_district(class_group.district_id, students, "students", "students")
     _check_at_school(class_group, students, kind="student", field="students")
-    existing = set(
-        ClassStudent.objects.filter(class_group=class_group).values_list("student_id", flat=True)
-    )
-    origin = Origin.SYNCED if channel == Channel.SYNC else Origin.MANUAL
-    new = [
-        ClassStudent(class_group=class_group, student=s, origin=origin)
-        for s in students
-        if s.pk not in existing
-    ]
-    with audit(actor=actor, channel=channel):
-        ClassStudent.objects.bulk_create(new)
-        link_history.record_links(ClassStudent, added=new)
-    return len(new)
+    return _add_members(actor, class_group, "class_student", students, channel)
 
 
 @transaction.atomic
 def class_group_remove_students(
     *, actor, class_group: ClassGroup, students: Iterable[Student], channel: str = Channel.FORM
 ) -> int:
+    """Remove students from a manual class/group; returns how many were in it."""
     lock_for_write(class_group)
     _check_roster_change(actor, class_group, channel, "students")
-    doomed = ClassStudent.objects.filter(
-        class_group=class_group, student__in=[s.pk for s in students]
-    )
-    gone = list(doomed.values("class_group_id", "student_id"))
-    deleted, _ = doomed.delete()
-    with audit(actor=actor, channel=channel):
-        link_history.record_links(ClassStudent, removed=gone)
-    return deleted
+    return _remove_members(actor, class_group, "class_student", students, channel)
 
 
 @transaction.atomic
@@ -211,19 +198,7 @@ def class_group_add_educators(
     _check_educators_change(actor, channel)
     check_same_district(class_group.district_id, educators, "educators", "educators")
     _check_at_school(class_group, educators, kind="educator", field="educators")
-    existing = set(
-        ClassEducator.objects.filter(class_group=class_group).values_list("educator_id", flat=True)
-    )
-    origin = Origin.SYNCED if channel == Channel.SYNC else Origin.MANUAL
-    new = [
-        ClassEducator(class_group=class_group, educator=e, origin=origin)
-        for e in educators
-        if e.pk not in existing
-    ]
-    ClassEducator.objects.bulk_create(new)
-    with audit(actor=actor, channel=channel):
-        link_history.record_links(ClassEducator, added=new)
-    return len(new)
+    return _add_members(actor, class_group, "class_educator", educators, channel)
 
 
 @transaction.atomic
@@ -233,14 +208,48 @@ def class_group_remove_educators(
     lock_for_write(class_group)
     _check_roster_change(actor, class_group, channel, "educators")
     _check_educators_change(actor, channel)
-    doomed = ClassEducator.objects.filter(
-        class_group=class_group, educator__in=[e.pk for e in educators]
-    )
-    gone = list(doomed.values("class_group_id", "educator_id"))
-    deleted, _ = doomed.delete()
-    with audit(actor=actor, channel=channel):
-        link_history.record_links(ClassEducator, removed=gone)
-    return deleted
+    return _remove_members(actor, class_group, "class_educator", educators, channel)
+
+
+# link name -> (link table, the member's column in it)
+MEMBER_LINKS = {
+    "class_student": (ClassStudent, "student_id"),
+    "class_educator": (ClassEducator, "educator_id"),
+}
+
+
+def _origin(channel: str) -> str:
+    return str(Origin.SYNCED if channel == Channel.SYNC else Origin.MANUAL)
+
+
+def _members(class_group: ClassGroup, link: str, pks: list[int]) -> dict[int, str]:
+    """{member pk: link origin} of those of ``pks`` in ``class_group`` (one query)."""
+    model, column = MEMBER_LINKS[link]
+    rows = model.objects.filter(class_group=class_group, **{f"{column}__in": pks})
+    return dict(rows.values_list(column, "origin"))
+
+
+def _add_members(actor, class_group: ClassGroup, link: str, people: list, channel: str) -> int:
+    """The (checked) adds of ``people`` not in ``class_group`` yet, as one batch: a fixed
+    number of queries however many."""
+    pks = list(dict.fromkeys(p.pk for p in people))
+    existing = _members(class_group, link, pks)
+    origin = _origin(channel)
+    batch = Batch()
+    for pk in pks:
+        if pk not in existing:
+            batch.links.append(LinkChange(link, class_group.pk, pk, True, origin))
+    write(batch, district=class_group.district_id, actor=actor, channel=channel)
+    return len(batch.links)
+
+
+def _remove_members(actor, class_group: ClassGroup, link: str, people, channel: str) -> int:
+    pks = list(dict.fromkeys(p.pk for p in people))
+    batch = Batch()
+    for pk, origin in _members(class_group, link, pks).items():
+        batch.links.append(LinkChange(link, class_group.pk, pk, False, origin))
+    write(batch, district=class_group.district_id, actor=actor, channel=channel)
+    return len(batch.links)
 
 
 @transaction.atomic
@@ -256,17 +265,16 @@ def class_group_add_product(
     check_change_allowed(actor, class_group, channel)
     if not product.is_active:
         raise ValidationError({"product": f"{product} is no longer offered."})
-    origin = Origin.SYNCED if channel == Channel.SYNC else Origin.MANUAL
-    link, created = ClassProduct.objects.get_or_create(
-        class_group=class_group, product=product, defaults={"origin": origin}
-    )
-    if created:
-        with audit(actor=actor, channel=channel):
-            link_history.record_links(ClassProduct, added=[link])
-    if not created and origin == Origin.SYNCED and link.origin != Origin.SYNCED:
-        link.origin = Origin.SYNCED
-        link.save(update_fields=["origin"])
-    return link
+    origin = _origin(channel)
+    found = ClassProduct.objects.filter(class_group=class_group, product=product)
+    current = found.values_list("origin", flat=True).first()
+    batch = Batch()
+    if current is None:
+        batch.links.append(LinkChange("class_product", class_group.pk, product.pk, True, origin))
+    elif origin == Origin.SYNCED and current != Origin.SYNCED:
+        batch.origins.append(LinkOrigin("class_product", class_group.pk, product.pk, origin))
+    write(batch, district=class_group.district_id, actor=actor, channel=channel)
+    return found.get()
 
 
 @transaction.atomic
@@ -276,10 +284,11 @@ def class_group_remove_product(
     """Remove a product link. A link the SIS sends comes back at the next sync."""
     lock_for_write(class_group)
     check_change_allowed(actor, class_group, channel)
-    deleted, _ = ClassProduct.objects.filter(class_group=class_group, product=product).delete()
-    if deleted:
-        with audit(actor=actor, channel=channel):
-            link_history.record_pairs(
-                ClassProduct, "class_group_id", "product_id", removed=[(class_group.pk, product.pk)]
-            )
-    return bool(deleted)
+    found = ClassProduct.objects.filter(class_group=class_group, product=product)
+    origin = found.values_list("origin", flat=True).first()
+    if origin is None:
+        return False
+    batch = Batch()
+    batch.links.append(LinkChange("class_product", class_group.pk, product.pk, False, origin))
+    write(batch, district=class_group.district_id, actor=actor, channel=channel)
+    return True

@@ -1,4 +1,5 @@
-"""Rules shared by the record services: permissions, locked fields, districts, audit."""
+"""Rules shared by the record services: permissions, locked fields, districts, values (the
+writes themselves are writes.py's, through the engine)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 
 from accounts import permissions
-from rostering.history import Channel, audit
+from rostering.history import Channel
 from rostering.ownership import LOCKED_MESSAGE, FieldState, field_states
 from rostering.text import clean_text
 from rostering.validators import blank_to_none, validate_username
@@ -146,17 +147,6 @@ def refuse_locked_changes(record, changes: dict, channel: str) -> None:
         raise ValidationError(errors)
 
 
-def apply_changes(record, changes: dict, *, m2m: Iterable[str] = ()) -> dict:
-    """Set plain fields from ``changes`` and return the many-to-many ones for after save."""
-    later = {}
-    for name, value in changes.items():
-        if name in m2m:
-            later[name] = value
-        else:
-            setattr(record, name, value)
-    return later
-
-
 _ID_LABELS = {
     "external_id": "External Assigned ID",
     "alt_external_id": "Alt External Assigned ID",
@@ -182,13 +172,3 @@ def check_unique_ids(record) -> None:
             )
     if errors:
         raise ValidationError(errors)
-
-
-def save_record(record, *, actor, channel: str, m2m_changes: dict | None = None) -> None:
-    """full_clean, save and set many-to-many fields, writing one history row with the channel."""
-    check_unique_ids(record)
-    record.full_clean()
-    with audit(actor=actor, channel=channel):
-        record.save()
-        for name, values in (m2m_changes or {}).items():
-            getattr(record, name).set(values)

@@ -1,4 +1,6 @@
-"""Districts and the organizations inside them."""
+"""Districts and the organizations inside them: checked here, written by the engine
+(``writes``: creates, updates and deletes with history naming the actor and channel).
+A district's sync configuration and sources are not roster rows: written here."""
 
 from __future__ import annotations
 
@@ -7,7 +9,9 @@ from django.db import transaction
 
 from accounts import permissions
 from accounts.permissions import Feature
-from rostering.history import Channel, audit
+from rostering.engine import Batch
+from rostering.engine.changes import RecordDelete
+from rostering.history import Channel
 from rostering.locks import lock_district, lock_for_write
 from rostering.models import Organization, SyncConfiguration
 from rostering.ownership import LOCKED_FIELDS
@@ -16,12 +20,11 @@ from rostering.validators import blank_to_none
 
 from .common import (
     TRUSTED_CHANNELS,
-    apply_changes,
     check_change_allowed,
     check_create_allowed,
     refuse_locked_changes,
-    save_record,
 )
+from .writes import save_record, write
 
 EDITABLE_FIELDS = frozenset(
     {"name", "parent", "external_id", "rostering_method", "sso_enabled", "email_alerts"}
@@ -133,8 +136,7 @@ def organization_update(
         and changes.get("rostering_method", organization.rostering_method)
         != Organization.RosteringMethod.AUTOMATED
     )
-    apply_changes(organization, changes)
-    save_record(organization, actor=actor, channel=channel)
+    save_record(organization, actor=actor, channel=channel, changes=changes)
     if leaves_automated:
         organization.sync_paused = _pause_scheduled_sync(organization)
     return organization
@@ -164,8 +166,7 @@ def organization_set_active(
         )
     if organization.is_active == active:
         return False
-    organization.is_active = active
-    save_record(organization, actor=actor, channel=channel)
+    save_record(organization, actor=actor, channel=channel, changes={"is_active": active})
     return True
 
 
@@ -207,8 +208,8 @@ def organization_delete(*, actor, organization: Organization, channel: str = Cha
             f"{organization.name} cannot be deleted: it holds {listed}. Move them to another "
             "school first, or deactivate the school instead (its records stay)."
         )
-    with audit(actor=actor, channel=channel):
-        organization.delete()
+    batch = Batch(deletes=[RecordDelete("organization", organization.pk)])
+    write(batch, district=organization.district_id, actor=actor, channel=channel)
 
 
 def _pause_scheduled_sync(district: Organization) -> bool:

@@ -1,21 +1,24 @@
-"""A student's product access and product settings."""
+"""A student's product access and product settings: checked here, written by the engine
+(``writes``) with history naming the actor and channel."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from rostering import link_history
-from rostering.history import Channel, audit
+from rostering.engine import Batch
+from rostering.engine.changes import LinkChange, LinkOrigin, SettingChange
+from rostering.history import Channel
 from rostering.locks import lock_for_write
 from rostering.models import Origin, Product, ProductSetting, Student, StudentProduct
 from rostering.models import StudentProductSetting as SettingValue
 
 from .common import check_change_allowed
+from .writes import write
 
 
 def _origin(channel: str) -> str:
-    return Origin.SYNCED if channel == Channel.SYNC else Origin.MANUAL
+    return str(Origin.SYNCED if channel == Channel.SYNC else Origin.MANUAL)
 
 
 @transaction.atomic
@@ -34,16 +37,18 @@ def student_add_product(
     check_change_allowed(actor, student, channel)
     if not product.is_active:
         raise ValidationError({"product": f"{product} is no longer offered."})
-    link, created = StudentProduct.objects.get_or_create(
-        student=student, product=product, defaults={"origin": origin or _origin(channel)}
-    )
-    if created:
-        with audit(actor=actor, channel=channel):
-            link_history.record_links(StudentProduct, added=[link])
-    if not created and channel == Channel.SYNC and link.origin != Origin.SYNCED:
-        link.origin = Origin.SYNCED
-        link.save(update_fields=["origin"])
-    return link
+    found = StudentProduct.objects.filter(student=student, product=product)
+    current = found.values_list("origin", flat=True).first()
+    batch = Batch()
+    if current is None:
+        origin = str(origin or _origin(channel))
+        batch.links.append(LinkChange("student_product", student.pk, product.pk, True, origin))
+    elif channel == Channel.SYNC and current != Origin.SYNCED:
+        batch.origins.append(
+            LinkOrigin("student_product", student.pk, product.pk, str(Origin.SYNCED))
+        )
+    write(batch, district=student.district_id, actor=actor, channel=channel)
+    return found.get()
 
 
 @transaction.atomic
@@ -53,13 +58,14 @@ def student_remove_product(
     """Remove access; a link the SIS sends comes back at the next sync."""
     lock_for_write(student)
     check_change_allowed(actor, student, channel)
-    deleted, _ = StudentProduct.objects.filter(student=student, product=product).delete()
-    if deleted:
-        with audit(actor=actor, channel=channel):
-            link_history.record_pairs(
-                StudentProduct, "student_id", "product_id", removed=[(student.pk, product.pk)]
-            )
-    return bool(deleted)
+    found = StudentProduct.objects.filter(student=student, product=product)
+    origin = found.values_list("origin", flat=True).first()
+    if origin is None:
+        return False
+    batch = Batch()
+    batch.links.append(LinkChange("student_product", student.pk, product.pk, False, origin))
+    write(batch, district=student.district_id, actor=actor, channel=channel)
+    return True
 
 
 @transaction.atomic
@@ -79,22 +85,13 @@ def student_set_product_setting(
         canonical = setting.validate_value(value)
     except ValidationError as exc:
         raise ValidationError({"value": exc.messages}) from exc
-    row, created = SettingValue.objects.get_or_create(
-        student=student,
-        setting=setting,
-        defaults={
-            "value": canonical,
-            "origin": _origin(channel),
-            "sis_value": canonical if channel == Channel.SYNC else None,
-        },
-    )
-    before = None if created else row.value
-    if not created and (row.value != canonical or channel == Channel.SYNC):
-        row.value = canonical
-        if channel == Channel.SYNC:
-            row.origin = Origin.SYNCED
-            row.sis_value = canonical
-        row.save(update_fields=["value", "origin", "sis_value", "updated_at"])
-    with audit(actor=actor, channel=channel):
-        link_history.record_settings([(student.pk, setting.pk, before, canonical)])
-    return row
+    found = SettingValue.objects.filter(student=student, setting=setting)
+    before = found.values_list("value", flat=True).first()
+    synced = channel == Channel.SYNC  # the SIS's value: the row says so and keeps it
+    batch = Batch()
+    if before != canonical or synced:
+        batch.settings.append(
+            SettingChange(student.pk, setting.pk, before, canonical, synced=synced)
+        )
+    write(batch, district=student.district_id, actor=actor, channel=channel)
+    return found.get()

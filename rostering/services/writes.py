@@ -1,22 +1,33 @@
-"""A service's write as a batch of one handed to the engine: the services check, the engine
-writes (rostering.engine.apply: the district lock, one transaction, history of the record and
-of its links with the actor and channel, an educator's portal sign-in kept in step).
+"""How every service writes: it checks, then hands its change to the engine as a batch
+(rostering.engine.apply: the district lock, one transaction, history of the record and of its
+memberships, product links and settings with the actor and channel, an educator's portal
+sign-in kept in step), exactly as an import does. The services check; the engine writes.
 
 ``check_record`` is the model-level check a save used to run (IDs unique in the district,
-``full_clean``: lengths, choices, the username index); ``create`` and ``update`` hand the
-checked record over and re-read it, so a service still returns the saved instance.
+``full_clean``: lengths, choices, the username index). A student's or educator's create or
+update with its schools is ``create`` / ``update``; a class/group's or an organization's is
+``save_record``; links and settings alone are ``write``. Each re-reads the record, so a service
+still returns the saved instance.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db import models
 
 from rostering import engine
-from rostering.engine import Batch
+from rostering.engine import Batch, New
+from rostering.models import ClassGroup, Educator, Organization, Student
 
 from .common import check_unique_ids
+
+KIND_OF = {
+    ClassGroup: "class_group",
+    Organization: "organization",
+    Student: "student",
+    Educator: "educator",
+}
 
 # Columns a create leaves to the engine: the batch's district, the timestamps it stamps.
 _ENGINE_FILLS = frozenset({"district", "created_at", "updated_at"})
@@ -94,3 +105,50 @@ def update(
         batch.sign_in_passwords.append((record.pk, sign_in_password))
     engine.apply(batch, district=record.district_id, actor=actor, channel=channel)
     _reread(record, record.pk)
+
+
+def write(batch: Batch, *, district, actor, channel: str) -> engine.Applied:
+    """``engine.apply`` of ``batch`` for ``district`` (an Organization or its pk); an empty
+    batch writes nothing (no history either)."""
+    if not len(batch):
+        return engine.Applied()
+    return engine.apply(batch, district=district, actor=actor, channel=channel)
+
+
+def save_record(
+    record,
+    *,
+    actor,
+    channel: str,
+    changes: dict | None = None,
+    also: Callable[[Batch, int | New], None] | None = None,
+):
+    """Set ``changes`` (field name -> value) on ``record``, check it (``check_record``) and
+    write it through the engine: a create when it has no pk yet, else an update of the fields
+    that differ (with none, the record and its history are still stamped, as a save was).
+    ``also(batch, ref)`` adds what must be written with it in the same apply (a creator's
+    membership; ``ref`` is the new record's, or its pk). Returns ``record``, re-read."""
+    model = type(record)
+    kind = KIND_OF[model]
+    before = {}
+    for name, value in (changes or {}).items():
+        attname = model._meta.get_field(name).attname
+        before[attname] = getattr(record, attname)
+        setattr(record, name, value)
+    check_record(record)
+    batch = Batch()
+    creating = record.pk is None
+    if creating:
+        ref = batch.create(kind, _fields_of_new(record))
+    else:
+        ref = record.pk
+        changed = {n: v for n, v in before.items() if getattr(record, n) != v}
+        batch.update(kind, record.pk, changed, {n: getattr(record, n) for n in changed})
+    if also is not None:
+        also(batch, ref)
+    district = record.district_id or (record.pk if model is Organization else None)
+    applied = engine.apply(batch, district=district, actor=actor, channel=channel)
+    if creating:
+        ref = next(r["pk"] for r in applied.records if r["op"] == "create" and r["kind"] == kind)
+    _reread(record, ref)
+    return record
