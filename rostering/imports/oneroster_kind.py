@@ -189,7 +189,7 @@ def _check_step(actor, district, step: Step, plan: ImportPlan, translator):
         return None
     step_plan = ImportPlan(kind=step.kind)
     match = match_headers(step.kind, step.headers)
-    ctx = Context(actor=actor, district=district)
+    ctx = Context(actor=actor, district=district, sis=True)  # the SIS's usernames, as sent
     checker = kinds.checker_for(step.kind, ctx, match, step_plan)
     errors = step_plan.errors
     by_row = {}
