@@ -11,8 +11,10 @@ class SyncSource(models.Model):
     rostering.SyncConfiguration.shared_fields."""
 
     class SourceType(models.TextChoices):
-        ONEROSTER_UPLOAD = "oneroster_upload", "OneRoster CSV (uploaded zip)"
-        ONEROSTER_FOLDER = "oneroster_folder", "OneRoster CSV (folder the SIS drops files into)"
+        # Either holds OneRoster's or Clever's files, as source_format says (the values keep
+        # their first names).
+        ONEROSTER_UPLOAD = "oneroster_upload", "An uploaded zip"
+        ONEROSTER_FOLDER = "oneroster_folder", "A folder the SIS drops its files into"
 
     class Format(models.TextChoices):
         ONEROSTER = "oneroster", "OneRoster CSV (1.1 or 1.2)"
@@ -28,14 +30,15 @@ class SyncSource(models.Model):
         WEEKLY = "weekly", "Weekly"
 
     class IdField(models.TextChoices):
-        IDENTIFIER = "identifier", "OneRoster identifier"
-        SOURCED_ID = "sourcedId", "OneRoster sourcedId"
+        IDENTIFIER = "identifier", "OneRoster identifier (Clever: the column chosen below)"
+        SOURCED_ID = "sourcedId", "OneRoster sourcedId (Clever: Student_id, Teacher_id)"
 
     class UsernameField(models.TextChoices):
-        USERNAME = "username", "OneRoster username"
-        EMAIL = "email", "OneRoster email"
-        IDENTIFIER = "identifier", "OneRoster identifier"
-        SOURCED_ID = "sourcedId", "OneRoster sourcedId"
+        # Clever's files are read into the same records: each choice names Clever's column too.
+        USERNAME = "username", "OneRoster username (Clever: Username)"
+        EMAIL = "email", "OneRoster email (Clever: Student_email, Teacher_email)"
+        IDENTIFIER = "identifier", "OneRoster identifier (Clever: Student_number or Sis_id)"
+        SOURCED_ID = "sourcedId", "OneRoster sourcedId (Clever: Student_id, Teacher_id)"
 
     district = models.OneToOneField(
         "rostering.Organization", on_delete=models.CASCADE, related_name="sync_source"
