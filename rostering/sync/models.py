@@ -134,6 +134,9 @@ class SyncRun(models.Model):
         QUEUED = "queued", "Queued"
         RUNNING = "running", "Running"
         SUCCEEDED = "succeeded", "Succeeded"
+        # Applied, but it rostered none (or too few) of what the SIS sent (rostering.outcome):
+        # what could be was applied, and failure_reason says why in one sentence.
+        REFUSED = "refused", "Refused (too few rostered)"
         PREVIEWED = "previewed", "Dry run (nothing applied)"
         HELD = "held", "Held for approval"
         DISCARDED = "discarded", "Discarded"
@@ -163,7 +166,7 @@ class SyncRun(models.Model):
     errors = models.JSONField(default=list, blank=True)
     plan = models.JSONField(default=dict, blank=True)  # dry run / held: what would change
     hold_reason = models.TextField(blank=True, default="")
-    failure_reason = models.TextField(blank=True, default="")
+    failure_reason = models.TextField(blank=True, default="")  # failed, or refused: why
     task_id = models.CharField(max_length=64, blank=True, default="")
     # Liveness: when the run was queued for a worker, and the worker's last sign of life.
     queued_at = models.DateTimeField(null=True, blank=True)

@@ -21,6 +21,7 @@ PLAN_PER_PAGE = 50
 CHANGES_PER_PAGE = 50
 FINISHED = (
     SyncRun.Status.SUCCEEDED,
+    SyncRun.Status.REFUSED,
     SyncRun.Status.PREVIEWED,
     SyncRun.Status.DISCARDED,
     SyncRun.Status.FAILED,
@@ -119,7 +120,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _applied_changes(run: SyncRun, request: HttpRequest) -> dict:
     """An applied run's kept changes, one page of them (searched and paged in the database)."""
-    if run.status != SyncRun.Status.SUCCEEDED:
+    if run.status not in (SyncRun.Status.SUCCEEDED, SyncRun.Status.REFUSED):
         return {}
     search = request.GET.get("q", "").strip()
     page = Paginator(run_changes.of_run(run, search), CHANGES_PER_PAGE).get_page(
