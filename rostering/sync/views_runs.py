@@ -126,7 +126,12 @@ def _applied_changes(run: SyncRun, request: HttpRequest) -> dict:
     page = Paginator(run_changes.of_run(run, search), CHANGES_PER_PAGE).get_page(
         request.GET.get("changes_page")
     )
+    links = Paginator(run_changes.links_of_run(run), CHANGES_PER_PAGE).get_page(
+        request.GET.get("links_page")
+    )
     return {
+        "links_page": links,
+        "links_items": [run_changes.shown_link(change) for change in links],
         "shows_changes": True,
         "changes_page": page,
         "changes_items": [run_changes.shown(change) for change in page],
