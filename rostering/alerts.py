@@ -41,13 +41,21 @@ def link(path: str) -> str:
 
 
 def sync_run_alert(run) -> EmailMessage | None:
-    """The alert for a finished run that failed or is held, or None."""
+    """The alert for a finished run that failed, was refused or is held, or None."""
     from rostering.sync.models import SyncRun
 
-    if run.dry_run or run.status not in (SyncRun.Status.FAILED, SyncRun.Status.HELD):
+    alerted = (SyncRun.Status.FAILED, SyncRun.Status.REFUSED, SyncRun.Status.HELD)
+    if run.dry_run or run.status not in alerted:
         return None
     url = link(reverse("sync:run", args=[run.pk]))
-    if run.status == SyncRun.Status.FAILED:
+    if run.status == SyncRun.Status.REFUSED:
+        subject = f"Homeroom: the sync of {run.district} was refused"
+        body = (
+            f"The {run.get_trigger_display().lower()} sync of {run.district} (run {run.pk}) "
+            f"rostered too few of the records the SIS sent; what could be rostered was "
+            f"applied.\n\nWhy: {run.failure_reason or 'see the run.'}\n\nThe run: {url}\n"
+        )
+    elif run.status == SyncRun.Status.FAILED:
         subject = f"Homeroom: the sync of {run.district} failed"
         body = (
             f"The {run.get_trigger_display().lower()} sync of {run.district} (run {run.pk}) "
@@ -61,7 +69,8 @@ def sync_run_alert(run) -> EmailMessage | None:
             f"is held; nothing was applied until an administrator approves or discards it.\n\n"
             f"Why: {run.hold_reason or 'see the run.'}\n\nApprove or discard: {url}\n"
         )
-    return _message(run.district, subject, body, failure=run.status == SyncRun.Status.FAILED)
+    failure = run.status in (SyncRun.Status.FAILED, SyncRun.Status.REFUSED)
+    return _message(run.district, subject, body, failure=failure)
 
 
 def import_job_alert(job) -> EmailMessage | None:

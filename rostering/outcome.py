@@ -86,6 +86,13 @@ def run_tallies(sent: dict, errors: list[dict]) -> list[Tally]:
     ]
 
 
+def run_refusal(run) -> str:
+    """Why a sync run (applied or previewed) counts as refused, or "": its users and classes
+    sent against the problems it kept. The engine stores it on an applied run (status
+    "refused"); sync_district prints it."""
+    return refusal(run_tallies((run.counts or {}).get("sent") or {}, run.errors or []))
+
+
 def share_percent() -> int:
     return settings.ROSTER_REFUSED_SHARE_PERCENT
 

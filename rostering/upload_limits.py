@@ -85,8 +85,8 @@ def limits() -> Limits:
 
 def upload_size_problem(name: str, size: int, *, oneroster: bool = False) -> str:
     """The sentence refusing an uploaded file by its size as sent, or "" when it may be read.
-    A template (CSV or Excel) may be UPLOAD_MAX_FILE_MB; a OneRoster zip, which carries a whole
-    district, UPLOAD_MAX_SNAPSHOT_MB. Every upload form and service asks this one function."""
+    A template (CSV or Excel) may be UPLOAD_MAX_FILE_MB; a OneRoster or Clever zip
+    (``oneroster``), which carries a whole district, UPLOAD_MAX_SNAPSHOT_MB. Every upload form and service asks this one function."""
     lim = limits()
     limit = lim.snapshot_bytes if oneroster else lim.file_bytes
     if size <= limit:
@@ -94,7 +94,7 @@ def upload_size_problem(name: str, size: int, *, oneroster: bool = False) -> str
     if oneroster:
         return (
             f"{name} is larger than {megabytes(limit)}. Check that the zip holds only the "
-            "OneRoster CSV files, or ask support to raise the limit."
+            "OneRoster (or Clever) CSV files, or ask support to raise the limit."
         )
     return (
         f"{name} is larger than {megabytes(limit)}. Split it into several files of up to "

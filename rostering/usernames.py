@@ -10,7 +10,10 @@
 - ``refusal(wanted, held)`` is the one sentence every channel shows, in its own place (a form
   field, a row and column, a SIS record);
 - ``username_constraint(prefix)`` is that index (Student and Educator), whose check in
-  ``full_clean`` (services, forms, the admin) says the same sentence on the username field.
+  ``full_clean`` (services, forms, the admin) says the same sentence on the username field;
+- ``validate_sis_username(value)`` is what a SIS may send (the sync, the OneRoster and Clever
+  imports) and what a portal sign-in's username may be (accounts.User), so an educator the
+  SIS calls "Mary Archer" signs in and can be saved in the admin.
 
 Usernames typed in the portal are ASCII (``validators.validate_username``), so ``str.casefold``
 here and SQL ``LOWER`` on SQLite and PostgreSQL agree. A SIS may send any printable username
@@ -26,6 +29,8 @@ from typing import NamedTuple
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models.functions import Lower
+
+from rostering.text import clean_text
 
 CHUNK = 5000
 _KEY = "username_key"
@@ -43,6 +48,23 @@ def refusal(wanted: str, held: str) -> str:
         f'The username "{wanted}" is already taken{by}. Usernames are unique ignoring upper '
         "and lower case: choose another."
     )
+
+
+def validate_sis_username(value: str) -> str:
+    """A username as a SIS sends it: OneRoster lets it be any string and the SIS owns it, so
+    "Mary Archer" is kept as sent. Trimmed and printable (no tabs, line breaks or control
+    characters); its length is the registry's check (the model's max_length) and it is unique
+    ignoring case (``holders``), as on every channel. Usernames typed in the portal's forms and
+    templates keep ``validators.validate_username``'s stricter characters."""
+    value = clean_text(value)
+    if not value:
+        raise ValidationError("A username is required.", code="required")
+    if not value.isprintable():
+        raise ValidationError(
+            f"{value!r} cannot be a username: it holds a tab, line break or control character.",
+            code="username",
+        )
+    return value
 
 
 class Holder(NamedTuple):

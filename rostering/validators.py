@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from .registry.normalisers import grade as grade_normaliser
 from .text import clean_text
+from .usernames import validate_sis_username  # noqa: F401  (the SIS rule lives there)
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9._@+-]+$")
 
@@ -22,23 +23,6 @@ def validate_username(value: str) -> str:
     if not USERNAME_RE.match(value):
         raise ValidationError(
             f'"{value}" cannot be a username: use letters, digits and . _ - @ + only, no spaces.',
-            code="username",
-        )
-    return value
-
-
-def validate_sis_username(value: str) -> str:
-    """A username as a SIS sends it (the sync): OneRoster lets it be any string and the SIS
-    owns it, so "Mary Archer" is kept as sent. Trimmed and printable (no tabs, line breaks
-    or control characters); its length is the registry's check and unique ignoring case
-    rostering.usernames', as for every channel. Manual channels keep ``validate_username``'s
-    stricter characters."""
-    value = clean_text(value)
-    if not value:
-        raise ValidationError("A username is required.", code="required")
-    if not value.isprintable():
-        raise ValidationError(
-            f"{value!r} cannot be a username: it holds a tab, line break or control character.",
             code="username",
         )
     return value

@@ -25,6 +25,7 @@ from import_export.formats.base_formats import CSV, XLSX, Format
 from import_export.forms import ImportForm
 
 from rostering.imports import engine, jobs
+from rostering.imports.models import SIS_SETS
 from rostering.models import Organization
 from rostering.upload_limits import upload_size_problem
 
@@ -150,7 +151,7 @@ class EngineImportExportMixin(ImportExportMixin):
         upload = form.cleaned_data["import_file"]
         kind = self.import_kind
         # Refused before the file is read into memory at all.
-        too_large = upload_size_problem(upload.name, upload.size, oneroster=kind == "oneroster")
+        too_large = upload_size_problem(upload.name, upload.size, oneroster=kind in SIS_SETS)
         if too_large:
             form.add_error("import_file", too_large)
             return None

@@ -1,7 +1,9 @@
 """Read Clever's SFTP CSV files (schools, students, teachers, sections, enrollments).
 
 Problems name Clever's file, row (header is row 1), the record's Clever id and the column, in
-Clever's words. A row that cannot be rostered is left out with an error; a set without
+Clever's words. A student's Password is kept as OneRoster's password is (the sync and the
+import encrypt it: rostering.sync.passwords, the students template's rules); DOB, Gender and
+the other columns Homeroom does not store are read past without a word. A row that cannot be rostered is left out with an error; a set without
 students.csv, or a file without its id column, cannot be used and raises SnapshotError.
 """
 
@@ -201,11 +203,13 @@ class _Reader:
             if not school:
                 continue
             email = values.get(f"{word.lower()}_email", "")
+            password = ""
             if role == "student":
                 identifier = values.get(self.id_column, "") or (
                     record if self.id_column == "sis_id" else ""
                 )
                 grades = [grade(values["grade"])] if values.get("grade") else []
+                password = values.get("password", "")  # trimmed, as OneRoster's is
             else:
                 identifier, grades = values.get("teacher_number", ""), []
             users[record] = User(
@@ -218,6 +222,7 @@ class _Reader:
                 email=email,
                 grades=grades,
                 roles=[Role(role, school, primary=True)],
+                password=password,
                 row=row,
                 file=rows.file,
             )

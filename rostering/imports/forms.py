@@ -8,10 +8,10 @@ from accounts.permissions import schools_for
 from rostering.upload_limits import upload_size_problem
 
 from . import jobs
-from .models import ImportKind
+from .models import SIS_SETS, ImportKind
 
 ACCEPT = ".csv,.txt,.tsv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ACCEPT_ONEROSTER = ACCEPT + ",.zip,application/zip"
+ACCEPT_SETS = ACCEPT + ",.zip,application/zip"  # OneRoster and Clever sets are zips
 FILE_ERRORS = {
     "empty": "The file is empty. Choose the file you filled in and upload it again.",
     "required": "Choose a file to upload.",
@@ -19,7 +19,7 @@ FILE_ERRORS = {
 
 
 def _check_size(upload, *, kind: str = "") -> None:
-    too_large = upload_size_problem(upload.name, upload.size, oneroster=kind == ImportKind.ONEROSTER)
+    too_large = upload_size_problem(upload.name, upload.size, oneroster=kind in SIS_SETS)
     if too_large:
         raise forms.ValidationError(too_large)
     if upload.size == 0:
@@ -51,8 +51,8 @@ class UploadForm(forms.Form):
         label="File",
         error_messages=FILE_ERRORS,
         help_text="CSV or Excel (.xlsx), up to 10,000 records. "
-        "OneRoster: the zip, or its CSV files zipped together.",
-        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ONEROSTER}),
+        "OneRoster or Clever SFTP export: its zip, or its CSV files zipped together.",
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_SETS}),
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -104,7 +104,7 @@ class MultipleFileField(forms.FileField):
     """Several files in one input (Django's documented pattern)."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT_ONEROSTER}))
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT_SETS}))
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
 
@@ -121,6 +121,7 @@ SUBMISSION_KINDS = (
     ImportKind.CLASSES,
     ImportKind.ORGANIZATIONS,
     ImportKind.ONEROSTER,
+    ImportKind.CLEVER,
 )
 
 
@@ -146,7 +147,7 @@ class SubmissionForm(forms.Form):
         for kind in SUBMISSION_KINDS:
             for upload in cleaned.get(f"files_{kind.value}") or []:
                 try:
-                    _check_size(upload)
+                    _check_size(upload, kind=kind)
                 except forms.ValidationError as exc:
                     self.add_error(f"files_{kind.value}", exc)
                 files.append((kind.value, upload))

@@ -23,24 +23,26 @@ from rostering.liveness import Heartbeat, waiting_warning, write_with_retry
 from rostering.upload_limits import upload_size_problem
 
 from . import engine
-from .models import ImportJob, ImportKind
+from .models import SIS_SETS, ImportJob, ImportKind
 
 log = logging.getLogger(__name__)
 
 
-# The feature a user needs for each kind of import. OneRoster files carry organizations,
-# educators, classes and students at once, so they need the organization import right.
+# The feature a user needs for each kind of import. OneRoster and Clever files carry
+# organizations, educators, classes and students at once, so they need every import right.
+SIS_SET_FEATURES = (
+    Feature.IMPORT_ORGANIZATIONS,
+    Feature.IMPORT_EDUCATORS,
+    Feature.IMPORT_CLASSES,
+    Feature.IMPORT_STUDENTS,
+)
 KIND_FEATURES: dict[str, tuple[Feature, ...]] = {
     ImportKind.STUDENTS: (Feature.IMPORT_STUDENTS,),
     ImportKind.CLASSES: (Feature.IMPORT_CLASSES,),
     ImportKind.EDUCATORS: (Feature.IMPORT_EDUCATORS,),
     ImportKind.ORGANIZATIONS: (Feature.IMPORT_ORGANIZATIONS,),
-    ImportKind.ONEROSTER: (
-        Feature.IMPORT_ORGANIZATIONS,
-        Feature.IMPORT_EDUCATORS,
-        Feature.IMPORT_CLASSES,
-        Feature.IMPORT_STUDENTS,
-    ),
+    ImportKind.ONEROSTER: SIS_SET_FEATURES,
+    ImportKind.CLEVER: SIS_SET_FEATURES,
     ImportKind.BULK_STUDENTS: (Feature.BULK_CREATE_STUDENTS,),
 }
 
@@ -51,6 +53,7 @@ UPLOAD_KINDS = (
     ImportKind.CLASSES,
     ImportKind.ORGANIZATIONS,
     ImportKind.ONEROSTER,
+    ImportKind.CLEVER,
 )
 TEMPLATE_KINDS = UPLOAD_KINDS[:4]
 FINISHED = (ImportJob.Status.COMMITTED, ImportJob.Status.FAILED, ImportJob.Status.UNDONE)
@@ -167,7 +170,7 @@ def job_create(
     if kind == ImportKind.BULK_STUDENTS:
         if school is None or not schools_for(actor).filter(pk=school.pk).exists():
             raise PermissionDenied("Choose one of your schools.")
-    too_large = upload_size_problem(file_name, len(content), oneroster=kind == ImportKind.ONEROSTER)
+    too_large = upload_size_problem(file_name, len(content), oneroster=kind in SIS_SETS)
     if too_large:
         raise ValidationError(too_large)
     job = ImportJob.objects.create(

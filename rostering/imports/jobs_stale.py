@@ -4,7 +4,7 @@ longer what the import would do. Confirming is refused with why, and the file ca
 again (the same file, a fresh preview).
 
 A template import matches records of one kind: the check keeps their ids as a list. A
-OneRoster set spans kinds: it keeps, per kind, the ids it matched and whether it adds any
+OneRoster (or Clever) set spans kinds: it keeps, per kind, the ids it matched and whether it adds any
 (``{"students": {"matched": [3, 7], "adds": true}, ...}``)."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from django.utils import timezone
 from rostering.models import ClassGroup, Educator, LinkChange, Organization, Student
 
 from .jobs import require_import
-from .models import ImportJob, ImportKind
+from .models import SIS_SETS, ImportJob, ImportKind
 
 KIND_MODELS = {
     ImportKind.STUDENTS: Student,
@@ -27,7 +27,6 @@ KIND_MODELS = {
 # The column of LinkChange naming the record (memberships, products, settings).
 LINK_COLUMNS = {Student: "student_id", Educator: "educator_id", ClassGroup: "class_group_id"}
 ROSTER_MODELS = (Organization, Student, Educator, ClassGroup)
-ONEROSTER = ImportKind.ONEROSTER
 
 
 class StalePreview(ValidationError):
@@ -77,7 +76,7 @@ def _district_changes(district_id: int, since) -> int:
 
 def matched_ids(kind: str, changes) -> list[int] | dict[str, dict]:
     """What a check keeps to tell later whether its preview went stale (see the module)."""
-    if kind != ONEROSTER:
+    if kind not in SIS_SETS:
         return sorted({c.record_id for c in changes if c.record_id is not None})
     kept: dict[str, dict] = {}
     for change in changes:

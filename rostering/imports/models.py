@@ -13,7 +13,14 @@ class ImportKind(models.TextChoices):
     CLASSES = "classes", "Classes/Groups"
     ORGANIZATIONS = "organizations", "Organizations"
     ONEROSTER = "oneroster", "OneRoster CSV"
+    CLEVER = "clever", "Clever SFTP export"
     BULK_STUDENTS = "bulk_students", "Bulk Create Students"
+
+
+# A SIS's whole set of files (a zip, or one of its CSV files): OneRoster's, read by
+# rostering.oneroster, or Clever's, read by rostering.clever into the same records. Both go
+# through rostering/imports/oneroster_kind.py and take the larger snapshot size limit.
+SIS_SETS = frozenset({ImportKind.ONEROSTER, ImportKind.CLEVER})
 
 
 class ImportJob(models.Model):

@@ -77,15 +77,15 @@ def commit(
     )
 
 
-def read_files(file_name: str, content: bytes) -> dict[str, bytes]:
+def read_files(file_name: str, content: bytes, kind: str = KIND) -> dict[str, bytes]:
     """{lower-case file name: bytes} from a zip, or from one CSV file of the set."""
     if content[:4] == b"PK\x03\x04" or file_name.lower().endswith(".zip"):
         return load_files(content)
     base = file_name.replace("\\", "/").rsplit("/", 1)[-1].lower()
     if not base.endswith(".csv"):
         raise SnapshotError(
-            f"{file_name} is neither a zip nor a CSV file. Upload the OneRoster CSV files "
-            "zipped together."
+            f"{file_name} is neither a zip nor a CSV file. Upload the "
+            f"{'Clever' if kind == CLEVER else 'OneRoster'} CSV files zipped together."
         )
     return {base: content}
 
@@ -98,7 +98,7 @@ def _run(*, actor, district, file_name, content, progress=None, keep=False, kind
     progress = progress or _quiet
     plan = ImportPlan(kind=kind)
     try:
-        files = read_files(file_name, content)
+        files = read_files(file_name, content, kind)
         snapshot = reader_for(kind, district)(files)
     except (SnapshotError, zipfile.BadZipFile) as exc:
         plan.errors.append(RowError(0, file_name, str(exc)))
@@ -199,7 +199,7 @@ def _check_step(actor, district, step: Step, plan: ImportPlan, translator):
         return None
     step_plan = ImportPlan(kind=step.kind)
     match = match_headers(step.kind, step.headers)
-    ctx = Context(actor=actor, district=district)
+    ctx = Context(actor=actor, district=district, sis=True)  # the SIS's usernames, as sent
     checker = kinds.checker_for(step.kind, ctx, match, step_plan)
     errors = step_plan.errors
     by_row = {}

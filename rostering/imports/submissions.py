@@ -22,11 +22,12 @@ from rostering.liveness import Heartbeat, waiting_warning, write_with_retry
 from rostering.upload_limits import upload_size_problem
 
 from . import jobs
-from .models import AssistedSubmission, ImportJob, ImportKind, SubmissionFile
+from .models import SIS_SETS, AssistedSubmission, ImportJob, ImportKind, SubmissionFile
 
 # Organizations first, then the people who belong to them, then classes and students.
 IMPORT_ORDER = [
     ImportKind.ONEROSTER,
+    ImportKind.CLEVER,
     ImportKind.ORGANIZATIONS,
     ImportKind.EDUCATORS,
     ImportKind.CLASSES,
@@ -63,7 +64,7 @@ def submission_create(
     if len(files) > MAX_FILES:
         raise ValidationError(f"Send at most {MAX_FILES} files in one submission.")
     for kind, name, content in files:
-        too_large = upload_size_problem(name, len(content), oneroster=kind == ImportKind.ONEROSTER)
+        too_large = upload_size_problem(name, len(content), oneroster=kind in SIS_SETS)
         if too_large:
             raise ValidationError(too_large)
         if not content:

@@ -64,6 +64,8 @@ class LinkChange(models.Model):
             models.Index(fields=["student", "changed_at"], name="link_change_student"),
             models.Index(fields=["class_group", "changed_at"], name="link_change_class"),
             models.Index(fields=["educator", "changed_at"], name="link_change_educator"),
+            # A sync run's page lists the links it changed (rostering.sync.run_changes).
+            models.Index(fields=["channel_ref"], name="link_change_ref"),
         ]
 
     def __str__(self) -> str:

@@ -11,6 +11,7 @@ from accounts import permissions
 from rostering.history import Channel
 from rostering.ownership import LOCKED_MESSAGE, FieldState, field_states
 from rostering.text import clean_text
+from rostering.usernames import validate_sis_username
 from rostering.validators import blank_to_none, validate_username
 
 # Channels that act for the SIS or the platform itself, with no portal user to check.
@@ -94,9 +95,11 @@ def _comparable(value):
     return value
 
 
-def normalize_person(changes: dict, *, many: str, many_message: str) -> dict:
+def normalize_person(changes: dict, *, many: str, many_message: str, sis: bool = False) -> dict:
     """Clean names (rostering.text.clean_text), store blank IDs as NULL, check the username and the required
-    many-to-many (``many``: schools or organizations) of a student's or educator's changes."""
+    many-to-many (``many``: schools or organizations) of a student's or educator's changes.
+    ``sis``: the username is what a SIS sent (a OneRoster or Clever import), checked as the
+    sync checks it (``usernames.validate_sis_username``: "Mary Archer" is kept)."""
     clean = dict(changes)
     for name in ("external_id", "alt_external_id"):
         if name in clean:
@@ -106,7 +109,8 @@ def normalize_person(changes: dict, *, many: str, many_message: str) -> dict:
             clean[name] = clean_text(clean[name])
     if "username" in clean:
         try:
-            clean["username"] = validate_username(clean["username"])
+            check = validate_sis_username if sis else validate_username
+            clean["username"] = check(clean["username"])
         except ValidationError as exc:
             raise ValidationError({"username": exc.messages}) from exc
     if many in clean:

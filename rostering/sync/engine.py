@@ -19,7 +19,7 @@ from rostering.history import reference
 from rostering.liveness import Heartbeat, write_with_retry
 from rostering.locks import lock_district
 from rostering.oneroster import Snapshot, SnapshotError
-from rostering.outcome import sent_of
+from rostering.outcome import run_refusal, sent_of
 
 from . import run_changes, sources
 from .batch import apply_plan
@@ -238,7 +238,9 @@ def _finish(
         run.plan = plan.as_dict()
         run.snapshot = source.keep()  # None: the source cannot be kept; approval refuses
     else:
-        run.status = SyncRun.Status.SUCCEEDED
+        # Applied either way; refused when it rostered none or too few (rostering.outcome).
+        run.failure_reason = run_refusal(run)
+        run.status = SyncRun.Status.REFUSED if run.failure_reason else SyncRun.Status.SUCCEEDED
         run.snapshot = None
         run_changes.record(run, plan)  # what it changed, kept for the run page
     run.finished_at = timezone.now()

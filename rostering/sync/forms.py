@@ -39,10 +39,10 @@ class SyncSettingsForm(forms.ModelForm):
     """Source, External Assigned ID, schedule, hold threshold, and the optional fields sent."""
 
     snapshot_file = forms.FileField(
-        label="OneRoster zip",
+        label="SIS files (zip)",
         required=False,
-        help_text="The OneRoster CSV files zipped together. It replaces the "
-        "zip uploaded before.",
+        help_text="The OneRoster CSV files, or Clever's SFTP files, zipped together (as "
+        "“Files are in” says). It replaces the zip uploaded before.",
         widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
     )
     weekday = forms.TypedChoiceField(
@@ -78,14 +78,14 @@ class SyncSettingsForm(forms.ModelForm):
             "time_of_day": "Time",
         }
         help_texts = {
-            "folder_path": "The folder your SIS drops its OneRoster CSV files into.",
+            "folder_path": "The folder your SIS drops its CSV files (OneRoster or Clever) into.",
             "clever_id_column": "Which Clever students.csv column becomes the External "
             "Assigned ID of students when the files are Clever's (leave the choice above on "
             "OneRoster identifier; teachers take Teacher_number).",
             "external_id_field": "Which OneRoster column becomes the External Assigned ID "
             "of students and educators.",
-            "username_field": "Which OneRoster column becomes the username students and "
-            "educators sign in with. It is kept as the SIS sends it (spaces too).",
+            "username_field": "Which column becomes the username students and educators "
+            "sign in with. It is kept as the SIS sends it (spaces too).",
         }
         widgets = {
             "source_type": forms.RadioSelect,
@@ -135,8 +135,8 @@ class SyncSettingsForm(forms.ModelForm):
             return
         folder = self.fields["folder_path"]
         folder.help_text = (
-            f"The folder your SIS drops its OneRoster CSV files into: {home}, or a folder "
-            "inside it."
+            f"The folder your SIS drops its CSV files (OneRoster or Clever) into: {home}, or a "
+            "folder inside it."
         )
         if not self.instance.folder_path:
             folder.initial = str(home)
@@ -145,8 +145,8 @@ class SyncSettingsForm(forms.ModelForm):
         return {kind: self.cleaned_data.get(f"shared_{kind}", []) for kind in KIND_MODELS}
 
     def clean_snapshot_file(self):
-        """A OneRoster (or, as the district chose, Clever) zip: readable within the zip limits, holding users.csv, each file's
-        first row a OneRoster header. Only the zip's directory and each file's first bytes are read
+        """A OneRoster (or, as the district chose, Clever) zip: readable within the zip limits,
+        holding users.csv (Clever: students.csv), each file's first row its header. Only the zip's directory and each file's first bytes are read
         here; the whole set is read when the sync runs, in the background."""
         upload = self.cleaned_data.get("snapshot_file")
         if not upload:
@@ -184,7 +184,7 @@ class SyncSettingsForm(forms.ModelForm):
             if not self.upload and not self.instance.uploaded_snapshot and not self.errors.get(
                 "snapshot_file"
             ):
-                self.add_error("snapshot_file", "Choose the OneRoster zip to upload.")
+                self.add_error("snapshot_file", "Choose the zip of your SIS's files to upload.")
         elif source_type == SyncSource.SourceType.ONEROSTER_FOLDER:
             try:
                 cleaned["folder_path"] = folders.clean_folder(

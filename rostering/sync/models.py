@@ -11,8 +11,10 @@ class SyncSource(models.Model):
     rostering.SyncConfiguration.shared_fields."""
 
     class SourceType(models.TextChoices):
-        ONEROSTER_UPLOAD = "oneroster_upload", "OneRoster CSV (uploaded zip)"
-        ONEROSTER_FOLDER = "oneroster_folder", "OneRoster CSV (folder the SIS drops files into)"
+        # Either holds OneRoster's or Clever's files, as source_format says (the values keep
+        # their first names).
+        ONEROSTER_UPLOAD = "oneroster_upload", "An uploaded zip"
+        ONEROSTER_FOLDER = "oneroster_folder", "A folder the SIS drops its files into"
 
     class Format(models.TextChoices):
         ONEROSTER = "oneroster", "OneRoster CSV (1.1 or 1.2)"
@@ -28,14 +30,15 @@ class SyncSource(models.Model):
         WEEKLY = "weekly", "Weekly"
 
     class IdField(models.TextChoices):
-        IDENTIFIER = "identifier", "OneRoster identifier"
-        SOURCED_ID = "sourcedId", "OneRoster sourcedId"
+        IDENTIFIER = "identifier", "OneRoster identifier (Clever: the column chosen below)"
+        SOURCED_ID = "sourcedId", "OneRoster sourcedId (Clever: Student_id, Teacher_id)"
 
     class UsernameField(models.TextChoices):
-        USERNAME = "username", "OneRoster username"
-        EMAIL = "email", "OneRoster email"
-        IDENTIFIER = "identifier", "OneRoster identifier"
-        SOURCED_ID = "sourcedId", "OneRoster sourcedId"
+        # Clever's files are read into the same records: each choice names Clever's column too.
+        USERNAME = "username", "OneRoster username (Clever: Username)"
+        EMAIL = "email", "OneRoster email (Clever: Student_email, Teacher_email)"
+        IDENTIFIER = "identifier", "OneRoster identifier (Clever: Student_number or Sis_id)"
+        SOURCED_ID = "sourcedId", "OneRoster sourcedId (Clever: Student_id, Teacher_id)"
 
     district = models.OneToOneField(
         "rostering.Organization", on_delete=models.CASCADE, related_name="sync_source"
@@ -131,6 +134,9 @@ class SyncRun(models.Model):
         QUEUED = "queued", "Queued"
         RUNNING = "running", "Running"
         SUCCEEDED = "succeeded", "Succeeded"
+        # Applied, but it rostered none (or too few) of what the SIS sent (rostering.outcome):
+        # what could be was applied, and failure_reason says why in one sentence.
+        REFUSED = "refused", "Refused (too few rostered)"
         PREVIEWED = "previewed", "Dry run (nothing applied)"
         HELD = "held", "Held for approval"
         DISCARDED = "discarded", "Discarded"
@@ -160,7 +166,7 @@ class SyncRun(models.Model):
     errors = models.JSONField(default=list, blank=True)
     plan = models.JSONField(default=dict, blank=True)  # dry run / held: what would change
     hold_reason = models.TextField(blank=True, default="")
-    failure_reason = models.TextField(blank=True, default="")
+    failure_reason = models.TextField(blank=True, default="")  # failed, or refused: why
     task_id = models.CharField(max_length=64, blank=True, default="")
     # Liveness: when the run was queued for a worker, and the worker's last sign of life.
     queued_at = models.DateTimeField(null=True, blank=True)

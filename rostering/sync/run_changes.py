@@ -1,5 +1,9 @@
 """What an applied sync run changed, record by record: written with the run's outcome (one
-transaction), read by the run page and its CSV download, in words an administrator reads."""
+transaction), read by the run page and its CSV download, in words an administrator reads.
+
+The memberships and product links (and product settings) a run changed are not copied here:
+the link history (rostering.link_history) keeps each, naming the run ("sync run 12"), and
+``links_of_run`` reads them back for the run page."""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from itertools import islice
 
 from django.db.models import Q, QuerySet
 
-from rostering.models import Organization
+from rostering.models import LinkChange, Organization
 from rostering.registry.normalisers import grade_label
 
 from .models import SyncRun, SyncRunChange
@@ -150,6 +154,39 @@ def shown(change: SyncRunChange) -> dict:
         "kind_label": KIND_LABELS.get(change.kind, change.kind),
         "action_label": ACTION_LABELS.get(change.action, change.action),
         "change_list": field_list(change.fields),
+    }
+
+
+def links_of_run(run: SyncRun) -> QuerySet[LinkChange]:
+    """The memberships, product links and settings ``run`` added, removed or changed, in the
+    order written (the link history rows naming the run; indexed by that reference)."""
+    return (
+        LinkChange.objects.filter(channel_ref=f"sync run {run.pk}")
+        .select_related("student", "educator", "class_group", "product", "setting")
+        .order_by("pk")
+    )
+
+
+def shown_link(change: LinkChange) -> dict:
+    """One link change as the run page reads it: whose link (a student, an educator, or a
+    class/group's own product link), to what, and how; a setting's value before and after."""
+    kinds = LinkChange.Kind
+    if change.kind in (kinds.CLASS_STUDENT, kinds.CLASS_EDUCATOR):
+        owner, target = change.student or change.educator, change.class_group
+    elif change.kind == kinds.CLASS_PRODUCT:
+        owner, target = change.class_group, change.product
+    elif change.kind == kinds.STUDENT_SETTING:
+        owner, target = change.student, change.setting.label if change.setting else ""
+    else:
+        owner, target = change.student, change.product
+    return {
+        "kind_label": change.get_kind_display(),
+        "action_label": change.get_action_display(),
+        "owner": str(owner) if owner else "",
+        "owner_id": getattr(owner, "sis_sourced_id", "") or "",
+        "target": str(target) if target else "",
+        "before": change.value_before,
+        "after": change.value_after,
     }
 
 

@@ -21,6 +21,7 @@ PLAN_PER_PAGE = 50
 CHANGES_PER_PAGE = 50
 FINISHED = (
     SyncRun.Status.SUCCEEDED,
+    SyncRun.Status.REFUSED,
     SyncRun.Status.PREVIEWED,
     SyncRun.Status.DISCARDED,
     SyncRun.Status.FAILED,
@@ -119,13 +120,18 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _applied_changes(run: SyncRun, request: HttpRequest) -> dict:
     """An applied run's kept changes, one page of them (searched and paged in the database)."""
-    if run.status != SyncRun.Status.SUCCEEDED:
+    if run.status not in (SyncRun.Status.SUCCEEDED, SyncRun.Status.REFUSED):
         return {}
     search = request.GET.get("q", "").strip()
     page = Paginator(run_changes.of_run(run, search), CHANGES_PER_PAGE).get_page(
         request.GET.get("changes_page")
     )
+    links = Paginator(run_changes.links_of_run(run), CHANGES_PER_PAGE).get_page(
+        request.GET.get("links_page")
+    )
     return {
+        "links_page": links,
+        "links_items": [run_changes.shown_link(change) for change in links],
         "shows_changes": True,
         "changes_page": page,
         "changes_items": [run_changes.shown(change) for change in page],

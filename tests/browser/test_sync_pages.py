@@ -41,7 +41,7 @@ def test_district_admin_uploads_a_zip_previews_syncs_and_reads_the_run(
     screenshot(page, "sync-home-not-set-up")
 
     page.get_by_role("link", name="Change the settings").click()
-    page.get_by_label("OneRoster zip").set_input_files(
+    page.get_by_label("SIS files (zip)").set_input_files(
         {"name": "oat-sample.zip", "mimeType": "application/zip", "buffer": _oat_zip()}
     )
     page.locator("input[type=checkbox]").and_(page.get_by_label("Email")).first.check()  # a shared field

@@ -24,6 +24,7 @@ COLUMNS = {
         "DOB",
         "Student_email",
         "Username",
+        "Password",
     ],
     "teachers": [
         "School_id",
@@ -74,6 +75,7 @@ class CleverStudent(factory.DictFactory):
     DOB = "3/14/2016"
     Username = factory.Sequence(lambda n: f"clever.kid{n}")
     Student_email = factory.LazyAttribute(lambda row: f"{row.Username}@clever.example.org")
+    Password = ""
 
 
 class CleverTeacher(factory.DictFactory):

@@ -77,15 +77,18 @@ def diff_fields(record, fields: dict, column_of: dict[str, str]) -> dict[str, tu
     return changes
 
 
-def person_fields(row: Row, cols: dict[str, str], plain_fields, *, many: str) -> dict:
+def person_fields(row: Row, cols: dict[str, str], plain_fields, *, many: str, sis=False) -> dict:
     """The row's plain person fields, normalized; each invalid one an error on its column
-    and left out."""
+    and left out. ``sis``: the rows come from a SIS's files (Context.sis), whose usernames
+    are taken as the sync takes them."""
     raw = {name: row.get(name) for name in plain_fields if row.has(name)}
     try:
-        return normalize_person(raw, many=many, many_message="")
+        return normalize_person(raw, many=many, many_message="", sis=sis)
     except ValidationError as exc:
         for name, messages in exc.message_dict.items():
-            if name in cols and name not in row.bad_columns:
+            # bad_columns holds column names: a cell already refused (too long, empty) is
+            # told once, not again as "required".
+            if name in cols and cols[name].name not in row.bad_columns:
                 row.error(cols[name], " ".join(messages))
         return {k: v for k, v in raw.items() if k not in exc.message_dict}
 

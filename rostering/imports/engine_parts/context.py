@@ -20,8 +20,10 @@ def fold(text: str) -> str:
 
 
 class Context:
-    def __init__(self, *, actor, district, school=None):
+    def __init__(self, *, actor, district, school=None, sis=False):
         self.actor = actor
+        # The rows come from a SIS's files (OneRoster, Clever): usernames as the SIS sent them.
+        self.sis = sis
         self.district = district
         self.school = school
         self.user = actor if getattr(actor, "is_authenticated", False) else None

@@ -24,7 +24,7 @@ def _job(world, user, **kwargs) -> ImportJob:
     return ImportJob.objects.create(**defaults)
 
 
-@pytest.mark.parametrize("kind", ["educators", "organizations", "oneroster"])
+@pytest.mark.parametrize("kind", ["educators", "organizations", "oneroster", "clever"])
 def test_teacher_posting_an_import_of_another_type_is_refused_and_nothing_is_kept(
     client, teacher, fake_engine, kind
 ):
@@ -46,6 +46,8 @@ def test_job_create_refuses_a_teachers_educator_import_even_without_the_form(tea
 
     with pytest.raises(PermissionDenied):
         jobs.job_create(actor=teacher, kind="educators", file_name="e.csv", content=b"x")
+    with pytest.raises(PermissionDenied):  # a Clever set carries every kind of record
+        jobs.job_create(actor=teacher, kind="clever", file_name="c.zip", content=b"x")
     assert not ImportJob.objects.exists()
 
 

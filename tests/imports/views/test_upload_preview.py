@@ -22,7 +22,7 @@ def test_upload_page_offers_every_type_to_a_district_admin(client, district_admi
     response = client.get(UPLOAD)
     assert response.status_code == 200
     offered = [value for value, _ in response.context["form"].fields["kind"].choices]
-    assert offered == ["students", "educators", "classes", "organizations", "oneroster"]
+    assert offered == ["students", "educators", "classes", "organizations", "oneroster", "clever"]
 
 
 def test_upload_page_offers_teacher_only_students_and_classes(client, teacher):

@@ -120,7 +120,7 @@ def test_a_zip_that_is_not_oneroster_is_refused_saying_what_it_holds(
 
 def test_an_upload_source_needs_a_zip_the_first_time(client, world, district_admin):
     response = _save(client, district_admin)
-    assert "Choose the OneRoster zip to upload." in _errors(response)
+    assert "Choose the zip of your SIS's files to upload." in _errors(response)
 
 
 def test_saving_again_keeps_the_zip_uploaded_before(client, world, district_admin, configured):

@@ -14,7 +14,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from rostering.models import Organization
-from rostering.outcome import as_problem, refusal, run_tallies
+from rostering.outcome import as_problem, run_refusal
 from rostering.sync.engine import run_sync
 from rostering.sync.models import SyncRun
 
@@ -55,7 +55,7 @@ class Command(BaseCommand):
         errors = list(run.errors)
         if run.status == SyncRun.Status.FAILED:
             errors.append({"file": "", "row": 0, "record": "", "message": run.failure_reason})
-        summary["refused"] = refusal(run_tallies(counts.get("sent") or {}, run.errors))
+        summary["refused"] = run_refusal(run)
         summary["warnings"] = [as_problem(p) for p in run.warnings]
         summary["errors"] = [as_problem(p) for p in errors]
         if options["json"]:
@@ -70,7 +70,9 @@ class Command(BaseCommand):
             self.stderr.write(f"Sync failed: {run.failure_reason}")
             return
         counts = ", ".join(f"{summary[key]} {key}" for key in SUMMARY_KEYS)
-        label = {"previewed": "Dry run (nothing applied)", "held": "Held"}.get(run.status, "Synced")
+        label = {"previewed": "Dry run (nothing applied)", "held": "Held"}.get(
+            run.status, "Synced"
+        )
         self.stdout.write(f"{label}: {counts}.")
         passwords = summary["passwords"].get("set", 0)
         if passwords:
