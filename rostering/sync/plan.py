@@ -32,6 +32,7 @@ from rostering.ownership import SHAREABLE_FIELDS, FieldState, shared_fields_of, 
 from rostering.text import clean_text
 from rostering.validators import blank_to_none, normalize_grade, validate_sis_username
 
+from . import existing as existing_rows
 from . import roster_pairs
 from .matching import MATCH_FIELDS, Change, Incoming, KindPlan, plan_records
 from .models import ProductRule, SettingRule, SyncSource
@@ -415,15 +416,15 @@ class _Builder:
             ("student", Student, "schools"),
             ("educator", Educator, "organizations"),
         ):
-            # Only what matching and comparing need; apply reloads whole rows of the records
-            # it changes (their history rows copy every field).
+            # Only what matching and comparing need, as light rows (.existing); apply reloads
+            # whole rows of the records it changes (their history rows copy every field).
             needed = {"id", "district_id", "origin", "sis_sourced_id", "sis_values", "is_active"}
             needed |= {ATTNAME.get(n, n) for n in PRODUCIBLE[kind]}
             if kind == "educator":
                 needed.add("user_id")
             else:
                 needed.add("password_encrypted")  # compared with the SIS's (.passwords)
-            existing = list(model.objects.filter(district=district).only(*needed))
+            existing = existing_rows.load(model, district, needed)
             through = getattr(model, related_name).through
             owner = f"{kind}_id"
             grouped: dict[int, set[int]] = defaultdict(set)
