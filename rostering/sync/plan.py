@@ -79,6 +79,21 @@ class Plan:
     passwords_set: int = 0  # student passwords the SIS sent, new or changed (.passwords)
     warnings: list[dict] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)
+    _counts: dict | None = None  # kept by release_instances
+
+    def release_instances(self) -> None:
+        """Once the plan is a batch (rostering.sync.batch), drop what only the translation
+        needed: the unsaved instances of the records it creates and the membership, product
+        and setting lists naming them (about 1 KB a new record, most of a first sync's peak
+        while the engine writes). Counts, changes and problems stay as they were."""
+        self._counts = self.counts()
+        for kind_plan in self.kinds.values():
+            kind_plan.by_sourced_id = {}
+            for change in kind_plan.changes:
+                if change.action == "create":
+                    change.record = None
+        for name in ("student_adds", "educator_adds", "product_adds", "setting_creates"):
+            setattr(self, name, [])
 
     def changes(self, kind: str | None = None) -> list[Change]:
         kinds = [kind] if kind else list(self.kinds)
@@ -86,6 +101,8 @@ class Plan:
 
     def counts(self) -> dict:
         """Counts over students, educators and classes/groups together, and per kind."""
+        if self._counts is not None:
+            return self._counts
         actions = {
             "created": "create",
             "updated": "update",
