@@ -6,7 +6,8 @@ A plan compares every record of a district with the snapshot but writes none of 
 here (its ``__dict__`` and ``_state``); a row of the few fields the plan needs, in slots, is
 a fraction of that, which is most of the memory of planning a 50,000-student district.
 Rows answer ``pk``, ``str()`` and ``full_name`` as their model does; they are read-only by
-convention (nothing saves them).
+convention (nothing saves them). A record the plan creates is a row too (``new``): every
+column, filled as the model's constructor fills it, until the batch copies it.
 """
 
 from __future__ import annotations
@@ -53,3 +54,18 @@ def load(model, district, names: Iterable[str]) -> list:
                 setattr(row, names[index], sys.intern(value))
         rows.append(row)
     return rows
+
+
+def new(model, values: dict):
+    """An unsaved record of ``model`` as a row of every column (``id`` None): ``values``
+    (attnames), the rest from the fields' defaults, as ``model(**values)`` would be."""
+    fields = model._meta.concrete_fields
+    names = tuple(sorted(f.attname for f in fields))
+    row = _row_class(model, names)()
+    for field in fields:
+        name = field.attname
+        if name in values:
+            setattr(row, name, values[name])
+        else:
+            setattr(row, name, None if field.primary_key else field.get_default())
+    return row

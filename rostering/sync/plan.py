@@ -458,11 +458,11 @@ class _Builder:
             }
             del grouped
 
-            def make(item: Incoming, model=model, kind=kind):
-                record = model(district=district, origin=Origin.SYNCED, **item.values)
-                record.sis_sourced_id = item.sourced_id
-                record.sis_values = item.sis_values
-                return record
+            def make(item: Incoming, model=model):
+                # A light row, not an instance (.existing): a first sync makes one per person.
+                values = {**item.values, "district_id": district.pk, "origin": Origin.SYNCED}
+                values["sis_sourced_id"], values["sis_values"] = item.sourced_id, item.sis_values
+                return existing_rows.new(model, values)
 
             kp = plan_records(
                 kind=kind,
