@@ -93,13 +93,16 @@ def _diff_sql(model, person, district_id, wanted, gone_people, gone_classes, man
             "ORDER BY 1, 2"
         )
         adds = [(class_id, person_id) for class_id, person_id in cursor.fetchall()]
+        # The staging table joined once (a hash join), not probed per row: NOT EXISTS under
+        # an OR is a subplan per membership, quadratic in a 200,000-student district.
         cursor.execute(
             f"SELECT m.id FROM {table} m JOIN {classes} c ON c.id = m.class_group_id "
+            f"LEFT JOIN (SELECT DISTINCT class_id, person_id FROM {STAGING}) w "
+            f"ON w.class_id = m.class_group_id AND w.person_id = m.{member} "
             "WHERE c.district_id = %s AND ("
             f"m.{member} = ANY(%s::bigint[]) OR m.class_group_id = ANY(%s::bigint[]) "
             f"OR (m.class_group_id = ANY(%s::bigint[]) AND NOT m.{member} = ANY(%s::bigint[]) "
-            f"AND NOT EXISTS (SELECT 1 FROM {STAGING} w "
-            f"WHERE w.class_id = m.class_group_id AND w.person_id = m.{member}))) "
+            "AND w.class_id IS NULL)) "
             "ORDER BY m.id",
             [
                 district_id,
