@@ -40,6 +40,7 @@ _QUIET = ("create", "unchanged")
 def apply_plan(plan: Plan, *, actor=None) -> engine.Applied:
     """Write ``plan`` through the engine (called inside the run's transaction)."""
     batch = to_batch(plan)
+    plan.release_instances()  # the batch holds what is written: the instances may go
     return engine.apply(batch, district=plan.district, actor=actor, channel=Channel.SYNC)
 
 

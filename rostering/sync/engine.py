@@ -194,13 +194,15 @@ def _plan_and_apply(
         with transaction.atomic():
             _lock(district)
             plan = build_plan(district=district, snapshot=snapshot, source=settings)
+            sent = sent_of(snapshot)  # rostering.outcome
+            _release(snapshot)
             if may_hold and not dry_run:
                 reason = hold_reason(plan, settings.hold_threshold_percent)
             if not dry_run and not reason:
                 with reference(f"sync run {run.pk}"):
                     apply_plan(plan, actor=actor)
             # The outcome is written in the same transaction as the changes.
-            _finish(run, plan, snapshot, source, reason=reason, dry_run=dry_run)
+            _finish(run, plan, snapshot, source, sent=sent, reason=reason, dry_run=dry_run)
     except _Abandoned:
         logger.warning("Sync run %s was failed or cancelled meanwhile; rolled back", run.pk)
         run.refresh_from_db()
@@ -213,12 +215,21 @@ def _plan_and_apply(
     return run
 
 
+def _release(snapshot: Snapshot) -> None:
+    """Drop the snapshot's records once planned, keeping its problems: the plan holds all a
+    run applies and keeps, so a large district's users and enrollments (tens of MB) are not
+    held while the engine writes (the peak of a first sync)."""
+    snapshot.users, snapshot.enrollments, snapshot.classes = {}, [], {}
+    snapshot.courses, snapshot.orgs, snapshot.academic_sessions = {}, {}, {}
+
+
 def _finish(
     run: SyncRun,
     plan: Plan,
     snapshot: Snapshot,
     source: sources.Source,
     *,
+    sent: dict,
     reason: str,
     dry_run: bool,
 ) -> None:
@@ -226,7 +237,7 @@ def _finish(
         pk=run.pk, status=SyncRun.Status.RUNNING
     ).exists():
         raise _Abandoned
-    run.counts = {**plan.counts(), "sent": sent_of(snapshot)}  # rostering.outcome
+    run.counts = {**plan.counts(), "sent": sent}
     run.warnings = _capped([p.as_dict() for p in snapshot.warnings] + plan.warnings)
     run.errors = _capped([p.as_dict() for p in snapshot.errors] + plan.errors)
     run.hold_reason = reason

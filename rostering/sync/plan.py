@@ -32,6 +32,8 @@ from rostering.ownership import SHAREABLE_FIELDS, FieldState, shared_fields_of, 
 from rostering.text import clean_text
 from rostering.validators import blank_to_none, normalize_grade, validate_sis_username
 
+from . import existing as existing_rows
+from . import roster_pairs
 from .matching import MATCH_FIELDS, Change, Incoming, KindPlan, plan_records
 from .models import ProductRule, SettingRule, SyncSource
 from .passwords import plan_passwords
@@ -77,6 +79,21 @@ class Plan:
     passwords_set: int = 0  # student passwords the SIS sent, new or changed (.passwords)
     warnings: list[dict] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)
+    _counts: dict | None = None  # kept by release_instances
+
+    def release_instances(self) -> None:
+        """Once the plan is a batch (rostering.sync.batch), drop what only the translation
+        needed: the unsaved instances of the records it creates and the membership, product
+        and setting lists naming them (about 1 KB a new record, most of a first sync's peak
+        while the engine writes). Counts, changes and problems stay as they were."""
+        self._counts = self.counts()
+        for kind_plan in self.kinds.values():
+            kind_plan.by_sourced_id = {}
+            for change in kind_plan.changes:
+                if change.action == "create":
+                    change.record = None
+        for name in ("student_adds", "educator_adds", "product_adds", "setting_creates"):
+            setattr(self, name, [])
 
     def changes(self, kind: str | None = None) -> list[Change]:
         kinds = [kind] if kind else list(self.kinds)
@@ -84,6 +101,8 @@ class Plan:
 
     def counts(self) -> dict:
         """Counts over students, educators and classes/groups together, and per kind."""
+        if self._counts is not None:
+            return self._counts
         actions = {
             "created": "create",
             "updated": "update",
@@ -187,6 +206,7 @@ class _Builder:
         self.plan = plan
         self.district = district
         self.snapshot = snapshot
+        self._sets: dict[frozenset, frozenset] = {}
         self.use_identifier = source.external_id_field == SyncSource.IdField.IDENTIFIER
         self.username_field = source.username_field or SyncSource.UsernameField.USERNAME
         self.shared = {
@@ -202,6 +222,11 @@ class _Builder:
             ]
             for kind, fields in PRODUCIBLE.items()
         }
+
+    def _shared_set(self, orgs: set[int]) -> frozenset[int]:
+        """One frozenset per distinct set of organizations (a new person's plan keeps it)."""
+        frozen = frozenset(orgs)
+        return self._sets.setdefault(frozen, frozen)
 
     def warn(self, file: str, row: int, record: str, message: str) -> None:
         self.plan.warnings.append({"file": file, "row": row, "record": record, "message": message})
@@ -369,7 +394,7 @@ class _Builder:
             label=label,
             values=values,
             sis_values={k: values[k] for k in self.shared[kind] if k in values},
-            related=frozenset(related),
+            related=self._shared_set(related),
             active=values.get("is_active", True),
             match_keys={
                 "username": usernames.key(username),  # matching ignores case
@@ -408,28 +433,36 @@ class _Builder:
             ("student", Student, "schools"),
             ("educator", Educator, "organizations"),
         ):
-            # Only what matching and comparing need; apply reloads whole rows of the records
-            # it changes (their history rows copy every field).
+            # Only what matching and comparing need, as light rows (.existing); apply reloads
+            # whole rows of the records it changes (their history rows copy every field).
             needed = {"id", "district_id", "origin", "sis_sourced_id", "sis_values", "is_active"}
             needed |= {ATTNAME.get(n, n) for n in PRODUCIBLE[kind]}
             if kind == "educator":
                 needed.add("user_id")
             else:
                 needed.add("password_encrypted")  # compared with the SIS's (.passwords)
-            existing = list(model.objects.filter(district=district).only(*needed))
+            existing = existing_rows.load(model, district, needed)
             through = getattr(model, related_name).through
             owner = f"{kind}_id"
-            related_of: dict[int, set[int]] = defaultdict(set)
+            grouped: dict[int, set[int]] = defaultdict(set)
             for owner_id, org_id in through.objects.filter(
                 **{f"{kind}__district": district}
             ).values_list(owner, "organization_id"):
-                related_of[owner_id].add(org_id)
+                grouped[owner_id].add(org_id)
+            # Most people share one of a few sets of schools: one frozenset each, not one set
+            # per person (about 200 bytes a student).
+            shared_sets: dict[frozenset, frozenset] = {}
+            related_of = {
+                owner_id: shared_sets.setdefault(frozenset(orgs), frozenset(orgs))
+                for owner_id, orgs in grouped.items()
+            }
+            del grouped
 
-            def make(item: Incoming, model=model, kind=kind):
-                record = model(district=district, origin=Origin.SYNCED, **item.values)
-                record.sis_sourced_id = item.sourced_id
-                record.sis_values = item.sis_values
-                return record
+            def make(item: Incoming, model=model):
+                # A light row, not an instance (.existing): a first sync makes one per person.
+                values = {**item.values, "district_id": district.pk, "origin": Origin.SYNCED}
+                values["sis_sourced_id"], values["sis_values"] = item.sourced_id, item.sis_values
+                return existing_rows.new(model, values)
 
             kp = plan_records(
                 kind=kind,
@@ -628,7 +661,11 @@ class _Builder:
             "student": plan.kinds["student"].protected_ids,
             "educator": plan.kinds["educator"].protected_ids,
         }
-        wanted: dict[str, dict[tuple, tuple]] = {"student": {}, "educator": {}}
+        # Pairs between records that exist: compact, diffed as sets (.roster_pairs); a pair
+        # with a record this run creates is an add at once (no such row can exist yet).
+        known = {"student": roster_pairs.pairs(), "educator": roster_pairs.pairs()}
+        fresh: dict[str, set[tuple[int, int]]] = {"student": set(), "educator": set()}
+        adds_of = {"student": plan.student_adds, "educator": plan.educator_adds}
         is_student = {key: user.kind == "student" for key, user in snapshot.users.items()}
         at_school = self._at_school()
         mismatched = 0
@@ -650,7 +687,13 @@ class _Builder:
             if problem:  # the membership rule (rostering.memberships): reported, left out
                 self.error("enrollments.csv", enrollment.row, enrollment.sourced_id, problem)
                 continue
-            wanted[kind][(id(cls), id(person))] = (cls, person)
+            class_id, person_id = cls.id, person.id  # .id, not .pk: this runs per enrollment
+            if class_id is not None and person_id is not None:
+                known[kind].extend((class_id, person_id))
+            elif (pair := (id(cls), id(person))) not in fresh[kind]:
+                fresh[kind].add(pair)
+                adds_of[kind].append((cls, person))
+        del fresh
         if mismatched:
             self.warn(
                 "enrollments.csv",
@@ -660,32 +703,25 @@ class _Builder:
                 "users.csv (a student enrolled as teacher, or the reverse); they were skipped.",
             )
         managed_class_ids = {cls.pk for cls in classes.values() if cls.pk}
-        for kind, model, adds, removes in (
-            ("student", ClassStudent, plan.student_adds, plan.student_removes),
-            ("educator", ClassEducator, plan.educator_adds, plan.educator_removes),
+        class_by_pk = {cls.pk: cls for cls in classes.values() if cls.pk}
+        for kind, model, people, adds, removes in (
+            ("student", ClassStudent, students, plan.student_adds, plan.student_removes),
+            ("educator", ClassEducator, educators, plan.educator_adds, plan.educator_removes),
         ):
-            existing_pairs: dict[tuple[int, int], int] = {}
-            for pk, class_id, person_id in model.objects.filter(
-                class_group__district=self.district
-            ).values_list("pk", "class_group_id", f"{kind}_id"):
-                existing_pairs[(class_id, person_id)] = pk
-            wanted_pairs = set()
-            for cls, person in wanted[kind].values():
-                pair = (cls.id, person.id)  # .id, not .pk: this loop runs per enrollment
-                if pair in existing_pairs:
-                    wanted_pairs.add(pair)
-                else:
-                    adds.append((cls, person))
-            for pair, pk in existing_pairs.items():
-                class_id, person_id = pair
-                if person_id in gone_people[kind] or class_id in gone_classes:
-                    removes.append(pk)  # leaving: memberships end (rule 7)
-                elif (
-                    class_id in managed_class_ids
-                    and pair not in wanted_pairs
-                    and person_id not in protected[kind]
-                ):
-                    removes.append(pk)  # a synced class's roster is the SIS's
+            pairs_added, rows_removed = roster_pairs.diff(
+                model,
+                f"{kind}_id",
+                self.district.pk,
+                known.pop(kind),
+                gone_people=gone_people[kind],
+                gone_classes=gone_classes,
+                managed_classes=managed_class_ids,
+                protected=protected[kind],
+            )
+            removes.extend(rows_removed)
+            if pairs_added:
+                person_by_pk = {p.pk: p for p in people.values() if p.pk}
+                adds.extend((class_by_pk[c], person_by_pk[m]) for c, m in pairs_added)
 
     def _at_school(self):
         """A check of the membership rule for (class record, person record, kind): None, or
