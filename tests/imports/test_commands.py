@@ -269,6 +269,35 @@ def test_export_then_import_changes_nothing(rostered, tmp_path):
     assert sorted(Student.objects.values_list("username", "external_id", "grade")) == before
 
 
+def test_a_sis_username_exported_imports_back_but_a_new_one_is_still_refused(world, tmp_path):
+    """A ClassLink district's "Mary Archer" (taken as its SIS sent it) survives a round trip
+    through the template; a new row typing such a username still gets the template's rule."""
+    factories.StudentFactory(
+        school=world.school, first_name="Mary", last_name="Archer", username="Mary Archer"
+    )
+    path = tmp_path / "export.csv"
+    path.write_text(export(), encoding="utf-8")
+
+    status, summary = import_json("--district", "maple", "--type", "students", str(path))
+    assert status == 0, summary["errors"]
+    assert (summary["unchanged"], summary["errors"]) == (1, [])
+
+    rows = list(csv.DictReader(io.StringIO(export())))
+    rows.append({**rows[0], "First Name": "Ann", "Username": "Ann Bee", "Student ID": ""})
+    path.write_text(_csv_text(rows), encoding="utf-8")
+    status, summary = import_json("--district", "maple", "--type", "students", str(path))
+    assert status == 1
+    assert [(e["row"], e["field"]) for e in summary["errors"]] == [(3, "Username")]
+
+
+def _csv_text(rows: list[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
 def test_export_neutralises_formula_cells(world):
     factories.StudentFactory(school=world.school, first_name="=HYPERLINK(1)", username="eve")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 
 from accounts.permissions import Feature, has_feature
+from rostering import usernames
 from rostering.ownership import LOCKED_MESSAGE, FieldState, state_of
 from rostering.services.common import normalize_person
 
@@ -77,11 +78,18 @@ def diff_fields(record, fields: dict, column_of: dict[str, str]) -> dict[str, tu
     return changes
 
 
-def person_fields(row: Row, cols: dict[str, str], plain_fields, *, many: str, sis=False) -> dict:
+def person_fields(
+    row: Row, cols: dict[str, str], plain_fields, *, many: str, sis=False, known=None
+) -> dict:
     """The row's plain person fields, normalized; each invalid one an error on its column
     and left out. ``sis``: the rows come from a SIS's files (Context.sis), whose usernames
-    are taken as the sync takes them."""
+    are taken as the sync takes them. ``known`` ({usernames.key: record}): a username that is
+    already a record's own, spelled as it is ("Mary Archer", which its SIS sent), is taken
+    as the SIS's too, so an exported file imports back unchanged."""
     raw = {name: row.get(name) for name in plain_fields if row.has(name)}
+    if not sis and known and raw.get("username"):
+        own = known.get(usernames.key(raw["username"]))
+        sis = own is not None and own.username == raw["username"]
     try:
         return normalize_person(raw, many=many, many_message="", sis=sis)
     except ValidationError as exc:

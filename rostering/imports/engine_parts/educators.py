@@ -100,7 +100,9 @@ class EducatorChecker:
 
     def check_row(self, row: Row, work: Work) -> None:
         cols = self.match.columns
-        fields = person_fields(row, cols, PLAIN_FIELDS, many="organizations", sis=self.ctx.sis)
+        fields = person_fields(
+            row, cols, PLAIN_FIELDS, many="organizations", sis=self.ctx.sis, known=self.by_username
+        )
         typed = row.get("educator_type")
         if typed:
             fields["educator_type"] = TYPES.get(fold(typed), "")
