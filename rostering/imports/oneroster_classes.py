@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 
 from rostering import registry
 from rostering.oneroster import TO_BE_DELETED
+from rostering.oneroster.records import role_mismatch
 from rostering.sync.models import ProductRule
 from rostering.sync.plan import _products_for
 
 from .engine_parts.columns import IMPORT_KINDS
 
 PRODUCT_RULE_FIX = "Add a product rule (SIS sync > Products from SIS data) and import again."
-TEACHER_ROLES = frozenset({"teacher", "aide", "proctor"})
 
 
 @dataclass
@@ -47,30 +47,20 @@ class ClassRows:
         """class sourcedId -> {"student": [user ids], "educator": [user ids]}, active only."""
         users = self.snapshot.users
         found: dict[str, dict[str, list[str]]] = {}
-        mismatched = 0
         for enrollment in self.snapshot.enrollments:
             if enrollment.status == TO_BE_DELETED:
                 continue
             user = users.get(enrollment.user_sourced_id)
             if user is None or not user.kind:
                 continue
-            student = user.kind == "student"
-            if (enrollment.role == "student") != student or (
-                not student and enrollment.role not in TEACHER_ROLES | {"administrator"}
-            ):
-                mismatched += 1
+            mismatch = role_mismatch(enrollment.role, user)
+            if mismatch:
+                self.warn("enrollments.csv", enrollment.row, enrollment.sourced_id, mismatch, "role")
                 continue
+            student = user.kind == "student"
             kind = "student" if student else "educator"
             found.setdefault(enrollment.class_sourced_id, {"student": [], "educator": []})
             found[enrollment.class_sourced_id][kind].append(user.sourced_id)
-        if mismatched:
-            self.warn(
-                "enrollments.csv",
-                0,
-                "",
-                f"{mismatched} enrollment(s) give a role that differs from the user's role in "
-                "users.csv (a student enrolled as teacher, or the reverse); they were skipped.",
-            )
         return found
 
     def classes(self) -> Step:

@@ -54,10 +54,12 @@ class Translator(ClassRows):
         self.enrolled: dict | None = None
         self._people = self._sort_people()
 
-    def warn(self, file: str, row: int, record: str, message: str) -> None:
+    def warn(self, file: str, row: int, record: str, message: str, field: str = "") -> None:
         prefix = f"{record}: " if record else ""
         self.warnings.append(
-            RowError(row, file, prefix + message, file=file, record=record, detail=message)
+            RowError(
+                row, file, prefix + message, file=file, record=record, field=field, detail=message
+            )
         )
 
     def error(self, file: str, row: int, record: str, field: str, message: str) -> None:

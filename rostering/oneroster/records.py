@@ -28,6 +28,23 @@ ADMINISTRATOR_ROLES = frozenset(
 # guardian, parent, relative and anything else: read, but nobody is rostered for them.
 
 
+def role_mismatch(enrollment_role: str, user: User) -> str:
+    """The one sentence (sync and import alike) for an enrollment whose role is not its
+    user's ("" when they agree): a student enrolled as a teacher, a teacher as a student, or a
+    role Homeroom does not roster. Such an enrollment is skipped."""
+    kind = user.kind
+    if kind == "student":
+        if enrollment_role in STUDENT_ROLES:
+            return ""
+    elif enrollment_role in TEACHER_ROLES | ADMINISTRATOR_ROLES:
+        return ""
+    shown = f"a {kind}" if kind else "nobody Homeroom rosters"
+    return (
+        f"{user.sourced_id} is {shown} in {user.file}, but this enrollment gives the role "
+        f'"{enrollment_role}"; it was skipped. Correct the role here or the user\'s role.'
+    )
+
+
 class SnapshotError(Exception):
     """The snapshot cannot be used at all (no users.csv, not a OneRoster set, unreadable zip)."""
 

@@ -27,7 +27,7 @@ from rostering.models import (
     StudentProductSetting,
 )
 from rostering.oneroster.field_columns import column_of
-from rostering.oneroster.records import TO_BE_DELETED, Snapshot
+from rostering.oneroster.records import TO_BE_DELETED, Snapshot, role_mismatch
 from rostering.ownership import SHAREABLE_FIELDS, FieldState, shared_fields_of, state_of
 from rostering.text import clean_text
 from rostering.validators import blank_to_none, normalize_grade, validate_sis_username
@@ -228,8 +228,11 @@ class _Builder:
         frozen = frozenset(orgs)
         return self._sets.setdefault(frozen, frozen)
 
-    def warn(self, file: str, row: int, record: str, message: str) -> None:
-        self.plan.warnings.append({"file": file, "row": row, "record": record, "message": message})
+    def warn(self, file: str, row: int, record: str, message: str, field: str = "") -> None:
+        problem = {"file": file, "row": row, "record": record, "message": message}
+        if field:  # the OneRoster column, when one value is the problem
+            problem["field"] = field
+        self.plan.warnings.append(problem)
 
     def error(self, file: str, row: int, record: str, message: str, field: str = "") -> None:
         problem = {"file": file, "row": row, "record": record, "message": message}
@@ -666,19 +669,22 @@ class _Builder:
         known = {"student": roster_pairs.pairs(), "educator": roster_pairs.pairs()}
         fresh: dict[str, set[tuple[int, int]]] = {"student": set(), "educator": set()}
         adds_of = {"student": plan.student_adds, "educator": plan.educator_adds}
-        is_student = {key: user.kind == "student" for key, user in snapshot.users.items()}
+        users = snapshot.users
         at_school = self._at_school()
-        mismatched = 0
         for enrollment in snapshot.enrollments:
             if enrollment.status == TO_BE_DELETED:
                 continue
             cls = classes.get(enrollment.class_sourced_id)
-            if cls is None:
+            user = users.get(enrollment.user_sourced_id)
+            if cls is None or user is None:
                 continue
-            student = is_student.get(enrollment.user_sourced_id, False)
-            if (enrollment.role == "student") != student:
-                mismatched += 1
+            mismatch = role_mismatch(enrollment.role, user)
+            if mismatch:
+                self.warn(
+                    "enrollments.csv", enrollment.row, enrollment.sourced_id, mismatch, "role"
+                )
                 continue
+            student = user.kind == "student"
             kind = "student" if student else "educator"
             person = (students if student else educators).get(enrollment.user_sourced_id)
             if person is None:
@@ -694,14 +700,6 @@ class _Builder:
                 fresh[kind].add(pair)
                 adds_of[kind].append((cls, person))
         del fresh
-        if mismatched:
-            self.warn(
-                "enrollments.csv",
-                0,
-                "",
-                f"{mismatched} enrollment(s) give a role that differs from the user's role in "
-                "users.csv (a student enrolled as teacher, or the reverse); they were skipped.",
-            )
         managed_class_ids = {cls.pk for cls in classes.values() if cls.pk}
         class_by_pk = {cls.pk: cls for cls in classes.values() if cls.pk}
         for kind, model, people, adds, removes in (

@@ -39,7 +39,7 @@ EXPECTED = {
             ("orgs.csv", "is not in orgs.csv"),
             ("users.csv", "thomas.joness) is a parent"),
             ("classes.csv", "History - 2 is marked tobedeleted"),
-            ("enrollments.csv", "differs from the user's role"),
+            ("enrollments.csv", "but this enrollment gives the role"),
         ],
     ),
     "moodle v1.1 bulk minimal": (
