@@ -49,7 +49,7 @@ _reference: contextvars.ContextVar[tuple[str, str]] = contextvars.ContextVar(
 @contextmanager
 def reference(ref: str, *, channel: Channel | str = ""):
     """Which job made the changes ("import job 12", "sync run 7"), for the history of
-    memberships, product links and settings (rostering.link_history); ``channel`` names
+    memberships, school and product links and settings (rostering.link_history); ``channel`` names
     it there instead of the audit's (undo writes its records as the import's channel)."""
     token = _reference.set((str(channel), ref))
     try:

@@ -1,8 +1,9 @@
-"""Write the history of memberships, product links and product settings
-(``rostering.models.LinkChange``): every writer (services, imports, undo, the sync, the
-admin through the services) calls these with the pairs it added or removed, and they are
-stamped with the actor, channel and job of the surrounding ``audit``/``reference``. Rows go
-in with one set-based insert per batch (COPY on PostgreSQL), never one query per row.
+"""Write the history of memberships, school links (a student's schools, an educator's
+organizations), product links and product settings (``rostering.models.LinkChange``): every
+writer (services, imports, undo, the sync, the admin through the services) calls these with
+the pairs it added or removed, and they are stamped with the actor, channel and job of the
+surrounding ``audit``/``reference``. Rows go in with one set-based insert per batch (COPY on
+PostgreSQL), never one query per row.
 """
 
 from __future__ import annotations
@@ -16,11 +17,14 @@ from rostering.models import (
     ClassEducator,
     ClassProduct,
     ClassStudent,
+    Educator,
     LinkChange,
+    Student,
     StudentProduct,
 )
 
 Kind, Action = LinkChange.Kind, LinkChange.Action
+StudentSchool, EducatorSchool = Student.schools.through, Educator.organizations.through
 
 # link table -> (kind, {link column: history column})
 TRACKED = {
@@ -40,6 +44,14 @@ TRACKED = {
         Kind.STUDENT_PRODUCT,
         {"student_id": "student_id", "product_id": "product_id"},
     ),
+    StudentSchool: (
+        Kind.STUDENT_SCHOOL,
+        {"student_id": "student_id", "organization_id": "organization_id"},
+    ),
+    EducatorSchool: (
+        Kind.EDUCATOR_SCHOOL,
+        {"educator_id": "educator_id", "organization_id": "organization_id"},
+    ),
 }
 
 _COLUMNS = [
@@ -48,6 +60,7 @@ _COLUMNS = [
     "student_id",
     "educator_id",
     "class_group_id",
+    "organization_id",
     "product_id",
     "setting_id",
     "value_before",
@@ -57,7 +70,8 @@ _COLUMNS = [
     "channel",
     "channel_ref",
 ]
-_EMPTY = dict.fromkeys(_COLUMNS[2:7])
+_IDS = _COLUMNS[2:8]  # the record columns; a row fills the one or two it is about
+_EMPTY = dict.fromkeys(_IDS)
 
 
 def _stamp() -> tuple:
@@ -80,7 +94,7 @@ def _row(kind, action, ids: dict, before="", after="", stamp=()) -> tuple:
     return (
         str(kind),
         str(action),
-        *(values[name] for name in _COLUMNS[2:7]),
+        *(values[name] for name in _IDS),
         before or "",
         after or "",
         *stamp,
@@ -96,21 +110,20 @@ def record_pairs(
     removed: Iterable[tuple] = (),
 ) -> None:
     """History for link rows of ``model`` added or removed, each given as (``owner`` id,
-    ``other`` id) (extra values after the two are ignored). Untracked tables (schools of a
-    person) are left alone."""
+    ``other`` id) (extra values after the two are ignored). Untracked tables are left
+    alone."""
     if model not in TRACKED:
         return
     kind, columns = TRACKED[model]
     first, second = columns[owner], columns[other]
     stamp = _stamp()
     # Built as plain tuples (tens of thousands per import): the two ids in their columns.
-    ids = _COLUMNS[2:7]
-    i, j = ids.index(first), ids.index(second)
+    i, j = _IDS.index(first), _IDS.index(second)
     rows = []
     for action, pairs in ((str(Action.ADDED), added), (str(Action.REMOVED), removed)):
         head = (str(kind), action)
         for pair in pairs:
-            middle = [None] * 5
+            middle = [None] * len(_IDS)
             middle[i], middle[j] = pair[0], pair[1]
             rows.append((*head, *middle, "", "", *stamp))
     _write(rows)
@@ -164,8 +177,13 @@ def record_settings(changes: Iterable[tuple[int, int, str | None, str | None]]) 
 # A record's links that go with it when it is deleted (the database cascades them):
 # record model -> [(link table, the record's column in it)].
 _GO_WITH = {
-    "Student": [(ClassStudent, "student_id"), (StudentProduct, "student_id")],
-    "Educator": [(ClassEducator, "educator_id")],
+    "Student": [
+        (ClassStudent, "student_id"),
+        (StudentProduct, "student_id"),
+        (StudentSchool, "student_id"),
+    ],
+    "Educator": [(ClassEducator, "educator_id"), (EducatorSchool, "educator_id")],
+    "Organization": [(StudentSchool, "organization_id"), (EducatorSchool, "organization_id")],
     "ClassGroup": [
         (ClassStudent, "class_group_id"),
         (ClassEducator, "class_group_id"),
@@ -178,10 +196,10 @@ CHUNK = 5_000
 
 
 def record_deleted(model, ids: Iterable[int]) -> None:
-    """Call just before deleting ``model`` rows ``ids`` (students, educators, classes/groups
-    or products): their memberships, product links and settings, which the delete takes with
-    it, are recorded as removed, with the surrounding actor and channel. One query per link
-    table per 5,000 records, never one per row."""
+    """Call just before deleting ``model`` rows ``ids`` (students, educators, organizations,
+    classes/groups or products): their memberships, school links, product links and settings,
+    which the delete takes with it, are recorded as removed, with the surrounding actor and
+    channel. One query per link table per 5,000 records, never one per row."""
     from rostering.engine.sql import among, fetch
     from rostering.models import StudentProductSetting
 

@@ -24,7 +24,17 @@ from rostering.registry.forms import check_fields
 
 from .history_compare import HistoryCompareMixin
 
-LINK_HISTORY_SHOWN = 500  # the newest membership, product and setting changes shown
+LINK_HISTORY_SHOWN = 500  # the newest membership, school, product and setting changes shown
+# What a link-history row names (read with it, not one query per row).
+LINK_HISTORY_NAMES = (
+    "student",
+    "educator",
+    "class_group",
+    "organization",
+    "product",
+    "setting",
+    "actor",
+)
 ADMIN = Channel.ADMIN
 KINDS_BY_MODEL = {kind.model: kind for kind in KINDS.values()}
 LOCK_TEXT = "Synced from the SIS"
@@ -142,7 +152,7 @@ class ServiceAdmin(HistoryCompareMixin, SimpleHistoryAdmin):
             newer.password_was_reset = old != new and new is not None
 
     def link_changes(self, object_id):
-        """This record's membership, product and setting history (LinkChange rows), or
+        """This record's membership, school, product and setting history (LinkChange rows), or
         None when its history page has no "Classes and products" section."""
         return None
 
@@ -155,9 +165,7 @@ class ServiceAdmin(HistoryCompareMixin, SimpleHistoryAdmin):
         links = self.link_changes(object_id)
         if links is not None:
             extra_context["link_changes"] = list(
-                links.select_related(
-                    "student", "educator", "class_group", "product", "setting", "actor"
-                )[:LINK_HISTORY_SHOWN]
+                links.select_related(*LINK_HISTORY_NAMES)[:LINK_HISTORY_SHOWN]
             )
         return super().history_view(request, object_id, extra_context=extra_context)
 

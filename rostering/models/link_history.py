@@ -1,5 +1,6 @@
 """History of the links between roster records: class memberships (students and educators),
-product links (of a student or a class/group) and students' product settings.
+a student's schools and an educator's organizations, product links (of a student or a
+class/group) and students' product settings.
 
 Rows are appended by ``rostering.link_history`` from every writer; nothing edits or deletes
 them. The record columns are plain references without a database constraint, so a row still
@@ -29,6 +30,8 @@ class LinkChange(models.Model):
         CLASS_PRODUCT = "class_product", "Product of class/group"
         STUDENT_PRODUCT = "student_product", "Product of student"
         STUDENT_SETTING = "student_setting", "Product setting"
+        STUDENT_SCHOOL = "student_school", "School of student"
+        EDUCATOR_SCHOOL = "educator_school", "Organization of educator"
 
     class Action(models.TextChoices):
         ADDED = "added", "Added"
@@ -40,6 +43,7 @@ class LinkChange(models.Model):
     student = _ref("rostering.Student")
     educator = _ref("rostering.Educator")
     class_group = _ref("rostering.ClassGroup")
+    organization = _ref("rostering.Organization")
     product = _ref("rostering.Product")
     setting = _ref("rostering.ProductSetting")
     value_before = models.CharField(max_length=200, blank=True, default="")
@@ -83,7 +87,7 @@ class LinkChange(models.Model):
     @property
     def subject(self) -> str:
         """The person or class/group the change is about, seen from the other side."""
-        if self.kind == self.Kind.CLASS_EDUCATOR:
+        if self.kind in (self.Kind.CLASS_EDUCATOR, self.Kind.EDUCATOR_SCHOOL):
             return self._name("educator")
         if self.kind == self.Kind.CLASS_STUDENT:
             return self._name("student")
@@ -97,6 +101,10 @@ class LinkChange(models.Model):
         if self.kind in (self.Kind.CLASS_STUDENT, self.Kind.CLASS_EDUCATOR):
             place = "to" if self.action == self.Action.ADDED else "from"
             return f"{verb} {place} class/group {self._name('class_group')}"
+        if self.kind in (self.Kind.STUDENT_SCHOOL, self.Kind.EDUCATOR_SCHOOL):
+            place = "to" if self.action == self.Action.ADDED else "from"
+            what = "school" if self.kind == self.Kind.STUDENT_SCHOOL else "organization"
+            return f"{verb} {place} {what} {self._name('organization')}"
         if self.kind in (self.Kind.CLASS_PRODUCT, self.Kind.STUDENT_PRODUCT):
             return f"product {self._name('product')} {verb}"
         before = self.value_before or "(not set)"

@@ -180,7 +180,7 @@ def test_the_history_page_says_when_nothing_is_recorded(client, support, world):
     support_client = client
     room = factories.ClassGroupFactory(school=world.school, name="Room 9")
     page = support_client.get(admin_url(room, "history")).content.decode()
-    assert "No class/group, product or setting changes are recorded." in page
+    assert "No class/group, school, product or setting changes are recorded." in page
 
 
 def _import_queries(world, products, first: int, count: int) -> int:  # noqa: F811
@@ -212,8 +212,8 @@ def test_history_keeps_the_import_query_count_fixed_as_rows_grow(
     factories.ClassGroupFactory(school=world.school, name="Room 4")
     few, many = _import_queries(world, products, 0, 5), _import_queries(world, products, 100, 80)
     assert few == many
-    # One row per class membership, product link and setting of each new student.
-    assert LinkChange.objects.filter(channel=Channel.IMPORT).count() == 3 * 85
+    # One row per class membership, school, product link and setting of each new student.
+    assert LinkChange.objects.filter(channel=Channel.IMPORT).count() == 4 * 85
 
 
 def test_the_sync_writes_membership_history_in_one_statement_per_batch(db, tmp_path):
@@ -229,9 +229,10 @@ def test_the_sync_writes_membership_history_in_one_statement_per_batch(db, tmp_p
     small, big = history_inserts(10), history_inserts(300)
     assert small == big
     if connection.vendor == "sqlite":  # a COPY (PostgreSQL) is not in Django's query log
-        assert big[0] == 2  # one for the students' memberships, one for the educators'
+        assert big[0] == 4  # the students' and the educators' memberships, and schools
     # 10 students and 1 teacher, then 300 students and 30 teachers: every membership.
-    assert LinkChange.objects.filter(channel=Channel.SYNC, action=Action.ADDED).count() == 341
+    added = LinkChange.objects.filter(channel=Channel.SYNC, action=Action.ADDED)
+    assert added.filter(kind__in=[Kind.CLASS_STUDENT, Kind.CLASS_EDUCATOR]).count() == 341
 
 
 def test_the_admin_history_of_an_educator_lists_their_classes(
@@ -277,6 +278,7 @@ def test_links_that_go_with_a_deleted_student_or_class_are_recorded(
     gone = LinkChange.objects.filter(action=Action.REMOVED)
     assert set(gone.values_list("kind", "channel", "actor__username")) == {
         (Kind.CLASS_STUDENT, "undo", "dana"),
+        (Kind.STUDENT_SCHOOL, "undo", "dana"),
         (Kind.STUDENT_PRODUCT, "undo", "dana"),
         (Kind.CLASS_EDUCATOR, "undo", "dana"),
     }

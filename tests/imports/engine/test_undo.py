@@ -231,6 +231,7 @@ def test_undoing_created_students_leaves_their_deletion_in_their_history(
         (LinkChange.Kind.CLASS_STUDENT, "undo", district_admin.pk),
         (LinkChange.Kind.STUDENT_PRODUCT, "undo", district_admin.pk),
         (LinkChange.Kind.STUDENT_SETTING, "undo", district_admin.pk),
+        (LinkChange.Kind.STUDENT_SCHOOL, "undo", district_admin.pk),
     }
 
 
