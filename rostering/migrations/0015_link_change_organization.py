@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('rostering', '0013_student_password_macs'),
+        ('rostering', '0014_link_change_by_reference'),
     ]
 
     operations = [
