@@ -158,11 +158,11 @@ def shown(change: SyncRunChange) -> dict:
 
 
 def links_of_run(run: SyncRun) -> QuerySet[LinkChange]:
-    """The memberships, product links and settings ``run`` added, removed or changed, in the
+    """The schools, memberships, product links and settings ``run`` added, removed or changed, in the
     order written (the link history rows naming the run; indexed by that reference)."""
     return (
         LinkChange.objects.filter(channel_ref=f"sync run {run.pk}")
-        .select_related("student", "educator", "class_group", "product", "setting")
+        .select_related("student", "educator", "class_group", "product", "setting", "organization")
         .order_by("pk")
     )
 
@@ -177,6 +177,8 @@ def shown_link(change: LinkChange) -> dict:
         owner, target = change.class_group, change.product
     elif change.kind == kinds.STUDENT_SETTING:
         owner, target = change.student, change.setting.label if change.setting else ""
+    elif change.kind in (kinds.STUDENT_SCHOOL, kinds.EDUCATOR_SCHOOL):
+        owner, target = change.student or change.educator, change.organization
     else:
         owner, target = change.student, change.product
     return {

@@ -63,6 +63,8 @@ def test_a_run_lists_the_memberships_and_product_links_it_added_then_removed(
     assert "Kid1 Sis" in links and "Kid2 Sis" in links and "Terry Sis" in links
     assert "Student in class/group" in links and "Educator of class/group" in links
     assert "Product of class/group" in links and "Math Quest" in links
+    assert "School of student" in links and "Organization of educator" in links
+    assert world.school.name in links  # the school each was added to
     assert links.count("Added") >= 4
     removed = again[again.index('id="run-links"') :]
     assert "Removed" in removed and "Kid2 Sis" in removed and "Terry Sis" in removed
@@ -76,14 +78,14 @@ def test_a_run_that_changed_no_link_says_so(client, world, district_admin, confi
 
     page = client.get(reverse("sync:run", args=[run.pk])).content.decode()
 
-    assert "No membership, product link or product setting changed." in page
+    assert "No school, membership, product link or product setting changed." in page
 
 
 def test_the_links_are_paged_in_the_database(client, world, district_admin, configured):
-    users = [sis_student(n) for n in range(1, 61)]
+    users = [sis_student(n) for n in range(1, 31)]  # 30 memberships and 30 schools
     upload_source(
         world.district,
-        sis_zip(users=users, enrollments=[_enroll(n, f"stu-{n}") for n in range(1, 61)]),
+        sis_zip(users=users, enrollments=[_enroll(n, f"stu-{n}") for n in range(1, 31)]),
         hold_threshold_percent=100,
     )
     run = _sync(world)
