@@ -12,11 +12,25 @@ GOOD = """<!doctype html><html lang="en"><head><title>Fine</title></head>
 <body><main><h1>Cards</h1><p>Easy to read</p></main></body></html>"""
 
 
-def _visit(browser, html: str, *, ours: str = "http://axe.test", url: str = "http://axe.test/page"):
-    """Serve ``html`` at ``url`` to a context whose own pages are at ``ours``; what axe found."""
+def _visit(
+    browser,
+    html: str,
+    *,
+    ours: str = "http://axe.test",
+    url: str = "http://axe.test/page",
+    css=None,
+):
+    """Serve ``html`` at ``url`` to a context whose own pages are at ``ours`` (``css``: the
+    stylesheet at /site.css, or None for a request the server drops); what axe found."""
     context = browser.new_context()
     found = axe.watch(context, ours)
     context.route(url, lambda route: route.fulfill(body=html, content_type="text/html"))
+    context.route(
+        "**/site.css",
+        lambda route: (
+            route.abort() if css is None else route.fulfill(body=css, content_type="text/css")
+        ),
+    )
     page = context.new_page()
     page.goto(url)
     axe.check(page)
@@ -42,3 +56,13 @@ def test_pages_of_another_site_are_not_ours_to_check(browser):
         _visit(browser, BAD, ours="http://homeroom.test", url="http://provider.test/authorize")
         == {}
     )
+
+
+STYLED = BAD.replace("<title>", '<link rel="stylesheet" href="/site.css"><title>')
+
+
+def test_a_page_whose_stylesheet_the_server_dropped_is_not_judged_but_one_that_loaded_is(browser):
+    """A test server on a loaded machine may drop a stylesheet request (Bootstrap missing,
+    links left #0000ee): the colours are then not the page's, so that document is left out."""
+    assert _visit(browser, STYLED) == {}
+    assert "color-contrast" in {rule for _url, rule in _visit(browser, STYLED, css="h1{}")}
