@@ -2,7 +2,8 @@
 
 `watch(context)` injects axe into each document of the context and runs it when the page has
 loaded (reporting back through a binding, so a page the journey leaves at once is still
-checked when axe finished first); `check(page)` runs it on the page as it is now and waits.
+checked when axe finished first; one left while axe ran is not, its results being those of a
+document torn down); `check(page)` runs it on the page as it is now and waits.
 Only serious and critical violations of the WCAG 2.0/2.1 A and AA rules count.
 """
 
@@ -50,9 +51,14 @@ window.__homeroomAxe = function () {
   }
   return window.__homeroomAxeRun;
 };
+// A document the journey leaves while axe runs is torn down under it (its stylesheets go
+// first: colours read as the browser's defaults), so what axe found then is not reported.
+window.addEventListener("beforeunload", function () { window.__homeroomLeaving = true; });
+window.addEventListener("pagehide", function () { window.__homeroomLeaving = true; });
 window.addEventListener("load", function () {
   setTimeout(function () {
     window.__homeroomAxe().then(function (found) {
+      if (window.__homeroomLeaving || window.__homeroomUnstyled()) return;
       if (window.__homeroomAxeReport) window.__homeroomAxeReport(location.href, found);
     });
   }, 50);
