@@ -39,7 +39,7 @@ from .common import (
     check_same_district,
     refuse_locked_changes,
 )
-from .writes import save_record, write
+from .writes import remove_link, save_record, write
 
 EDITABLE_FIELDS = frozenset(
     {"name", "school", "external_id", "subject", "course_code", "grades", "is_active"}
@@ -285,10 +285,4 @@ def class_group_remove_product(
     lock_for_write(class_group)
     check_change_allowed(actor, class_group, channel)
     found = ClassProduct.objects.filter(class_group=class_group, product=product)
-    origin = found.values_list("origin", flat=True).first()
-    if origin is None:
-        return False
-    batch = Batch()
-    batch.links.append(LinkChange("class_product", class_group.pk, product.pk, False, origin))
-    write(batch, district=class_group.district_id, actor=actor, channel=channel)
-    return True
+    return remove_link("class_product", class_group, product.pk, found, actor=actor, channel=channel)

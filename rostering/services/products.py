@@ -14,7 +14,7 @@ from rostering.models import Origin, Product, ProductSetting, Student, StudentPr
 from rostering.models import StudentProductSetting as SettingValue
 
 from .common import check_change_allowed
-from .writes import write
+from .writes import remove_link, write
 
 
 def _origin(channel: str) -> str:
@@ -59,13 +59,7 @@ def student_remove_product(
     lock_for_write(student)
     check_change_allowed(actor, student, channel)
     found = StudentProduct.objects.filter(student=student, product=product)
-    origin = found.values_list("origin", flat=True).first()
-    if origin is None:
-        return False
-    batch = Batch()
-    batch.links.append(LinkChange("student_product", student.pk, product.pk, False, origin))
-    write(batch, district=student.district_id, actor=actor, channel=channel)
-    return True
+    return remove_link("student_product", student, product.pk, found, actor=actor, channel=channel)
 
 
 @transaction.atomic

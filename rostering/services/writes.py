@@ -18,6 +18,7 @@ from django.db import models
 
 from rostering import engine
 from rostering.engine import Batch, New
+from rostering.engine.changes import LinkChange
 from rostering.models import ClassGroup, Educator, Organization, Student
 
 from .common import check_unique_ids
@@ -152,3 +153,16 @@ def save_record(
         ref = next(r["pk"] for r in applied.records if r["op"] == "create" and r["kind"] == kind)
     _reread(record, ref)
     return record
+
+
+def remove_link(link: str, owner, other_pk: int, rows, *, actor, channel: str) -> bool:
+    """Remove ``owner``'s ``link`` (a key of engine.changes.LINKS) to ``other_pk`` through the
+    engine, keeping the origin it had (``rows``: the link's row, as a queryset). False when
+    there was no such link."""
+    origin = rows.values_list("origin", flat=True).first()
+    if origin is None:
+        return False
+    batch = Batch()
+    batch.links.append(LinkChange(link, owner.pk, other_pk, False, origin))
+    write(batch, district=owner.district_id, actor=actor, channel=channel)
+    return True
