@@ -76,7 +76,14 @@ def test_a_worker_killed_mid_submission_import_leaves_it_stopped_and_no_rows(
 
     assert AssistedSubmission.objects.get(pk=submission.pk).status == Status.IMPORTING
     with override_settings(JOB_STALE_SECONDS=1):
-        assert _wait_for(lambda: fail_stale() > 0 and _stopped(submission.pk), 30)
+        # The submission and its job each go stale from their own last heartbeat: wait for
+        # both (one pass may fail the submission a moment before its job's beat is old).
+        def both_failed() -> bool:
+            fail_stale()
+            job_status = ImportJob.objects.get(pk=job.pk).status
+            return _stopped(submission.pk) and job_status == ImportJob.Status.FAILED
+
+        assert _wait_for(both_failed, 30)
     submission.refresh_from_db()
     assert "The background worker stopped while importing these files" in (
         submission.failure_reason

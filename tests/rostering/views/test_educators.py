@@ -97,6 +97,8 @@ def test_search_by_name_username_or_id_and_filters(client, world, district_admin
     factories.EducatorFactory(
         organization=world.other_school,
         username="synced.s",
+        first_name="Sol",  # a name no search below may match (Faker once gave "Karen")
+        last_name="Sands",
         origin=Origin.SYNCED,
         educator_type=Educator.EducatorType.ADMINISTRATOR,
         is_active=False,
