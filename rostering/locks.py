@@ -16,6 +16,14 @@ records it took over), instead of overwriting them.
   IMMEDIATE (portal/settings/base.py), which takes the whole database's write lock at BEGIN,
   so writers are serialised before this line is reached.
 
+Taken once per write: a service takes the lock before its checks, and the engine's ``apply``
+that writes its batch inside the service's atomic block (where every writer takes it) then
+finds it held and issues no second query. "Held" is remembered by a do-nothing ``on_commit``
+hook, trusted only while the atomic block that took the lock is open: Django drops the hook
+when the transaction ends or when a savepoint it was taken in rolls back (PostgreSQL releases
+a row lock taken in a rolled-back savepoint too); after the block, a writer of the same
+transaction takes it again (one more query, never a missed lock).
+
 Deadlocks are avoided by order: the district row is locked before any other row (callers take
 it before they write or lock anything else), and a school always resolves to its district, so
 two writers of one district always queue on the same row.
@@ -35,11 +43,48 @@ NOT_IN_TRANSACTION = (
 )
 
 
+class _Held:
+    """The on_commit hook that says this transaction holds ``district_id``'s lock (it does
+    nothing when called)."""
+
+    __slots__ = ("district_id",)
+
+    def __init__(self, district_id: int):
+        self.district_id = district_id
+
+    def __call__(self) -> None:
+        pass
+
+
+def held_districts() -> set[int]:
+    """The districts whose lock was taken in an atomic block still open (no query)."""
+    open_blocks = set(connection.savepoint_ids)
+    return {
+        hook.district_id
+        for blocks, hook, *_ in connection.run_on_commit
+        if type(hook) is _Held and blocks <= open_blocks
+    }
+
+
 def lock_district(district: Organization | int) -> int | None:
     """Take the write lock of ``district`` (an Organization, district or school, or its pk);
-    returns the district's pk (None when no such organization exists). One query."""
+    returns the district's pk (None when no such organization exists). One query, or none
+    when this transaction holds the lock already."""
     if not connection.in_atomic_block:
         raise transaction.TransactionManagementError(NOT_IN_TRANSACTION)
+    known = (
+        (district.district_id or district.pk) if isinstance(district, Organization) else district
+    )
+    if known in held_districts():
+        return known
+    district_id = _take(district)
+    if district_id is not None:
+        transaction.on_commit(_Held(district_id))
+    return district_id
+
+
+def _take(district: Organization | int) -> int | None:
+    """The lock's one query."""
     rows = Organization.objects.select_for_update(no_key=True, of=("self",))
     if isinstance(district, Organization):
         rows = rows.filter(pk=district.district_id or district.pk)
