@@ -189,6 +189,18 @@ def can_change(user, record) -> bool:
     return False
 
 
+def changeable_ids(user, model, pks) -> set[int]:
+    """Of ``pks`` (students or classes/groups), those ``user`` may change: ``can_change`` for
+    many records in one query (a bulk action's). Anyone with a role changes the students and
+    classes/groups they see."""
+    m = _models()
+    if model not in (m.Student, m.ClassGroup):
+        raise TypeError(f"changeable_ids answers for students and classes/groups, not {model}")
+    if scope_for(user).role is Role.NONE:
+        return set()
+    return set(visible_queryset(user, model).filter(pk__in=list(pks)).values_list("pk", flat=True))
+
+
 def _may_change_organization(scope: Scope, org_id: int) -> bool:
     """For an organization the user can see: district staff change all, a school
     administrator their schools, teachers none."""

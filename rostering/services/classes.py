@@ -135,7 +135,7 @@ def class_group_update(
     return save_record(class_group, actor=actor, channel=channel, changes=changes)
 
 
-def _check_roster_change(actor, class_group: ClassGroup, channel: str, field: str) -> None:
+def check_roster_change(actor, class_group: ClassGroup, channel: str, field: str) -> None:
     check_change_allowed(actor, class_group, channel)
     if class_group.is_synced and channel != Channel.SYNC:
         raise ValidationError({field: SYNCED_ROSTER_MESSAGE.format(name=class_group.name)})
@@ -172,7 +172,7 @@ def class_group_add_students(
     """
     lock_for_write(class_group)
     students = list(students)
-    _check_roster_change(actor, class_group, channel, "students")
+    check_roster_change(actor, class_group, channel, "students")
     check_same_district(class_group.district_id, students, "students", "students")
     _check_at_school(class_group, students, kind="student", field="students")
     return _add_members(actor, class_group, "class_student", students, channel)
@@ -184,7 +184,7 @@ def class_group_remove_students(
 ) -> int:
     """Remove students from a manual class/group; returns how many were in it."""
     lock_for_write(class_group)
-    _check_roster_change(actor, class_group, channel, "students")
+    check_roster_change(actor, class_group, channel, "students")
     return _remove_members(actor, class_group, "class_student", students, channel)
 
 
@@ -194,7 +194,7 @@ def class_group_add_educators(
 ) -> int:
     lock_for_write(class_group)
     educators = list(educators)
-    _check_roster_change(actor, class_group, channel, "educators")
+    check_roster_change(actor, class_group, channel, "educators")
     _check_educators_change(actor, channel)
     check_same_district(class_group.district_id, educators, "educators", "educators")
     _check_at_school(class_group, educators, kind="educator", field="educators")
@@ -206,7 +206,7 @@ def class_group_remove_educators(
     *, actor, class_group: ClassGroup, educators: Iterable[Educator], channel: str = Channel.FORM
 ) -> int:
     lock_for_write(class_group)
-    _check_roster_change(actor, class_group, channel, "educators")
+    check_roster_change(actor, class_group, channel, "educators")
     _check_educators_change(actor, channel)
     return _remove_members(actor, class_group, "class_educator", educators, channel)
 
@@ -222,7 +222,7 @@ def _origin(channel: str) -> str:
     return str(Origin.SYNCED if channel == Channel.SYNC else Origin.MANUAL)
 
 
-def _members(class_group: ClassGroup, link: str, pks: list[int]) -> dict[int, str]:
+def members_among(class_group: ClassGroup, link: str, pks: list[int]) -> dict[int, str]:
     """{member pk: link origin} of those of ``pks`` in ``class_group`` (one query)."""
     model, column = MEMBER_LINKS[link]
     rows = model.objects.filter(class_group=class_group, **{f"{column}__in": pks})
@@ -233,7 +233,7 @@ def _add_members(actor, class_group: ClassGroup, link: str, people: list, channe
     """The (checked) adds of ``people`` not in ``class_group`` yet, as one batch: a fixed
     number of queries however many."""
     pks = list(dict.fromkeys(p.pk for p in people))
-    existing = _members(class_group, link, pks)
+    existing = members_among(class_group, link, pks)
     origin = _origin(channel)
     batch = Batch()
     for pk in pks:
@@ -246,7 +246,7 @@ def _add_members(actor, class_group: ClassGroup, link: str, people: list, channe
 def _remove_members(actor, class_group: ClassGroup, link: str, people, channel: str) -> int:
     pks = list(dict.fromkeys(p.pk for p in people))
     batch = Batch()
-    for pk, origin in _members(class_group, link, pks).items():
+    for pk, origin in members_among(class_group, link, pks).items():
         batch.links.append(LinkChange(link, class_group.pk, pk, False, origin))
     write(batch, district=class_group.district_id, actor=actor, channel=channel)
     return len(batch.links)

@@ -1,6 +1,6 @@
 """Bulk actions on the Students list: the chosen students (or every student matching the
-list's search and filters) go through rostering/bulk.py, one service call each; the page then
-says what was done and what was refused, and why."""
+list's search and filters) go through rostering/bulk.py, one engine batch per action with each
+student's verdict; the page then says what was done and what was refused, and why."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Bulk actions on the Students list: each chosen student goes through the service, so the
+"""Bulk actions on the Students list: each chosen student gets the service's verdict, so the
 rules of one change hold for many; the page reports what was done and what was refused."""
 
 from django.contrib.messages import get_messages
