@@ -153,7 +153,7 @@ class ServiceAdmin(HistoryCompareMixin, SimpleHistoryAdmin):
 
     def link_changes(self, object_id):
         """This record's membership, school, product and setting history (LinkChange rows), or
-        None when its history page has no "Classes and products" section."""
+        None when its history page has no "Schools, classes and products" section."""
         return None
 
     def history_view(self, request, object_id, extra_context=None):

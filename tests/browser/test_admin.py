@@ -151,7 +151,7 @@ def test_support_reads_who_removed_a_student_from_a_class_in_its_history(transac
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
 
     page.get_by_role("link", name="History").click()
-    section = page.get_by_role("region", name="Classes and products")
+    section = page.get_by_role("region", name="Schools, classes and products")
     latest = section.locator("tbody tr").first
     expect(latest).to_contain_text(f"removed from class/group {klass.name}")
     expect(latest).to_contain_text(str(member.student))
@@ -160,7 +160,7 @@ def test_support_reads_who_removed_a_student_from_a_class_in_its_history(transac
     screenshot(page, "admin-class-history-memberships")
 
     page.goto(f"/admin/rostering/student/{member.student_id}/history/")
-    expect(page.get_by_role("region", name="Classes and products")).to_contain_text(
+    expect(page.get_by_role("region", name="Schools, classes and products")).to_contain_text(
         f"removed from class/group {klass.name}"
     )
     screenshot(page, "admin-student-history-memberships")

@@ -170,7 +170,7 @@ def test_the_admin_history_of_the_student_and_of_the_class_list_the_changes(
 
     for record in (ana, room):
         page = support_client.get(admin_url(record, "history")).content.decode()
-        section = page.split("Classes and products", 1)[1]
+        section = page.split("Schools, classes and products", 1)[1]
         assert "removed from class/group Room 4" in section
         assert "Ana" in section and "dana" in section.lower() and "form" in section
 
@@ -247,7 +247,7 @@ def test_the_admin_history_of_an_educator_lists_their_classes(
 
     page = client.get(admin_url(tess, "history")).content.decode()
 
-    section = page.split("Classes and products", 1)[1]
+    section = page.split("Schools, classes and products", 1)[1]
     assert "added to class/group Room 4" in section
     assert "dana" in section.lower() and "form" in section
 
@@ -284,7 +284,7 @@ def test_links_that_go_with_a_deleted_student_or_class_are_recorded(
     }
     client.force_login(support)
     page = client.get(admin_url(tess, "history")).content.decode()
-    assert "removed from class/group (deleted)" in page.split("Classes and products", 1)[1]
+    assert "removed from class/group (deleted)" in page.split("Schools, classes and products", 1)[1]
 
 
 def test_recording_a_bulk_delete_takes_the_same_queries_for_3_and_300_students(world):

@@ -22,7 +22,7 @@ Kind, Action = LinkChange.Kind, LinkChange.Action
 
 def _section(client, record) -> str:
     page = client.get(admin_url(record, "history")).content.decode()
-    return page.split("Classes and products", 1)[1]
+    return page.split("Schools, classes and products", 1)[1]
 
 
 def test_a_form_edit_of_a_students_schools_records_the_removal_and_the_add(

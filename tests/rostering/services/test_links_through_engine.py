@@ -75,7 +75,7 @@ def test_removing_a_student_from_a_class_is_in_both_admin_histories(
     client.force_login(support)
     for record in (ana, room):
         page = client.get(admin_url(record, "history")).content.decode()
-        section = page.split("Classes and products", 1)[1]
+        section = page.split("Schools, classes and products", 1)[1]
         assert "removed from class/group Room 4" in section
         assert f"<td>{user}</td>" in section and f"<td>{channel}</td>" in section
 
