@@ -8,7 +8,7 @@ what was refused (with why) come back for the page to report."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -170,8 +170,11 @@ def _product_links(students: list[Student], product: Product) -> dict[int, str]:
 
 
 @transaction.atomic
-def add_product(*, actor, students: Iterable[Student], product: Product) -> Outcome:
-    """services.student_add_product, student by student, in one batch."""
+def add_product(
+    *, actor, students: Iterable[Student], product: Product, synced: Collection[int] = ()
+) -> Outcome:
+    """services.student_add_product, student by student, in one batch; the students of
+    ``synced`` get the link back as the SIS's (an undo of a removal of one it had sent)."""
     verdicts = _Verdicts(list(students))
     verdicts.refuse_unchangeable(actor)
     if not product.is_active:
@@ -180,8 +183,9 @@ def add_product(*, actor, students: Iterable[Student], product: Product) -> Outc
     had = _product_links(candidates, product)
     for student in candidates:
         if student.pk not in had:
+            origin = str(Origin.SYNCED) if student.pk in synced else MANUAL
             verdicts.batch(student).links.append(
-                LinkChange("student_product", student.pk, product.pk, True, MANUAL)
+                LinkChange("student_product", student.pk, product.pk, True, origin)
             )
     return verdicts.apply(actor)
 

@@ -3,7 +3,7 @@
 The success message carries a signed note of exactly what the action changed (which students
 or educators, which class/group or product, when; which removed product links the SIS had
 sent, so they come back synced). Undo puts back that, and only that, through the same
-services (their permission and lock rules again), in one transaction under the district
+services and bulk actions (their permission and lock rules again; one batch), in one transaction under the district
 lock; and only while none of those records or links changed since: otherwise nothing is put
 back and the message says who changed. An undo is offered for an hour."""
 
@@ -18,9 +18,9 @@ from django.utils import timezone
 
 from accounts import permissions
 from accounts.roles import scope_for
-from rostering import services
+from rostering import bulk, services
 from rostering.locks import lock_district
-from rostering.models import ClassGroup, Educator, LinkChange, Origin, Product, Student
+from rostering.models import ClassGroup, Educator, LinkChange, Product, Student
 
 SALT = "rostering.bulk_undo"
 MAX_AGE = 60 * 60
@@ -141,17 +141,21 @@ def _put_back(actor, action: str, people: list, target, *, synced: set[int]) -> 
         services.class_group_add_educators(actor=actor, class_group=target, educators=people)
         return f"Undone: {names} back in {target.name}."
     if action == "add_product":
-        for student in people:
-            services.student_remove_product(actor=actor, student=student, product=target)
+        _whole(bulk.remove_product(actor=actor, students=people, product=target))
         return f"Undone: {target.name} removed again from {names}."
     if action == "remove_product":
-        for student in people:
-            origin = Origin.SYNCED if student.pk in synced else Origin.MANUAL
-            services.student_add_product(
-                actor=actor, student=student, product=target, origin=origin
-            )
+        _whole(bulk.add_product(actor=actor, students=people, product=target, synced=synced))
         return f"Undone: {names} have {target.name} again."
     active = action == "deactivate"
-    for student in people:
-        services.student_set_active(actor=actor, student=student, active=active)
+    _whole(bulk.set_active(actor=actor, students=people, active=active))
     return f"Undone: {names} {'reactivated' if active else 'deactivated again'}."
+
+
+def _whole(outcome: bulk.Outcome) -> None:
+    """An undo puts back all or nothing: a student the bulk action refuses rolls it back,
+    with the refusal the single service gives."""
+    if outcome.refused:
+        _student, reason = outcome.refused[0]
+        if reason == bulk.NOT_YOURS:
+            raise PermissionDenied(reason)
+        raise ValidationError(reason)

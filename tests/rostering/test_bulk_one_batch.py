@@ -184,3 +184,16 @@ def test_a_removed_product_the_sis_sent_is_reported_synced(world, district_admin
     outcome = bulk.remove_product(actor=district_admin, students=[sent, own], product=product)
     assert outcome.synced == [sent.pk]
     assert not StudentProduct.objects.filter(product=product).exists()
+
+
+def test_the_undo_of_a_bulk_action_is_one_apply_too(world, teacher, product, applies):
+    from rostering import bulk_undo
+
+    kids = _students(world, 5)
+    for kid in kids:
+        factories.StudentProductFactory(student=kid, product=product)
+    outcome = bulk.remove_product(actor=teacher, students=kids, product=product)
+    token = bulk_undo.undo_token("remove_product", [k.pk for k in outcome.done], product)
+    bulk_undo.undo(actor=teacher, token=token)
+    assert StudentProduct.objects.filter(product=product).count() == 5
+    assert [len(batch) for batch in applies] == [5, 5]
