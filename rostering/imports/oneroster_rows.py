@@ -48,6 +48,7 @@ class Translator(ClassRows):
         source = SyncSource.objects.filter(district=district).first()
         id_field = source.external_id_field if source else SyncSource.IdField.IDENTIFIER
         self.use_identifier = id_field == SyncSource.IdField.IDENTIFIER
+        self.clever_id = source.clever_id_column if source else ""
         self.imported_classes: set[str] = set()
         self.without_product = {"classes": 0, "enrollments": 0}
         self.no_product: list[RowError] = []  # the warning of each class left out for it
@@ -75,13 +76,15 @@ class Translator(ClassRows):
             )
         )
 
-    def column_of(self, kind: str, field: str) -> str:
-        """The OneRoster column a step's field was read from ("" when none is)."""
+    def column_of(self, kind: str, field: str, file: str = "") -> str:
+        """The column of ``file`` (OneRoster's or Clever's) a step's field was read from (""
+        when none is)."""
         if field in ("external_id", "alt_external_id"):
             first = "identifier" if self.use_identifier else "sourcedId"
             second = "sourcedId" if self.use_identifier else "identifier"
-            return first if field == "external_id" else second
-        return column_of(field, kind)
+            field = first if field == "external_id" else second
+            return column_of(field, kind, file, self.clever_id) or field
+        return column_of(field, kind, file, self.clever_id)
 
     def _ids(self, sourced_id: str, identifier: str) -> tuple[str, str]:
         """(External Assigned ID, Alt External Assigned ID) as the district's sync reads them."""
@@ -346,5 +349,6 @@ class Translator(ClassRows):
                 f"{named} is not in orgs.csv; add the organization to orgs.csv or correct "
                 "the user's orgSourcedIds."
             )
-        self.error(user.file, user.row, user.sourced_id, column_of("organizations"), why)
+        column = column_of("organizations", file=user.file, clever_id=self.clever_id)
+        self.error(user.file, user.row, user.sourced_id, column, why)
         return []
