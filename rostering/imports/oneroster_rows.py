@@ -16,6 +16,7 @@ from rostering.oneroster.field_columns import column_of
 from rostering.sync.models import SyncSource
 
 from .engine import RowError
+from .engine_parts.cells import join_many
 from .engine_parts.context import fold
 from .oneroster_classes import ClassRows, SourceRow, Step
 
@@ -245,7 +246,7 @@ class Translator(ClassRows):
                         "educator_type": (
                             "Administrator" if user.kind == "administrator" else "Teacher"
                         ),
-                        "organizations": "; ".join(dict.fromkeys(orgs)),
+                        "organizations": join_many(dict.fromkeys(orgs)),
                         "email": user.email,
                         "external_id": external,
                         "alt_external_id": alt,
@@ -302,7 +303,7 @@ class Translator(ClassRows):
                 "last_name": user.family_name,
                 "username": user.username,
                 "external_id": external,
-                "schools": "; ".join(dict.fromkeys(orgs)),
+                "schools": join_many(dict.fromkeys(orgs)),
                 "middle_name": user.middle_name,
                 "grade": user.grades[0] if user.grades else "",
                 "email": user.email,
@@ -311,7 +312,7 @@ class Translator(ClassRows):
             }
             if with_classes:
                 classes = by_student.get(user.sourced_id, [])
-                cells["classes"] = "; ".join(dict.fromkeys(classes))
+                cells["classes"] = join_many(dict.fromkeys(classes))
             step.rows.append(SourceRow(user.file, user.row, user.sourced_id, cells))
         return step
 
