@@ -93,3 +93,13 @@ def people(teacher, school_admin, district_admin, outsider, support) -> dict:
         "outsider": outsider,
         "support": support,
     }
+
+
+@pytest.fixture
+def moodle_as_exported(monkeypatch):
+    """The moodle v1.2 fixture set read on the day it was written (its rows'
+    dataLastModified, 2025-01-01): its roles.csv roles run 2024-03-06 to 2025-09-23, so read
+    today every user's role has ended (tests/oneroster/test_role_dates.py)."""
+    import datetime
+
+    monkeypatch.setattr("rostering.oneroster.reader._today", lambda: datetime.date(2025, 1, 1))

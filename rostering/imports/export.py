@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from rostering import registry
 from rostering.formulas import neutralise
+from rostering.imports.engine_parts.cells import join_many
 from rostering.models import (
     ClassStudent,
     Organization,
@@ -67,7 +68,7 @@ def _rows(values, fields, plain: list[str], related: dict) -> Iterator[list[str]
     A new plain registry field is exported as stored."""
     for pk, *cells in values.iterator(chunk_size=2000):
         row = {n: "" if v is None else str(v) for n, v in zip(plain, cells, strict=True)}
-        row.update({n: "; ".join(sorted(by_pk.get(pk, ()))) for n, by_pk in related.items()})
+        row.update({n: join_many(sorted(by_pk.get(pk, ()))) for n, by_pk in related.items()})
         yield [row.get(f.name, "") for f in fields]
 
 

@@ -12,6 +12,7 @@ from rostering.oneroster.records import role_mismatch
 from rostering.sync.models import ProductRule
 from rostering.sync.plan import _products_for
 
+from .engine_parts.cells import join_many
 from .engine_parts.columns import IMPORT_KINDS
 
 PRODUCT_RULE_FIX = "Add a product rule (SIS sync > Products from SIS data) and import again."
@@ -118,12 +119,12 @@ class ClassRows:
                     {
                         "name": cls.title,
                         "school": refs.get(cls.school_sourced_id, ""),
-                        "products": "; ".join(p.name for p in products),
+                        "products": join_many(p.name for p in products),
                         "external_id": key,
-                        "subject": "; ".join(cls.subjects),
+                        "subject": join_many(cls.subjects),
                         "course_code": course.course_code if course else "",
-                        "grades": "; ".join(cls.grades),  # the checker gives the verdict
-                        "educators": "; ".join(
+                        "grades": join_many(cls.grades),  # the checker gives the verdict
+                        "educators": join_many(
                             dict.fromkeys(educators[t] for t in teachers if t in educators)
                         ),
                     },

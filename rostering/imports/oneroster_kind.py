@@ -213,7 +213,10 @@ def _check_step(actor, district, step: Step, plan: ImportPlan, translator):
     fields = dict(zip(step.headers, step.fields, strict=True))
 
     def located(error: RowError) -> RowError:
-        column = translator.column_of(step.kind, fields.get(error.column, ""))
+        source = by_row.get(error.row)
+        column = translator.column_of(
+            step.kind, fields.get(error.column, ""), source.file if source else first_file
+        )
         return _located(error, by_row.get(error.row), first_file, column)
 
     for error in sorted(set(errors), key=lambda e: (e.row, e.column)):

@@ -16,6 +16,7 @@ from rostering.oneroster.field_columns import column_of
 from rostering.sync.models import SyncSource
 
 from .engine import RowError
+from .engine_parts.cells import join_many
 from .engine_parts.context import fold
 from .oneroster_classes import ClassRows, SourceRow, Step
 
@@ -48,6 +49,7 @@ class Translator(ClassRows):
         source = SyncSource.objects.filter(district=district).first()
         id_field = source.external_id_field if source else SyncSource.IdField.IDENTIFIER
         self.use_identifier = id_field == SyncSource.IdField.IDENTIFIER
+        self.clever_id = source.clever_id_column if source else ""
         self.imported_classes: set[str] = set()
         self.without_product = {"classes": 0, "enrollments": 0}
         self.no_product: list[RowError] = []  # the warning of each class left out for it
@@ -75,13 +77,15 @@ class Translator(ClassRows):
             )
         )
 
-    def column_of(self, kind: str, field: str) -> str:
-        """The OneRoster column a step's field was read from ("" when none is)."""
+    def column_of(self, kind: str, field: str, file: str = "") -> str:
+        """The column of ``file`` (OneRoster's or Clever's) a step's field was read from (""
+        when none is)."""
         if field in ("external_id", "alt_external_id"):
             first = "identifier" if self.use_identifier else "sourcedId"
             second = "sourcedId" if self.use_identifier else "identifier"
-            return first if field == "external_id" else second
-        return column_of(field, kind)
+            field = first if field == "external_id" else second
+            return column_of(field, kind, file, self.clever_id) or field
+        return column_of(field, kind, file, self.clever_id)
 
     def _ids(self, sourced_id: str, identifier: str) -> tuple[str, str]:
         """(External Assigned ID, Alt External Assigned ID) as the district's sync reads them."""
@@ -242,7 +246,7 @@ class Translator(ClassRows):
                         "educator_type": (
                             "Administrator" if user.kind == "administrator" else "Teacher"
                         ),
-                        "organizations": "; ".join(dict.fromkeys(orgs)),
+                        "organizations": join_many(dict.fromkeys(orgs)),
                         "email": user.email,
                         "external_id": external,
                         "alt_external_id": alt,
@@ -299,7 +303,7 @@ class Translator(ClassRows):
                 "last_name": user.family_name,
                 "username": user.username,
                 "external_id": external,
-                "schools": "; ".join(dict.fromkeys(orgs)),
+                "schools": join_many(dict.fromkeys(orgs)),
                 "middle_name": user.middle_name,
                 "grade": user.grades[0] if user.grades else "",
                 "email": user.email,
@@ -308,7 +312,7 @@ class Translator(ClassRows):
             }
             if with_classes:
                 classes = by_student.get(user.sourced_id, [])
-                cells["classes"] = "; ".join(dict.fromkeys(classes))
+                cells["classes"] = join_many(dict.fromkeys(classes))
             step.rows.append(SourceRow(user.file, user.row, user.sourced_id, cells))
         return step
 
@@ -346,5 +350,6 @@ class Translator(ClassRows):
                 f"{named} is not in orgs.csv; add the organization to orgs.csv or correct "
                 "the user's orgSourcedIds."
             )
-        self.error(user.file, user.row, user.sourced_id, column_of("organizations"), why)
+        column = column_of("organizations", file=user.file, clever_id=self.clever_id)
+        self.error(user.file, user.row, user.sourced_id, column, why)
         return []

@@ -25,10 +25,10 @@ from rostering.upload_limits import (
 
 from .records import SnapshotError
 
-ZIP_ADVICE = "Zip the OneRoster CSV files of the export again and upload the new zip."
+ZIP_ADVICE = "Zip the CSV files of the export (OneRoster or Clever) again and upload the new zip."
 TOO_LARGE_ADVICE = (
     "Even a large district's set is a few hundred MB; check that the export holds only the "
-    "OneRoster CSV files, or ask support to raise the limit."
+    "roster's CSV files (OneRoster or Clever), or ask support to raise the limit."
 )
 
 
@@ -64,8 +64,8 @@ def _from_folder(path: Path) -> dict[str, bytes]:
         raise SnapshotError(f"The folder {path} holds no CSV files.")
     if len(children) > lim.zip_members:
         raise SnapshotError(
-            f"The folder {path} holds {len(children):,} CSV files; a OneRoster set has about "
-            f"ten and at most {lim.zip_members:,} are read. Keep only the set's files there."
+            f"The folder {path} holds {len(children):,} CSV files; a roster set (OneRoster or "
+            f"Clever) has about ten and at most {lim.zip_members:,} are read. Keep only the set's files there."
         )
     total = sum(child.stat().st_size for child in children)
     if total > lim.import_bytes:
@@ -109,7 +109,7 @@ def _from_zip(data: bytes, name: str, head_bytes: int = 0) -> dict[str, bytes]:
         raise SnapshotError(refused.message) from None
     except zipfile.BadZipFile:
         raise SnapshotError(
-            f"{name} is not a zip file. Upload the OneRoster CSV files zipped together."
+            f"{name} is not a zip file. Upload the roster's CSV files (OneRoster or Clever) zipped together."
         ) from None
     except ZIP_ERRORS:
         raise SnapshotError(_damaged(name)) from None
@@ -142,7 +142,7 @@ def _from_zip(data: bytes, name: str, head_bytes: int = 0) -> dict[str, bytes]:
 def _damaged(name: str) -> str:
     return (
         f"{name} is damaged, protected by a password or compressed in a way we cannot read. "
-        "Zip the OneRoster CSV files again, without a password, and upload the new zip."
+        "Zip the CSV files (OneRoster or Clever) again, without a password, and upload the new zip."
     )
 
 

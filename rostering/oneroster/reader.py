@@ -8,6 +8,7 @@ raises SnapshotError with the reason.
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 
 from .columns import CLASS_TYPES, ORG_TYPES, ROLE_TYPES, ROLE_VALUES, STATUS_VALUES
@@ -57,11 +58,33 @@ def read_snapshot(source: str | Path | bytes | dict[str, bytes]) -> Snapshot:
     return _Reader({name.lower(): data for name, data in files.items()}).read()
 
 
+def _today() -> date:
+    """The day roles.csv's dates are judged on (a test of a dated export sets its own)."""
+    return date.today()
+
+
+def _not_current(
+    table: Table, values: dict[str, str], row: int, record: str
+) -> tuple[str, str] | None:
+    """Why a row of roles.csv does not hold today, and its column ("ended on 2024-06-30",
+    "endDate"), or None when it holds."""
+    today = _today()
+    end = table.date(values.get("endDate", ""), "endDate", row, record)
+    if end is not None and end < today:
+        return f"ended on {end.isoformat()}", "endDate"
+    begin = table.date(values.get("beginDate", ""), "beginDate", row, record)
+    if begin is not None and begin > today:
+        return f"begins on {begin.isoformat()}", "beginDate"
+    return None
+
+
 class _Reader:
     def __init__(self, files: dict[str, bytes]) -> None:
         self.files = files
         self.snapshot = Snapshot()
         self.notes = Notes()
+        # users whose every row of roles.csv has ended or not begun: {sourcedId: why}
+        self.not_current: dict[str, tuple[str, str]] = {}
 
     def _data(self, stem: str) -> bytes | None:
         return self.files.get(f"{stem.lower()}.csv")
@@ -415,6 +438,12 @@ class _Reader:
             if user_id not in replaced:  # roles.csv wins over a role column in users.csv
                 user.roles = []
                 replaced.add(user_id)
+            ended = _not_current(table, values, row, record)
+            if ended:  # OneRoster 1.2: a role holds from beginDate to endDate only
+                if not user.roles:
+                    self.not_current.setdefault(user_id, ended)
+                continue
+            self.not_current.pop(user_id, None)
             user.roles.append(
                 Role(role, values.get("orgSourcedId", ""), primary=role_type == "primary")
             )
@@ -456,6 +485,20 @@ class _Reader:
         org_column = "orgSourcedIds" if self.has_role_column else "orgSourcedId"
         for key in list(snapshot.users):
             user = snapshot.users[key]
+            if not user.roles and key in self.not_current:
+                why, column = self.not_current[key]
+                snapshot.warn(
+                    user.file,
+                    user.row,
+                    key,
+                    f"Every role of the user in roles.csv {why}: the user holds no current "
+                    "role and is not rostered. If the user is still at the school, correct "
+                    f"the role's {column} in the SIS.",
+                    column,
+                )
+                snapshot.rejected.setdefault("users", set()).add(key)  # its rows say nothing more
+                del snapshot.users[key]
+                continue
             if not user.roles:
                 why = (
                     "No row of roles.csv gives the user a role"
@@ -640,6 +683,8 @@ class _Reader:
                     "classSourcedId",
                 )
                 continue
+            if user_id not in users and user_id in self.not_current:
+                continue  # the user's warning says why: no role of the user holds today
             if user_id not in users:
                 reason = (
                     "was left out (see its error)"

@@ -34,7 +34,7 @@ from rostering.upload_limits import limits
 
 UNAVAILABLE = (
     "The SIS folder source is turned off on this server: the operator must set "
-    "SYNC_FOLDER_ROOT to enable it. Upload a OneRoster zip instead."
+    "SYNC_FOLDER_ROOT to enable it. Upload the roster as a zip (OneRoster or Clever files) instead."
 )
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)

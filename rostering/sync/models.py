@@ -84,6 +84,11 @@ class SyncSource(models.Model):
     def __str__(self) -> str:
         return f"Sync source of {self.district}"
 
+    @property
+    def files_in_use(self) -> str:
+        """The files this district's SIS sends, as messages name them ("OneRoster", "Clever")."""
+        return "Clever" if self.source_format == self.Format.CLEVER else "OneRoster"
+
 
 class ProductRule(models.Model):
     """SIS classes whose course code, subject or class code matches get this product."""

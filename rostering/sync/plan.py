@@ -209,6 +209,8 @@ class _Builder:
         self._sets: dict[frozenset, frozenset] = {}
         self.use_identifier = source.external_id_field == SyncSource.IdField.IDENTIFIER
         self.username_field = source.username_field or SyncSource.UsernameField.USERNAME
+        self.clever = snapshot.version == "clever"
+        self.clever_id = source.clever_id_column
         self.shared = {
             kind: shared_fields_of(district.pk, kind) & SHAREABLE_FIELDS[kind]
             for kind in PRODUCIBLE
@@ -222,6 +224,11 @@ class _Builder:
             ]
             for kind, fields in PRODUCIBLE.items()
         }
+
+    def column(self, field: str, file: str, kind: str = "") -> str:
+        """The column of the record's file a field (or a OneRoster column) is read from, in
+        the words of the source's format (rostering.oneroster.field_columns)."""
+        return column_of(field, kind, file, self.clever_id)
 
     def _shared_set(self, orgs: set[int]) -> frozenset[int]:
         """One frozenset per distinct set of organizations (a new person's plan keeps it)."""
@@ -261,12 +268,13 @@ class _Builder:
             problem, field_name = _refused(registry.ORGANIZATION, values)
             if problem:
                 # The registry's verdict: the organization is not written (nor its people).
+                file = "schools.csv" if self.clever else "orgs.csv"
                 self.error(
-                    "orgs.csv",
+                    file,
                     org.row,
                     org.sourced_id,
                     f"{problem} Skipped.",
-                    column_of(field_name),
+                    self.column(field_name, file),
                 )
                 continue
             record = by_sourced.get(org.sourced_id) or (
@@ -333,12 +341,19 @@ class _Builder:
             username = validate_sis_username(sent)
         except ValidationError as exc:
             message = exc.messages[0]
+            named = self.column(column, user.file) or column  # in the file's own words
             if exc.code == "required" and column != SyncSource.UsernameField.USERNAME:
                 message = (
-                    f"{column} is blank, and the sync settings take usernames from {column}: "
+                    f"{named} is blank, and the sync settings take usernames from {named}: "
                     "fill it in the SIS or choose another column. Skipped."
                 )
-            self.error(user.file, user.row, user.sourced_id, f"{label}: {message}", column)
+            self.error(
+                user.file,
+                user.row,
+                user.sourced_id,
+                f"{label}: {message}",
+                named,
+            )
             return None
         offered = {
             # Whatever source built the snapshot, names are stored clean (rostering.text).
@@ -368,7 +383,7 @@ class _Builder:
                 user.row,
                 user.sourced_id,
                 f"{label}: {problem} Skipped.",
-                column_of(name),
+                self.column(name, user.file),
             )
             return None
         related = self._orgs_of(user)
@@ -588,7 +603,7 @@ class _Builder:
                     cls.row,
                     cls.sourced_id,
                     f"{cls.title}: {problem} Skipped.",
-                    column_of(name, "classes"),
+                    self.column(name, cls.file, "classes"),
                 )
                 continue
             values = {ATTNAME.get(n, n): offered[ATTNAME.get(n, n)] for n in writes}

@@ -204,7 +204,8 @@ def sync_enqueue(*, actor, district: Organization, dry_run: bool) -> SyncRun:
         source = source_of(district)
         if source.pk is None or not (source.uploaded_snapshot or source.folder_path):
             raise ValidationError(
-                "Set up the source first: upload a OneRoster zip or give the SIS folder."
+                f"Set up the source first: upload a zip of the {source.files_in_use} files or "
+                "give the SIS folder."
             )
         if SyncRun.objects.filter(district=district, status__in=BUSY).exists():
             raise ValidationError("A sync of your district is already queued or running.")

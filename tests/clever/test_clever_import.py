@@ -86,3 +86,17 @@ def test_import_roster_type_clever_reads_a_zip_and_names_a_bad_row(world, tmp_pa
     (error,) = [e for e in summary["errors"] if e["record"] == "s-x"]
     assert (error["file"], error["row"]) == ("students.csv", 5)
     assert "Last_name: is empty." in error["message"]
+
+
+def test_import_roster_type_clever_names_clevers_column_for_a_value_the_rules_refuse(
+    world, tmp_path
+):
+    _product_rule(world)
+    long = CleverStudent.build(School_id="clv-oak", Student_id="s-l", First_name="A" * 300)
+    status, summary = import_json(
+        "--district", "maple", "--type", "clever", str(_files(tmp_path, world, long))
+    )
+
+    assert status == 1
+    (error,) = [e for e in summary["errors"] if e["record"] == "s-l"]
+    assert (error["file"], error["row"], error["field"]) == ("students.csv", 5, "First_name")

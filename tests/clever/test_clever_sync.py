@@ -174,7 +174,7 @@ def test_a_username_the_sync_refuses_is_told_in_the_file_the_student_came_from(
     run = _sync(district, folder)
 
     [error] = [e for e in run.errors if e["record"] == "s-9"]
-    assert (error["file"], error["row"], error["field"]) == ("students.csv", 4, "username")
+    assert (error["file"], error["row"], error["field"]) == ("students.csv", 4, "Username")
     assert not Student.objects.filter(sis_sourced_id="s-9").exists()
 
 
@@ -185,5 +185,19 @@ def test_a_section_the_sync_refuses_is_told_in_sections_csv(district, school, tm
     run = _sync(district, folder)
 
     [error] = [e for e in run.errors if e["record"] == "sec-9"]
-    assert (error["file"], error["row"]) == ("sections.csv", 3)
+    assert (error["file"], error["row"], error["field"]) == ("sections.csv", 3, "Name")
     assert ClassGroup.objects.filter(sis_sourced_id="sec-1").exists()
+
+
+def test_a_username_taken_from_a_blank_clever_column_names_that_column(district, school, tmp_path):
+    SyncSource.objects.filter(district=district).update(
+        username_field=SyncSource.UsernameField.EMAIL
+    )
+    mailless = CleverStudent.build(School_id="sch-oak", Student_id="s-8", Student_email="")
+    folder = _small(tmp_path, students=lambda rows: [*rows, mailless])
+
+    run = _sync(district, folder)
+
+    [error] = [e for e in run.errors if e["record"] == "s-8"]
+    assert (error["file"], error["field"]) == ("students.csv", "Student_email")
+    assert "Student_email is blank" in error["message"] and "OneRoster" not in error["message"]

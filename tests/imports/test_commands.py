@@ -290,6 +290,24 @@ def test_a_sis_username_exported_imports_back_but_a_new_one_is_still_refused(wor
     assert [(e["row"], e["field"]) for e in summary["errors"]] == [(3, "Username")]
 
 
+def test_a_class_name_holding_a_semicolon_exports_quoted_and_imports_back_unchanged(
+    world, tmp_path
+):
+    art = factories.ClassGroupFactory(school=world.school, name="Art; Music", external_id=None)
+    kid = factories.StudentFactory(school=world.school, username="kid")
+    factories.ClassStudentFactory(class_group=art, student=kid)
+    text = export()
+    assert next(csv.DictReader(io.StringIO(text)))["Classes/Groups"] == '"Art; Music"'
+    path = tmp_path / "export.csv"
+    path.write_text(text, encoding="utf-8")
+
+    status, summary = import_json("--district", "maple", "--type", "students", str(path))
+
+    assert status == 0, summary["errors"]
+    assert (summary["unchanged"], summary["created"], summary["updated"]) == (1, 0, 0)
+    assert list(kid.class_groups.values_list("name", flat=True)) == ["Art; Music"]
+
+
 def _csv_text(rows: list[dict]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\r\n")

@@ -179,3 +179,21 @@ def test_the_students_template_still_refuses_a_username_with_a_space(maple, tmp_
 
     assert status == 1
     assert "no spaces" in summary["errors"][0]["message"]
+
+
+def test_a_sis_username_holding_a_semicolon_teaches_its_class(maple, tmp_path):
+    """The import lists a class's educators in one cell, separated by ";": a teacher the SIS
+    calls "a;b" is one educator of the class, not two unknown ones."""
+    tables = classlink_set()
+    tables["users"][0]["username"] = "a;b"
+    tables["users"].append(_user("t2", "teacher", "Sam", "Cole", username='"q";c'))
+    tables["enrollments"].append(
+        {"sourcedId": "e-t2", "classSourcedId": "c1", "userSourcedId": "t2", "role": "teacher"}
+    )
+    folder = write_set(tmp_path / "classlink", **tables)
+
+    status, summary = import_json("--district", "maple", "--type", "oneroster", str(folder))
+
+    assert status == 0, summary
+    room = ClassGroup.objects.get(district=maple.district, external_id="c1")
+    assert sorted(room.educators.values_list("username", flat=True)) == ['"q";c', "a;b"]

@@ -128,7 +128,7 @@ def test_not_a_zip_is_a_clear_failure():
         read_snapshot(b"hello")
 
 
-def test_moodle_v1p2_bulk_roles_come_from_roles_csv_and_quirks_are_warnings():
+def test_moodle_v1p2_bulk_roles_come_from_roles_csv_and_quirks_are_warnings(moodle_as_exported):
     snapshot = read_snapshot(DATA / "oneroster-moodle-enrol-fixtures/v1p2-bulk")
     assert snapshot.version == "1.2"
     assert snapshot.users["usr-222-123456"].kind == "teacher"

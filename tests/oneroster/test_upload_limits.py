@@ -112,7 +112,7 @@ def test_a_damaged_zip_is_still_not_a_zip():
     assert "is not a zip file" in refusal(content)
 
 
-def test_the_real_sets_still_read_within_the_limits():
+def test_the_real_sets_still_read_within_the_limits(moodle_as_exported):
     from tests.oneroster.test_reader import DATA
 
     for folder in ("oneroster-oat-sa-v1p1-base", "oneroster-moodle-enrol-fixtures/v1p2-bulk"):

@@ -16,7 +16,53 @@ _RISKY_FIRST = frozenset("=+@-\t\r ")  # what a formula cell can start with (aft
 
 
 def split_many(value: str) -> list[str]:
-    return [part.strip() for part in value.split(";") if part.strip()]
+    """The values of a list cell ("a; b"): ``;`` separates them, and a value that holds a
+    ``;`` itself (a SIS username like ``a;b``) is quoted, ``"a;b"``, a ``"`` in it doubled,
+    as ``join_many`` writes it. An unclosed quote is read as plain text."""
+    if '"' not in value:
+        return [part.strip() for part in value.split(";") if part.strip()]
+    parts: list[str] = []
+    rest = value
+    while rest:
+        rest = rest.lstrip()
+        if rest.startswith('"'):
+            closed = _quoted(rest)
+            if closed is not None:
+                text, rest = closed
+                parts.append(text)
+                rest = rest.lstrip()
+                rest = rest[1:] if rest.startswith(";") else rest
+                continue
+        head, _, rest = rest.partition(";")
+        if head.strip():
+            parts.append(head.strip())
+    return parts
+
+
+def _quoted(text: str) -> tuple[str, str] | None:
+    """("a;b", what follows) of a cell part that starts ``"a;b"``; None when never closed
+    or when something other than ``;`` follows the closing quote."""
+    out, i = [], 1
+    while i < len(text):
+        if text[i] == '"':
+            if text[i + 1 : i + 2] == '"':
+                out.append('"')
+                i += 2
+                continue
+            after = text[i + 1 :]
+            if after.strip() and not after.lstrip().startswith(";"):
+                return None
+            return "".join(out), after
+        out.append(text[i])
+        i += 1
+    return None
+
+
+def join_many(values) -> str:
+    """A list cell of ``values`` that ``split_many`` reads back as they are."""
+    return "; ".join(
+        '"' + v.replace('"', '""') + '"' if ";" in v or v.startswith('"') else v for v in values
+    )
 
 
 class Row:

@@ -57,8 +57,8 @@ def for_district(district, settings, source_path: str | None = None) -> Source:
             read=read,
         )
     raise SnapshotError(
-        "There is no snapshot to read: upload a OneRoster zip or set the SIS folder on the "
-        "Sync page."
+        f"There is no snapshot to read: upload a zip of the {settings.files_in_use} files or "
+        "set the SIS folder on the Sync page."
     )
 
 

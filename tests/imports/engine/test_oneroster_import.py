@@ -80,7 +80,7 @@ def district(db, products):
 
 
 @pytest.mark.parametrize("name", list(SETS))
-def test_real_set_imports_with_its_quirks_as_warnings(district, name):
+def test_real_set_imports_with_its_quirks_as_warnings(district, name, moodle_as_exported):
     content = zipped(SETS[name])
     made, warnings = EXPECTED[name]
 
@@ -97,7 +97,7 @@ def test_real_set_imports_with_its_quirks_as_warnings(district, name):
 
 
 @pytest.mark.parametrize("name", list(SETS))
-def test_importing_a_real_set_again_changes_nothing(district, name):
+def test_importing_a_real_set_again_changes_nothing(district, name, moodle_as_exported):
     content = zipped(SETS[name])
     commit(district, content, kind="oneroster", name="set.zip")
 

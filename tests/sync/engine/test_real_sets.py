@@ -59,7 +59,7 @@ def _messages(problems) -> str:
     ],
 )
 def test_real_world_set_syncs_with_warnings(
-    district, folder, students, educators, classes, expected_warnings
+    district, folder, students, educators, classes, expected_warnings, moodle_as_exported
 ):
     run = run_sync(district=district, trigger="command", source_path=str(DATA / folder))
     assert run.status == SyncRun.Status.SUCCEEDED, run.failure_reason

@@ -80,7 +80,16 @@ def test_an_unusable_snapshot_fails_the_run_with_its_reason(district, tmp_path):
 
 def test_without_a_source_the_run_fails_saying_what_to_set(district):
     run = run_sync(district=district, trigger="manual")
-    assert run.status == SyncRun.Status.FAILED and "upload a OneRoster zip" in run.failure_reason
+    assert run.status == SyncRun.Status.FAILED
+    assert "upload a zip of the OneRoster files" in run.failure_reason
+
+
+def test_without_a_source_a_clever_district_is_told_to_upload_its_clever_files(district):
+    SyncSource.objects.filter(district=district).update(source_format=SyncSource.Format.CLEVER)
+    run = run_sync(district=district, trigger="manual")
+    assert run.status == SyncRun.Status.FAILED
+    assert "upload a zip of the Clever files" in run.failure_reason
+    assert "OneRoster" not in run.failure_reason
 
 
 def test_an_uploaded_zip_is_the_default_source(district, school):

@@ -17,7 +17,7 @@ from .conftest import SETTINGS, through_admin, through_engine, through_page, thr
 
 SENTENCE = (
     "The SIS folder source is turned off on this server: the operator must set "
-    "SYNC_FOLDER_ROOT to enable it. Upload a OneRoster zip instead."
+    "SYNC_FOLDER_ROOT to enable it. Upload the roster as a zip (OneRoster or Clever files) instead."
 )
 
 

@@ -214,7 +214,8 @@ NOT_ONEROSTER_USERS = (
 )
 DAMAGED = (
     "users.csv in junk.zip is damaged, protected by a password or compressed in a way we cannot "
-    "read. Zip the OneRoster CSV files again, without a password, and upload the new zip."
+    "read. Zip the CSV files (OneRoster or Clever) again, without a password, and upload the new "
+    "zip."
 )
 
 
