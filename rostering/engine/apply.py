@@ -164,8 +164,13 @@ class _Writer:
         model = MODELS[kind]
         names = sorted({_attname(model, name) for item in items for name in item.fields})
         later: list[tuple[int, str, New]] = []  # (row, column, a record of this same step)
-        rows = []
+        rows, ordered = [], []
         made = self.ids
+        # Not kept (and no portal users to make from them): each row straight to its tuple,
+        # never a dict of every row at once.
+        direct = not self.keep and kind != "educator"
+        columns = [name for name in names if name != "district_id"]  # always the batch's
+        blank = {name: _field(model, name).get_default() for name in columns}
         for index, item in enumerate(items):
             values = {}
             for name, value in item.fields.items():
@@ -177,16 +182,19 @@ class _Writer:
                         later.append((index, name, value))
                         value = self.district_id
                 values[name] = value
-            rows.append(values)
+            if direct:
+                ordered.append((self.district_id, *(values.get(n, blank[n]) for n in columns)))
+            else:
+                rows.append(values)
         if kind == "educator":
             self.applied.users += people.new_users(rows)
-            names = sorted({*names, "user_id"})
-        names = [name for name in names if name != "district_id"]  # always the batch's
-        blank = {name: _field(model, name).get_default() for name in names}
-        ordered = [(self.district_id, *(row.get(n, blank[n]) for n in names)) for row in rows]
+            columns = sorted({*columns, "user_id"})
+            blank["user_id"] = _field(model, "user_id").get_default()
+        if not direct:
+            ordered = [(self.district_id, *(r.get(n, blank[n]) for n in columns)) for r in rows]
         if not self.keep:
             rows.clear()  # not the applied "after": one copy of the rows while they are written
-        ids = _insert(model, ["district_id", *names], ordered)
+        ids = _insert(model, ["district_id", *columns], ordered)
         del ordered
         for item, pk in zip(items, ids, strict=True):
             made[item.ref] = pk
@@ -199,7 +207,7 @@ class _Writer:
         if not self.keep:
             return
         records, as_is = self.applied.records, _AS_IS
-        kept_out = [name for name in NOT_KEPT if name in names]
+        kept_out = [name for name in NOT_KEPT if name in columns]
         for row, pk in zip(rows, ids, strict=True):  # the rows become the applied "after"
             for name in kept_out:
                 row.pop(name, None)
