@@ -102,15 +102,18 @@ def link_items(applied: dict):
             yield name, False, owner, other, origin
 
 
-def apply(batch: Batch, *, district, actor, channel, job=None) -> Applied:
+def apply(batch: Batch, *, district, actor, channel, job=None, keep: bool = True) -> Applied:
     """Write ``batch`` for ``district``; ``actor`` and ``channel`` stamp every history row.
     ``district`` None: a batch that creates a district (its one organization create keeps no
-    district; there is nothing to lock yet)."""
+    district; there is nothing to lock yet). ``keep`` False: a caller that keeps its own
+    account of the changes (the sync's run changes) gets an applied list without its records
+    and links (users, settings and origins stay), so a large first sync does not hold a
+    second copy of every row it creates while it writes."""
     user = actor if getattr(actor, "is_authenticated", False) else None
     named = reference(f"import job {job.pk}") if job is not None else nullcontext()
     with transaction.atomic(), audit(actor=actor, channel=channel), named, sql.paused_gc():
         district_id = None if district is None else lock_district(district)
-        writer = _Writer(district_id, user, str(channel))
+        writer = _Writer(district_id, user, str(channel), keep=keep)
         writer.creates(batch)
         writer.updates(batch)
         writer.sign_in_passwords(batch)
@@ -136,8 +139,9 @@ def plain(value):
 
 
 class _Writer:
-    def __init__(self, district_id: int, user, channel: str):
+    def __init__(self, district_id: int, user, channel: str, *, keep: bool = True):
         self.district_id, self.user, self.channel = district_id, user, channel
+        self.keep = keep
         self.ids: dict[New, int] = {}
         self.applied = Applied()
         self.now = timezone.now()
@@ -160,8 +164,13 @@ class _Writer:
         model = MODELS[kind]
         names = sorted({_attname(model, name) for item in items for name in item.fields})
         later: list[tuple[int, str, New]] = []  # (row, column, a record of this same step)
-        rows = []
+        rows, ordered = [], []
         made = self.ids
+        # Not kept (and no portal users to make from them): each row straight to its tuple,
+        # never a dict of every row at once.
+        direct = not self.keep and kind != "educator"
+        columns = [name for name in names if name != "district_id"]  # always the batch's
+        blank = {name: _field(model, name).get_default() for name in columns}
         for index, item in enumerate(items):
             values = {}
             for name, value in item.fields.items():
@@ -173,24 +182,32 @@ class _Writer:
                         later.append((index, name, value))
                         value = self.district_id
                 values[name] = value
-            rows.append(values)
+            if direct:
+                ordered.append((self.district_id, *(values.get(n, blank[n]) for n in columns)))
+            else:
+                rows.append(values)
         if kind == "educator":
             self.applied.users += people.new_users(rows)
-            names = sorted({*names, "user_id"})
-        names = [name for name in names if name != "district_id"]  # always the batch's
-        blank = {name: _field(model, name).get_default() for name in names}
-        ordered = [(self.district_id, *(row.get(n, blank[n]) for n in names)) for row in rows]
-        ids = _insert(model, ["district_id", *names], ordered)
+            columns = sorted({*columns, "user_id"})
+            blank["user_id"] = _field(model, "user_id").get_default()
+        if not direct:
+            ordered = [(self.district_id, *(r.get(n, blank[n]) for n in columns)) for r in rows]
+        if not self.keep:
+            rows.clear()  # not the applied "after": one copy of the rows while they are written
+        ids = _insert(model, ["district_id", *columns], ordered)
+        del ordered
         for item, pk in zip(items, ids, strict=True):
             made[item.ref] = pk
         for name in sorted({name for _i, name, _v in later}):
             pending = [(index, value) for index, n, value in later if n == name]
             sql.update(model, [name], [(ids[index], made[value]) for index, value in pending])
-            for index, value in pending:
+            for index, value in pending if self.keep else ():
                 rows[index][name] = made[value]
         sql.history_of_rows(model, ids, update=False, user=self.user, channel=self.channel)
+        if not self.keep:
+            return
         records, as_is = self.applied.records, _AS_IS
-        kept_out = [name for name in NOT_KEPT if name in names]
+        kept_out = [name for name in NOT_KEPT if name in columns]
         for row, pk in zip(rows, ids, strict=True):  # the rows become the applied "after"
             for name in kept_out:
                 row.pop(name, None)
@@ -211,6 +228,8 @@ class _Writer:
                 for name, value in item.after.items():
                     after[_attname(model, name)] = ids[value] if type(value) is New else value
                 changes.append((item.pk, after))
+                if not self.keep:
+                    continue
                 before = {_attname(model, n): plain(v) for n, v in item.before.items()}
                 records.append(
                     {
@@ -245,7 +264,8 @@ class _Writer:
                 Organization.objects.filter(pk__in=ids).update(parent_id=self.district_id)
             link_history.record_deleted(MODELS[kind], ids)  # the links the rows take along
             sql.delete_records(MODELS[kind], ids, user=self.user, channel=self.channel)
-            self.applied.records += [{"op": "delete", "kind": kind, "pk": pk} for pk in ids]
+            if self.keep:
+                self.applied.records += [{"op": "delete", "kind": kind, "pk": pk} for pk in ids]
         if batch.users_to_delete:
             people.delete_users(batch.users_to_delete)
 
@@ -262,14 +282,14 @@ class _Writer:
             if type(other) is New:
                 other = ids[other]
             (adds if item.added else removes)[item.link].append((owner, other, item.origin))
-        for name in adds.keys() | removes.keys():  # the same tuples, kept as the applied list
+        for name in adds.keys() | removes.keys() if self.keep else ():  # the same tuples
             self.applied.links[name] = {
                 "added": adds.get(name, []),
                 "removed": removes.get(name, []),
             }
         for name in LINK_TABLES:
             model, first, second, keeps_origin = LINK_TABLES[name]
-            gone, new = removes.get(name, []), adds.get(name, [])
+            gone, new = removes.pop(name, []), adds.pop(name, [])  # kept or let go once written
             if not gone and not new:
                 continue
             sql.delete_pairs(model, first, second, gone)
@@ -376,5 +396,5 @@ def _attname(model, name: str) -> str:
 def _insert(model, columns: list[str], rows: list[tuple]) -> list[int]:
     """Insert ``rows`` (values of ``columns``, attnames); their new primary keys, in order."""
     ids = sql.allocate_ids(model, len(rows))
-    sql.insert(model, ["id", *columns], [(pk, *row) for pk, row in zip(ids, rows, strict=True)])
+    sql.insert(model, ["id", *columns], ((pk, *row) for pk, row in zip(ids, rows, strict=True)))
     return ids

@@ -41,7 +41,10 @@ def apply_plan(plan: Plan, *, actor=None) -> engine.Applied:
     """Write ``plan`` through the engine (called inside the run's transaction)."""
     batch = to_batch(plan)
     plan.release_instances()  # the batch holds what is written: the instances may go
-    return engine.apply(batch, district=plan.district, actor=actor, channel=Channel.SYNC)
+    # The run keeps its own account of what changed (rostering.sync.run_changes).
+    return engine.apply(
+        batch, district=plan.district, actor=actor, channel=Channel.SYNC, keep=False
+    )
 
 
 def to_batch(plan: Plan) -> Batch:

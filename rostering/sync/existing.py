@@ -42,6 +42,7 @@ def load(model, district, names: Iterable[str]) -> list:
     names = tuple(sorted(set(names) | {"id"}))
     row_class = _row_class(model, names)
     repeated = [index for index, name in enumerate(names) if name in _REPEATED]
+    sis = names.index("sis_values") if "sis_values" in names else None
     rows = []
     queryset = model.objects.filter(district=district).values_list(*names)
     for values in queryset.iterator(chunk_size=5000):
@@ -52,6 +53,12 @@ def load(model, district, names: Iterable[str]) -> list:
             value = values[index]
             if isinstance(value, str):
                 setattr(row, names[index], sys.intern(value))
+        if sis is not None and values[sis]:  # its keys (and grades) once, not once per row
+            row.sis_values = {
+                sys.intern(key): sys.intern(value) if key in _REPEATED and type(value) is str
+                else value
+                for key, value in values[sis].items()
+            }
         rows.append(row)
     return rows
 
