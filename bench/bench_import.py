@@ -1,8 +1,10 @@
 """The Students import of a 10,000-student file, through the import engine, and
 django-import-export's default ``Resource.import_data`` on the same students for comparison.
 
-Each student has a school, one or two classes/groups, two products, one product setting and a
-password. Measured: the preview (``engine.check_file``), the commit of the new file
+The file is the one ``export_roster`` writes for the district (its header, every column filled,
+cells written as it writes them; checked against it after the first commit) with passwords
+added: each student has a middle name, email, Alt ID, a school, one or two classes/groups (by
+External ID), two products, one product setting and a password. Measured: the preview (``engine.check_file``), the commit of the new file
 (``engine.commit_file``, which checks every row again inside its transaction), its undo
 (``engine.undo_import``: every student it created goes; no target, reported), the same file
 again (no change), the file with every row changed, and the peak Python heap of a commit
@@ -31,21 +33,9 @@ STUDENTS = int(os.environ.get("BENCH_IMPORT_STUDENTS", "10000"))
 COMPARE = os.environ.get("BENCH_IMPORT_COMPARE", "1") != "0"
 SCHOOLS = 10
 CLASSES_PER_SCHOOL = 30
-HEADER = [
-    "First Name",
-    "Last Name",
-    "Username",
-    "Student ID",
-    "Organizations",
-    "Grade",
-    "Password",
-    "Classes/Groups",
-    "Products",
-    "Product Settings",
-]
 FIRST = "Ava Ben Cleo Dev Eli Finn Gia Hugo Iris Jon Kai Lena Milo Nia Omar Pia Ray Sol".split()
 LAST = "Smith Garcia Nguyen Okafor Patel Kim Rossi Novak Silva Cohen Haddad Jensen".split()
-GRADES = ["K", "1", "2", "3", "4", "5", "6", "7", "8"]
+GRADES = ["KG", "01", "02", "03", "04", "05", "06", "07", "08"]  # as stored and exported
 TARGETS = {  # seconds on PostgreSQL (and MB for memory)
     "preview": 1.5,
     "commit": 1.5,
@@ -97,33 +87,82 @@ def build_district():
     return district, admin.user
 
 
-def students_file(*, changed: bool = False) -> bytes:
-    """The 10,000 students as a Students template CSV; ``changed`` alters every row (last
-    name, grade, one class/group, the product setting)."""
+def header() -> list[str]:
+    """The Students template's columns as ``export_roster`` writes them (every exported
+    column of the registry, in its order)."""
+    from rostering import registry
+
+    return [f.column for f in registry.STUDENT.exported_fields]
+
+
+def student_cells(n: int, class_ids: list[str], *, changed: bool) -> dict[str, str]:
+    """Student ``n``'s row by registry field name, every column filled, each cell written
+    the way ``export_roster`` writes it (classes by External ID, settings as
+    "Product: Label = value", lists sorted), plus a password."""
+    school = n % SCHOOLS
+    room = n % CLASSES_PER_SCHOOL
+    rooms = [room] + ([(room + 1) % CLASSES_PER_SCHOOL] if n % 2 else [])
+    if changed:
+        rooms[0] = (room + 7) % CLASSES_PER_SCHOOL
+    first, last = FIRST[n % len(FIRST)], LAST[n % len(LAST)] + ("-Moved" if changed else "")
+    language = "English" if changed else "Spanish"
+    return {
+        "first_name": first,
+        "last_name": last,
+        "username": f"s{n:06d}",
+        "external_id": f"{n:07d}",
+        "schools": f"Bench School {school:02d}",
+        "middle_name": FIRST[(n + 5) % len(FIRST)],
+        "grade": GRADES[(n + (1 if changed else 0)) % len(GRADES)],
+        "email": f"s{n:06d}@students.bench.example",
+        "alt_external_id": f"ALT{n:07d}",
+        "password": f"tiger{n % 1000:03d}",
+        "classes": "; ".join(sorted(class_ids[school * CLASSES_PER_SCHOOL + r] for r in rooms)),
+        "products": "Math Quest; Reading Stars",
+        "settings": f"Reading Stars: Language Support = {language}",
+    }
+
+
+def students_file(district, *, changed: bool = False) -> bytes:
+    """The students as a Students template CSV with every column of ``export_roster``'s
+    file filled; ``changed`` alters every row (last name, grade, one class/group, the
+    product setting)."""
+    from rostering.models import ClassGroup
+    from rostering.registry import STUDENT
+
+    class_ids = list(
+        ClassGroup.objects.filter(district=district)
+        .order_by("school__name", "pk")
+        .values_list("external_id", flat=True)
+    )
+    names = [f.name for f in STUDENT.exported_fields]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(HEADER)
+    writer.writerow(header())
     for n in range(STUDENTS):
-        school = n % SCHOOLS
-        room = n % CLASSES_PER_SCHOOL
-        classes = [f"Room {room}"] + ([f"Room {(room + 1) % CLASSES_PER_SCHOOL}"] if n % 2 else [])
-        if changed:
-            classes[0] = f"Room {(room + 7) % CLASSES_PER_SCHOOL}"
-        writer.writerow(
-            [
-                FIRST[n % len(FIRST)],
-                LAST[n % len(LAST)] + ("-Moved" if changed else ""),
-                f"s{n:06d}",
-                f"{n:07d}",
-                f"Bench School {school:02d}",
-                GRADES[(n + (1 if changed else 0)) % len(GRADES)],
-                f"tiger{n % 1000:03d}",
-                "; ".join(classes),
-                "Reading Stars; Math Quest",
-                f"Language Support = {'English' if changed else 'Spanish'}",
-            ]
-        )
+        cells = student_cells(n, class_ids, changed=changed)
+        writer.writerow([cells[name] for name in names])
     return out.getvalue().encode("utf-8")
+
+
+def assert_export_matches(district, content: bytes) -> None:
+    """``export_roster``'s file of the district holds what ``content`` holds (the same header,
+    the same cells per student), apart from passwords, which it never exports."""
+    from rostering.imports.export import students_csv
+
+    def by_username(text: str):
+        rows = list(csv.reader(io.StringIO(text)))
+        head, body = rows[0], rows[1:]
+        at = head.index("Password")
+        user = head.index("Username")
+        return head, {r[user]: r[:at] + r[at + 1 :] for r in body}
+
+    ours_head, ours = by_username(content.decode("utf-8"))
+    theirs_head, theirs = by_username(students_csv(district))
+    assert ours_head == theirs_head, (ours_head, theirs_head)
+    assert ours == theirs, next(
+        (k, ours[k], theirs.get(k)) for k in ours if ours[k] != theirs.get(k)
+    )
 
 
 class Queries:
@@ -196,8 +235,8 @@ def main() -> None:
     from rostering.models import Student
 
     district, actor = build_district()
-    original = students_file()
-    changed = students_file(changed=True)
+    original = students_file(district)
+    changed = students_file(district, changed=True)
     kw = {"actor": actor, "district": district, "kind": "students", "file_name": "bench.csv"}
     rows = []
 
@@ -225,6 +264,7 @@ def main() -> None:
     run("preview", lambda: engine.check_file(**kw, content=original), new)
     first = run("commit", commit(original), new)
     assert Student.objects.filter(district=district).count() == STUDENTS
+    assert_export_matches(district, original)  # the file export_roster would write
     # Undo of that commit (every student it created goes), then the same commit again.
     seconds, queries, kept = measure(
         lambda: engine.undo_import(

@@ -162,7 +162,12 @@ class _Writer:
 
     def _create(self, kind: str, items: list) -> None:
         model = MODELS[kind]
-        names = sorted({_attname(model, name) for item in items for name in item.fields})
+        attnames: dict[str, str] = {}  # each field name looked up once, not once per value
+        for item in items:
+            for name in item.fields:
+                if name not in attnames:
+                    attnames[name] = _attname(model, name)
+        names = sorted(set(attnames.values()))
         later: list[tuple[int, str, New]] = []  # (row, column, a record of this same step)
         rows, ordered = [], []
         made = self.ids
@@ -174,7 +179,7 @@ class _Writer:
         for index, item in enumerate(items):
             values = {}
             for name, value in item.fields.items():
-                name = _attname(model, name)
+                name = attnames[name]
                 if type(value) is New:
                     if value in made:
                         value = made[value]

@@ -282,3 +282,36 @@ def test_an_emails_domain_is_stored_in_lower_case_by_the_form_and_the_import(
 
     emails = dict(_maple(world).values_list("username", "email"))
     assert emails == {"ana.lopez": "Ana.Lopez@maple.org", "ben.kim": "Ben@maple.org"}
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "ana@maple.org",
+        "ben@maple.org",  # the same domain again: its remembered verdict
+        "ana@-maple.org",
+        "cleo@-maple.org",  # a refused domain stays refused the second time
+        "ana@maple",
+        "ana@[127.0.0.1]",
+        "ana@[999.0.0.1]",
+        "ana@localhost",
+        "ana lopez@maple.org",
+        "ana@ma ple.org",
+        "ana@xn--mple-5qa.org",
+        "ana@mäple.org",
+    ],
+)
+def test_the_email_rule_gives_djangos_verdict_whatever_domain_came_before(value):
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email as djangos
+
+    from rostering.registry.normalisers import email
+
+    def verdict(check):
+        try:
+            check(value)
+        except ValidationError:
+            return False
+        return True
+
+    assert verdict(email) == verdict(djangos)
