@@ -34,6 +34,9 @@ class Scope:
     district_id: int | None = None
     school_ids: frozenset[int] = field(default_factory=frozenset)
     educator_id: int | None = None
+    # The district's roster_version when the scope was read (rostering/locks.py bumps it on
+    # every roster write): a key for results cached until the next write.
+    roster_version: int | None = None
 
     @property
     def is_support(self) -> bool:
@@ -100,6 +103,7 @@ def _compute_scope(user) -> Scope:
         district_id=educator.district_id,
         school_ids=school_ids,
         educator_id=educator.pk,
+        roster_version=educator.district.roster_version,
     )
 
 

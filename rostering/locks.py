@@ -6,8 +6,9 @@ first thing inside their transaction, and check what they are about to write onl
 a commit that waited for a sync re-checks against what the sync left (fields it made locked,
 records it took over), instead of overwriting them.
 
-- **PostgreSQL**: one ``SELECT ... FOR NO KEY UPDATE`` of the district's Organization row,
-  held until the transaction ends. A second writer of the same district waits at this line;
+- **PostgreSQL**: one ``UPDATE`` of the district's Organization row (its roster_version, the
+  counter cached results are keyed by), whose ``FOR NO KEY UPDATE`` row lock is held until the
+  transaction ends. A second writer of the same district waits at this line;
   writers of other districts do not wait. ``NO KEY`` so that inserting rows that merely refer
   to the district (an import job, a history row, a new student) is not blocked by it; only
   other lock takers and updates of the district row itself wait. Statements after the lock see
@@ -32,8 +33,6 @@ two writers of one district always queue on the same row.
 from __future__ import annotations
 
 from django.db import connection, transaction
-from django.db.models import Subquery
-from django.db.models.functions import Coalesce
 
 from .models import Organization
 
@@ -67,9 +66,9 @@ def held_districts() -> set[int]:
 
 
 def lock_district(district: Organization | int) -> int | None:
-    """Take the write lock of ``district`` (an Organization, district or school, or its pk);
-    returns the district's pk (None when no such organization exists). One query, or none
-    when this transaction holds the lock already."""
+    """Take the write lock of ``district`` (an Organization, district or school, or its pk) and
+    bump its roster_version; returns the district's pk (None when no such organization exists).
+    One query, or none when this transaction holds the lock already."""
     if not connection.in_atomic_block:
         raise transaction.TransactionManagementError(NOT_IN_TRANSACTION)
     known = (
@@ -84,19 +83,21 @@ def lock_district(district: Organization | int) -> int | None:
 
 
 def _take(district: Organization | int) -> int | None:
-    """The lock's one query."""
-    rows = Organization.objects.select_for_update(no_key=True, of=("self",))
+    """The lock's one query: an UPDATE of non-key columns (the roster_version bump), which on
+    PostgreSQL takes the row's ``FOR NO KEY UPDATE`` lock until the transaction ends."""
+    table = connection.ops.quote_name(Organization._meta.db_table)
     if isinstance(district, Organization):
-        rows = rows.filter(pk=district.district_id or district.pk)
+        where, params = "id = %s", [district.district_id or district.pk]
     else:  # a bare pk may be a school's: resolve it in the same query
-        rows = rows.filter(
-            pk=Subquery(
-                Organization.objects.filter(pk=district).values(
-                    root=Coalesce("district_id", "pk")
-                )[:1]
-            )
+        where = f"id = (SELECT COALESCE(district_id, id) FROM {table} WHERE id = %s)"
+        params = [district]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET roster_version = roster_version + 1 WHERE {where} RETURNING id",
+            params,
         )
-    return rows.values_list("pk", flat=True).first()
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def lock_for_write(record):

@@ -21,6 +21,17 @@ class World:
     outsider_school: Organization
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (a count cached by an earlier test's district, of
+    the same pk on SQLite, is not this test's)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def world(db) -> World:
     district = factories.DistrictFactory(name="Maple District", slug="maple")

@@ -18,8 +18,10 @@ class ChannelHistory(models.Model):
         abstract = True
 
 
-def history() -> HistoricalRecords:
-    return HistoricalRecords(bases=[ChannelHistory], inherit=False)
+def history(excluded_fields: tuple[str, ...] = ()) -> HistoricalRecords:
+    return HistoricalRecords(
+        bases=[ChannelHistory], inherit=False, excluded_fields=list(excluded_fields)
+    )
 
 
 class RosterRecord(models.Model):

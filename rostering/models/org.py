@@ -74,7 +74,11 @@ class Organization(models.Model):
     is_active = models.BooleanField("active", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = history()
+    # A district's: bumped by every roster write, as it takes the district lock
+    # (rostering/locks.py), so a result cached under it (the Students list's count) is never
+    # read after a write. Never saved from a loaded row (save below leaves it out).
+    roster_version = models.PositiveBigIntegerField(default=0, editable=False)
+    history = history(excluded_fields=("roster_version",))
 
     objects = OrganizationQuerySet.as_manager()
 
@@ -93,6 +97,17 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        # A row loaded before a writer bumped roster_version must not write the old value back
+        # (a version seen twice could serve a stale cached result).
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.attname
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "roster_version"
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def is_district(self) -> bool:

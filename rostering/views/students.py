@@ -32,6 +32,7 @@ from rostering.forms.students import (
 )
 from rostering.passwords import generate_password
 from rostering.selectors import students as selectors
+from rostering.tables.counted import CachedCountPaginator, count_key
 from rostering.tables.students import StudentTable
 
 PAGE_SIZES = (10, 25, 50, 100)
@@ -58,8 +59,13 @@ def student_list(request: HttpRequest) -> HttpResponse:
         request.GET or None, queryset=selectors.student_list(request.user), request=request
     )
     table = StudentTable.for_page(student_filter.filter_qs())
-    RequestConfig(request, paginate={"per_page": _page_size(request)}).configure(table)
     export_params = {k: v for k, v in request.GET.items() if k in student_filter.filters}
+    paginate = {
+        "per_page": _page_size(request),
+        "paginator_class": CachedCountPaginator,
+        "count_key": count_key("students", request.user, export_params),
+    }
+    RequestConfig(request, paginate=paginate).configure(table)
     return render(
         request,
         "rostering/students/list.html",
