@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -59,3 +60,17 @@ def test_the_count_is_each_users_own(client, district_admin, teacher, world):
     assert client.get(LIST).context["total"] == 2
     client.force_login(teacher)
     assert client.get(LIST).context["total"] == 1
+
+
+def test_the_lists_queries_stay_fixed_as_the_district_grows(client, district_admin, world):
+    factories.StudentFactory.create_batch(3, school=world.school)
+    client.force_login(district_admin)
+    client.get(LIST)  # the session
+    counts = []
+    for more in (0, 60):
+        factories.StudentFactory.create_batch(more, school=world.other_school)
+        cache.clear()  # factories write past the district lock: count afresh
+        with CaptureQueriesContext(connection) as queries:
+            client.get(LIST, {"per_page": 100})
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
