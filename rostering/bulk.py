@@ -109,16 +109,22 @@ class _Verdicts:
         return outcome
 
 
-@transaction.atomic
-def add_to_class(*, actor, students: Iterable[Student], class_group: ClassGroup) -> Outcome:
-    """services.class_group_add_students, student by student, in one batch."""
-    students = list(students)
+def _roster_verdicts(actor, students: Iterable[Student], class_group: ClassGroup) -> _Verdicts:
+    """The verdicts of a change to ``class_group``'s students, under its district's lock: all
+    refused when the actor may not change its roster (a synced class, another school's)."""
     lock_for_write(class_group)
-    verdicts = _Verdicts(students)
+    verdicts = _Verdicts(list(students))
     try:
         check_roster_change(actor, class_group, CHANNEL, "students")
     except (ValidationError, PermissionDenied) as exc:
         verdicts.refuse_all(exc)
+    return verdicts
+
+
+@transaction.atomic
+def add_to_class(*, actor, students: Iterable[Student], class_group: ClassGroup) -> Outcome:
+    """services.class_group_add_students, student by student, in one batch."""
+    verdicts = _roster_verdicts(actor, students, class_group)
     for student in verdicts.open():
         try:
             check_same_district(class_group.district_id, [student], "students", "students")
@@ -142,13 +148,7 @@ def add_to_class(*, actor, students: Iterable[Student], class_group: ClassGroup)
 @transaction.atomic
 def remove_from_class(*, actor, students: Iterable[Student], class_group: ClassGroup) -> Outcome:
     """services.class_group_remove_students, student by student, in one batch."""
-    students = list(students)
-    lock_for_write(class_group)
-    verdicts = _Verdicts(students)
-    try:
-        check_roster_change(actor, class_group, CHANNEL, "students")
-    except (ValidationError, PermissionDenied) as exc:
-        verdicts.refuse_all(exc)
+    verdicts = _roster_verdicts(actor, students, class_group)
     candidates = verdicts.open()
     members = members_among(class_group, "class_student", [s.pk for s in candidates])
     for student in candidates:
