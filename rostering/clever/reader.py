@@ -302,6 +302,7 @@ class _Reader:
                         school_sourced_id=school,
                         primary=column == "Teacher_id",
                         row=row,
+                        file=rows.file,
                     )
                 )
         snapshot.rejected.setdefault("classes", set()).update(

@@ -56,7 +56,7 @@ class ClassRows:
                 continue
             mismatch = role_mismatch(enrollment.role, user)
             if mismatch:
-                self.warn("enrollments.csv", enrollment.row, enrollment.sourced_id, mismatch, "role")
+                self.warn(enrollment.file, enrollment.row, enrollment.sourced_id, mismatch, "role")
                 continue
             student = user.kind == "student"
             kind = "student" if student else "educator"

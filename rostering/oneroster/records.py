@@ -172,6 +172,7 @@ class Enrollment:
     end_date: date | None = None
     status: str = ACTIVE
     row: int = 0
+    file: str = "enrollments.csv"  # Clever's teachers come from sections.csv's Teacher_id columns
 
 
 @dataclass(slots=True)

@@ -699,9 +699,7 @@ class _Builder:
                 continue
             mismatch = role_mismatch(enrollment.role, user)
             if mismatch:
-                self.warn(
-                    "enrollments.csv", enrollment.row, enrollment.sourced_id, mismatch, "role"
-                )
+                self.warn(enrollment.file, enrollment.row, enrollment.sourced_id, mismatch, "role")
                 continue
             student = user.kind == "student"
             kind = "student" if student else "educator"
@@ -710,7 +708,7 @@ class _Builder:
                 continue
             problem = at_school(cls, person, kind)
             if problem:  # the membership rule (rostering.memberships): reported, left out
-                self.error("enrollments.csv", enrollment.row, enrollment.sourced_id, problem)
+                self.error(enrollment.file, enrollment.row, enrollment.sourced_id, problem)
                 continue
             class_id, person_id = cls.id, person.id  # .id, not .pk: this runs per enrollment
             if class_id is not None and person_id is not None:

@@ -201,3 +201,24 @@ def test_a_username_taken_from_a_blank_clever_column_names_that_column(district,
     [error] = [e for e in run.errors if e["record"] == "s-8"]
     assert (error["file"], error["field"]) == ("students.csv", "Student_email")
     assert "Student_email is blank" in error["message"] and "OneRoster" not in error["message"]
+
+
+def test_a_teacher_in_another_schools_section_is_told_in_sections_csv(district, school, tmp_path):
+    elm = CleverSchool.build(
+        School_id="sch-elm", School_name="Elm Elementary", School_number="N-elm"
+    )
+    elm_section = CleverSection.build(
+        School_id="sch-elm", Section_id="sec-elm", Teacher_id="t-1", Name="Elm Art"
+    )
+    folder = _small(
+        tmp_path,
+        schools=lambda rows: [*rows, elm],
+        sections=lambda rows: [*rows, elm_section],
+    )
+
+    run = _sync(district, folder)
+
+    [error] = [e for e in run.errors if e["record"] == "sec-elm:t-1"]
+    assert (error["file"], error["row"]) == ("sections.csv", 3)
+    assert "is not at Elm Elementary" in error["message"]
+    assert not ClassEducator.objects.filter(class_group__sis_sourced_id="sec-elm").exists()
