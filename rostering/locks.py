@@ -42,7 +42,7 @@ NOT_IN_TRANSACTION = (
 )
 
 
-class _Held:
+class LockHeld:
     """The on_commit hook that says this transaction holds ``district_id``'s lock (it does
     nothing when called)."""
 
@@ -61,7 +61,7 @@ def held_districts() -> set[int]:
     return {
         hook.district_id
         for blocks, hook, *_ in connection.run_on_commit
-        if type(hook) is _Held and blocks <= open_blocks
+        if type(hook) is LockHeld and blocks <= open_blocks
     }
 
 
@@ -78,7 +78,7 @@ def lock_district(district: Organization | int) -> int | None:
         return known
     district_id = _take(district)
     if district_id is not None:
-        transaction.on_commit(_Held(district_id))
+        transaction.on_commit(LockHeld(district_id))
     return district_id
 
 

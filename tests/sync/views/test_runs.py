@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from rostering.models import Student
 from rostering.sync.models import SyncRun
+from tests.on_commit import enqueued
 
 from .conftest import sis_student, sis_zip, upload_source
 
@@ -29,7 +30,7 @@ def test_sync_now_queues_the_run_after_commit_and_the_task_applies_it(
 
     run = SyncRun.objects.get()
     assert response.status_code == 302 and response.url == reverse("sync:run", args=[run.pk])
-    assert len(callbacks) == 1  # enqueued once the request's transaction commits
+    assert len(enqueued(callbacks)) == 1  # enqueued once the request's transaction commits
     run.refresh_from_db()
     assert run.status == SyncRun.Status.SUCCEEDED and not run.dry_run
     assert run.trigger == SyncRun.Trigger.MANUAL and run.created_by == district_admin
