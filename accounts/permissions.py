@@ -170,9 +170,19 @@ def can_view(user, record) -> bool:
 
 def can_change(user, record) -> bool:
     """May ``user`` change ``record``? (Field ownership is a separate question: ownership.py.)"""
+    return (
+        scope_for(user).role is not Role.NONE
+        and can_view(user, record)
+        and can_change_seen(user, record)
+    )
+
+
+def can_change_seen(user, record) -> bool:
+    """``can_change`` of a ``record`` just read from ``visible_queryset(user, ...)`` (so its
+    visibility is known, not asked again in a query)."""
     m = _models()
     scope = scope_for(user)
-    if scope.role is Role.NONE or not can_view(user, record):
+    if scope.role is Role.NONE:
         return False
     if scope.is_district_wide:
         return True
@@ -239,13 +249,17 @@ def get_visible_or_404(user, model, **lookup):
 def get_changeable_or_403(user, model, **lookup):
     """404 when not visible, 403 when visible but not changeable."""
     record = get_visible_or_404(user, model, **lookup)
-    require_change(user, record)
+    if not can_change_seen(user, record):  # visible: read from the visible queryset
+        raise PermissionDenied(NOT_CHANGEABLE)
     return record
+
+
+NOT_CHANGEABLE = "You can see this record but not change it."
 
 
 def require_change(user, record) -> None:
     if not can_change(user, record):
-        raise PermissionDenied("You can see this record but not change it.")
+        raise PermissionDenied(NOT_CHANGEABLE)
 
 
 def require_create_in(user, *, district_id: int, school_ids=()) -> None:

@@ -19,10 +19,10 @@ from rostering import memberships
 from rostering.engine import Batch
 from rostering.engine.changes import LinkChange
 from rostering.history import Channel
-from rostering.locks import lock_district, lock_for_write
+from rostering.locks import lock_district
 from rostering.models import ClassGroup, Origin, Product, Student, StudentProduct
 from rostering.ownership import LOCKED_MESSAGE, FieldState, state_of
-from rostering.services.classes import check_roster_change, members_among
+from rostering.services.classes import lock_roster, members_among
 from rostering.services.common import check_same_district
 from rostering.services.writes import write
 
@@ -112,12 +112,14 @@ class _Verdicts:
 def _roster_verdicts(actor, students: Iterable[Student], class_group: ClassGroup) -> _Verdicts:
     """The verdicts of a change to ``class_group``'s students, under its district's lock: all
     refused when the actor may not change its roster (a synced class, another school's)."""
-    lock_for_write(class_group)
-    verdicts = _Verdicts(list(students))
     try:
-        check_roster_change(actor, class_group, CHANNEL, "students")
+        lock_roster(actor, class_group, CHANNEL, "students")
+        refusal = None
     except (ValidationError, PermissionDenied) as exc:
-        verdicts.refuse_all(exc)
+        refusal = exc  # the lock is taken before the refusal
+    verdicts = _Verdicts(list(students))
+    if refusal is not None:
+        verdicts.refuse_all(refusal)
     return verdicts
 
 

@@ -17,7 +17,7 @@ from rostering import memberships
 from rostering.engine import Batch
 from rostering.engine.changes import LinkChange, LinkOrigin
 from rostering.history import Channel
-from rostering.locks import lock_district, lock_for_write
+from rostering.locks import lock_district
 from rostering.models import (
     ClassEducator,
     ClassGroup,
@@ -34,9 +34,9 @@ from rostering.validators import blank_to_none
 
 from .common import (
     TRUSTED_CHANNELS,
-    check_change_allowed,
     check_create_allowed,
     check_same_district,
+    lock_changeable,
     refuse_locked_changes,
 )
 from .writes import remove_link, save_record, write
@@ -116,11 +116,10 @@ def class_group_update(
     *, actor, class_group: ClassGroup, channel: str = Channel.FORM, **changes
 ) -> ClassGroup:
     """Change Details; every Details field of a synced class/group is locked."""
-    lock_for_write(class_group)
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise ValidationError(f"Not a class/group field: {', '.join(sorted(unknown))}.")
-    check_change_allowed(actor, class_group, channel)
+    lock_changeable(actor, class_group, channel)
     changes = _normalize(changes)
     refuse_locked_changes(class_group, changes, channel)
     if "school" in changes:
@@ -135,8 +134,10 @@ def class_group_update(
     return save_record(class_group, actor=actor, channel=channel, changes=changes)
 
 
-def check_roster_change(actor, class_group: ClassGroup, channel: str, field: str) -> None:
-    check_change_allowed(actor, class_group, channel)
+def lock_roster(actor, class_group: ClassGroup, channel: str, field: str) -> None:
+    """Lock and re-read ``class_group`` (``lock_changeable``: refused when ``actor`` may not
+    change it); a synced class/group's members are the SIS's."""
+    lock_changeable(actor, class_group, channel)
     if class_group.is_synced and channel != Channel.SYNC:
         raise ValidationError({field: SYNCED_ROSTER_MESSAGE.format(name=class_group.name)})
 
@@ -170,9 +171,8 @@ def class_group_add_students(
 
     Returns how many were added (students already in it are left as they are).
     """
-    lock_for_write(class_group)
+    lock_roster(actor, class_group, channel, "students")
     students = list(students)
-    check_roster_change(actor, class_group, channel, "students")
     check_same_district(class_group.district_id, students, "students", "students")
     _check_at_school(class_group, students, kind="student", field="students")
     return _add_members(actor, class_group, "class_student", students, channel)
@@ -183,8 +183,7 @@ def class_group_remove_students(
     *, actor, class_group: ClassGroup, students: Iterable[Student], channel: str = Channel.FORM
 ) -> int:
     """Remove students from a manual class/group; returns how many were in it."""
-    lock_for_write(class_group)
-    check_roster_change(actor, class_group, channel, "students")
+    lock_roster(actor, class_group, channel, "students")
     return _remove_members(actor, class_group, "class_student", students, channel)
 
 
@@ -192,9 +191,8 @@ def class_group_remove_students(
 def class_group_add_educators(
     *, actor, class_group: ClassGroup, educators: Iterable[Educator], channel: str = Channel.FORM
 ) -> int:
-    lock_for_write(class_group)
+    lock_roster(actor, class_group, channel, "educators")
     educators = list(educators)
-    check_roster_change(actor, class_group, channel, "educators")
     _check_educators_change(actor, channel)
     check_same_district(class_group.district_id, educators, "educators", "educators")
     _check_at_school(class_group, educators, kind="educator", field="educators")
@@ -205,8 +203,7 @@ def class_group_add_educators(
 def class_group_remove_educators(
     *, actor, class_group: ClassGroup, educators: Iterable[Educator], channel: str = Channel.FORM
 ) -> int:
-    lock_for_write(class_group)
-    check_roster_change(actor, class_group, channel, "educators")
+    lock_roster(actor, class_group, channel, "educators")
     _check_educators_change(actor, channel)
     return _remove_members(actor, class_group, "class_educator", educators, channel)
 
@@ -261,8 +258,7 @@ def class_group_add_product(
     A link the sync adds is marked synced; one added by hand is manual. The sync adopts an
     existing manual link that the SIS also sends.
     """
-    lock_for_write(class_group)
-    check_change_allowed(actor, class_group, channel)
+    lock_changeable(actor, class_group, channel)
     if not product.is_active:
         raise ValidationError({"product": f"{product} is no longer offered."})
     origin = _origin(channel)
@@ -282,7 +278,6 @@ def class_group_remove_product(
     *, actor, class_group: ClassGroup, product: Product, channel: str = Channel.FORM
 ) -> bool:
     """Remove a product link. A link the SIS sends comes back at the next sync."""
-    lock_for_write(class_group)
-    check_change_allowed(actor, class_group, channel)
+    lock_changeable(actor, class_group, channel)
     found = ClassProduct.objects.filter(class_group=class_group, product=product)
     return remove_link("class_product", class_group, product.pk, found, actor=actor, channel=channel)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 
 from accounts import permissions
 from rostering.history import Channel
+from rostering.locks import lock_district, lock_for_write
+from rostering.models import Organization
 from rostering.ownership import LOCKED_MESSAGE, FieldState, field_states
 from rostering.text import clean_text
 from rostering.usernames import validate_sis_username
@@ -24,6 +26,23 @@ def check_change_allowed(actor, record, channel: str) -> None:
     permissions.require_change(actor, record)
 
 
+def lock_changeable(actor, record, channel: str):
+    """``locks.lock_for_write`` then ``check_change_allowed``, with the record re-read once:
+    from the records ``actor`` may see (under the lock, so the check sees what a writer before
+    this one left), refused as ``permissions.require_change`` refuses when it is not among
+    them. Returns ``record``, re-read."""
+    if channel in TRUSTED_CHANNELS and actor is None:
+        return lock_for_write(record)
+    lock_district(record if isinstance(record, Organization) else record.district_id)
+    try:
+        record.refresh_from_db(from_queryset=permissions.visible_queryset(actor, type(record)))
+    except ObjectDoesNotExist:
+        raise PermissionDenied(permissions.NOT_CHANGEABLE) from None
+    if not permissions.can_change_seen(actor, record):
+        raise PermissionDenied(permissions.NOT_CHANGEABLE)
+    return record
+
+
 def check_create_allowed(actor, *, district_id: int, school_ids: Iterable[int], channel: str):
     if channel in TRUSTED_CHANNELS and actor is None:
         return
@@ -35,8 +54,6 @@ def check_create_allowed(actor, *, district_id: int, school_ids: Iterable[int], 
 def check_school_open(school_ids: Iterable[int]) -> None:
     """An inactive school takes no new students, educators or classes/groups (the pickers
     leave it out; this refuses one posted by hand). Its existing records stay."""
-    from rostering.models import Organization
-
     closed = list(
         Organization.objects.filter(pk__in=list(school_ids), is_active=False)
         .order_by("name")
@@ -64,8 +81,6 @@ def check_removals_allowed(
     )
     outside = reach.outside(school_ids)
     if outside:
-        from rostering.models import Organization
-
         names = Organization.objects.filter(pk__in=outside).order_by("name")
         messages = [permissions.removal_refused(what, org.name) for org in names]
         raise ValidationError({field: messages})
@@ -157,15 +172,17 @@ _ID_LABELS = {
 }
 
 
-def check_unique_ids(record) -> None:
-    """Friendly, per-field messages for IDs that must be unique within the district."""
+def unique_id_errors(record) -> tuple[set[str], dict[str, str]]:
+    """The IDs of ``record`` that must be unique within its district: the fields asked (one
+    query each) and, of those, the ones another record holds, with the friendly sentence."""
     model = type(record)
     noun = model._meta.verbose_name
-    errors = {}
+    asked, errors = set(), {}
     for name, label in _ID_LABELS.items():
         value = getattr(record, name, None)
         if not value or not hasattr(record, "district_id") or record.district_id is None:
             continue
+        asked.add(name)
         clash = model._default_manager.filter(district_id=record.district_id, **{name: value})
         if record.pk:
             clash = clash.exclude(pk=record.pk)
@@ -174,5 +191,4 @@ def check_unique_ids(record) -> None:
                 f'Another {noun} in this district already has the {label} "{value}". '
                 f"Each {noun} needs its own; check for a duplicate record."
             )
-    if errors:
-        raise ValidationError(errors)
+    return asked, errors

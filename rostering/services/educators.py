@@ -10,15 +10,15 @@ from django.db import transaction
 
 from rostering import registry, usernames
 from rostering.history import Channel
-from rostering.locks import lock_district, lock_for_write
+from rostering.locks import lock_district
 from rostering.models import Educator, Organization, Origin
 
 from . import writes
 from .common import (
-    check_change_allowed,
     check_create_allowed,
     check_same_district,
     check_values,
+    lock_changeable,
     normalize_person,
     refuse_locked_changes,
 )
@@ -124,11 +124,10 @@ def educator_update(
 ) -> Educator:
     """Apply ``changes`` (and a new portal ``password``) through the engine; locked fields of a
     synced educator are refused outside the sync."""
-    lock_for_write(educator)
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise ValidationError(f"Not an educator field: {', '.join(sorted(unknown))}.")
-    check_change_allowed(actor, educator, channel)
+    lock_changeable(actor, educator, channel)
     changes = _normalize(changes)
     refuse_locked_changes(educator, changes, channel)
     links = {}

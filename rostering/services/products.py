@@ -9,11 +9,10 @@ from django.db import transaction
 from rostering.engine import Batch
 from rostering.engine.changes import LinkChange, LinkOrigin, SettingChange
 from rostering.history import Channel
-from rostering.locks import lock_for_write
 from rostering.models import Origin, Product, ProductSetting, Student, StudentProduct
 from rostering.models import StudentProductSetting as SettingValue
 
-from .common import check_change_allowed
+from .common import lock_changeable
 from .writes import remove_link, write
 
 
@@ -33,8 +32,7 @@ def student_add_product(
     """Give access. The link is synced when the sync adds it, manual otherwise; ``origin``
     puts back the one a removed link had (an undo restores a link the SIS had sent as
     synced, so the sync still owns it)."""
-    lock_for_write(student)
-    check_change_allowed(actor, student, channel)
+    lock_changeable(actor, student, channel)
     if not product.is_active:
         raise ValidationError({"product": f"{product} is no longer offered."})
     found = StudentProduct.objects.filter(student=student, product=product)
@@ -56,8 +54,7 @@ def student_remove_product(
     *, actor, student: Student, product: Product, channel: str = Channel.FORM
 ) -> bool:
     """Remove access; a link the SIS sends comes back at the next sync."""
-    lock_for_write(student)
-    check_change_allowed(actor, student, channel)
+    lock_changeable(actor, student, channel)
     found = StudentProduct.objects.filter(student=student, product=product)
     return remove_link("student_product", student, product.pk, found, actor=actor, channel=channel)
 
@@ -73,8 +70,7 @@ def student_set_product_setting(
 ) -> SettingValue:
     """Set one product setting. Editable on synced students too; one the SIS sends reverts
     at the next sync (its origin says so)."""
-    lock_for_write(student)
-    check_change_allowed(actor, student, channel)
+    lock_changeable(actor, student, channel)
     try:
         canonical = setting.validate_value(value)
     except ValidationError as exc:

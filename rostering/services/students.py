@@ -9,17 +9,17 @@ from django.db import transaction
 
 from rostering import registry
 from rostering.history import Channel
-from rostering.locks import lock_district, lock_for_write
+from rostering.locks import lock_district
 from rostering.models import Organization, Origin, Student
 from rostering.passwords import encrypt_password, generate_password, validate_student_password
 
 from . import writes
 from .common import (
-    check_change_allowed,
     check_create_allowed,
     check_removals_allowed,
     check_same_district,
     check_values,
+    lock_changeable,
     normalize_person,
     refuse_locked_changes,
 )
@@ -114,11 +114,10 @@ def student_update(*, actor, student: Student, channel: str = Channel.FORM, **ch
     Locked fields of a synced student are refused (ValidationError on that field) unless the
     change comes from the sync; shared and local fields are applied, by the engine.
     """
-    lock_for_write(student)
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise ValidationError(f"Not a student field: {', '.join(sorted(unknown))}.")
-    check_change_allowed(actor, student, channel)
+    lock_changeable(actor, student, channel)
     changes = _normalize(changes)
     refuse_locked_changes(student, changes, channel)
     links = {}
@@ -155,8 +154,7 @@ def student_set_password(
     *, actor, student: Student, password: str | None = None, channel: str = Channel.FORM
 ) -> str:
     """Set (or, with no ``password``, generate) the student's password; returns it."""
-    lock_for_write(student)
-    check_change_allowed(actor, student, channel)
+    lock_changeable(actor, student, channel)
     password = password or generate_password()
     problems = validate_student_password(password)
     if problems:

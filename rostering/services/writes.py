@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 
 from rostering import engine
@@ -21,7 +22,7 @@ from rostering.engine import Batch, New
 from rostering.engine.changes import LinkChange
 from rostering.models import ClassGroup, Educator, Organization, Student
 
-from .common import check_unique_ids
+from .common import unique_id_errors
 
 KIND_OF = {
     ClassGroup: "class_group",
@@ -35,9 +36,27 @@ _ENGINE_FILLS = frozenset({"district", "created_at", "updated_at"})
 
 
 def check_record(record: models.Model) -> None:
-    """ValidationError, by field, for what the model refuses of ``record`` as it stands."""
-    check_unique_ids(record)
-    record.full_clean()
+    """ValidationError, by field, for what the model refuses of ``record`` as it stands.
+
+    Each rule is asked once: the IDs unique in the district by ``unique_id_errors`` (its
+    sentence), so ``full_clean`` leaves out their constraints; and an existing record's
+    district, which no service changes, is not looked up again."""
+    asked, id_errors = unique_id_errors(record)
+    exclude = {"district"} if record.pk is not None and hasattr(record, "district_id") else set()
+    errors: dict = {}
+    try:
+        record.full_clean(exclude=exclude, validate_constraints=False)
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    skip = asked | {name for name in errors if name != NON_FIELD_ERRORS}
+    try:
+        record.validate_constraints(exclude=skip)
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    for name, message in id_errors.items():
+        errors[name] = [message]
+    if errors:
+        raise ValidationError(errors)
 
 
 def _fields_of_new(record: models.Model) -> dict:
