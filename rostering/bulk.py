@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from enum import Enum
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -30,11 +31,20 @@ CHANNEL = Channel.FORM
 MANUAL = str(Origin.MANUAL)
 
 
+class Refusal(Enum):
+    """Why a student was refused, beside the words shown: what a caller decides on."""
+
+    NOT_YOURS = "not_yours"  # the actor may not change the student (PermissionDenied)
+    RULE = "rule"  # a rule refuses the change (ValidationError: locked, synced, another school)
+
+
 @dataclass
 class Outcome:
     done: list[Student] = field(default_factory=list)
     unchanged: list[Student] = field(default_factory=list)
     refused: list[tuple[Student, str]] = field(default_factory=list)
+    # The kind of each refusal, by student pk (the words are in ``refused``).
+    refusal_kinds: dict[int, Refusal] = field(default_factory=dict)
     # Of the done students, those whose removed link the SIS had sent (its undo puts it
     # back as synced).
     synced: list[int] = field(default_factory=list)
@@ -45,6 +55,10 @@ def _reason(exc: Exception) -> str:
         return "you may not change this student"
     messages = getattr(exc, "messages", None) or [str(exc)]
     return " ".join(messages)
+
+
+def _kind(exc: Exception) -> Refusal:
+    return Refusal.NOT_YOURS if isinstance(exc, PermissionDenied) else Refusal.RULE
 
 
 NOT_YOURS = _reason(PermissionDenied())
@@ -62,7 +76,7 @@ class _Verdicts:
             lock_district(district_id)
         fresh = Student.objects.in_bulk(pks)
         self.students = [fresh[pk] for pk in pks if pk in fresh]
-        self.refused: dict[int, str] = {}
+        self.refused: dict[int, tuple[str, Refusal]] = {}
         self.done: set[int] = set()
         self.unchanged: set[int] = set()
         self.batches: dict[int, Batch] = {}
@@ -76,12 +90,12 @@ class _Verdicts:
         """Already as the action would make it: reported, not written."""
         self.unchanged.add(student.pk)
 
-    def refuse(self, student: Student, reason: str) -> None:
-        self.refused[student.pk] = reason
+    def refuse(self, student: Student, reason: str, kind: Refusal = Refusal.RULE) -> None:
+        self.refused[student.pk] = (reason, kind)
 
     def refuse_all(self, exc: Exception) -> None:
         for student in self.open():
-            self.refuse(student, _reason(exc))
+            self.refuse(student, _reason(exc), _kind(exc))
 
     def refuse_unchangeable(self, actor) -> None:
         """The students ``actor`` may not change, refused as the service refuses them."""
@@ -89,7 +103,7 @@ class _Verdicts:
         allowed = permissions.changeable_ids(actor, Student, [s.pk for s in students])
         for student in students:
             if student.pk not in allowed:
-                self.refuse(student, NOT_YOURS)
+                self.refuse(student, NOT_YOURS, Refusal.NOT_YOURS)
 
     def batch(self, student: Student) -> Batch:
         self.done.add(student.pk)
@@ -101,7 +115,9 @@ class _Verdicts:
         outcome = Outcome()
         for student in self.students:
             if student.pk in self.refused:
-                outcome.refused.append((student, self.refused[student.pk]))
+                reason, kind = self.refused[student.pk]
+                outcome.refused.append((student, reason))
+                outcome.refusal_kinds[student.pk] = kind
             elif student.pk in self.done:
                 outcome.done.append(student)
             else:
@@ -131,7 +147,7 @@ def add_to_class(*, actor, students: Iterable[Student], class_group: ClassGroup)
         try:
             check_same_district(class_group.district_id, [student], "students", "students")
         except ValidationError as exc:
-            verdicts.refuse(student, _reason(exc))
+            verdicts.refuse(student, _reason(exc), _kind(exc))
     school = class_group.school.name if verdicts.open() else ""
     for student in memberships.people_not_at(class_group, verdicts.open(), kind="student"):
         verdicts.refuse(

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from rostering import bulk, engine, services
+from rostering import bulk, bulk_undo, engine, services
 from rostering.models import LinkChange, Origin, Student, StudentProduct
 from rostering.ownership import LOCKED_MESSAGE
 from tests import factories
@@ -197,3 +197,23 @@ def test_the_undo_of_a_bulk_action_is_one_apply_too(world, teacher, product, app
     bulk_undo.undo(actor=teacher, token=token)
     assert StudentProduct.objects.filter(product=product).count() == 5
     assert [len(batch) for batch in applies] == [5, 5]
+
+
+def test_each_refusal_keeps_its_kind_and_an_undo_refuses_by_it(world, teacher):
+    """A student not hers is refused as not hers (the undo answers 403, as the service's
+    PermissionDenied); a synced one by a rule (the undo says why): decided on the kind kept
+    beside the words, not on the words."""
+    synced = factories.StudentFactory(school=world.school, first_name="Sid", origin=Origin.SYNCED)
+    south = factories.StudentFactory(school=world.other_school, first_name="Sol")
+
+    outcome = bulk.set_active(actor=teacher, students=[synced, south], active=False)
+    assert outcome.refusal_kinds == {
+        synced.pk: bulk.Refusal.RULE,
+        south.pk: bulk.Refusal.NOT_YOURS,
+    }
+
+    with pytest.raises(PermissionDenied, match="you may not change this student"):
+        bulk_undo._whole(bulk.set_active(actor=teacher, students=[south], active=False))
+    with pytest.raises(ValidationError) as refused:
+        bulk_undo._whole(bulk.set_active(actor=teacher, students=[synced], active=False))
+    assert refused.value.messages == [LOCKED_MESSAGE]
