@@ -163,20 +163,6 @@ def add_to_class(*, actor, students: Iterable[Student], class_group: ClassGroup)
     return verdicts.apply(actor)
 
 
-@transaction.atomic
-def remove_from_class(*, actor, students: Iterable[Student], class_group: ClassGroup) -> Outcome:
-    """services.class_group_remove_students, student by student, in one batch."""
-    verdicts = _roster_verdicts(actor, students, class_group)
-    candidates = verdicts.open()
-    members = members_among(class_group, "class_student", [s.pk for s in candidates])
-    for student in candidates:
-        if student.pk in members:
-            verdicts.batch(student).links.append(
-                LinkChange("class_student", class_group.pk, student.pk, False, members[student.pk])
-            )
-    return verdicts.apply(actor)
-
-
 def _inactive(product: Product) -> ValidationError:
     return ValidationError({"product": f"{product} is no longer offered."})
 

@@ -14,7 +14,7 @@ from rostering.models import LinkChange, Origin, Student, StudentProduct
 from rostering.ownership import LOCKED_MESSAGE
 from tests import factories
 
-ACTIONS = ("add_class", "remove_class", "add_product", "remove_product", "deactivate")
+ACTIONS = ("add_class", "add_product", "remove_product", "deactivate")
 
 
 @pytest.fixture
@@ -35,8 +35,6 @@ def _students(world, n: int) -> list[Student]:
 def _act(action: str, actor, students, room, product) -> bulk.Outcome:
     if action == "add_class":
         return bulk.add_to_class(actor=actor, students=students, class_group=room)
-    if action == "remove_class":
-        return bulk.remove_from_class(actor=actor, students=students, class_group=room)
     if action == "add_product":
         return bulk.add_product(actor=actor, students=students, product=product)
     if action == "remove_product":
@@ -47,9 +45,7 @@ def _act(action: str, actor, students, room, product) -> bulk.Outcome:
 def _ready(action: str, students, room, product) -> None:
     """What a removal removes."""
     for student in students:
-        if action == "remove_class":
-            factories.ClassStudentFactory(class_group=room, student=student)
-        elif action == "remove_product":
+        if action == "remove_product":
             factories.StudentProductFactory(student=student, product=product)
 
 
@@ -89,8 +85,6 @@ def _single(action: str, actor, student, room, product) -> None:
     """The single-record service the bulk action stands for."""
     if action == "add_class":
         services.class_group_add_students(actor=actor, class_group=room, students=[student])
-    elif action == "remove_class":
-        services.class_group_remove_students(actor=actor, class_group=room, students=[student])
     elif action == "add_product":
         services.student_add_product(actor=actor, student=student, product=product)
     elif action == "remove_product":
