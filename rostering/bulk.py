@@ -25,7 +25,7 @@ from rostering.models import ClassGroup, Origin, Product, Student, StudentProduc
 from rostering.ownership import LOCKED_MESSAGE, FieldState, state_of
 from rostering.services.classes import lock_roster, members_among
 from rostering.services.common import check_same_district
-from rostering.services.writes import write
+from rostering.services.writes import stored_record_errors, write
 
 CHANNEL = Channel.FORM
 MANUAL = str(Origin.MANUAL)
@@ -214,7 +214,9 @@ def remove_product(*, actor, students: Iterable[Student], product: Product) -> O
 @transaction.atomic
 def set_active(*, actor, students: Iterable[Student], active: bool) -> Outcome:
     """services.student_set_active, student by student, in one batch: a student already so is
-    left as is; a synced student's status is the SIS's (a locked field)."""
+    left as is; a synced student's status is the SIS's (a locked field); a stored record the
+    current rules refuse (an email they no longer take) is refused as its single save is,
+    in the same words."""
     verdicts = _Verdicts(list(students))
     for student in verdicts.students:
         if student.is_active == active:
@@ -223,6 +225,10 @@ def set_active(*, actor, students: Iterable[Student], active: bool) -> Outcome:
     for student in verdicts.open():
         if state_of(kind="student", origin=student.origin, field="is_active") is FieldState.LOCKED:
             verdicts.refuse(student, LOCKED_MESSAGE)
+            continue
+        errors = stored_record_errors(student)  # what the single save's check_record says
+        if errors:
+            verdicts.refuse(student, _reason(ValidationError(errors)))
             continue
         verdicts.batch(student).update(
             "student", student.pk, {"is_active": student.is_active}, {"is_active": active}

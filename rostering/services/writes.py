@@ -42,12 +42,7 @@ def check_record(record: models.Model) -> None:
     sentence), so ``full_clean`` leaves out their constraints; and an existing record's
     district, which no service changes, is not looked up again."""
     asked, id_errors = unique_id_errors(record)
-    exclude = {"district"} if record.pk is not None and hasattr(record, "district_id") else set()
-    errors: dict = {}
-    try:
-        record.full_clean(exclude=exclude, validate_constraints=False)
-    except ValidationError as exc:
-        errors = exc.update_error_dict(errors)
+    errors = _field_errors(record, validate_unique=True)
     skip = asked | {name for name in errors if name != NON_FIELD_ERRORS}
     try:
         record.validate_constraints(exclude=skip)
@@ -57,6 +52,26 @@ def check_record(record: models.Model) -> None:
         errors[name] = [message]
     if errors:
         raise ValidationError(errors)
+
+
+def stored_record_errors(record: models.Model) -> dict:
+    """``check_record``'s verdict on a stored ``record`` saved with no field changed (a
+    status flipped), without a query, so a bulk action asks it of every record at once: its
+    values as the current rules see them (an email or grade they now refuse, a length). What
+    needs a query holds already: its IDs and username are unique under the tables' unique
+    indexes, its district is its own. {field: [messages]}, empty when it passes."""
+    return _field_errors(record, validate_unique=False)
+
+
+def _field_errors(record: models.Model, *, validate_unique: bool) -> dict:
+    exclude = {"district"} if record.pk is not None and hasattr(record, "district_id") else set()
+    try:
+        record.full_clean(
+            exclude=exclude, validate_unique=validate_unique, validate_constraints=False
+        )
+    except ValidationError as exc:
+        return exc.update_error_dict({})
+    return {}
 
 
 def _fields_of_new(record: models.Model) -> dict:

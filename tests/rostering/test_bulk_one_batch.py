@@ -211,3 +211,39 @@ def test_each_refusal_keeps_its_kind_and_an_undo_refuses_by_it(world, teacher):
     with pytest.raises(ValidationError) as refused:
         bulk_undo._whole(bulk.set_active(actor=teacher, students=[synced], active=False))
     assert refused.value.messages == [LOCKED_MESSAGE]
+
+
+def _with_bad_email(student: Student) -> Student:
+    """A stored record the current rules refuse (an email saved before they did)."""
+    Student.objects.filter(pk=student.pk).update(email="eve at school")
+    student.refresh_from_db()
+    return student
+
+
+def test_bulk_deactivate_refuses_a_stored_record_the_rules_refuse_as_the_single_save_does(
+    world, teacher
+):
+    mine = factories.StudentFactory(school=world.school, first_name="Mia")
+    eve = _with_bad_email(factories.StudentFactory(school=world.school, first_name="Eve"))
+    said = _service_reason("deactivate", teacher, eve, None, None)
+    assert said == "Enter a valid email address."
+
+    outcome = bulk.set_active(actor=teacher, students=[mine, eve], active=False)
+    assert [s.pk for s in outcome.done] == [mine.pk]
+    assert outcome.refused == [(eve, said)]
+    eve.refresh_from_db()
+    assert eve.is_active
+
+
+def test_bulk_deactivate_checks_every_record_in_the_same_queries_for_5_or_50(world, teacher):
+    def queries(n: int) -> int:
+        students = _students(world, n)
+        for student in students[::2]:
+            _with_bad_email(student)
+        with CaptureQueriesContext(connection) as ctx:
+            outcome = bulk.set_active(actor=teacher, students=students, active=False)
+        assert len(outcome.refused) == (n + 1) // 2 and len(outcome.done) == n // 2
+        return len(ctx.captured_queries)
+
+    queries(1)  # who Tess is, asked once
+    assert queries(5) == queries(50)
