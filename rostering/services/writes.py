@@ -40,7 +40,8 @@ def check_record(record: models.Model) -> None:
 
     Each rule is asked once: the IDs unique in the district by ``unique_id_errors`` (its
     sentence), so ``full_clean`` leaves out their constraints; and an existing record's
-    district, which no service changes, is not looked up again."""
+    district and sign-in (``_KEPT_LINKS``), which no service changes, are not looked up
+    again."""
     asked, id_errors = unique_id_errors(record)
     errors = _field_errors(record, validate_unique=True)
     skip = asked | {name for name in errors if name != NON_FIELD_ERRORS}
@@ -63,8 +64,15 @@ def stored_record_errors(record: models.Model) -> dict:
     return _field_errors(record, validate_unique=False)
 
 
+# Links of a stored record no service changes, so its save does not look them up again: its
+# district, and an educator's portal sign-in (the engine keeps it in step: engine/people.py).
+_KEPT_LINKS = ("district", "user")
+
+
 def _field_errors(record: models.Model, *, validate_unique: bool) -> dict:
-    exclude = {"district"} if record.pk is not None and hasattr(record, "district_id") else set()
+    exclude = set()
+    if record.pk is not None:
+        exclude = {name for name in _KEPT_LINKS if hasattr(record, f"{name}_id")}
     try:
         record.full_clean(
             exclude=exclude, validate_unique=validate_unique, validate_constraints=False

@@ -1,6 +1,7 @@
-"""Saving a student's Details asks each rule once: the External and Alt External Assigned IDs'
-uniqueness in the district, the user's right to change the student, the district's lock. The
-count is fixed, so a second copy of a check cannot creep back in."""
+"""Saving a student's (an educator's, a class/group's) Details asks each rule once: the External
+and Alt External Assigned IDs' uniqueness in the district, the user's right to change the
+record, the district's lock. The counts are fixed, so a second copy of a check cannot creep
+back in."""
 
 import pytest
 from django.urls import reverse
@@ -49,3 +50,39 @@ def test_a_taken_external_id_is_said_once_next_to_its_field(client, district_adm
     ]
     ana.refresh_from_db()
     assert ana.external_id == "S-1"
+
+
+def test_an_educators_details_save_runs_a_fixed_number_of_queries(
+    client, world, district_admin, django_assert_num_queries
+):
+    tess = factories.EducatorFactory(organization=world.school, username="tess.t", external_id="T-1")
+    client.force_login(district_admin)
+    data = {
+        "first_name": "Tessa",
+        "last_name": tess.last_name,
+        "username": tess.username,
+        "email": tess.email,
+        "educator_type": tess.educator_type,
+        "organizations": [world.school.pk],
+        "external_id": "T-1",
+        "alt_external_id": "",
+        "password": "",
+    }
+    with django_assert_num_queries(24):  # 29 when each check was asked twice
+        response = client.post(reverse("rostering:educator_detail", args=[tess.pk]), data)
+    assert response.status_code == 302
+    tess.refresh_from_db()
+    assert tess.first_name == "Tessa"
+
+
+def test_a_class_details_save_runs_a_fixed_number_of_queries(
+    client, world, teacher, django_assert_num_queries
+):
+    room = factories.ClassGroupFactory(school=world.school, name="Room 1", external_id="C-1")
+    client.force_login(teacher)
+    data = {"name": "Room 2", "school": world.school.pk, "external_id": "C-1", "is_active": "on"}
+    with django_assert_num_queries(20):  # 23 when each check was asked twice
+        response = client.post(reverse("rostering:class_detail", args=[room.pk]), data)
+    assert response.status_code == 302
+    room.refresh_from_db()
+    assert room.name == "Room 2"
