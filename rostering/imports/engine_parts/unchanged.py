@@ -64,17 +64,20 @@ class UnchangedRows:
         self.checker = checker
         ctx, match = checker.ctx, checker.match
         cols = match.columns
-        self.keys = [k for k in cols if k != "password"]
+        keys = [k for k in cols if k != "password"]
         self.enabled = (
             not checker.bulk
             and not match.page_owned
             and not ctx.sis
             and "username" in cols
-            and all(k in plain_fields or k in LISTS for k in self.keys)
+            and all(k in plain_fields or k in LISTS for k in keys)
         )
         if not self.enabled:
             return
-        self.plain = frozenset(plain_fields)
+        # Plain cells first: most changed rows differ there, before any list is rebuilt.
+        self.plain = [k for k in keys if k not in LISTS]
+        self.lists = [k for k in keys if k in LISTS]
+        self.keys = self.plain + self.lists
         self.columns = [cols[k] for k in self.keys]
         self.positions = [match.positions[k] for k in self.keys]
         self.username_at = match.positions["username"]
@@ -147,18 +150,19 @@ class UnchangedRows:
             self.setting_refs[key] = ref
         return self.setting_refs[key]
 
-    def expected(self, student) -> tuple[str, ...] | None:
-        """The student's cells as export_roster writes them, for the file's columns; None
-        when a cell would not be found again as it is (the full path decides then)."""
+    # The student's cells as export_roster writes them, for the file's columns (in ``keys``
+    # order): the plain ones, then the lists (None when one would not be found again as it is).
+
+    def expected_plain(self, student) -> tuple[str, ...]:
+        values = [getattr(student, key) for key in self.plain]
+        return tuple("" if value is None else str(value) for value in values)
+
+    def expected_lists(self, student) -> tuple[str, ...] | None:
         pk = student.id
         current = self.current
         out = []
-        schools = current.schools.get(pk, set()) if "schools" in self.keys else set()
-        for key in self.keys:
-            if key in self.plain:
-                value = getattr(student, key)
-                out.append("" if value is None else str(value))
-                continue
+        schools = current.schools.get(pk, set()) if "schools" in self.lists else set()
+        for key in self.lists:
             if key == "schools":
                 refs = [self.school_refs.get(o) for o in schools]
             elif key == "classes":
@@ -188,11 +192,11 @@ class UnchangedRows:
         student = self.by_exact.get(cells[at] if at < width else "")
         if student is None:
             return None
-        expected = self.expected(student)
-        if expected is None:
-            return None
         got = tuple(cells[i] if i < width else "" for i in self.positions)
-        if got != expected or not self._cells_ok(got):
+        plain = len(self.plain)
+        if got[:plain] != self.expected_plain(student):
+            return None
+        if got[plain:] != self.expected_lists(student) or not self._cells_ok(got):
             return None
         if self.password is not None and not self._password_ok(student, cells):
             return None
