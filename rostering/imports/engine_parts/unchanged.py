@@ -85,7 +85,8 @@ class UnchangedRows:
         self.password_at = match.positions.get("password")
         self.current = checker.current
         self.by_exact = {s.username: s for s in self.current.records.values()}
-        self.verdicts: dict[tuple[str, str], bool] = {}
+        # Per column, the verdict on each value seen (for the cells many rows share).
+        self.memos = [{} if k in SHARED else None for k in self.keys]
         self.school_refs = self._school_refs() if "schools" in cols else {}
         self.class_refs = self._class_refs() if "classes" in cols else {}
         if "products" in cols or "settings" in cols:
@@ -203,15 +204,14 @@ class UnchangedRows:
         return student if self._matches(student) else None
 
     def _cells_ok(self, values) -> bool:
-        verdicts = self.verdicts
-        for column, value in zip(self.columns, values, strict=True):
-            if column.key in SHARED:
-                key = (column.key, value)
-                ok = verdicts.get(key)
-                if ok is None:
-                    ok = verdicts[key] = self._cell_ok(column, value)
+        cell_ok = self._cell_ok
+        for column, memo, value in zip(self.columns, self.memos, values, strict=True):
+            if memo is None:
+                ok = cell_ok(column, value)
             else:
-                ok = self._cell_ok(column, value)
+                ok = memo.get(value)
+                if ok is None:
+                    ok = memo[value] = cell_ok(column, value)
             if not ok:
                 return False
         return True
@@ -223,7 +223,10 @@ class UnchangedRows:
             return not column.required
         if trim and (value[:1] in _RISKY_FIRST or value[:1] == ESCAPE):
             return False
-        if clean_text(value, trim=trim) != value:
+        if value.isascii():  # clean_text only trims it
+            if trim and (value[:1].isspace() or value[-1:].isspace()):
+                return False
+        elif clean_text(value, trim=trim) != value:
             return False
         try:
             return column.field.check(value) == value

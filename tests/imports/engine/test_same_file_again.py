@@ -5,6 +5,9 @@ shortcut could hide, and asserts what the user sees, and that the full path says
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 
 from rostering.imports.engine_parts.unchanged import UnchangedRows
@@ -46,17 +49,15 @@ def roster(world, products):
 def exported(world, *, password: str | None = None, repeat_first: bool = False) -> bytes:
     """export_roster's Students file of the district; ``password`` fills the Password column;
     ``repeat_first`` adds the first student's row again at the end."""
-    lines = students_csv(world.district).splitlines()
+    header, *rows = csv.reader(io.StringIO(students_csv(world.district)))
     if password is not None:
-        header = lines[0].split(",")
         at = header.index("Password")
-        lines = [lines[0]] + [
-            ",".join(c if i != at else password for i, c in enumerate(line.split(",")))
-            for line in lines[1:]
-        ]
+        rows = [[c if i != at else password for i, c in enumerate(row)] for row in rows]
     if repeat_first:
-        lines.append(lines[1])
-    return ("\r\n".join(lines) + "\r\n").encode("utf-8")
+        rows.append(rows[0])
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows([header, *rows])
+    return out.getvalue().encode("utf-8")
 
 
 def verdict(plan):
@@ -183,3 +184,12 @@ def test_an_alt_id_another_student_now_holds_is_refused(monkeypatch, world, rost
     Student.objects.filter(username="sol").update(alt_external_id="ALT1")
     plan = checked_both_ways(monkeypatch, world.district, content)
     assert [e.column for e in plan.errors] == ["Alt Student ID"]
+
+
+@pytest.mark.parametrize("last_name", [" Lopez", "Lopez ", "\nLopez"])
+def test_a_stored_name_with_spaces_at_its_ends_is_trimmed_as_an_update(
+    monkeypatch, world, roster, last_name
+):
+    Student.objects.filter(username="ana0").update(last_name=last_name)
+    plan = checked_both_ways(monkeypatch, world.district, exported(world))
+    assert (plan.updated, plan.unchanged, plan.errors) == (1, 2, [])
