@@ -80,6 +80,7 @@ class UnchangedRows:
         self.keys = self.plain + self.lists
         self.columns = [cols[k] for k in self.keys]
         self.positions = [match.positions[k] for k in self.keys]
+        self.plain_at = [(k, match.positions[k]) for k in self.plain]
         self.username_at = match.positions["username"]
         self.password = cols.get("password")
         self.password_at = match.positions.get("password")
@@ -151,12 +152,8 @@ class UnchangedRows:
             self.setting_refs[key] = ref
         return self.setting_refs[key]
 
-    # The student's cells as export_roster writes them, for the file's columns (in ``keys``
-    # order): the plain ones, then the lists (None when one would not be found again as it is).
-
-    def expected_plain(self, student) -> tuple[str, ...]:
-        values = [getattr(student, key) for key in self.plain]
-        return tuple("" if value is None else str(value) for value in values)
+    # The student's cells as export_roster writes them: each plain one as stored ("" for
+    # None), then the lists (None when one would not be found again as it is).
 
     def expected_lists(self, student) -> tuple[str, ...] | None:
         pk = student.id
@@ -193,11 +190,12 @@ class UnchangedRows:
         student = self.by_exact.get(cells[at] if at < width else "")
         if student is None:
             return None
+        for key, i in self.plain_at:  # a changed row most often differs here: stop at once
+            value = getattr(student, key)
+            if (cells[i] if i < width else "") != ("" if value is None else str(value)):
+                return None
         got = tuple(cells[i] if i < width else "" for i in self.positions)
-        plain = len(self.plain)
-        if got[:plain] != self.expected_plain(student):
-            return None
-        if got[plain:] != self.expected_lists(student) or not self._cells_ok(got):
+        if got[len(self.plain) :] != self.expected_lists(student) or not self._cells_ok(got):
             return None
         if self.password is not None and not self._password_ok(student, cells):
             return None
