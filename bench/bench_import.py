@@ -175,15 +175,20 @@ class Queries:
 
 
 def measure(fn):
-    """(seconds, queries, result) of ``fn()``."""
+    """(seconds, queries, result) of ``fn()``; the Python process's CPU seconds in
+    ``LAST_CPU`` (steadier than wall-clock time on a shared, busy machine)."""
     from django.db import connection
 
     counter = Queries()
     with connection.execute_wrapper(counter):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         result = fn()
         seconds = time.perf_counter() - start
+    LAST_CPU[0] = time.process_time() - cpu
     return seconds, counter.count, result
+
+
+LAST_CPU = [0.0]
 
 
 def import_export_run(district) -> tuple[float, int, int]:
@@ -249,12 +254,16 @@ def main() -> None:
             counts = {k: getattr(result, k) for k in ("created", "updated", "unchanged")}
             if expect:
                 assert counts == expect, (label, counts, getattr(result, "errors", [])[:3])
-            results.append((seconds, queries, counts))
-        seconds, queries, counts = sorted(results, key=lambda r: r[0])[len(results) // 2]
+            results.append((seconds, queries, counts, LAST_CPU[0]))
+        seconds, queries, counts, cpu = sorted(results, key=lambda r: r[0])[len(results) // 2]
         if len(results) > 1:
             label += f" (median of {len(results)})"
         rows.append((label, seconds, "s", queries, counts))
-        print(f"  {label:<34} {seconds:8.3f} s  {queries:5d} queries  {counts}", flush=True)
+        print(
+            f"  {label:<34} {seconds:8.3f} s  {queries:5d} queries  {counts}  "
+            f"(Python CPU {cpu:.3f} s, load {os.getloadavg()[0]:.2f})",
+            flush=True,
+        )
         return result
 
     def commit(content):

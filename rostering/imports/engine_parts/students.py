@@ -28,6 +28,7 @@ from .cells import Row
 from .checking import person_fields, person_label, plan_existing, refuse_locked
 from .columns import HeaderMatch
 from .context import Context, fold
+from .unchanged import UnchangedRows
 
 PLAIN_FIELDS = (
     "first_name",
@@ -179,6 +180,55 @@ class StudentChecker:
         fresh = [u for u in names if usernames.key(u) not in self.by_username]
         others = Student.objects.exclude(district=self.ctx.district)
         self.elsewhere.update(usernames.holders(others, fresh))
+
+    def check_table(self, table) -> Work:
+        """Check a template file's rows (reading.Table): a row that is a stored student
+        exactly (unchanged.py) is counted unchanged without reading it cell by cell; every
+        other row takes the full path (cells.Row, check_row), in file order."""
+        quick = UnchangedRows(self, PLAIN_FIELDS)
+        match, errors = self.match, self.plan.errors
+        items: list = []
+        with paused_gc():
+            for index, cells in enumerate(table.rows):
+                number = table.row_number(index)
+                student = quick.student_of(cells) if quick.enabled else None
+                if student is None:
+                    items.append(Row(number, cells, match, errors))
+                else:
+                    items.append((number, cells, student))
+        work = Work(current=self.current)
+        if "username" in match.columns:
+            self.taken_elsewhere(
+                [i.get("username") for i in items if isinstance(i, Row) and i.get("username")]
+            )
+        with paused_gc():
+            for item in items:
+                if isinstance(item, Row):
+                    self.check_row(item, work)
+                elif not self._unchanged(*item):
+                    number, cells, _ = item
+                    self.check_row(Row(number, cells, match, errors), work)
+        return work
+
+    def _unchanged(self, number: int, cells, student: Known) -> bool:
+        """Count the row as unchanged unless it repeats an earlier row's username, Student ID
+        or student (then check_row says so, as for any row)."""
+        key = usernames.key(student.username)
+        student_id = student.external_id if "external_id" in self.match.columns else None
+        if (
+            key in self.seen_usernames
+            or (student_id and student_id in self.seen_ids)
+            or student.pk in self.seen_students
+        ):
+            return False
+        self.seen_usernames[key] = number
+        if student_id:
+            self.seen_ids[student_id] = number
+        self.seen_students[student.pk] = number
+        self.plan.unchanged += 1
+        label = _label(_fields_of(student))
+        self.plan.changes.append(RecordChange(number, "unchanged", label, record_id=student.pk))
+        return True
 
     def check_rows(self, rows: list[Row]) -> Work:
         work = Work(current=self.current)
