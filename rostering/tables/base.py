@@ -9,7 +9,9 @@ from collections.abc import Iterable, Iterator
 
 import django_tables2 as tables
 from django.http import StreamingHttpResponse
-from django.utils.html import format_html, format_html_join
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django_tables2.utils import Accessor
 
@@ -76,40 +78,67 @@ class QuickRowsMixin:
     """A table whose page of rows is written in Python (django_tables2/homeroom_rows.html), not
     cell by cell in the template: django-tables2 works out every cell's ``<td>`` attributes and
     its render method's signature again for each cell, most of a list page's time. Here both
-    are worked out once per column. For tables whose cell attributes do not depend on the
-    record (plain dicts, as every Management list's are); cells render as the column says."""
+    are worked out once per column, each row's ``<tr>`` once per even/odd (when the table's
+    row attributes are not computed per record), a choice field's labels once, and the cells
+    are joined as plain strings (each escaped as format_html would). For tables whose cell
+    attributes do not depend on the record (plain dicts, as every Management list's are);
+    cells render as the column says."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("template_name", "django_tables2/homeroom_rows.html")
         super().__init__(*args, **kwargs)
 
-    def rows_html(self) -> SafeString:
-        plan = []
+    def _cell_plans(self) -> list[tuple]:
+        plans = []
+        model = getattr(self.data, "model", None)
         for bound in self.columns:
             params = inspect.signature(bound.render).parameters.values()
             takes_all = any(p.kind is p.VAR_KEYWORD for p in params)
-            wanted = CELL_ARGUMENTS if takes_all else [p.name for p in params]
-            td = bound.attrs["td"].as_html()
-            # As django-tables2 does, a plain field with choices gives its label as the value.
-            display = None
-            model = getattr(self.data, "model", None)
+            wanted = CELL_ARGUMENTS if takes_all else tuple(p.name for p in params)
+            opening = f"<td {bound.attrs['td'].as_html()}>"
+            # As django-tables2 does, a plain field with choices gives its label as the value
+            # (Model.get_FOO_display, whose label dict is rebuilt on every call).
+            labels = None
             if model is not None and "." not in bound.accessor and "__" not in bound.accessor:
                 field = next((f for f in model._meta.fields if f.name == bound.accessor), None)
                 if field is not None and field.choices:
-                    display = f"get_{field.name}_display"
-            plan.append((bound, Accessor(bound.accessor), td, wanted, display))
+                    labels = {
+                        make_hashable(value): force_str(label, strings_only=True)
+                        for value, label in field.flatchoices
+                    }
+            plans.append((bound, Accessor(bound.accessor), opening, wanted, labels))
+        return plans
+
+    def _row_openings(self):
+        """Each row's ``<tr ...>``: computed once per even/odd class unless a row attribute is
+        computed from its record."""
+        if any(callable(v) for v in (self.row_attrs or {}).values()):
+            return lambda row: f"<tr {row.attrs.as_html()}>"
+        memo: dict[str, str] = {}
+
+        def opening(row) -> str:
+            parity = row.get_even_odd_css_class()
+            if parity not in memo:
+                memo[parity] = f"<tr {row.attrs.as_html()}>"
+            return memo[parity]
+
+        return opening
+
+    def rows_html(self) -> SafeString:
+        plans = self._cell_plans()
+        row_opening = self._row_openings()
         rows = []
         for row in self.paginated_rows:
             record = row.record
-            cells = []
-            for bound, accessor, td, wanted, display in plan:
+            parts = [row_opening(row)]
+            for bound, accessor, opening, wanted, labels in plans:
                 empty = bound.column.empty_values
                 if "value" not in wanted and not empty:
                     value = None  # never shown and never empty: not worth reading
-                elif display:
-                    value = getattr(record, display)()
                 else:
                     value = accessor.resolve(record, quiet=True)
+                    if labels is not None:
+                        value = labels.get(make_hashable(value), value)
                 if empty and value in empty:
                     content = bound.default
                 else:
@@ -122,16 +151,11 @@ class QuickRowsMixin:
                         "table": self,
                     }
                     content = bound.render(**{name: given[name] for name in wanted})
-                cells.append((td, content))
-            rows.append(
-                format_html(
-                    "<tr {}>{}</tr>",
-                    row.attrs.as_html(),
-                    format_html_join("", "<td {}>{}</td>", cells),
-                )
-            )
+                parts += (opening, conditional_escape(content), "</td>")
+            parts.append("</tr>")
+            rows.append("".join(parts))
         if not rows and self.empty_text:
-            return format_html('<tr><td colspan="{}">{}</td></tr>', len(plan), self.empty_text)
+            return format_html('<tr><td colspan="{}">{}</td></tr>', len(plans), self.empty_text)
         return mark_safe("\n".join(rows))
 
 
