@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import functools
+import html
 import inspect
 import io
 from collections.abc import Iterable, Iterator
@@ -10,8 +12,9 @@ from collections.abc import Iterable, Iterator
 import django_tables2 as tables
 from django.http import StreamingHttpResponse
 from django.utils.encoding import force_str
+from django.utils.functional import Promise
 from django.utils.hashable import make_hashable
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django_tables2.utils import Accessor
 
@@ -19,6 +22,23 @@ from rostering.formulas import neutralise
 from rostering.list_exports import complete_or_raise
 
 LOCK_TITLE = "Created by your SIS sync"
+
+
+def escaped(value) -> str:
+    """``value`` as HTML text, as conditional_escape gives it (safe markup as it is, anything
+    else escaped), without its lazy-argument check: a list page writes hundreds of cells."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+# The lock of a synced record, for screen readers too (its title in words).
+LOCK_HTML = (
+    f'<i class="bi bi-lock-fill lock-icon me-1" title="{escaped(LOCK_TITLE)}" aria-hidden="true">'
+    f'</i><span class="visually-hidden">{escaped(LOCK_TITLE)}: </span>'
+)
 
 
 class LockedNameColumn(tables.Column):
@@ -30,18 +50,14 @@ class LockedNameColumn(tables.Column):
         self.url_name = url_name
 
     def render(self, value, record):
-        lock = ""
-        if getattr(record, "origin", "") == "synced":
-            lock = format_html(
-                '<i class="bi bi-lock-fill lock-icon me-1" title="{}" aria-hidden="true"></i>'
-                '<span class="visually-hidden">{}: </span>',
-                LOCK_TITLE,
-                LOCK_TITLE,
-            )
         url = record.get_absolute_url() if hasattr(record, "get_absolute_url") else None
+        return self.linked_name(value, record, url)
+
+    def linked_name(self, value, record, url: str | None) -> SafeString:
+        lock = LOCK_HTML if getattr(record, "origin", "") == "synced" else ""
         if url:
-            return format_html('{}<a href="{}">{}</a>', lock, url, value)
-        return format_html("{}{}", lock, value)
+            return mark_safe(f'{lock}<a href="{escaped(url)}">{escaped(value)}</a>')
+        return mark_safe(f"{lock}{escaped(value)}")
 
 
 class SelectColumn(tables.Column):
@@ -62,16 +78,40 @@ class SelectColumn(tables.Column):
         )
 
     def render(self, value, record):
-        return format_html(
-            '<input class="form-check-input" type="checkbox" name="{}" value="{}" '
-            'aria-label="Choose {}" data-select-row>',
-            self.field,
-            value,
-            getattr(record, "full_name", None) or str(record),
+        name = getattr(record, "full_name", None) or str(record)
+        return mark_safe(
+            f'<input class="form-check-input" type="checkbox" name="{escaped(self.field)}" '
+            f'value="{escaped(value)}" aria-label="Choose {escaped(name)}" data-select-row>'
         )
 
 
+STAND_IN_PK = 2_147_483_647  # no record's: marks where the pk goes in a reversed URL
+
+
+class RecordUrls:
+    """A record's page URL, reversed once per page rather than once per row (reverse reads the
+    script prefix, URLconf and language from request-local storage each time): the model's own
+    get_absolute_url for a stand-in pk, with each row's pk put in its place."""
+
+    def __init__(self, model):
+        self.before, _, self.after = (
+            model(pk=STAND_IN_PK).get_absolute_url().rpartition(str(STAND_IN_PK))
+        )
+
+    def __call__(self, pk) -> str:
+        return f"{self.before}{pk}{self.after}"
+
+
 CELL_ARGUMENTS = ("value", "record", "column", "bound_column", "bound_row", "table")
+
+
+@functools.cache
+def _arguments(render) -> tuple[str, ...]:
+    """The cell arguments a column's render function takes (all of them for ``**kwargs``)."""
+    params = list(inspect.signature(render).parameters.values())
+    if any(p.kind is p.VAR_KEYWORD for p in params):
+        return CELL_ARGUMENTS
+    return tuple(p.name for p in params if p.name != "self")
 
 
 class QuickRowsMixin:
@@ -80,7 +120,7 @@ class QuickRowsMixin:
     its render method's signature again for each cell, most of a list page's time. Here both
     are worked out once per column, each row's ``<tr>`` once per even/odd (when the table's
     row attributes are not computed per record), a choice field's labels once, and the cells
-    are joined as plain strings (each escaped as format_html would). For tables whose cell
+    are joined as plain strings (each escaped as format_html would: ``escaped``). For tables whose cell
     attributes do not depend on the record (plain dicts, as every Management list's are);
     cells render as the column says."""
 
@@ -92,9 +132,7 @@ class QuickRowsMixin:
         plans = []
         model = getattr(self.data, "model", None)
         for bound in self.columns:
-            params = inspect.signature(bound.render).parameters.values()
-            takes_all = any(p.kind is p.VAR_KEYWORD for p in params)
-            wanted = CELL_ARGUMENTS if takes_all else tuple(p.name for p in params)
+            wanted = _arguments(getattr(bound.render, "__func__", bound.render))
             opening = f"<td {bound.attrs['td'].as_html()}>"
             # As django-tables2 does, a plain field with choices gives its label as the value
             # (Model.get_FOO_display, whose label dict is rebuilt on every call).
@@ -151,7 +189,7 @@ class QuickRowsMixin:
                         "table": self,
                     }
                     content = bound.render(**{name: given[name] for name in wanted})
-                parts += (opening, conditional_escape(content), "</td>")
+                parts += (opening, escaped(content), "</td>")
             parts.append("</tr>")
             rows.append("".join(parts))
         if not rows and self.empty_text:

@@ -6,13 +6,14 @@ from collections.abc import Iterator
 
 import django_tables2 as tables
 from django.db.models import QuerySet
+from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 
 from rostering import registry
 from rostering.list_exports import registry_rows
 from rostering.models import Student
 
-from .base import LockedNameColumn, QuickRowsMixin, SelectColumn
+from .base import LockedNameColumn, QuickRowsMixin, RecordUrls, SelectColumn
 
 
 def _wide(breakpoint: str) -> dict:
@@ -24,8 +25,9 @@ def _wide(breakpoint: str) -> dict:
 class StudentNameColumn(LockedNameColumn):
     """ "Last, First", linked, with the lock of a synced student."""
 
-    def render(self, value, record):
-        return super().render(f"{record.last_name}, {record.first_name}", record)
+    def render(self, record, table):
+        name = f"{record.last_name}, {record.first_name}"
+        return self.linked_name(name, record, table.student_url(record.pk))
 
 
 GRADE_LABELS = {value: str(label) for value, label in Student._meta.get_field("grade").flatchoices}
@@ -68,6 +70,10 @@ class StudentTable(QuickRowsMixin, tables.Table):
     def for_page(cls, students: QuerySet[Student], **kwargs) -> StudentTable:
         """The table of ``students``, reading only the fields a row shows."""
         return cls(students.only(*ROW_FIELDS), **kwargs)
+
+    @cached_property
+    def student_url(self) -> RecordUrls:
+        return RecordUrls(Student)
 
     def render_grade(self, record):
         # A dict built once: get_grade_display() flattens every grade's choice each call.
