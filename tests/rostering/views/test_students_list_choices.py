@@ -81,3 +81,11 @@ def test_a_teacher_never_gets_an_administrators_choices(client, district_admin, 
     response = client.get(LIST)
     assert _options(response, "filter.school") == ["North Elementary"]
     assert _options(response, "bulk_form.class_group") == ["Room 4 (North Elementary)"]
+
+
+def test_the_chosen_school_stays_selected_from_the_cached_choices(client, district_admin, world):
+    client.force_login(district_admin)
+    client.get(LIST)  # the choices cached
+    html = client.get(LIST, {"school": world.other_school.pk}).content.decode()
+    assert f'<option value="{world.other_school.pk}" selected>South Elementary</option>' in html
+    assert f'<option value="{world.school.pk}">North Elementary</option>' in html
