@@ -1,7 +1,8 @@
 """Speed under load: Management > Students of a 100,000-student district, signed in as a
 district administrator, CLIENTS concurrent clients for SECONDS, against gunicorn (2 web
 processes, as `make serve` runs it) and against `runserver`; prints requests/s, median and
-p99 latency, errors and the servers' memory before and after. PostgreSQL only.
+p99 latency, errors, the server's CPU per request (its processes' user + system time, which
+other work on the machine hardly moves) and its memory before and after. PostgreSQL only.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/homeroom_load .venv/bin/python \\
         bench/load_students_list.py
@@ -88,6 +89,25 @@ def rss_mb(pid: int) -> float:
     return total / 1024
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of ``pid`` and its children so far, in seconds: unlike the
+    wall-clock figures, it hardly moves with other work on the machine."""
+    try:
+        children = subprocess.run(
+            ["pgrep", "-P", str(pid)], capture_output=True, text=True
+        ).stdout.split()
+    except FileNotFoundError:
+        children = []
+    total = 0
+    for p in [pid, *(int(c) for c in children)]:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def sign_in(base: str) -> httpx.Cookies:
     with httpx.Client(base_url=base, follow_redirects=False, timeout=30) as client:
         client.get("/accounts/login/")
@@ -161,7 +181,9 @@ def run(name: str, command: list[str], base: str, env: dict) -> None:
                 single.append(time.perf_counter() - start)
         before = rss_mb(process.pid)
         busy = os.getloadavg()[0]  # before this load: other work on the machine
+        cpu_before = cpu_seconds(process.pid)
         times, errors = load(base, cookies)
+        cpu_per_request = (cpu_seconds(process.pid) - cpu_before) / max(len(times), 1)
         after = rss_mb(process.pid)
         print(
             f"\n## {name}: {CLIENTS} clients for {SECONDS:.0f} s (load average {busy:.1f})",
@@ -172,6 +194,7 @@ def run(name: str, command: list[str], base: str, env: dict) -> None:
         report("median latency", statistics.median(times) * 1000, "ms")
         report("p99 latency", statistics.quantiles(times, n=100)[98] * 1000, "ms", "<= 1000 ms")
         report("errors", errors, "", "0")
+        report("server CPU per request (under load)", cpu_per_request * 1000, "ms")
         report("memory before / after load", before, f"MB -> {after:.0f} MB")
     finally:
         os.killpg(process.pid, signal.SIGTERM)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from rostering.filters.widgets import QuickSelect
 from rostering.models import Product
 from rostering.selectors import students as selectors
 
@@ -21,16 +22,23 @@ ACTIONS = (
 
 class StudentBulkForm(forms.Form):
     action = forms.ChoiceField(
-        label="With the chosen students", choices=(("", "Choose an action…"), *ACTIONS)
+        label="With the chosen students",
+        choices=(("", "Choose an action…"), *ACTIONS),
+        widget=QuickSelect,
     )
     class_group = ClassGroupChoiceField(
-        label="Class/group", queryset=None, required=False, empty_label="Choose a class/group…"
+        label="Class/group",
+        queryset=None,
+        required=False,
+        empty_label="Choose a class/group…",
+        widget=QuickSelect,  # a district's classes are many options: no template per option
     )
     product = forms.ModelChoiceField(
         label="Product",
         queryset=Product.objects.filter(is_active=True),
         required=False,
         empty_label="Choose a product…",
+        widget=QuickSelect,
     )
     all_matching = forms.BooleanField(required=False)
     query = forms.CharField(required=False, widget=forms.HiddenInput)

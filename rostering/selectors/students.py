@@ -33,6 +33,20 @@ def student_list(user) -> QuerySet[Student]:
     return permissions.students_for(user).prefetch_related(SCHOOLS_PREFETCH)
 
 
+def school_names(student_ids) -> dict[int, list[str]]:
+    """The names of each student's schools, by name: one query of (student, name) pairs, no
+    model instance or related manager per school (what a list page's row shows)."""
+    names: dict[int, list[str]] = {}
+    pairs = (
+        Student.schools.through.objects.filter(student_id__in=list(student_ids))
+        .order_by("organization__name", "organization_id")
+        .values_list("student_id", "organization__name")
+    )
+    for student_id, name in pairs:
+        names.setdefault(student_id, []).append(name)
+    return names
+
+
 def student_get(user, pk) -> Student:
     """One student ``user`` may see, else 404."""
     return permissions.get_visible_or_404(user, Student, pk=pk)

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import csv
+import functools
+import html
 import inspect
 import io
 from collections.abc import Iterable, Iterator
 
 import django_tables2 as tables
 from django.http import StreamingHttpResponse
-from django.utils.html import format_html, format_html_join
+from django.utils.encoding import force_str
+from django.utils.functional import Promise
+from django.utils.hashable import make_hashable
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django_tables2.utils import Accessor
 
@@ -17,6 +22,23 @@ from rostering.formulas import neutralise
 from rostering.list_exports import complete_or_raise
 
 LOCK_TITLE = "Created by your SIS sync"
+
+
+def escaped(value) -> str:
+    """``value`` as HTML text, as conditional_escape gives it (safe markup as it is, anything
+    else escaped), without its lazy-argument check: a list page writes hundreds of cells."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+# The lock of a synced record, for screen readers too (its title in words).
+LOCK_HTML = (
+    f'<i class="bi bi-lock-fill lock-icon me-1" title="{escaped(LOCK_TITLE)}" aria-hidden="true">'
+    f'</i><span class="visually-hidden">{escaped(LOCK_TITLE)}: </span>'
+)
 
 
 class LockedNameColumn(tables.Column):
@@ -28,18 +50,14 @@ class LockedNameColumn(tables.Column):
         self.url_name = url_name
 
     def render(self, value, record):
-        lock = ""
-        if getattr(record, "origin", "") == "synced":
-            lock = format_html(
-                '<i class="bi bi-lock-fill lock-icon me-1" title="{}" aria-hidden="true"></i>'
-                '<span class="visually-hidden">{}: </span>',
-                LOCK_TITLE,
-                LOCK_TITLE,
-            )
         url = record.get_absolute_url() if hasattr(record, "get_absolute_url") else None
+        return self.linked_name(value, record, url)
+
+    def linked_name(self, value, record, url: str | None) -> SafeString:
+        lock = LOCK_HTML if getattr(record, "origin", "") == "synced" else ""
         if url:
-            return format_html('{}<a href="{}">{}</a>', lock, url, value)
-        return format_html("{}{}", lock, value)
+            return mark_safe(f'{lock}<a href="{escaped(url)}">{escaped(value)}</a>')
+        return mark_safe(f"{lock}{escaped(value)}")
 
 
 class SelectColumn(tables.Column):
@@ -60,56 +78,105 @@ class SelectColumn(tables.Column):
         )
 
     def render(self, value, record):
-        return format_html(
-            '<input class="form-check-input" type="checkbox" name="{}" value="{}" '
-            'aria-label="Choose {}" data-select-row>',
-            self.field,
-            value,
-            getattr(record, "full_name", None) or str(record),
+        name = getattr(record, "full_name", None) or str(record)
+        return mark_safe(
+            f'<input class="form-check-input" type="checkbox" name="{escaped(self.field)}" '
+            f'value="{escaped(value)}" aria-label="Choose {escaped(name)}" data-select-row>'
         )
 
 
+STAND_IN_PK = 2_147_483_647  # no record's: marks where the pk goes in a reversed URL
+
+
+class RecordUrls:
+    """A record's page URL, reversed once per page rather than once per row (reverse reads the
+    script prefix, URLconf and language from request-local storage each time): the model's own
+    get_absolute_url for a stand-in pk, with each row's pk put in its place."""
+
+    def __init__(self, model):
+        self.before, _, self.after = (
+            model(pk=STAND_IN_PK).get_absolute_url().rpartition(str(STAND_IN_PK))
+        )
+
+    def __call__(self, pk) -> str:
+        return f"{self.before}{pk}{self.after}"
+
+
 CELL_ARGUMENTS = ("value", "record", "column", "bound_column", "bound_row", "table")
+
+
+@functools.cache
+def _arguments(render) -> tuple[str, ...]:
+    """The cell arguments a column's render function takes (all of them for ``**kwargs``)."""
+    params = list(inspect.signature(render).parameters.values())
+    if any(p.kind is p.VAR_KEYWORD for p in params):
+        return CELL_ARGUMENTS
+    return tuple(p.name for p in params if p.name != "self")
 
 
 class QuickRowsMixin:
     """A table whose page of rows is written in Python (django_tables2/homeroom_rows.html), not
     cell by cell in the template: django-tables2 works out every cell's ``<td>`` attributes and
     its render method's signature again for each cell, most of a list page's time. Here both
-    are worked out once per column. For tables whose cell attributes do not depend on the
-    record (plain dicts, as every Management list's are); cells render as the column says."""
+    are worked out once per column, each row's ``<tr>`` once per even/odd (when the table's
+    row attributes are not computed per record), a choice field's labels once, and the cells
+    are joined as plain strings (each escaped as format_html would: ``escaped``). For tables whose cell
+    attributes do not depend on the record (plain dicts, as every Management list's are);
+    cells render as the column says."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("template_name", "django_tables2/homeroom_rows.html")
         super().__init__(*args, **kwargs)
 
-    def rows_html(self) -> SafeString:
-        plan = []
+    def _cell_plans(self) -> list[tuple]:
+        plans = []
+        model = getattr(self.data, "model", None)
         for bound in self.columns:
-            params = inspect.signature(bound.render).parameters.values()
-            takes_all = any(p.kind is p.VAR_KEYWORD for p in params)
-            wanted = CELL_ARGUMENTS if takes_all else [p.name for p in params]
-            td = bound.attrs["td"].as_html()
-            # As django-tables2 does, a plain field with choices gives its label as the value.
-            display = None
-            model = getattr(self.data, "model", None)
+            wanted = _arguments(getattr(bound.render, "__func__", bound.render))
+            opening = f"<td {bound.attrs['td'].as_html()}>"
+            # As django-tables2 does, a plain field with choices gives its label as the value
+            # (Model.get_FOO_display, whose label dict is rebuilt on every call).
+            labels = None
             if model is not None and "." not in bound.accessor and "__" not in bound.accessor:
                 field = next((f for f in model._meta.fields if f.name == bound.accessor), None)
                 if field is not None and field.choices:
-                    display = f"get_{field.name}_display"
-            plan.append((bound, Accessor(bound.accessor), td, wanted, display))
+                    labels = {
+                        make_hashable(value): force_str(label, strings_only=True)
+                        for value, label in field.flatchoices
+                    }
+            plans.append((bound, Accessor(bound.accessor), opening, wanted, labels))
+        return plans
+
+    def _row_openings(self):
+        """Each row's ``<tr ...>``: computed once per even/odd class unless a row attribute is
+        computed from its record."""
+        if any(callable(v) for v in (self.row_attrs or {}).values()):
+            return lambda row: f"<tr {row.attrs.as_html()}>"
+        memo: dict[str, str] = {}
+
+        def opening(row) -> str:
+            parity = row.get_even_odd_css_class()
+            if parity not in memo:
+                memo[parity] = f"<tr {row.attrs.as_html()}>"
+            return memo[parity]
+
+        return opening
+
+    def rows_html(self) -> SafeString:
+        plans = self._cell_plans()
+        row_opening = self._row_openings()
         rows = []
         for row in self.paginated_rows:
             record = row.record
-            cells = []
-            for bound, accessor, td, wanted, display in plan:
+            parts = [row_opening(row)]
+            for bound, accessor, opening, wanted, labels in plans:
                 empty = bound.column.empty_values
                 if "value" not in wanted and not empty:
                     value = None  # never shown and never empty: not worth reading
-                elif display:
-                    value = getattr(record, display)()
                 else:
                     value = accessor.resolve(record, quiet=True)
+                    if labels is not None:
+                        value = labels.get(make_hashable(value), value)
                 if empty and value in empty:
                     content = bound.default
                 else:
@@ -122,16 +189,11 @@ class QuickRowsMixin:
                         "table": self,
                     }
                     content = bound.render(**{name: given[name] for name in wanted})
-                cells.append((td, content))
-            rows.append(
-                format_html(
-                    "<tr {}>{}</tr>",
-                    row.attrs.as_html(),
-                    format_html_join("", "<td {}>{}</td>", cells),
-                )
-            )
+                parts += (opening, escaped(content), "</td>")
+            parts.append("</tr>")
+            rows.append("".join(parts))
         if not rows and self.empty_text:
-            return format_html('<tr><td colspan="{}">{}</td></tr>', len(plan), self.empty_text)
+            return format_html('<tr><td colspan="{}">{}</td></tr>', len(plans), self.empty_text)
         return mark_safe("\n".join(rows))
 
 

@@ -6,13 +6,15 @@ from collections.abc import Iterator
 
 import django_tables2 as tables
 from django.db.models import QuerySet
+from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 
 from rostering import registry
 from rostering.list_exports import registry_rows
 from rostering.models import Student
+from rostering.selectors import students as selectors
 
-from .base import LockedNameColumn, QuickRowsMixin, SelectColumn
+from .base import LockedNameColumn, QuickRowsMixin, RecordUrls, SelectColumn
 
 
 def _wide(breakpoint: str) -> dict:
@@ -24,8 +26,9 @@ def _wide(breakpoint: str) -> dict:
 class StudentNameColumn(LockedNameColumn):
     """ "Last, First", linked, with the lock of a synced student."""
 
-    def render(self, value, record):
-        return super().render(f"{record.last_name}, {record.first_name}", record)
+    def render(self, record, table):
+        name = f"{record.last_name}, {record.first_name}"
+        return self.linked_name(name, record, table.student_url(record.pk))
 
 
 GRADE_LABELS = {value: str(label) for value, label in Student._meta.get_field("grade").flatchoices}
@@ -66,16 +69,24 @@ class StudentTable(QuickRowsMixin, tables.Table):
 
     @classmethod
     def for_page(cls, students: QuerySet[Student], **kwargs) -> StudentTable:
-        """The table of ``students``, reading only the fields a row shows."""
-        return cls(students.only(*ROW_FIELDS), **kwargs)
+        """The table of ``students``, reading only the fields a row shows; their schools come
+        in one query of the page's names (school_names), not a prefetch of models."""
+        return cls(students.prefetch_related(None).only(*ROW_FIELDS), **kwargs)
+
+    @cached_property
+    def school_names(self) -> dict[int, list[str]]:
+        return selectors.school_names(row.record.pk for row in self.paginated_rows)
+
+    @cached_property
+    def student_url(self) -> RecordUrls:
+        return RecordUrls(Student)
 
     def render_grade(self, record):
         # A dict built once: get_grade_display() flattens every grade's choice each call.
         return GRADE_LABELS.get(record.grade, record.grade)
 
     def render_schools(self, record):
-        # record.schools.all() reads the list page's prefetch: no query per row.
-        return ", ".join(school.name for school in record.schools.all()) or "—"
+        return ", ".join(self.school_names.get(record.pk, ())) or "—"
 
     def render_is_active(self, value):
         if value:

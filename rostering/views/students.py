@@ -21,6 +21,7 @@ from accounts import permissions
 from accounts.roles import Role, scope_for
 from rostering import services
 from rostering.export_jobs import views as export_views
+from rostering.filters.cached_choices import choices_key, freeze_choices
 from rostering.filters.students import StudentFilter
 from rostering.forms.bulk import StudentBulkForm
 from rostering.forms.students import (
@@ -59,6 +60,12 @@ def student_list(request: HttpRequest) -> HttpResponse:
         request.GET or None, queryset=selectors.student_list(request.user), request=request
     )
     table = StudentTable.for_page(student_filter.filter_qs())
+    bulk_form = StudentBulkForm(user=request.user)
+    # The drop-downs change only with the roster: cached until its next write (products are
+    # not the district's roster, so they are read each time, in one ordinary query).
+    freeze_choices(student_filter.form.fields["school"], choices_key("schools", request.user))
+    freeze_choices(bulk_form.fields["class_group"], choices_key("bulk-classes", request.user))
+    freeze_choices(bulk_form.fields["product"], None)
     export_params = {k: v for k, v in request.GET.items() if k in student_filter.filters}
     paginate = {
         "per_page": _page_size(request),
@@ -77,7 +84,7 @@ def student_list(request: HttpRequest) -> HttpResponse:
             "per_page": _page_size(request),
             "export_query": urlencode(export_params),
             "is_filtered": any(export_params.values()),
-            "bulk_form": StudentBulkForm(user=request.user),
+            "bulk_form": bulk_form,
             "page_count": len(table.page.object_list) if table.page else 0,
             "list_query": request.GET.urlencode(),
         },
