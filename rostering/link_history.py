@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db import connection
 from django.utils import timezone
 
 from rostering.history import Channel, current_audit, current_reference
@@ -127,6 +128,38 @@ def record_pairs(
             middle[i], middle[j] = pair[0], pair[1]
             rows.append((*head, *middle, "", "", *stamp))
     _write(rows)
+
+
+def stamp() -> tuple:
+    """The stamp (when, who, channel, job) ``pairs_log`` rows written now carry."""
+    return _stamp()
+
+
+def pairs_log(model, owner: str, other: str, *, added: bool, stamp: tuple) -> tuple[str, list]:
+    """History for link rows of ``model`` added (or removed) as SQL that reads them from
+    ``pairs(a, b)`` (``a`` the ``owner`` id, ``b`` the ``other``): the rows
+    ``record_pairs`` would write, built by the database from the ids it was sent once
+    (``rostering.engine.sql.insert_pairs`` and ``with_pairs``, on PostgreSQL)."""
+    kind, columns = TRACKED[model]
+    first, second = columns[owner], columns[other]
+    action = Action.ADDED if added else Action.REMOVED
+    fixed = dict(zip(_COLUMNS[-4:], stamp, strict=True))
+    fixed.update(kind=str(kind), action=str(action), value_before="", value_after="")
+    select, params = [], []
+    for name in _COLUMNS:
+        if name == first:
+            select.append("pairs.a")
+        elif name == second:
+            select.append("pairs.b")
+        elif name in _EMPTY:
+            select.append("NULL")
+        else:
+            select.append("%s")
+            params.append(fixed[name])
+    quote = connection.ops.quote_name
+    table = quote(LinkChange._meta.db_table)
+    names = ", ".join(quote(name) for name in _COLUMNS)
+    return f"INSERT INTO {table} ({names}) SELECT {', '.join(select)} FROM pairs", params
 
 
 def record_links(model, *, added: Iterable = (), removed: Iterable = ()) -> None:
