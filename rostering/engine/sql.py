@@ -53,7 +53,15 @@ def _field(model, attname: str) -> models.Field:
 def _converter(field: models.Field) -> Callable | None:
     """How a Python value becomes what the driver takes for this column (None: as it is)."""
     if isinstance(field, models.JSONField):
-        return lambda value: None if value is None else json.dumps(value, cls=field.encoder)
+
+        def dumps(value):
+            if value is None:
+                return None
+            if not value and type(value) in (dict, list):  # most rows' (a manual record's
+                return "{}" if type(value) is dict else "[]"  # sis_values): no encoder run
+            return json.dumps(value, cls=field.encoder)
+
+        return dumps
     if isinstance(field, models.DateTimeField) and not _postgres():
         return connection.ops.adapt_datetimefield_value
     return None
