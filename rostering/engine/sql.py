@@ -1,7 +1,9 @@
 """The engine's set-based writes: thousands of rows without one model instance per row.
 
 On PostgreSQL rows go in with COPY, updates through a COPY-filled staging table and one
-``UPDATE ... FROM``, and deletes of (owner, other) pairs in one ``DELETE ... unnest``. Elsewhere
+``UPDATE ... FROM``, link rows (two ids and an origin) and their history from arrays in one
+``INSERT ... SELECT ... unnest`` (``insert_pairs``), and deletes of (owner, other) pairs in
+one ``DELETE ... unnest``. Elsewhere
 (SQLite) the same functions use ``executemany`` of one prepared statement, which that database
 runs quickly. Django's ``bulk_create``/``bulk_update`` spend most of their time building and
 compiling SQL per object (``bulk_update`` grows a CASE per row), which the 10,000-student
