@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db import connection
 from django.utils import timezone
 
 from rostering.history import Channel, current_audit, current_reference
@@ -71,7 +72,6 @@ _COLUMNS = [
     "channel_ref",
 ]
 _IDS = _COLUMNS[2:8]  # the record columns; a row fills the one or two it is about
-_EMPTY = dict.fromkeys(_IDS)
 
 
 def _stamp() -> tuple:
@@ -87,18 +87,6 @@ def _write(rows: list[tuple]) -> None:
         from rostering.engine.sql import insert
 
         insert(LinkChange, _COLUMNS, rows)
-
-
-def _row(kind, action, ids: dict, before="", after="", stamp=()) -> tuple:
-    values = {**_EMPTY, **ids}
-    return (
-        str(kind),
-        str(action),
-        *(values[name] for name in _IDS),
-        before or "",
-        after or "",
-        *stamp,
-    )
 
 
 def record_pairs(
@@ -129,6 +117,64 @@ def record_pairs(
     _write(rows)
 
 
+def stamp() -> tuple:
+    """The stamp (when, who, channel, job) ``pairs_log`` rows written now carry."""
+    return _stamp()
+
+
+def pairs_log(model, owner: str, other: str, *, added: bool, stamp: tuple) -> tuple[str, list]:
+    """History for link rows of ``model`` added (or removed) as SQL that reads them from
+    ``pairs(a, b)`` (``a`` the ``owner`` id, ``b`` the ``other``): the rows
+    ``record_pairs`` would write, built by the database from the ids it was sent once
+    (``rostering.engine.sql.insert_pairs`` and ``with_pairs``, on PostgreSQL)."""
+    kind, columns = TRACKED[model]
+    action = Action.ADDED if added else Action.REMOVED
+    reads = {columns[owner]: "pairs.a", columns[other]: "pairs.b"}
+    return _insert_select(reads, _fixed(kind, action, stamp))
+
+
+def _fixed(kind, action, stamp: tuple) -> dict:
+    changed_at, actor_id, channel, ref = stamp
+    return {
+        "kind": str(kind),
+        "action": str(action),
+        "value_before": "",
+        "value_after": "",
+        "changed_at": connection.ops.adapt_datetimefield_value(changed_at),
+        "actor_id": actor_id,
+        "channel": channel,
+        "channel_ref": ref,
+    }
+
+
+def _insert_select(reads: dict[str, str], fixed: dict) -> tuple[str, list]:
+    """``INSERT INTO`` the history ``SELECT`` one row per row of ``pairs``: the columns
+    ``reads`` names from its columns, the rest ``fixed`` (a record column neither names is
+    NULL)."""
+    select, params = [], []
+    for name in _COLUMNS:
+        if name in reads:
+            select.append(reads[name])
+        elif name in fixed:
+            select.append("%s")
+            params.append(fixed[name])
+        else:
+            select.append("NULL")
+    quote = connection.ops.quote_name
+    table = quote(LinkChange._meta.db_table)
+    names = ", ".join(quote(name) for name in _COLUMNS)
+    return f"INSERT INTO {table} ({names}) SELECT {', '.join(select)} FROM pairs", params
+
+
+def _copy_from(rows, names: str, log: tuple[str, list]) -> None:
+    """Run ``log`` on the rows of the queryset ``rows`` as ``pairs(<names>)``: the history
+    of rows about to go, written by the database from the rows themselves."""
+    select, params = rows.query.sql_with_params()
+    sql, log_params = log
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH pairs({names}) AS ({select}) {sql}", [*params, *log_params])
+
+
 def record_links(model, *, added: Iterable = (), removed: Iterable = ()) -> None:
     """Like ``record_pairs`` for model instances (or dicts of their columns)."""
     if model not in TRACKED:
@@ -154,23 +200,17 @@ def record_settings(changes: Iterable[tuple[int, int, str | None, str | None]]) 
     """History for product settings: (student id, setting id, before, after); None is
     "not set"; an unchanged value writes nothing."""
     stamp = _stamp()
+    kind = str(Kind.STUDENT_SETTING)
+    added, removed, changed = str(Action.ADDED), str(Action.REMOVED), str(Action.CHANGED)
+    i, j = _IDS.index("student_id"), _IDS.index("setting_id")
     rows = []
-    for student_id, setting_id, before, after in changes:
+    for student_id, setting_id, before, after in changes:  # plain tuples: one per student
         if before == after:
             continue
-        action = (
-            Action.ADDED if before is None else Action.REMOVED if after is None else Action.CHANGED
-        )
-        rows.append(
-            _row(
-                Kind.STUDENT_SETTING,
-                action,
-                {"student_id": student_id, "setting_id": setting_id},
-                before=before,
-                after=after,
-                stamp=stamp,
-            )
-        )
+        action = added if before is None else removed if after is None else changed
+        ids = [None] * len(_IDS)
+        ids[i], ids[j] = student_id, setting_id
+        rows.append((kind, action, *ids, before or "", after or "", *stamp))
     _write(rows)
 
 
@@ -199,8 +239,9 @@ def record_deleted(model, ids: Iterable[int]) -> None:
     """Call just before deleting ``model`` rows ``ids`` (students, educators, organizations,
     classes/groups or products): their memberships, school links, product links and settings,
     which the delete takes with it, are recorded as removed, with the surrounding actor and
-    channel. One query per link table per 5,000 records, never one per row."""
-    from rostering.engine.sql import among, fetch
+    channel. One ``INSERT ... SELECT`` per link table per 5,000 records (the database copies
+    the rows into the history), never one query per row."""
+    from rostering.engine.sql import among
     from rostering.models import StudentProductSetting
 
     ids = list(ids)
@@ -210,8 +251,8 @@ def record_deleted(model, ids: Iterable[int]) -> None:
         for link, column in _GO_WITH.get(name, []):
             _kind, columns = TRACKED[link]
             owner, other = list(columns)
-            gone = among(link.objects, column, chunk).values_list(owner, other)
-            record_pairs(link, owner, other, removed=fetch(gone))
+            gone = among(link.objects, column, chunk).values_list(owner, other).order_by()
+            _copy_from(gone, "a, b", pairs_log(link, owner, other, added=False, stamp=_stamp()))
         if name in _SETTINGS_OF:
             settings = StudentProductSetting.objects
             values = (
@@ -219,9 +260,7 @@ def record_deleted(model, ids: Iterable[int]) -> None:
                 if name == "Student"
                 else settings.filter(**{_SETTINGS_OF[name]: chunk})
             )
-            record_settings(
-                (student_id, setting_id, value, None)
-                for student_id, setting_id, value in fetch(
-                    values.values_list("student_id", "setting_id", "value")
-                )
-            )
+            reads = {"student_id": "pairs.a", "setting_id": "pairs.b", "value_before": "pairs.c"}
+            log = _insert_select(reads, _fixed(Kind.STUDENT_SETTING, Action.REMOVED, _stamp()))
+            rows = values.values_list("student_id", "setting_id", "value").order_by()
+            _copy_from(rows, "a, b, c", log)

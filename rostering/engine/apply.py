@@ -298,10 +298,17 @@ class _Writer:
             if not gone and not new:
                 continue
             sql.delete_pairs(model, first, second, gone)
-            if keeps_origin:
-                sql.insert(model, [first, second, "origin"], new)
-            else:
-                sql.insert(model, [first, second], [(a, b) for a, b, _origin in new])
+            names = [first, second, "origin"] if keeps_origin else [first, second]
+            if sql.postgres():
+                # The ids go once, as arrays; the database builds the link rows and their
+                # history from them (tens of thousands of rows, none through Python).
+                stamp = link_history.stamp()
+                log = link_history.pairs_log(model, first, second, added=True, stamp=stamp)
+                sql.insert_pairs(model, names, new, then=log)
+                log = link_history.pairs_log(model, first, second, added=False, stamp=stamp)
+                sql.with_pairs(gone, log)
+                continue
+            sql.insert(model, names, new if keeps_origin else [(a, b) for a, b, _o in new])
             link_history.record_pairs(model, first, second, added=new, removed=gone)
 
     def origins(self, batch: Batch) -> None:

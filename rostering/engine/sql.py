@@ -1,7 +1,9 @@
 """The engine's set-based writes: thousands of rows without one model instance per row.
 
 On PostgreSQL rows go in with COPY, updates through a COPY-filled staging table and one
-``UPDATE ... FROM``, and deletes of (owner, other) pairs in one ``DELETE ... unnest``. Elsewhere
+``UPDATE ... FROM``, link rows (two ids and an origin) and their history from arrays in one
+``INSERT ... SELECT ... unnest`` (``insert_pairs``), and deletes of (owner, other) pairs in
+one ``DELETE ... unnest``. Elsewhere
 (SQLite) the same functions use ``executemany`` of one prepared statement, which that database
 runs quickly. Django's ``bulk_create``/``bulk_update`` spend most of their time building and
 compiling SQL per object (``bulk_update`` grows a CASE per row), which the 10,000-student
@@ -53,7 +55,15 @@ def _field(model, attname: str) -> models.Field:
 def _converter(field: models.Field) -> Callable | None:
     """How a Python value becomes what the driver takes for this column (None: as it is)."""
     if isinstance(field, models.JSONField):
-        return lambda value: None if value is None else json.dumps(value, cls=field.encoder)
+
+        def dumps(value):
+            if value is None:
+                return None
+            if not value and type(value) in (dict, list):  # most rows' (a manual record's
+                return "{}" if type(value) is dict else "[]"  # sis_values): no encoder run
+            return json.dumps(value, cls=field.encoder)
+
+        return dumps
     if isinstance(field, models.DateTimeField) and not _postgres():
         return connection.ops.adapt_datetimefield_value
     return None
@@ -119,6 +129,66 @@ def insert(model, names: Sequence[str], rows: Sequence[Sequence]) -> None:
     with connection.cursor() as cursor:
         for start in range(0, len(prepared), CHUNK):
             cursor.executemany(sql, prepared[start : start + CHUNK])
+
+
+def postgres() -> bool:
+    """Whether the set-based statements below that exist only on PostgreSQL can run."""
+    return _postgres()
+
+
+def _words(values: Iterable[str]) -> str:
+    """Short words (an origin: "manual", "synced") as one PostgreSQL text array literal,
+    joined as ``array`` joins ids; anything else is refused rather than quoted."""
+    values = list(values)
+    if not all(value.isidentifier() for value in values):
+        raise ValueError("only plain words can go in a text array here")
+    return "{" + ",".join(values) + "}"
+
+
+def insert_pairs(model, names: Sequence[str], rows: Sequence[Sequence], *, then=None) -> None:
+    """PostgreSQL: insert ``rows`` into the link table ``model``: two id columns (``names``'
+    first two) and, when ``names`` has a third, an origin word; the columns ``insert``
+    fills are filled as it fills them. One statement from one array per column, no row
+    through the driver: and ``then`` (SQL and params reading the rows as ``pairs(a, b)``,
+    e.g. their history, ``link_history.pairs_log``) runs in the same statement on the same
+    rows."""
+    if not rows:
+        return
+    names = list(names)
+    extra, values = _filled(model, names)
+    arrays = [array(row[0] for row in rows), array(row[1] for row in rows)]
+    types = ["bigint[]", "bigint[]"]
+    if len(names) == 3:
+        arrays.append(_words(row[2] for row in rows))
+        types.append("text[]")
+    alias = ", ".join(["a", "b", "c"][: len(names)])
+    unnest = ", ".join(f"%s::{t}" for t in types)
+    columns = ", ".join(_q(n) for n in [*names, *extra])
+    select = ", ".join([*alias.split(", "), *(["%s"] * len(extra))])
+    fixed = list(next(iter(_prepared(model, extra, [values]))))
+    insert = f"INSERT INTO {_q(model._meta.db_table)} ({columns}) SELECT {select} FROM pairs"
+    head = f"WITH pairs({alias}) AS (SELECT * FROM unnest({unnest})) "
+    with connection.cursor() as cursor:
+        if then is None:
+            cursor.execute(head + insert, [*arrays, *fixed])
+        else:
+            then_sql, then_params = then
+            cursor.execute(
+                f"{head}, added AS ({insert}) {then_sql}", [*arrays, *fixed, *then_params]
+            )
+
+
+def with_pairs(pairs: Sequence[Sequence], then) -> None:
+    """PostgreSQL: run ``then`` (SQL and params, as ``insert_pairs`` takes it) on the id
+    pairs ``pairs`` (their first two values) as ``pairs(a, b)``: one statement."""
+    if not pairs:
+        return
+    sql, params = then
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "WITH pairs(a, b) AS (SELECT * FROM unnest(%s::bigint[], %s::bigint[])) " + sql,
+            [array(pair[0] for pair in pairs), array(pair[1] for pair in pairs), *params],
+        )
 
 
 def allocate_ids(model, count: int) -> list[int]:

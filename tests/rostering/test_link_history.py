@@ -269,6 +269,9 @@ def test_links_that_go_with_a_deleted_student_or_class_are_recorded(
     room, ana = _ana_in_room_4(world)
     reading = Product.objects.get(name="Reading Stars")
     factories.StudentProductFactory(student=ana, product=reading)
+    factories.StudentProductSettingFactory(
+        student=ana, setting=products["language"], value="Spanish"
+    )
     tess = factories.EducatorFactory(organization=world.school)
     factories.ClassEducatorFactory(class_group=room, educator=tess)
 
@@ -280,8 +283,17 @@ def test_links_that_go_with_a_deleted_student_or_class_are_recorded(
         (Kind.CLASS_STUDENT, "undo", "dana"),
         (Kind.STUDENT_SCHOOL, "undo", "dana"),
         (Kind.STUDENT_PRODUCT, "undo", "dana"),
+        (Kind.STUDENT_SETTING, "undo", "dana"),
         (Kind.CLASS_EDUCATOR, "undo", "dana"),
     }
+    setting = gone.get(kind=Kind.STUDENT_SETTING)
+    assert (setting.student_id, setting.setting, setting.value_before, setting.value_after) == (
+        ana.pk,
+        products["language"],
+        "Spanish",
+        "",
+    )
+    assert gone.get(kind=Kind.CLASS_STUDENT).class_group_id == room.pk
     client.force_login(support)
     page = client.get(admin_url(tess, "history")).content.decode()
     assert "removed from class/group (deleted)" in page.split("Schools, classes and products", 1)[1]

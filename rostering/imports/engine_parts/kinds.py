@@ -4,6 +4,7 @@ engine's batch (batches.py) and is written (rostering.engine.apply)."""
 from __future__ import annotations
 
 from rostering import engine
+from rostering.engine.sql import paused_gc
 from rostering.history import Channel
 
 from . import batches
@@ -43,6 +44,7 @@ def batch_for(kind: str, work, district) -> engine.Batch:
 
 def write(kind: str, *, district, work, actor, progress) -> engine.Applied:
     """Write the checked ``work`` through the engine (channel "import"); what it changed."""
-    batch = batch_for(kind, work, district)
+    with paused_gc():  # tens of thousands of small items, no cycles among them
+        batch = batch_for(kind, work, district)
     progress(10, f"Writing {len(batch):,} changes")
     return engine.apply(batch, district=district, actor=actor, channel=Channel.IMPORT)
