@@ -19,13 +19,9 @@ import base64
 import hashlib
 import hmac
 import secrets
-import struct
-import time
-from collections.abc import Sequence
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from django.conf import settings
 
 # How a password shows wherever it must not be echoed (error files, previews).
@@ -38,26 +34,13 @@ _WORDS = (
 ).split()
 
 
-def _fernet_key(secret: str) -> bytes:
-    """The Fernet key (base64 text) of ``secret``: itself when it is one, else derived."""
-    try:
-        Fernet(secret.encode())
-        return secret.encode()
-    except ValueError:
-        digest = hashlib.sha256(("homeroom-student-passwords:" + secret).encode()).digest()
-        return base64.urlsafe_b64encode(digest)
-
-
 @lru_cache(maxsize=4)
 def _fernet(secret: str) -> Fernet:
-    return Fernet(_fernet_key(secret))
-
-
-@lru_cache(maxsize=4)
-def _token_keys(secret: str):
-    """(the HMAC keyed with Fernet's signing key, Fernet's encryption key) of ``secret``."""
-    key = base64.urlsafe_b64decode(_fernet_key(secret))
-    return hmac.new(key[:16], digestmod=hashlib.sha256), key[16:]
+    try:
+        return Fernet(secret.encode())
+    except ValueError:
+        digest = hashlib.sha256(("homeroom-student-passwords:" + secret).encode()).digest()
+        return Fernet(base64.urlsafe_b64encode(digest))
 
 
 def _cipher() -> Fernet:
@@ -81,46 +64,8 @@ def _mac(salt: str, raw: str) -> str:
 
 
 def encrypt_password(raw: str) -> str:
-    return encrypt_passwords([raw])[0]
-
-
-def encrypt_passwords(raws: Sequence[str]) -> list[str]:
-    """``encrypt_password`` of each of ``raws``, in one pass: a 10,000-student import
-    encrypts every password it sets.
-
-    Each token is exactly the Fernet token ``Fernet.encrypt`` makes (AES-128-CBC with a fresh
-    random IV from the OS, PKCS7 padding, HMAC-SHA256 over version, time, IV and ciphertext;
-    ``decrypt_password`` reads it with Fernet itself). Only the set-up is shared: Fernet
-    builds a cipher and an HMAC context per token (60 µs), here the AES key schedule is done
-    once per call (CBC chained block by block over one ECB context) and the HMAC is keyed
-    once and copied. Salts and IVs come from one read of the OS's random source."""
-    if not raws:
-        return []
-    secret = settings.STUDENT_PASSWORD_KEY or settings.SECRET_KEY
-    signer, encryption_key = _token_keys(secret)
-    block = Cipher(algorithms.AES(encryption_key), modes.ECB()).encryptor().update
-    head = b"\x80" + struct.pack(">Q", int(time.time()))
-    randomness = secrets.token_bytes(22 * len(raws))  # per password: 6 of salt, 16 of IV
-    b64, from_bytes = base64.urlsafe_b64encode, int.from_bytes
-    tokens = []
-    for n, raw in enumerate(raws):
-        salt = b64(randomness[22 * n : 22 * n + 6]).decode()
-        iv = randomness[22 * n + 6 : 22 * n + 22]
-        data = raw.encode()
-        pad = 16 - len(data) % 16
-        data += bytes([pad]) * pad
-        previous, ciphertext = from_bytes(iv), []
-        for start in range(0, len(data), 16):
-            chained = from_bytes(data[start : start + 16]) ^ previous
-            out = block(chained.to_bytes(16))
-            ciphertext.append(out)
-            previous = from_bytes(out)
-        parts = head + iv + b"".join(ciphertext)
-        mac = signer.copy()
-        mac.update(parts)
-        token = b64(parts + mac.digest()).decode()
-        tokens.append(f"{PREFIX}{salt}${_mac(salt, raw)}${token}")
-    return tokens
+    salt = base64.urlsafe_b64encode(secrets.token_bytes(6)).decode()
+    return f"{PREFIX}{salt}${_mac(salt, raw)}${_cipher().encrypt(raw.encode()).decode()}"
 
 
 def decrypt_password(token: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from rostering.engine import Batch, New, Source
 from rostering.engine.changes import LinkChange
 from rostering.models import Origin
-from rostering.passwords import encrypt_passwords
+from rostering.passwords import encrypt_password
 
 MANUAL = str(Origin.MANUAL)
 _NONE: dict = {}
@@ -15,13 +15,9 @@ _NONE: dict = {}
 def students(work) -> Batch:
     batch = Batch()
     current = work.current
-    # Every password the file sets, encrypted in one pass (one cipher set-up, not one each).
-    given = [d.password for d in work.creates if d.password]
-    given += [d.password for _known, d in work.updates if d.password is not None]
-    tokens = iter(encrypt_passwords(given))
     for desired in work.creates:
         source = Source(row=desired.row)
-        token = next(tokens) if desired.password else ""
+        token = encrypt_password(desired.password) if desired.password else ""
         fields = {**desired.fields, "origin": MANUAL, "password_encrypted": token}
         ref = batch.create("student", fields, source)
         _student_links(batch, ref, desired, source, current=None)
@@ -29,7 +25,7 @@ def students(work) -> Batch:
         source = Source(row=desired.row)
         fields = dict(desired.fields)
         if desired.password is not None:
-            fields["password_encrypted"] = next(tokens)
+            fields["password_encrypted"] = encrypt_password(desired.password)
         batch.update_record("student", known, fields, source)
         _student_links(batch, known.pk, desired, source, current=current)
     return batch
