@@ -8,10 +8,13 @@ raises SnapshotError with the reason.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from .columns import CLASS_TYPES, ORG_TYPES, ROLE_TYPES, ROLE_VALUES, STATUS_VALUES
+from .enrollments import StreamedEnrollments
 from .files import decode, load_files
 from .records import (
     ACTIVE,
@@ -661,7 +664,9 @@ class _Reader:
         rejected_users = snapshot.rejected.get("users", set())
         rejected_classes = snapshot.rejected.get("classes", set())
         seen: set[str] = set()
+        read = bytearray()  # per row of the file: 1 when it is an enrollment of the snapshot
         for row, values, _ext in table:
+            read.append(0)
             key = values.get("sourcedId", "")
             if key and key in seen:
                 self._duplicate(table, row, key)
@@ -699,21 +704,40 @@ class _Reader:
                     "userSourcedId",
                 )
                 continue
-            snapshot.enrollments.append(
-                Enrollment(
-                    sourced_id=key,
-                    # The records' own key strings: 200,000 rows share a few thousand ids.
-                    class_sourced_id=classes[class_id].sourced_id,
-                    user_sourced_id=users[user_id].sourced_id,
-                    role=self._role(table, values.get("role", ""), row, key),
-                    school_sourced_id=self._org_key(values.get("schoolSourcedId", "")),
-                    primary=table.flag(values.get("primary", ""), "primary", row, key, False),
-                    begin_date=table.date(values.get("beginDate", ""), "beginDate", row, key),
-                    end_date=table.date(values.get("endDate", ""), "endDate", row, key),
-                    status=self._status(table, values, row, key),
-                    row=row,
-                )
-            )
+            self._enrollment(table, row, values)  # its values' warnings, once; not kept
+            read[-1] = 1
+        del seen
+        # Kept as the file and its flags, built again as walked (.enrollments).
+        delta = frozenset(snapshot.delta)
+        snapshot.enrollments = StreamedEnrollments(
+            self._data("enrollments"), read, partial(_replay_enrollments, delta=delta)
+        )
+
+    def _enrollment(self, table: Table, row: int, values: dict) -> Enrollment:
+        key = values.get("sourcedId", "")
+        return Enrollment(
+            sourced_id=key,
+            class_sourced_id=values.get("classSourcedId", ""),
+            user_sourced_id=values.get("userSourcedId", ""),
+            role=self._role(table, values.get("role", ""), row, key),
+            school_sourced_id=values.get("schoolSourcedId", ""),
+            primary=table.flag(values.get("primary", ""), "primary", row, key, False),
+            begin_date=table.date(values.get("beginDate", ""), "beginDate", row, key),
+            end_date=table.date(values.get("endDate", ""), "endDate", row, key),
+            status=self._status(table, values, row, key),
+            row=row,
+        )
+
+
+def _replay_enrollments(data: bytes, read: bytearray, *, delta: frozenset) -> Iterator[Enrollment]:
+    """The enrollments flagged in ``read``, built again from their file: the same rows, the
+    same values. Its notes go to a scratch reader: the first reading reported them."""
+    scratch = _Reader({})
+    scratch.snapshot.delta = set(delta)
+    table = Table("enrollments", data, scratch.snapshot, scratch.notes)
+    for index, (row, values, _ext) in enumerate(table):
+        if read[index]:
+            yield scratch._enrollment(table, row, values)
 
 
 def _shared(items: list[str]) -> list[str]:

@@ -7,6 +7,7 @@ these, never the files.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -203,7 +204,9 @@ class Snapshot:
     users: dict[str, User] = field(default_factory=dict)
     courses: dict[str, Course] = field(default_factory=dict)
     classes: dict[str, Class] = field(default_factory=dict)
-    enrollments: list[Enrollment] = field(default_factory=list)
+    # A list, or (OneRoster CSV) read again from the file each time it is walked: sized and
+    # iterable, nothing more (rostering.oneroster.enrollments).
+    enrollments: Collection[Enrollment] = field(default_factory=list)
     academic_sessions: dict[str, AcademicSession] = field(default_factory=dict)
     manifest: dict[str, str] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)

@@ -688,9 +688,9 @@ class _Builder:
         adds_of = {"student": plan.student_adds, "educator": plan.educator_adds}
         users = snapshot.users
         at_school = self._at_school()
-        enrollments = snapshot.enrollments
-        for index, enrollment in enumerate(enrollments):
-            enrollments[index] = None  # the plan is their only reader: each goes once read
+        # Walked once, record by record (a OneRoster set's are built from their file as they
+        # come: rostering.oneroster.enrollments), straight into the pairs the database diffs.
+        for enrollment in snapshot.enrollments:
             if enrollment.status == TO_BE_DELETED:
                 continue
             cls = classes.get(enrollment.class_sourced_id)
@@ -717,7 +717,7 @@ class _Builder:
                 fresh[kind].add(pair)
                 adds_of[kind].append((cls, person))
         del fresh
-        enrollments.clear()  # (the engine drops the rest of the snapshot once planned)
+        snapshot.enrollments = []  # the plan was their only reader
         managed_class_ids = {cls.pk for cls in classes.values() if cls.pk}
         class_by_pk = {cls.pk: cls for cls in classes.values() if cls.pk}
         for kind, model, people, adds, removes in (
