@@ -297,6 +297,7 @@ class _Reader:
                 status=self._status(table, values, row, key),
                 row=row,
                 extensions=ext,
+                file=table.file,
             )
         for org in orgs.values():
             if org.parent_sourced_id and org.parent_sourced_id not in orgs:

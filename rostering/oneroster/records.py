@@ -81,6 +81,7 @@ class Org:
     status: str = ACTIVE
     row: int = 0
     extensions: dict[str, str] = field(default_factory=dict)
+    file: str = "orgs.csv"  # the file the record was read from (Clever: schools.csv)
 
 
 @dataclass(slots=True)

@@ -209,7 +209,6 @@ class _Builder:
         self._sets: dict[frozenset, frozenset] = {}
         self.use_identifier = source.external_id_field == SyncSource.IdField.IDENTIFIER
         self.username_field = source.username_field or SyncSource.UsernameField.USERNAME
-        self.clever = snapshot.version == "clever"
         self.clever_id = source.clever_id_column
         self.shared = {
             kind: shared_fields_of(district.pk, kind) & SHAREABLE_FIELDS[kind]
@@ -268,13 +267,12 @@ class _Builder:
             problem, field_name = _refused(registry.ORGANIZATION, values)
             if problem:
                 # The registry's verdict: the organization is not written (nor its people).
-                file = "schools.csv" if self.clever else "orgs.csv"
                 self.error(
-                    file,
+                    org.file,
                     org.row,
                     org.sourced_id,
                     f"{problem} Skipped.",
-                    self.column(field_name, file),
+                    self.column(field_name, org.file),
                 )
                 continue
             record = by_sourced.get(org.sourced_id) or (
