@@ -7,7 +7,7 @@ these, never the files.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -80,7 +80,7 @@ class Org:
     parent_sourced_id: str = ""
     status: str = ACTIVE
     row: int = 0
-    extensions: dict[str, str] = field(default_factory=dict)
+    extensions: Mapping[str, str] = field(default_factory=dict)
     file: str = "orgs.csv"  # the file the record was read from (Clever: schools.csv)
 
 
@@ -106,7 +106,7 @@ class User:
     password: str = ""  # as the SIS sent it (students keep it, encrypted); never logged
     status: str = ACTIVE
     row: int = 0
-    extensions: dict[str, str] = field(default_factory=dict)  # metadata.* and ext_* columns
+    extensions: Mapping[str, str] = field(default_factory=dict)  # metadata.* and ext_* columns
     file: str = "users.csv"  # the file the record was read from (Clever: students.csv, ...)
 
     @property
@@ -158,7 +158,7 @@ class Class:
     grades: list[str] = field(default_factory=list)
     status: str = ACTIVE
     row: int = 0
-    extensions: dict[str, str] = field(default_factory=dict)
+    extensions: Mapping[str, str] = field(default_factory=dict)
     file: str = "classes.csv"  # the file the record was read from (Clever: sections.csv)
 
 
