@@ -750,13 +750,48 @@ class _Reader:
 
 def _replay_enrollments(data: bytes, read: bytearray, *, delta: frozenset) -> Iterator[Enrollment]:
     """The enrollments flagged in ``read``, built again from their file: the same rows, the
-    same values. Its notes go to a scratch reader: the first reading reported them."""
+    same values. Only the cells a record holds are taken, and a blank or exact value skips
+    its check (the first reading judged every row); its notes go to a scratch reader."""
     scratch = _Reader({})
     scratch.snapshot.delta = set(delta)
     table = Table("enrollments", data, scratch.snapshot, scratch.notes)
-    for index, (row, values, _ext) in enumerate(table):
-        if read[index]:
-            yield scratch._enrollment(table, row, values)
+    position = {name: i for i, name in enumerate(table.columns) if name is not None}
+
+    def cell(name: str):
+        index = position.get(name)
+        return (lambda cells: "") if index is None else (
+            lambda cells: cells[index].strip() if index < len(cells) else ""
+        )
+
+    key, class_id, user_id, role_of, school = (
+        cell(name)
+        for name in ("sourcedId", "classSourcedId", "userSourcedId", "role", "schoolSourcedId")
+    )
+    primary_of, begin_of, end_of = cell("primary"), cell("beginDate"), cell("endDate")
+    status_of, modified_of = cell("status"), cell("dateLastModified")
+    bulk = "enrollments" not in delta
+    for index, (row, cells) in enumerate(table.cells()):
+        if not read[index]:
+            continue
+        record, raw_role = key(cells), role_of(cells)
+        primary, begin, end = primary_of(cells), begin_of(cells), end_of(cells)
+        status, modified = status_of(cells), modified_of(cells)
+        yield Enrollment(
+            sourced_id=record,
+            class_sourced_id=class_id(cells),
+            user_sourced_id=user_id(cells),
+            role=_ROLE_KEYS.get(raw_role) or scratch._role(table, raw_role, row, record),
+            school_sourced_id=school(cells),
+            primary=table.flag(primary, "primary", row, record, False) if primary else False,
+            begin_date=table.date(begin, "beginDate", row, record) if begin else None,
+            end_date=table.date(end, "endDate", row, record) if end else None,
+            status=ACTIVE
+            if bulk and not status
+            else scratch._status(
+                table, {"status": status, "dateLastModified": modified}, row, record
+            ),
+            row=row,
+        )
 
 
 def _shared(items: list[str]) -> list[str]:

@@ -121,6 +121,11 @@ class Table:
     def missing_required(self) -> list[str]:
         return [name for name in REQUIRED.get(self.stem, ()) if name not in self.columns]
 
+    def cells(self) -> Iterator[tuple[int, list[str]]]:
+        """The rows as (row number, raw cells), unmapped and unchecked: for a file read again
+        whose rows were judged already (rostering.oneroster.enrollments)."""
+        return self._rows
+
     def __iter__(self) -> Iterator[tuple[int, dict[str, str], Mapping[str, str]]]:
         width = len(self.columns)
         named = [(i, name) for i, name in enumerate(self.columns) if name is not None]
