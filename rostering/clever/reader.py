@@ -170,7 +170,12 @@ class _Reader:
                 self._duplicate(rows.file, row, school, "School_id", "appears twice; row skipped.")
             else:
                 self.snapshot.orgs[school] = Org(
-                    school, name, "school", identifier=values.get("school_number", ""), row=row
+                    school,
+                    name,
+                    "school",
+                    identifier=values.get("school_number", ""),
+                    row=row,
+                    file=rows.file,
                 )
 
     def _people(self, stem: str, word: str, role: str) -> None:

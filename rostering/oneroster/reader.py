@@ -8,10 +8,13 @@ raises SnapshotError with the reason.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from .columns import CLASS_TYPES, ORG_TYPES, ROLE_TYPES, ROLE_VALUES, STATUS_VALUES
+from .enrollments import StreamedEnrollments
 from .files import decode, load_files
 from .records import (
     ACTIVE,
@@ -85,6 +88,8 @@ class _Reader:
         self.notes = Notes()
         # users whose every row of roles.csv has ended or not begun: {sourcedId: why}
         self.not_current: dict[str, tuple[str, str]] = {}
+        self._grade_lists: dict[str, list[str]] = {}
+        self._role_lists: dict[tuple[str, tuple[str, ...]], list[Role]] = {}
 
     def _data(self, stem: str) -> bytes | None:
         return self.files.get(f"{stem.lower()}.csv")
@@ -294,6 +299,7 @@ class _Reader:
                 status=self._status(table, values, row, key),
                 row=row,
                 extensions=ext,
+                file=table.file,
             )
         for org in orgs.values():
             if org.parent_sourced_id and org.parent_sourced_id not in orgs:
@@ -346,7 +352,7 @@ class _Reader:
                 identifier=values.get("identifier", ""),
                 email=values.get("email", ""),
                 enabled=table.flag(values.get("enabledUser", ""), "enabledUser", row, key, True),
-                grades=_shared(split_list(values.get("grades", ""))),
+                grades=self._grades(values.get("grades", "")),
                 password=values.get("password", ""),
                 status=self._status(table, values, row, key),
                 row=row,
@@ -359,10 +365,26 @@ class _Reader:
                 primary_org = self._org_key(values.get("primaryOrgSourcedId", ""))
                 if primary_org and primary_org not in orgs:
                     orgs.insert(0, primary_org)
-                user.roles = [Role(role, org, primary=True) for org in orgs] or [
-                    Role(role, "", primary=True)
-                ]
+                user.roles = self._roles(role, tuple(orgs))
             users[key] = user
+
+    # 50,000 users of 40 schools hold a few hundred distinct grade lists and role lists: one
+    # list each (about 12 MB fewer objects), which the reader only ever replaces, never edits.
+
+    def _grades(self, raw: str) -> list[str]:
+        found = self._grade_lists.get(raw)
+        if found is None:
+            found = self._grade_lists[raw] = _shared(split_list(raw))
+        return found
+
+    def _roles(self, role: str, orgs: tuple[str, ...]) -> list[Role]:
+        found = self._role_lists.get((role, orgs))
+        if found is None:
+            found = [Role(role, org, primary=True) for org in orgs] or [
+                Role(role, "", primary=True)
+            ]
+            self._role_lists[(role, orgs)] = found
+        return found
 
     def _role(self, table: Table, raw: str, row: int, record: str) -> str:
         fixed = table.enum(raw, ROLE_VALUES, "role", row, record)
@@ -661,7 +683,9 @@ class _Reader:
         rejected_users = snapshot.rejected.get("users", set())
         rejected_classes = snapshot.rejected.get("classes", set())
         seen: set[str] = set()
+        read = bytearray()  # per row of the file: 1 when it is an enrollment of the snapshot
         for row, values, _ext in table:
+            read.append(0)
             key = values.get("sourcedId", "")
             if key and key in seen:
                 self._duplicate(table, row, key)
@@ -699,21 +723,75 @@ class _Reader:
                     "userSourcedId",
                 )
                 continue
-            snapshot.enrollments.append(
-                Enrollment(
-                    sourced_id=key,
-                    # The records' own key strings: 200,000 rows share a few thousand ids.
-                    class_sourced_id=classes[class_id].sourced_id,
-                    user_sourced_id=users[user_id].sourced_id,
-                    role=self._role(table, values.get("role", ""), row, key),
-                    school_sourced_id=self._org_key(values.get("schoolSourcedId", "")),
-                    primary=table.flag(values.get("primary", ""), "primary", row, key, False),
-                    begin_date=table.date(values.get("beginDate", ""), "beginDate", row, key),
-                    end_date=table.date(values.get("endDate", ""), "endDate", row, key),
-                    status=self._status(table, values, row, key),
-                    row=row,
-                )
-            )
+            self._enrollment(table, row, values)  # its values' warnings, once; not kept
+            read[-1] = 1
+        del seen
+        # Kept as the file and its flags, built again as walked (.enrollments).
+        delta = frozenset(snapshot.delta)
+        snapshot.enrollments = StreamedEnrollments(
+            self._data("enrollments"), read, partial(_replay_enrollments, delta=delta)
+        )
+
+    def _enrollment(self, table: Table, row: int, values: dict) -> Enrollment:
+        key = values.get("sourcedId", "")
+        return Enrollment(
+            sourced_id=key,
+            class_sourced_id=values.get("classSourcedId", ""),
+            user_sourced_id=values.get("userSourcedId", ""),
+            role=self._role(table, values.get("role", ""), row, key),
+            school_sourced_id=values.get("schoolSourcedId", ""),
+            primary=table.flag(values.get("primary", ""), "primary", row, key, False),
+            begin_date=table.date(values.get("beginDate", ""), "beginDate", row, key),
+            end_date=table.date(values.get("endDate", ""), "endDate", row, key),
+            status=self._status(table, values, row, key),
+            row=row,
+        )
+
+
+def _replay_enrollments(data: bytes, read: bytearray, *, delta: frozenset) -> Iterator[Enrollment]:
+    """The enrollments flagged in ``read``, built again from their file: the same rows, the
+    same values. Only the cells a record holds are taken, and a blank or exact value skips
+    its check (the first reading judged every row); its notes go to a scratch reader."""
+    scratch = _Reader({})
+    scratch.snapshot.delta = set(delta)
+    table = Table("enrollments", data, scratch.snapshot, scratch.notes)
+    position = {name: i for i, name in enumerate(table.columns) if name is not None}
+
+    def cell(name: str):
+        index = position.get(name)
+        return (lambda cells: "") if index is None else (
+            lambda cells: cells[index].strip() if index < len(cells) else ""
+        )
+
+    key, class_id, user_id, role_of, school = (
+        cell(name)
+        for name in ("sourcedId", "classSourcedId", "userSourcedId", "role", "schoolSourcedId")
+    )
+    primary_of, begin_of, end_of = cell("primary"), cell("beginDate"), cell("endDate")
+    status_of, modified_of = cell("status"), cell("dateLastModified")
+    bulk = "enrollments" not in delta
+    for index, (row, cells) in enumerate(table.cells()):
+        if not read[index]:
+            continue
+        record, raw_role = key(cells), role_of(cells)
+        primary, begin, end = primary_of(cells), begin_of(cells), end_of(cells)
+        status, modified = status_of(cells), modified_of(cells)
+        yield Enrollment(
+            sourced_id=record,
+            class_sourced_id=class_id(cells),
+            user_sourced_id=user_id(cells),
+            role=_ROLE_KEYS.get(raw_role) or scratch._role(table, raw_role, row, record),
+            school_sourced_id=school(cells),
+            primary=table.flag(primary, "primary", row, record, False) if primary else False,
+            begin_date=table.date(begin, "beginDate", row, record) if begin else None,
+            end_date=table.date(end, "endDate", row, record) if end else None,
+            status=ACTIVE
+            if bulk and not status
+            else scratch._status(
+                table, {"status": status, "dateLastModified": modified}, row, record
+            ),
+            row=row,
+        )
 
 
 def _shared(items: list[str]) -> list[str]:

@@ -7,6 +7,7 @@ these, never the files.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -79,7 +80,8 @@ class Org:
     parent_sourced_id: str = ""
     status: str = ACTIVE
     row: int = 0
-    extensions: dict[str, str] = field(default_factory=dict)
+    extensions: Mapping[str, str] = field(default_factory=dict)
+    file: str = "orgs.csv"  # the file the record was read from (Clever: schools.csv)
 
 
 @dataclass(slots=True)
@@ -104,7 +106,7 @@ class User:
     password: str = ""  # as the SIS sent it (students keep it, encrypted); never logged
     status: str = ACTIVE
     row: int = 0
-    extensions: dict[str, str] = field(default_factory=dict)  # metadata.* and ext_* columns
+    extensions: Mapping[str, str] = field(default_factory=dict)  # metadata.* and ext_* columns
     file: str = "users.csv"  # the file the record was read from (Clever: students.csv, ...)
 
     @property
@@ -156,7 +158,7 @@ class Class:
     grades: list[str] = field(default_factory=list)
     status: str = ACTIVE
     row: int = 0
-    extensions: dict[str, str] = field(default_factory=dict)
+    extensions: Mapping[str, str] = field(default_factory=dict)
     file: str = "classes.csv"  # the file the record was read from (Clever: sections.csv)
 
 
@@ -203,7 +205,9 @@ class Snapshot:
     users: dict[str, User] = field(default_factory=dict)
     courses: dict[str, Course] = field(default_factory=dict)
     classes: dict[str, Class] = field(default_factory=dict)
-    enrollments: list[Enrollment] = field(default_factory=list)
+    # A list, or (OneRoster CSV) read again from the file each time it is walked: sized and
+    # iterable, nothing more (rostering.oneroster.enrollments).
+    enrollments: Collection[Enrollment] = field(default_factory=list)
     academic_sessions: dict[str, AcademicSession] = field(default_factory=dict)
     manifest: dict[str, str] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)

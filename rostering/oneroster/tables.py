@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
+from types import MappingProxyType
 
 from .columns import (
     ALIASES,
@@ -22,6 +23,8 @@ from .columns import (
 from .files import read_rows, text_stream
 from .records import Snapshot
 
+# A file without extension columns: every row's (empty, read-only) extensions are this one.
+_NO_EXTENSIONS: Mapping[str, str] = MappingProxyType({})
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
 
@@ -118,7 +121,12 @@ class Table:
     def missing_required(self) -> list[str]:
         return [name for name in REQUIRED.get(self.stem, ()) if name not in self.columns]
 
-    def __iter__(self) -> Iterator[tuple[int, dict[str, str], dict[str, str]]]:
+    def cells(self) -> Iterator[tuple[int, list[str]]]:
+        """The rows as (row number, raw cells), unmapped and unchecked: for a file read again
+        whose rows were judged already (rostering.oneroster.enrollments)."""
+        return self._rows
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, str], Mapping[str, str]]]:
         width = len(self.columns)
         named = [(i, name) for i, name in enumerate(self.columns) if name is not None]
         extensions = self.extensions
@@ -130,7 +138,7 @@ class Table:
             ext = (
                 {name: cells[i].strip() for i, name in extensions if i < len(cells)}
                 if extensions
-                else {}
+                else _NO_EXTENSIONS
             )
             if len(cells) > width and any(c.strip() for c in cells[width:]):
                 self.notes.add(

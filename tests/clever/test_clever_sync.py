@@ -222,3 +222,16 @@ def test_a_teacher_in_another_schools_section_is_told_in_sections_csv(district, 
     assert (error["file"], error["row"]) == ("sections.csv", 3)
     assert "is not at Elm Elementary" in error["message"]
     assert not ClassEducator.objects.filter(class_group__sis_sourced_id="sec-elm").exists()
+
+
+def test_a_school_name_too_long_names_schools_csv_its_row_and_column(district, school, tmp_path):
+    long_name = CleverSchool.build(School_id="sch-far", School_name="S" * 201)
+    run = _sync(district, _small(tmp_path, schools=lambda rows: [*rows, long_name]))
+
+    (problem,) = [e for e in run.errors if e["record"] == "sch-far"]
+    assert (problem["file"], problem["row"], problem["field"]) == (
+        "schools.csv",
+        3,
+        "School_name",
+    )
+    assert "201 characters long" in problem["message"]

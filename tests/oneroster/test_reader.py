@@ -1,4 +1,6 @@
 
+from datetime import date
+
 import pytest
 
 from rostering.oneroster import SnapshotError, read_snapshot
@@ -225,8 +227,6 @@ def test_a_quoted_cell_spanning_lines_is_one_value_in_a_large_plain_file(tmp_pat
 
 
 def test_dates_in_iso_and_us_forms_with_two_or_four_digit_years_read_alike():
-    from datetime import date
-
     klass = {"sourcedId": "c-1", "title": "Room 4", "schoolSourcedId": "sch-1"}
     forms = ["2015-08-01", "08/01/2015", "8/1/2015", "8/1/15", "2015-08-01T00:00:00Z"]
     enrollments = [
@@ -272,5 +272,37 @@ def test_a_date_that_is_no_date_is_ignored_with_a_warning_naming_it():
 
     snapshot = read_snapshot({name: text.encode() for name, text in files.items()})
 
-    assert snapshot.enrollments[0].begin_date is None
+    assert [e.begin_date for e in snapshot.enrollments] == [None]
     assert 'beginDate "13/13/15" is not a date; ignored.' in messages(snapshot.warnings)
+
+
+def test_enrollments_read_again_from_their_file_are_the_rows_read_with_the_values_fixed():
+    klass = {"sourcedId": "c-1", "title": "Room 4", "schoolSourcedId": "sch-1"}
+    rows = [
+        {"sourcedId": "e-1", "classSourcedId": "c-1", "userSourcedId": "u-1", "role": "Student",
+         "primary": "TRUE", "beginDate": "2015-08-01", "status": "tobedeleted"},
+        {"sourcedId": "e-2", "classSourcedId": "c-9", "userSourcedId": "u-1", "role": "student"},
+        {"sourcedId": "e-1", "classSourcedId": "c-1", "userSourcedId": "u-1", "role": "student"},
+        {"sourcedId": "e-3", "classSourcedId": "c-1", "userSourcedId": "nobody"},
+        {"sourcedId": "e-4", "classSourcedId": "c-1", "userSourcedId": "u-1", "role": "student",
+         "endDate": "6/15/2016"},
+    ]  # fmt: skip
+    files = set_files(orgs=[SCHOOL], users=[ANA], classes=[klass], enrollments=rows)
+
+    snapshot = read_snapshot({name: text.encode() for name, text in files.items()})
+    walks = [
+        [(e.sourced_id, e.role, e.primary, e.begin_date, e.end_date, e.status, e.row)
+         for e in snapshot.enrollments]
+        for _ in range(2)
+    ]  # fmt: skip
+
+    assert len(snapshot.enrollments) == 2
+    assert walks[0] == walks[1] == [
+        ("e-1", "student", True, date(2015, 8, 1), None, "tobedeleted", 2),
+        ("e-4", "student", False, None, date(2016, 6, 15), "active", 6),
+    ]
+    assert [(p.row, p.field) for p in snapshot.errors] == [(3, "classSourcedId"),
+                                                          (5, "userSourcedId")]  # fmt: skip
+    warned = messages(snapshot.warnings)
+    assert warned.count('role "Student" read as "student"') == 1  # once, however often walked
+    assert "sourcedId e-1 appears twice" in warned
