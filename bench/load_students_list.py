@@ -9,8 +9,10 @@ other work on the machine hardly moves) and its memory before and after. Postgre
 
 Run by `make bench` after the other benchmarks (about 3 minutes; `python bench/run.py load`
 alone). Targets (issue 12): at least 40 requests/s with p99 <= 1 s and no errors under
-gunicorn, single-client median <= 40 ms. The machine's load average is printed beside the
-figures: other work on the machine takes the same cores.
+gunicorn, single-client median <= 40 ms. Under gunicorn the load runs a second time while
+LOAD_SIGN_INS (4) more clients sign in over and over: the list must keep its targets (sign-ins
+hash a password, and at most SIGNIN_CONCURRENT_HASHES of them at once per web process). The
+machine's load average is printed beside the figures: other work takes the same cores.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from _common import ROOT, report, setup_django
 CLIENTS = int(os.environ.get("LOAD_CLIENTS", "16"))
 SECONDS = float(os.environ.get("LOAD_SECONDS", "30"))
 PATH = "/manage/students/"
+SIGN_INS = int(os.environ.get("LOAD_SIGN_INS", "4"))  # clients signing in during a second load
 PY = sys.executable
 
 
@@ -132,11 +135,36 @@ def wait_up(base: str) -> None:
     raise RuntimeError(f"{base} did not start")
 
 
-def load(base: str, cookies: httpx.Cookies) -> tuple[list[float], int]:
+def load(base: str, cookies: httpx.Cookies, sign_ins: int = 0) -> tuple[list[float], int, dict]:
+    """CLIENTS clients reading the list for SECONDS (times and errors), and ``sign_ins`` more
+    signing in over and over meanwhile (each a new browser: the sign-in page, then the POST):
+    {"signed in": n, "asked to wait": n (503), "failed": n, "times": [...]}."""
     times: list[float] = []
     errors = 0
     lock = threading.Lock()
     stop = time.monotonic() + SECONDS
+    signed = {"signed in": 0, "asked to wait": 0, "failed": 0, "times": []}
+
+    def sign_in_loop():
+        while time.monotonic() < stop:
+            start = time.perf_counter()
+            try:
+                with httpx.Client(base_url=base, follow_redirects=False, timeout=30) as client:
+                    client.get("/accounts/login/")
+                    status = client.post(
+                        "/accounts/login/",
+                        data={"username": "bench-admin", "password": "bench-pass-123"},
+                        headers={
+                            "X-CSRFToken": client.cookies["csrftoken"],
+                            "Referer": base + "/accounts/login/",
+                        },
+                    ).status_code
+            except (httpx.HTTPError, KeyError):
+                status = 0
+            outcome = {302: "signed in", 503: "asked to wait"}.get(status, "failed")
+            with lock:
+                signed[outcome] += 1
+                signed["times"].append(time.perf_counter() - start)
 
     def client_loop():
         nonlocal errors
@@ -152,14 +180,22 @@ def load(base: str, cookies: httpx.Cookies) -> tuple[list[float], int]:
                     errors += not ok
 
     threads = [threading.Thread(target=client_loop) for _ in range(CLIENTS)]
+    threads += [threading.Thread(target=sign_in_loop) for _ in range(sign_ins)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return times, errors
+    return times, errors, signed
 
 
-def run(name: str, command: list[str], base: str, env: dict) -> None:
+def print_load(times: list[float], errors: int) -> None:
+    report("requests/s", len(times) / SECONDS, "", ">= 40")
+    report("median latency", statistics.median(times) * 1000, "ms")
+    report("p99 latency", statistics.quantiles(times, n=100)[98] * 1000, "ms", "<= 1000 ms")
+    report("errors", errors, "", "0")
+
+
+def run(name: str, command: list[str], base: str, env: dict, sign_ins: int = 0) -> None:
     process = subprocess.Popen(
         command,
         cwd=ROOT,
@@ -182,7 +218,7 @@ def run(name: str, command: list[str], base: str, env: dict) -> None:
         before = rss_mb(process.pid)
         busy = os.getloadavg()[0]  # before this load: other work on the machine
         cpu_before = cpu_seconds(process.pid)
-        times, errors = load(base, cookies)
+        times, errors, _ = load(base, cookies)
         cpu_per_request = (cpu_seconds(process.pid) - cpu_before) / max(len(times), 1)
         after = rss_mb(process.pid)
         print(
@@ -190,12 +226,25 @@ def run(name: str, command: list[str], base: str, env: dict) -> None:
             flush=True,
         )
         report("single client: median", statistics.median(single) * 1000, "ms", "<= 40 ms")
-        report("requests/s", len(times) / SECONDS, "", ">= 40")
-        report("median latency", statistics.median(times) * 1000, "ms")
-        report("p99 latency", statistics.quantiles(times, n=100)[98] * 1000, "ms", "<= 1000 ms")
-        report("errors", errors, "", "0")
+        print_load(times, errors)
         report("server CPU per request (under load)", cpu_per_request * 1000, "ms")
         report("memory before / after load", before, f"MB -> {after:.0f} MB")
+        if sign_ins:
+            # Sign-ins hash a password (about 0.3 s of CPU each): the list must not starve.
+            busy = os.getloadavg()[0]
+            times, errors, signed = load(base, cookies, sign_ins=sign_ins)
+            print(
+                f"\n## {name}: the same load while {sign_ins} more clients sign in over and "
+                f"over (load average {busy:.1f})",
+                flush=True,
+            )
+            print_load(times, errors)
+            report("sign-ins/s", signed["signed in"] / SECONDS, "")
+            report("sign-ins asked to wait (503)", signed["asked to wait"], "")
+            report("sign-ins failed", signed["failed"], "", "0")
+            if signed["times"]:
+                report("sign-in median", statistics.median(signed["times"]) * 1000, "ms")
+            report("memory after both loads", rss_mb(process.pid), "MB")
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
@@ -216,7 +265,7 @@ def main() -> int:
     )
     port = free_port()
     gunicorn = [PY, "-m", "gunicorn", "-c", "portal/gunicorn_conf.py", "-b", f"127.0.0.1:{port}"]
-    run("gunicorn, 2 web processes", gunicorn, f"http://127.0.0.1:{port}", env)
+    run("gunicorn, 2 web processes", gunicorn, f"http://127.0.0.1:{port}", env, SIGN_INS)
     port = free_port()
     runserver = [PY, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"]
     run("runserver", runserver, f"http://127.0.0.1:{port}", env)
