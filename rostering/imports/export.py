@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from rostering import registry
 from rostering.formulas import neutralise
@@ -21,6 +21,22 @@ from rostering.models import (
 EXPORT_KINDS = ("students",)
 
 
+def org_refs(orgs: Iterable[Organization]) -> dict[int, str]:
+    """Organization pk -> the cell text an export names it by: its name, or its ID when two of
+    ``orgs`` share the name (ignoring case)."""
+    orgs = list(orgs)
+    names = Counter(org.name.casefold() for org in orgs)
+    return {
+        org.pk: org.external_id if names[org.name.casefold()] > 1 and org.external_id else org.name
+        for org in orgs
+    }
+
+
+def setting_ref(product: str, label: str, value: str) -> str:
+    """The cell text an export names a student's product setting by."""
+    return f"{product}: {label} = {value}"
+
+
 def students_rows(district: Organization) -> tuple[list[str], Iterator[list[str]]]:
     """(headers, rows) of the Students template with every column, one row per student;
     the rows are read as they are iterated, from five queries whatever the district's size.
@@ -31,12 +47,7 @@ def students_rows(district: Organization) -> tuple[list[str], Iterator[list[str]
     """
     fields = registry.STUDENT.exported_fields
     headers = [f.column for f in fields]
-    orgs = list(Organization.objects.filter(district=district))
-    names = Counter(org.name.casefold() for org in orgs)
-    org_ref = {
-        org.pk: org.external_id if names[org.name.casefold()] > 1 and org.external_id else org.name
-        for org in orgs
-    }
+    org_ref = org_refs(Organization.objects.filter(district=district))
     schools: dict[int, list[str]] = defaultdict(list)
     for student_id, org_id in Student.schools.through.objects.filter(
         student__district=district
@@ -56,7 +67,7 @@ def students_rows(district: Organization) -> tuple[list[str], Iterator[list[str]
     for student_id, product, label, value in StudentProductSetting.objects.filter(
         student__district=district
     ).values_list("student_id", "setting__product__name", "setting__label", "value"):
-        settings[student_id].append(f"{product}: {label} = {value}")
+        settings[student_id].append(setting_ref(product, label, value))
     related = {"schools": schools, "classes": classes, "products": products, "settings": settings}
     plain = [f.name for f in fields if f.name not in related and f.name != "password"]
     students = Student.objects.filter(district=district).order_by("last_name", "first_name", "pk")

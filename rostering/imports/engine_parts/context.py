@@ -112,6 +112,12 @@ class Context:
 
     # ---- products ------------------------------------------------------------------------------
 
+    def products_and_settings(self) -> tuple[dict, dict]:
+        """({folded name or code: product}, {folded label or key: [settings]}), read once."""
+        if self._products is None:
+            self._load_products()
+        return self._products, self._settings
+
     def _load_products(self) -> None:
         products = list(Product.objects.all())
         self._products = {}
@@ -124,9 +130,8 @@ class Context:
             self._settings[fold(setting.key)].append(setting)
 
     def find_product(self, row: Row, column: Column, value: str):
-        if self._products is None:
-            self._load_products()
-        product = self._products.get(fold(value))
+        products, _settings = self.products_and_settings()
+        product = products.get(fold(value))
         if product is None:
             row.error(column, f'There is no product "{value}". Check the spelling of its name.')
             return None
@@ -137,8 +142,7 @@ class Context:
 
     def find_setting(self, row: Row, column: Column, text: str):
         """``[Product:] Setting = value`` -> (setting, canonical value), or None after an error."""
-        if self._products is None:
-            self._load_products()
+        _products, settings = self.products_and_settings()
         if "=" not in text:
             row.error(
                 column,
@@ -149,7 +153,7 @@ class Context:
         product_name = ""
         if ":" in name:
             product_name, name = (part.strip() for part in name.split(":", 1))
-        candidates = {s.pk: s for s in self._settings.get(fold(name), [])}.values()
+        candidates = {s.pk: s for s in settings.get(fold(name), [])}.values()
         if product_name:
             candidates = [
                 s

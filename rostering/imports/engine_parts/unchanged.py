@@ -29,6 +29,7 @@ from django.core.exceptions import ValidationError
 
 from rostering import usernames
 from rostering.formulas import ESCAPE
+from rostering.imports.export import org_refs, setting_ref
 from rostering.passwords import HIDDEN_PASSWORD, password_matches, validate_student_password
 from rostering.text import clean_text
 
@@ -99,14 +100,9 @@ class UnchangedRows:
         """Organization pk -> the cell text naming it (export_roster's: its name, or its ID
         when two share the name), for those find_org finds again, in the importer's scope."""
         ctx = self.checker.ctx
-        names: dict[str, int] = {}
-        for org in ctx.orgs.values():
-            names[org.name.casefold()] = names.get(org.name.casefold(), 0) + 1
         refs = {}
-        for pk, org in ctx.orgs.items():
-            shared = names[org.name.casefold()] > 1 and org.external_id
-            ref = org.external_id if shared else org.name
-            if _plain(ref) and self._finds(ctx.find_org, ref) is org:
+        for pk, ref in org_refs(ctx.orgs.values()).items():
+            if _plain(ref) and self._finds(ctx.find_org, ref) is ctx.orgs[pk]:
                 refs[pk] = ref
         return refs
 
@@ -125,13 +121,12 @@ class UnchangedRows:
 
     def _products_and_settings(self) -> None:
         ctx = self.checker.ctx
-        if ctx._products is None:
-            ctx._load_products()
+        products, settings = ctx.products_and_settings()
         self.product_refs = {}
-        for product in set(ctx._products.values()):
+        for product in set(products.values()):
             if _plain(product.name) and self._finds(ctx.find_product, product.name) is product:
                 self.product_refs[product.pk] = product.name
-        self.settings_by_pk = {s.pk: s for group in ctx._settings.values() for s in group}
+        self.settings_by_pk = {s.pk: s for group in settings.values() for s in group}
         self.setting_refs: dict[tuple[int, str], str | None] = {}
 
     def _finds(self, finder, value: str):
@@ -145,7 +140,7 @@ class UnchangedRows:
             setting = self.settings_by_pk.get(setting_pk)
             ref = None
             if setting is not None:
-                text = f"{setting.product.name}: {setting.label} = {value}"
+                text = setting_ref(setting.product.name, setting.label, value)
                 found = self._finds(self.checker.ctx.find_setting, text) if _plain(text) else None
                 if found is not None and found[0].pk == setting_pk and found[1] == value:
                     ref = text
@@ -221,10 +216,7 @@ class UnchangedRows:
             return not column.required
         if trim and (value[:1] in _RISKY_FIRST or value[:1] == ESCAPE):
             return False
-        if value.isascii():  # clean_text only trims it
-            if trim and (value[:1].isspace() or value[-1:].isspace()):
-                return False
-        elif clean_text(value, trim=trim) != value:
+        if clean_text(value, trim=trim) != value:
             return False
         try:
             return column.field.check(value) == value
