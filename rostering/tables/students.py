@@ -31,8 +31,6 @@ class StudentNameColumn(LockedNameColumn):
         return self.linked_name(name, record, table.student_url(record.pk))
 
 
-GRADE_LABELS = {value: str(label) for value, label in Student._meta.get_field("grade").flatchoices}
-
 # What a row shows (the list reads only these; schools come in the selector's prefetch).
 ROW_FIELDS = ("pk", "district_id", "first_name", "last_name", "username", "external_id", "grade")
 ROW_FIELDS += ("is_active", "origin")
@@ -80,10 +78,6 @@ class StudentTable(QuickRowsMixin, tables.Table):
     @cached_property
     def student_url(self) -> RecordUrls:
         return RecordUrls(Student)
-
-    def render_grade(self, record):
-        # A dict built once: get_grade_display() flattens every grade's choice each call.
-        return GRADE_LABELS.get(record.grade, record.grade)
 
     def render_schools(self, record):
         return ", ".join(self.school_names.get(record.pk, ())) or "—"
