@@ -74,8 +74,9 @@ _COLUMNS = [
 _IDS = _COLUMNS[2:8]  # the record columns; a row fills the one or two it is about
 
 
-def _stamp() -> tuple:
-    """(changed_at, actor_id, channel, channel_ref) for rows written now."""
+def now_stamp() -> tuple:
+    """(changed_at, actor_id, channel, channel_ref) for rows written now (``pairs_log``'s
+    ``stamp``)."""
     actor, channel = current_audit() or (None, str(Channel.SYSTEM))
     override, ref = current_reference()
     actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
@@ -104,7 +105,7 @@ def record_pairs(
         return
     kind, columns = TRACKED[model]
     first, second = columns[owner], columns[other]
-    stamp = _stamp()
+    stamp = now_stamp()
     # Built as plain tuples (tens of thousands per import): the two ids in their columns.
     i, j = _IDS.index(first), _IDS.index(second)
     rows = []
@@ -115,11 +116,6 @@ def record_pairs(
             middle[i], middle[j] = pair[0], pair[1]
             rows.append((*head, *middle, "", "", *stamp))
     _write(rows)
-
-
-def stamp() -> tuple:
-    """The stamp (when, who, channel, job) ``pairs_log`` rows written now carry."""
-    return _stamp()
 
 
 def pairs_log(model, owner: str, other: str, *, added: bool, stamp: tuple) -> tuple[str, list]:
@@ -199,7 +195,7 @@ def record_links(model, *, added: Iterable = (), removed: Iterable = ()) -> None
 def record_settings(changes: Iterable[tuple[int, int, str | None, str | None]]) -> None:
     """History for product settings: (student id, setting id, before, after); None is
     "not set"; an unchanged value writes nothing."""
-    stamp = _stamp()
+    stamp = now_stamp()
     kind = str(Kind.STUDENT_SETTING)
     added, removed, changed = str(Action.ADDED), str(Action.REMOVED), str(Action.CHANGED)
     i, j = _IDS.index("student_id"), _IDS.index("setting_id")
@@ -252,7 +248,7 @@ def record_deleted(model, ids: Iterable[int]) -> None:
             _kind, columns = TRACKED[link]
             owner, other = list(columns)
             gone = among(link.objects, column, chunk).values_list(owner, other).order_by()
-            _copy_from(gone, "a, b", pairs_log(link, owner, other, added=False, stamp=_stamp()))
+            _copy_from(gone, "a, b", pairs_log(link, owner, other, added=False, stamp=now_stamp()))
         if name in _SETTINGS_OF:
             settings = StudentProductSetting.objects
             values = (
@@ -261,6 +257,6 @@ def record_deleted(model, ids: Iterable[int]) -> None:
                 else settings.filter(**{_SETTINGS_OF[name]: chunk})
             )
             reads = {"student_id": "pairs.a", "setting_id": "pairs.b", "value_before": "pairs.c"}
-            log = _insert_select(reads, _fixed(Kind.STUDENT_SETTING, Action.REMOVED, _stamp()))
+            log = _insert_select(reads, _fixed(Kind.STUDENT_SETTING, Action.REMOVED, now_stamp()))
             rows = values.values_list("student_id", "setting_id", "value").order_by()
             _copy_from(rows, "a, b, c", log)

@@ -302,7 +302,7 @@ class _Writer:
             if sql.postgres():
                 # The ids go once, as arrays; the database builds the link rows and their
                 # history from them (tens of thousands of rows, none through Python).
-                stamp = link_history.stamp()
+                stamp = link_history.now_stamp()
                 log = link_history.pairs_log(model, first, second, added=True, stamp=stamp)
                 sql.insert_pairs(model, names, new, then=log)
                 log = link_history.pairs_log(model, first, second, added=False, stamp=stamp)
