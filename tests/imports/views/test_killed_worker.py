@@ -48,6 +48,15 @@ def _big_file() -> bytes:
     return students_csv(*rows)
 
 
+def _no_other_sessions() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0] == 0
+
+
 def _heartbeat(job_id: int):
     return ImportJob.objects.filter(pk=job_id).values_list("heartbeat_at", flat=True).first()
 
@@ -94,6 +103,9 @@ def test_a_worker_killed_mid_import_leaves_a_failed_job_and_no_rows(world, distr
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=30)
 
+    # A heartbeat the worker sent just before it died may still commit: its database sessions
+    # finish their last statement, then end. Only then is its last beat known.
+    assert _wait_for(_no_other_sessions, 30), "the dead worker's database sessions stayed"
     last = _heartbeat(job.pk)
     job.refresh_from_db()
     assert job.status == ImportJob.Status.RUNNING  # nobody has noticed yet
