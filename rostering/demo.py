@@ -35,6 +35,7 @@ from rostering.models import (
     ProductSetting,
     SyncConfiguration,
 )
+from rostering.services import writes
 from rostering.sync import services as sync_services
 from rostering.sync.models import SyncSource
 
@@ -177,9 +178,16 @@ def _educator(district, username, first, last, orgs, *, admin=False, synced=Fals
         sis_sourced_id=teacher_sourced_id(username) if synced else None,
     )
     if synced:
-        educator.sis_values = {"email": educator.email}
-        educator.save(update_fields=["sis_values"])
+        _remember_sis_values("educator", educator, {"email": educator.email})
     return educator
+
+
+def _remember_sis_values(kind: str, record, values: dict) -> None:
+    """What the SIS sent for the shared fields of a synced demo record, written as the sync
+    writes it: through the engine, so its history names the channel."""
+    before = {"sis_values": record.sis_values}
+    record.sis_values = values
+    writes.update(kind, record, before, actor=None, channel=Channel.SYNC)
 
 
 def _educators(district, schools) -> dict[int, list[Educator]]:
@@ -259,8 +267,8 @@ def _school_roster(district, school, code, grades, teachers, people, products) -
             sis_sourced_id=person.sourced_id if person.synced else None,
         )
         if person.synced:
-            student.sis_values = {"grade": person.grade, "email": student.email}
-            student.save(update_fields=["sis_values"])
+            sent = {"grade": person.grade, "email": student.email}
+            _remember_sis_values("student", student, sent)
             records[person.sourced_id] = student
         else:
             manual.append(student)

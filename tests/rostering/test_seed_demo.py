@@ -163,3 +163,23 @@ def test_seed_demo_twice_keeps_one_source_and_the_admins_changes_to_it(demo):
     assert kept.pk == source.pk
     assert (kept.schedule, kept.uploaded_name) == (SyncSource.Schedule.WEEKLY, "our-own-export.zip")
     assert bytes(kept.uploaded_snapshot) == b"PK-our-own"
+
+
+# The demo is made through the services and the engine, as every channel writes ---------------
+
+
+def test_every_change_the_demo_makes_names_its_channel(demo):
+    for model in (Student, Educator, ClassGroup, Organization):
+        unnamed = model.history.filter(history_channel="")
+        assert not unnamed.exists(), f"{model.__name__} history without a channel"
+
+
+def test_synced_demo_records_remember_what_the_sis_sent_through_the_sync_channel(demo):
+    student = Student.objects.filter(district=demo, origin=Origin.SYNCED).first()
+    assert student.sis_values == {"grade": student.grade, "email": student.email}
+    latest = student.history.latest("history_date")
+    assert latest.sis_values == student.sis_values
+    assert latest.history_channel == "sync"
+    educator = Educator.objects.filter(district=demo, origin=Origin.SYNCED).first()
+    assert educator.sis_values == {"email": educator.email}
+    assert educator.history.latest("history_date").history_channel == "sync"
