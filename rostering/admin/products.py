@@ -19,6 +19,9 @@ from rostering.models import (
 class ProductSettingInline(admin.StackedInline):
     model = ProductSetting
     extra = 0
+    # Deleting a setting here would take students' values with it, past the engine and their
+    # history; its own delete page refuses that (students' values are never deleted there).
+    can_delete = False
     fields = (
         ("key", "label", "setting_type"),
         "allowed_values",
