@@ -1,7 +1,9 @@
 """Who changed a roster record and through which channel, for django-simple-history.
 
-Services run inside ``audit(actor=..., channel=...)``; every historical row written meanwhile
-records the actor as ``history_user`` and the channel in ``history_channel``.
+The engine's apply and undo (rostering/engine/), the only writers of roster rows, run inside
+``audit(actor=..., channel=...)`` (the import commits open it around them too); every
+historical row written meanwhile records the actor as ``history_user`` and the channel in
+``history_channel``.
 """
 
 from __future__ import annotations
