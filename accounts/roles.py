@@ -76,34 +76,57 @@ def scope_for(user) -> Scope:
 
 
 def _compute_scope(user) -> Scope:
+    """One query for the educator, their district's roster_version and their organizations
+    (a row each, whether one has organizations below it); organizations below those (deeper
+    trees) and a district-wide teacher's schools cost one more."""
     if user.is_support or user.is_superuser:
         return Scope(role=Role.SUPPORT)
+    from django.db.models import Exists, OuterRef
+
     from rostering.models import Educator, Organization
 
-    educator = Educator.objects.filter(user=user, is_active=True).select_related("district").first()
-    if educator is None:
+    rows = list(
+        Educator.objects.filter(user=user, is_active=True)
+        .annotate(
+            org_has_children=Exists(
+                Organization.objects.filter(parent_id=OuterRef("organizations__pk"))
+            )
+        )
+        .values_list(
+            "pk",
+            "district_id",
+            "educator_type",
+            "district__roster_version",
+            "organizations__pk",
+            "organizations__org_type",
+            "org_has_children",
+        )
+        .order_by()
+    )
+    if not rows:
         return NO_SCOPE
-    orgs = list(educator.organizations.all())
-    district_wide = any(org.org_type == Organization.OrgType.DISTRICT for org in orgs)
-    school_ids = frozenset(org.pk for org in orgs if org.org_type != Organization.OrgType.DISTRICT)
-    # Schools below a school (deeper trees) are covered by a grant on their parent.
-    school_ids = frozenset(Organization.objects.descendant_ids(school_ids))
-    if educator.educator_type == Educator.EducatorType.ADMINISTRATOR:
+    educator_id, district_id, educator_type, roster_version = rows[0][:4]
+    orgs = [(pk, org_type, below) for *_, pk, org_type, below in rows if pk is not None]
+    district_wide = any(org_type == Organization.OrgType.DISTRICT for _, org_type, _ in orgs)
+    schools = [(pk, below) for pk, kind, below in orgs if kind != Organization.OrgType.DISTRICT]
+    school_ids = frozenset(pk for pk, _ in schools)
+    if any(below for _, below in schools):
+        # Schools below a school (deeper trees) are covered by a grant on their parent.
+        school_ids = frozenset(Organization.objects.descendant_ids(school_ids))
+    if educator_type == Educator.EducatorType.ADMINISTRATOR:
         role = Role.DISTRICT_ADMIN if district_wide else Role.SCHOOL_ADMIN
     else:
         role = Role.TEACHER
         if district_wide:
             school_ids = frozenset(
-                Organization.objects.filter(district_id=educator.district_id).values_list(
-                    "pk", flat=True
-                )
+                Organization.objects.filter(district_id=district_id).values_list("pk", flat=True)
             )
     return Scope(
         role=role,
-        district_id=educator.district_id,
+        district_id=district_id,
         school_ids=school_ids,
-        educator_id=educator.pk,
-        roster_version=educator.district.roster_version,
+        educator_id=educator_id,
+        roster_version=roster_version,
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -38,13 +39,19 @@ class Refusal(Enum):
     RULE = "rule"  # a rule refuses the change (ValidationError: locked, synced, another school)
 
 
+class Refused(NamedTuple):
+    """One refused student: the words shown, and the kind a caller decides on."""
+
+    student: Student
+    reason: str
+    kind: Refusal = Refusal.RULE
+
+
 @dataclass
 class Outcome:
     done: list[Student] = field(default_factory=list)
     unchanged: list[Student] = field(default_factory=list)
-    refused: list[tuple[Student, str]] = field(default_factory=list)
-    # The kind of each refusal, by student pk (the words are in ``refused``).
-    refusal_kinds: dict[int, Refusal] = field(default_factory=dict)
+    refused: list[Refused] = field(default_factory=list)
     # Of the done students, those whose removed link the SIS had sent (its undo puts it
     # back as synced).
     synced: list[int] = field(default_factory=list)
@@ -76,7 +83,7 @@ class _Verdicts:
             lock_district(district_id)
         fresh = Student.objects.in_bulk(pks)
         self.students = [fresh[pk] for pk in pks if pk in fresh]
-        self.refused: dict[int, tuple[str, Refusal]] = {}
+        self.refused: dict[int, Refused] = {}
         self.done: set[int] = set()
         self.unchanged: set[int] = set()
         self.batches: dict[int, Batch] = {}
@@ -91,7 +98,7 @@ class _Verdicts:
         self.unchanged.add(student.pk)
 
     def refuse(self, student: Student, reason: str, kind: Refusal = Refusal.RULE) -> None:
-        self.refused[student.pk] = (reason, kind)
+        self.refused[student.pk] = Refused(student, reason, kind)
 
     def refuse_all(self, exc: Exception) -> None:
         for student in self.open():
@@ -115,9 +122,7 @@ class _Verdicts:
         outcome = Outcome()
         for student in self.students:
             if student.pk in self.refused:
-                reason, kind = self.refused[student.pk]
-                outcome.refused.append((student, reason))
-                outcome.refusal_kinds[student.pk] = kind
+                outcome.refused.append(self.refused[student.pk])
             elif student.pk in self.done:
                 outcome.done.append(student)
             else:

@@ -155,7 +155,7 @@ def _whole(outcome: bulk.Outcome) -> None:
     """An undo puts back all or nothing: a student the bulk action refuses rolls it back,
     with the refusal the single service gives."""
     if outcome.refused:
-        student, reason = outcome.refused[0]
-        if outcome.refusal_kinds[student.pk] is bulk.Refusal.NOT_YOURS:
-            raise PermissionDenied(reason)
-        raise ValidationError(reason)
+        first = outcome.refused[0]
+        if first.kind is bulk.Refusal.NOT_YOURS:
+            raise PermissionDenied(first.reason)
+        raise ValidationError(first.reason)

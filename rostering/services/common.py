@@ -20,17 +20,13 @@ from rostering.validators import blank_to_none, validate_username
 TRUSTED_CHANNELS = frozenset({Channel.SYNC, Channel.SYSTEM})
 
 
-def check_change_allowed(actor, record, channel: str) -> None:
-    if channel in TRUSTED_CHANNELS and actor is None:
-        return
-    permissions.require_change(actor, record)
-
-
 def lock_changeable(actor, record, channel: str):
-    """``locks.lock_for_write`` then ``check_change_allowed``, with the record re-read once:
-    from the records ``actor`` may see (under the lock, so the check sees what a writer before
-    this one left), refused as ``permissions.require_change`` refuses when it is not among
-    them. Returns ``record``, re-read."""
+    """The one way a service starts changing a stored ``record`` (a student, educator,
+    class/group or organization): the district's lock, then the record re-read once from the
+    records ``actor`` may see (under the lock, so the check sees what a writer before this one
+    left), refused as ``permissions.require_change`` refuses when it is not among them or not
+    changeable. The sync and the system (no actor) only lock and re-read
+    (``locks.lock_for_write``). Returns ``record``, re-read."""
     if channel in TRUSTED_CHANNELS and actor is None:
         return lock_for_write(record)
     lock_district(record if isinstance(record, Organization) else record.district_id)

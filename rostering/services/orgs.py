@@ -12,7 +12,7 @@ from accounts.permissions import Feature
 from rostering.engine import Batch
 from rostering.engine.changes import RecordDelete
 from rostering.history import Channel
-from rostering.locks import lock_district, lock_for_write
+from rostering.locks import lock_district
 from rostering.models import Organization, SyncConfiguration
 from rostering.ownership import LOCKED_FIELDS
 from rostering.text import clean_text
@@ -20,8 +20,8 @@ from rostering.validators import blank_to_none
 
 from .common import (
     TRUSTED_CHANNELS,
-    check_change_allowed,
     check_create_allowed,
+    lock_changeable,
     refuse_locked_changes,
 )
 from .writes import save_record, write
@@ -103,11 +103,10 @@ def organization_update(
     does not administer; single sign-on without automated rostering (ValidationError).
     Leaving automated rostering turns single sign-on off.
     """
-    lock_for_write(organization)
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise ValidationError(f"Not an organization field: {', '.join(sorted(unknown))}.")
-    check_change_allowed(actor, organization, channel)
+    lock_changeable(actor, organization, channel)
     trusted = channel in TRUSTED_CHANNELS and actor is None
     if "rostering_method" in changes and not trusted:
         permissions.require_feature(actor, Feature.MANAGE_ROSTERING_METHOD)
@@ -153,10 +152,9 @@ def organization_set_active(
     district; an actor who may not change the school or manage organizations
     (PermissionDenied); a synced school by hand (its status is the SIS's).
     """
-    lock_for_write(organization)
-    if organization.is_district:
+    if organization.is_district:  # a type, never changed: known before the lock
         raise ValidationError("A district cannot be deactivated; support staff close districts.")
-    check_change_allowed(actor, organization, channel)
+    lock_changeable(actor, organization, channel)
     if not (channel in TRUSTED_CHANNELS and actor is None):
         permissions.require_feature(actor, Feature.MANAGE_ORGANIZATION)
     if organization.origin == "synced" and channel != Channel.SYNC:
@@ -196,9 +194,9 @@ def organization_delete(*, actor, organization: Organization, channel: str = Cha
     """Delete an empty school (support staff only; a school made by mistake). Refused, with
     what it holds, while any student, educator, class/group or organization is in it:
     those are deactivated, never deleted, so their school stays too."""
-    lock_for_write(organization)
     if actor is None or not (actor.is_support or actor.is_superuser):
         raise PermissionDenied("Only support staff delete schools.")
+    lock_changeable(actor, organization, channel)
     if organization.is_district:
         raise ValidationError("A district cannot be deleted here.")
     held = organization_contents(organization)

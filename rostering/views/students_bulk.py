@@ -58,8 +58,8 @@ def _report(request, outcome: bulk.Outcome, did: str, already: str, *, undo, bac
         success_with_undo_of(request, text, token, back=back)
     if outcome.unchanged:
         messages.info(request, f"{len(outcome.unchanged)} {already}: {_names(outcome.unchanged)}.")
-    for student, reason in outcome.refused[:10]:
-        messages.error(request, f"Not changed, {student.full_name}: {reason}")
+    for refused in outcome.refused[:10]:
+        messages.error(request, f"Not changed, {refused.student.full_name}: {refused.reason}")
     if len(outcome.refused) > 10:
         messages.error(request, f"{len(outcome.refused) - 10} more students were not changed.")
     if not (n or outcome.unchanged or outcome.refused):

@@ -112,7 +112,7 @@ def test_each_student_gets_the_services_verdict_in_the_services_words(
 
     outcome = bulk.set_active(actor=teacher, students=chosen, active=False)
     assert [s.pk for s in outcome.done] == [mine.pk]
-    refused = dict((s.pk, why) for s, why in outcome.refused)
+    refused = {r.student.pk: r.reason for r in outcome.refused}
     assert refused == {
         synced.pk: _service_reason("deactivate", teacher, synced, room, product),
         south.pk: _service_reason("deactivate", teacher, south, room, product),
@@ -121,26 +121,28 @@ def test_each_student_gets_the_services_verdict_in_the_services_words(
     assert refused[south.pk] == "you may not change this student"
 
     outcome = bulk.add_product(actor=teacher, students=chosen, product=product)
-    refused = dict((s.pk, why) for s, why in outcome.refused)
+    refused = {r.student.pk: r.reason for r in outcome.refused}
     assert {s.pk for s in outcome.done} == {mine.pk, synced.pk}
     assert refused == {south.pk: _service_reason("add_product", teacher, south, room, product)}
 
     outcome = bulk.add_to_class(actor=teacher, students=chosen, class_group=room)
-    refused = dict((s.pk, why) for s, why in outcome.refused)
+    refused = {r.student.pk: r.reason for r in outcome.refused}
     assert {s.pk for s in outcome.done} == {mine.pk, synced.pk}
     assert refused == {south.pk: _service_reason("add_class", teacher, south, room, product)}
     assert "is not at North Elementary" in refused[south.pk]
 
     synced_room = factories.ClassGroupFactory(school=world.school, origin=Origin.SYNCED)
     outcome = bulk.add_to_class(actor=teacher, students=[mine], class_group=synced_room)
-    assert outcome.refused == [
+    assert [(r.student, r.reason) for r in outcome.refused] == [
         (mine, _service_reason("add_class", teacher, mine, synced_room, product))
     ]
-    assert "is synced from your SIS" in outcome.refused[0][1]
+    assert "is synced from your SIS" in outcome.refused[0].reason
 
     retired = factories.ProductFactory(name="Old Maths", is_active=False)
     outcome = bulk.add_product(actor=teacher, students=[mine], product=retired)
-    assert outcome.refused == [(mine, _service_reason("add_product", teacher, mine, room, retired))]
+    assert [(r.student, r.reason) for r in outcome.refused] == [
+        (mine, _service_reason("add_product", teacher, mine, room, retired))
+    ]
 
 
 def _link_rows(students) -> list[tuple]:
@@ -201,7 +203,7 @@ def test_each_refusal_keeps_its_kind_and_an_undo_refuses_by_it(world, teacher):
     south = factories.StudentFactory(school=world.other_school, first_name="Sol")
 
     outcome = bulk.set_active(actor=teacher, students=[synced, south], active=False)
-    assert outcome.refusal_kinds == {
+    assert {r.student.pk: r.kind for r in outcome.refused} == {
         synced.pk: bulk.Refusal.RULE,
         south.pk: bulk.Refusal.NOT_YOURS,
     }
@@ -230,7 +232,7 @@ def test_bulk_deactivate_refuses_a_stored_record_the_rules_refuse_as_the_single_
 
     outcome = bulk.set_active(actor=teacher, students=[mine, eve], active=False)
     assert [s.pk for s in outcome.done] == [mine.pk]
-    assert outcome.refused == [(eve, said)]
+    assert [(r.student, r.reason) for r in outcome.refused] == [(eve, said)]
     eve.refresh_from_db()
     assert eve.is_active
 

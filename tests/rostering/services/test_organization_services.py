@@ -100,3 +100,29 @@ def test_school_admin_cannot_add_a_school(world, school_admin):
     with pytest.raises(PermissionDenied):
         services.organization_create(actor=school_admin, district=world.district, name="Rogue")
     assert not Organization.objects.filter(name="Rogue").exists()
+
+
+@pytest.mark.parametrize("who", ["teacher", "outsider"])
+def test_an_organization_is_renamed_only_by_someone_who_may_change_it(request, world, who):
+    actor = request.getfixturevalue(who)
+    with pytest.raises(PermissionDenied):
+        services.organization_update(actor=actor, organization=world.school, name="Renamed")
+    world.school.refresh_from_db()
+    assert world.school.name == "North Elementary"
+
+
+def test_an_organization_update_checks_what_the_last_writer_left(world, district_admin):
+    """The form's copy is stale (the sync took the school over meanwhile): the update re-reads
+    it under the lock and refuses the now locked name instead of writing over the SIS's."""
+    stale = Organization.objects.get(pk=world.school.pk)
+    Organization.objects.filter(pk=world.school.pk).update(origin="synced")
+    with pytest.raises(ValidationError) as error:
+        services.organization_update(actor=district_admin, organization=stale, name="Mine")
+    assert error.value.message_dict == {"name": [LOCKED_MESSAGE]}
+
+
+def test_another_districts_admin_cannot_deactivate_a_school(world, outsider):
+    with pytest.raises(PermissionDenied):
+        services.organization_set_active(actor=outsider, organization=world.school, active=False)
+    world.school.refresh_from_db()
+    assert world.school.is_active
