@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.utils.text import smart_split, unescape_string_literal
 
 from rostering import services
+from rostering.filters.students import narrowed_by_search_index
 from rostering.models import (
     ClassEducator,
     ClassStudent,
@@ -23,8 +25,17 @@ from .filters import DistrictFilter, SchoolFilter
 from .importing import EngineImportExportMixin
 from .mixins import ADMIN, ReadOnlyInline, ServiceAdmin, ServiceInline, error_text, lock_icon
 
-# Search: prefixes of names and usernames, exact IDs; each uses an index on a big table.
+# Search: prefixes of names and usernames, exact IDs. Students (a big table) are found through
+# their search index (StudentAdmin.get_search_results), educators through their own indexes.
 PERSON_SEARCH = ("^first_name", "^last_name", "^username", "=external_id", "=alt_external_id")
+
+
+def search_terms(search_term: str) -> list[str]:
+    """The terms Django's admin search splits ``search_term`` into (a quoted phrase is one)."""
+    return [
+        unescape_string_literal(bit) if bit[0] in "\"'" and bit[0] == bit[-1] else bit
+        for bit in smart_split(search_term)
+    ]
 
 
 class StudentClassesInline(ReadOnlyInline):
@@ -111,6 +122,11 @@ class PersonAdmin(ServiceAdmin):
 class StudentAdmin(EngineImportExportMixin, PersonAdmin):
     import_kind = "students"
     object_history_template = "admin/rostering/object_history_with_links.html"
+
+    def get_search_results(self, request, queryset, search_term):
+        """PERSON_SEARCH's matches, found on PostgreSQL through the students' search index."""
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        return narrowed_by_search_index(queryset, search_terms(search_term)), may_have_duplicates
 
     def link_changes(self, object_id):
         return LinkChange.objects.filter(student_id=object_id)

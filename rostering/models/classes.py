@@ -57,7 +57,8 @@ class Membership(models.Model):
 
 
 class ClassStudent(Membership):
-    class_group = models.ForeignKey(ClassGroup, on_delete=models.CASCADE)
+    # No index of its own: the unique pair below starts with it and serves every lookup by it.
+    class_group = models.ForeignKey(ClassGroup, on_delete=models.CASCADE, db_index=False)
     student = models.ForeignKey("rostering.Student", on_delete=models.CASCADE)
 
     class Meta:
@@ -70,7 +71,8 @@ class ClassStudent(Membership):
 
 
 class ClassEducator(Membership):
-    class_group = models.ForeignKey(ClassGroup, on_delete=models.CASCADE)
+    # No index of its own: the unique pair below starts with it and serves every lookup by it.
+    class_group = models.ForeignKey(ClassGroup, on_delete=models.CASCADE, db_index=False)
     educator = models.ForeignKey("rostering.Educator", on_delete=models.CASCADE)
 
     class Meta:

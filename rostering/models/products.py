@@ -81,8 +81,12 @@ class ProductLink(models.Model):
 
 
 class ClassProduct(ProductLink):
+    # No index of its own: the unique pair below starts with it and serves every lookup by it.
     class_group = models.ForeignKey(
-        "rostering.ClassGroup", on_delete=models.CASCADE, related_name="product_links"
+        "rostering.ClassGroup",
+        on_delete=models.CASCADE,
+        related_name="product_links",
+        db_index=False,
     )
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="class_links")
 
@@ -96,8 +100,9 @@ class ClassProduct(ProductLink):
 
 
 class StudentProduct(ProductLink):
+    # No index of its own: the unique pair below starts with it and serves every lookup by it.
     student = models.ForeignKey(
-        "rostering.Student", on_delete=models.CASCADE, related_name="product_links"
+        "rostering.Student", on_delete=models.CASCADE, related_name="product_links", db_index=False
     )
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="student_links")
 
@@ -111,8 +116,12 @@ class StudentProduct(ProductLink):
 
 
 class StudentProductSetting(models.Model):
+    # No index of its own: the unique pair below starts with it and serves every lookup by it.
     student = models.ForeignKey(
-        "rostering.Student", on_delete=models.CASCADE, related_name="product_settings"
+        "rostering.Student",
+        on_delete=models.CASCADE,
+        related_name="product_settings",
+        db_index=False,
     )
     setting = models.ForeignKey(ProductSetting, on_delete=models.CASCADE, related_name="values")
     value = models.CharField(max_length=200)

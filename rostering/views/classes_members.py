@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 
 from accounts import permissions
 from rostering import bulk_undo, services
+from rostering.filters.students import narrowed_by_search_index
 from rostering.forms.classes import AddEducatorsForm, AddProductForm, AddStudentsForm
 from rostering.models import Educator, Origin, Student
 from rostering.selectors import classes as selectors
@@ -167,13 +168,15 @@ class ClassStudentsView(_RosterTab):
 
     def candidates(self, query: str):
         qs = selectors.students_addable_to(self.request.user, self.class_group)
-        for word in query.split():
+        words = query.split()
+        for word in words:
             qs = qs.filter(
                 Q(first_name__icontains=word)
                 | Q(last_name__icontains=word)
                 | Q(username__icontains=word)
                 | Q(external_id__icontains=word)
             )
+        qs = narrowed_by_search_index(qs, words)
         return qs.order_by("last_name", "first_name", "username")
 
     def add(self, records) -> int:

@@ -1,6 +1,7 @@
 """Support staff find any student of any district by name or ID in seconds: the Students list
 search never counts the whole table, and on PostgreSQL every search term is answered from an
-index (the trigram indexes of rostering 0003), not by reading 100,000 rows."""
+index (the students' search index of rostering 0004), not by reading 100,000 rows. A term
+matches the start of a name or username, or a whole ID, as before."""
 
 import pytest
 from django.db import connection
@@ -49,6 +50,21 @@ def test_a_search_finds_the_student_and_never_counts_every_student(
     assert counts and all("WHERE" in sql for sql in counts), counts
     page = support_client.get(admin_url(Student, "changelist"), {"q": q})
     assert [s.username for s in page.context["cl"].result_list] == ["ana.l"]
+
+
+@pytest.mark.parametrize(
+    "q, found",
+    [
+        ('"ana.l"', ["ana.l"]),  # a quoted term, as Django's admin search reads it
+        ("opez", []),  # names and usernames match from their start
+        ("4455", []),  # IDs match whole
+        ("alt", []),
+        ('"ana lopez"', []),  # one term: no column starts with it
+    ],
+)
+def test_a_search_matches_starts_of_names_and_whole_ids(support_client, students, q, found):
+    page = support_client.get(admin_url(Student, "changelist"), {"q": q})
+    assert [s.username for s in page.context["cl"].result_list] == found
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL query plans")
