@@ -25,6 +25,7 @@ from django.db import connection
 from rostering.engine.sql import array as id_array
 
 STAGING = "sync_wanted_pairs"
+COPY_BLOCK = 10_000  # pairs per write to COPY
 
 
 def pairs() -> array:
@@ -83,8 +84,13 @@ def _diff_sql(model, person, district_id, wanted, gone_people, gone_classes, man
             f"CREATE TEMPORARY TABLE {STAGING} (class_id bigint, person_id bigint) ON COMMIT DROP"
         )
         with cursor.cursor.copy(f"COPY {STAGING} (class_id, person_id) FROM STDIN") as copy:
-            for i in range(0, len(wanted), 2):
-                copy.write_row((wanted[i], wanted[i + 1]))
+            # COPY's text lines written a block at a time: write_row per pair is most of
+            # the Python time of an unchanged run's 200,000 pairs.
+            for start in range(0, len(wanted), 2 * COPY_BLOCK):
+                block = wanted[start : start + 2 * COPY_BLOCK]
+                copy.write(
+                    "".join(f"{block[i]}\t{block[i + 1]}\n" for i in range(0, len(block), 2))
+                )
         cursor.execute(f"ANALYZE {STAGING}")
         cursor.execute(
             f"SELECT DISTINCT w.class_id, w.person_id FROM {STAGING} w "
