@@ -26,7 +26,13 @@ ADMINISTRATOR_ROLES = frozenset(
         "systemadministrator",
     }
 )
+STAFF_ROLES = TEACHER_ROLES | ADMINISTRATOR_ROLES
 # guardian, parent, relative and anything else: read, but nobody is rostered for them.
+_KIND_OF_ROLE = {
+    **{role: "student" for role in STUDENT_ROLES},
+    **{role: "administrator" for role in ADMINISTRATOR_ROLES},
+    **{role: "teacher" for role in TEACHER_ROLES},
+}
 
 
 def role_mismatch(enrollment_role: str, user: User) -> str:
@@ -37,7 +43,7 @@ def role_mismatch(enrollment_role: str, user: User) -> str:
     if kind == "student":
         if enrollment_role in STUDENT_ROLES:
             return ""
-    elif enrollment_role in TEACHER_ROLES | ADMINISTRATOR_ROLES:
+    elif enrollment_role in STAFF_ROLES:
         return ""
     shown = f"a {kind}" if kind else "nobody Homeroom rosters"
     return (
@@ -113,16 +119,16 @@ class User:
     def kind(self) -> str:
         """ "student", "teacher", "administrator", or "" for people Homeroom does not roster.
 
-        The primary role decides; without one, the first role that Homeroom rosters."""
-        ordered = sorted(self.roles, key=lambda r: not r.primary)
-        for role in ordered:
-            if role.role in STUDENT_ROLES:
-                return "student"
-            if role.role in ADMINISTRATOR_ROLES:
-                return "administrator"
-            if role.role in TEACHER_ROLES:
-                return "teacher"
-        return ""
+        The primary role decides (the first primary one Homeroom rosters); without one, the
+        first role that Homeroom rosters. Asked per enrollment, so one pass and no sorting."""
+        first = ""
+        for role in self.roles:
+            kind = _KIND_OF_ROLE.get(role.role, "")
+            if kind:
+                if role.primary:
+                    return kind
+                first = first or kind
+        return first
 
     @property
     def org_sourced_ids(self) -> list[str]:

@@ -140,16 +140,20 @@ class Table:
                 if extensions
                 else _NO_EXTENSIONS
             )
-            if len(cells) > width and any(c.strip() for c in cells[width:]):
-                self.notes.add(
-                    self.file,
-                    number,
-                    values.get("sourcedId", ""),
-                    "extra-cells",
-                    "The row has more cells than the header has columns; the extra cells "
-                    "are ignored.",
-                )
+            self.check_width(number, cells, values.get("sourcedId", ""))
             yield number, values, ext
+
+    def check_width(self, number: int, cells: list[str], record: str) -> None:
+        """Warn (counted) when a row has cells beyond the header's columns."""
+        width = len(self.columns)
+        if len(cells) > width and any(c.strip() for c in cells[width:]):
+            self.notes.add(
+                self.file,
+                number,
+                record,
+                "extra-cells",
+                "The row has more cells than the header has columns; the extra cells are ignored.",
+            )
 
     # Value helpers, each warning (counted) about what it had to fix.
 

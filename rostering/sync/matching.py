@@ -185,11 +185,11 @@ def plan_records(
             # A manual record is never deactivated by a sync, nor taken over to be removed.
             continue
         plan.by_sourced_id[item.sourced_id] = record
-        changes = {
-            name: (getattr(record, name), value)
-            for name, value in item.values.items()
-            if not _same(getattr(record, name), value)
-        }
+        changes = {}
+        for name, value in item.values.items():
+            old = getattr(record, name)
+            if old != value and not _same(old, value):  # equal values: the common case
+                changes[name] = (old, value)
         if record.sis_sourced_id != item.sourced_id:
             changes["sis_sourced_id"] = (record.sis_sourced_id, item.sourced_id)
         if (record.sis_values or {}) != item.sis_values:

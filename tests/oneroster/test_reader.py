@@ -306,3 +306,35 @@ def test_enrollments_read_again_from_their_file_are_the_rows_read_with_the_value
     warned = messages(snapshot.warnings)
     assert warned.count('role "Student" read as "student"') == 1  # once, however often walked
     assert "sourcedId e-1 appears twice" in warned
+
+
+def test_enrollments_of_short_long_and_padded_rows_read_alike_each_walk():
+    """Rows shorter than the header read their missing cells as blank, cells beyond it are
+    one counted warning, padding is trimmed, and a column the file lacks reads blank."""
+    klass = {"sourcedId": "c-1", "title": "Room 4", "schoolSourcedId": "sch-1"}
+    files = set_files(orgs=[SCHOOL], users=[ANA], classes=[klass])
+    files["enrollments.csv"] = (  # no "primary", "beginDate" or "endDate" column
+        "sourcedId,status,dateLastModified,classSourcedId,userSourcedId,role\r\n"
+        " e-1 ,,, c-1 ,u-1, student \r\n"
+        "e-2,,,c-1,u-1,student,stray\r\n"
+        "e-3,,,c-1,u-1,student,,stray again\r\n"
+        "e-4,,,c-1,u-1\r\n"
+    )
+
+    snapshot = read_snapshot({name: text.encode() for name, text in files.items()})
+    walks = [
+        [(e.sourced_id, e.class_sourced_id, e.user_sourced_id, e.role, e.primary, e.row)
+         for e in snapshot.enrollments]
+        for _ in range(2)
+    ]  # fmt: skip
+
+    assert walks[0] == walks[1] == [
+        ("e-1", "c-1", "u-1", "student", False, 2),
+        ("e-2", "c-1", "u-1", "student", False, 3),
+        ("e-3", "c-1", "u-1", "student", False, 4),
+        ("e-4", "c-1", "u-1", "", False, 5),
+    ]
+    warned = messages(snapshot.warnings)
+    assert "more cells than the header has columns" in warned
+    assert "(2 rows like this; the first is shown)" in warned
+    assert 'Role "" is not a OneRoster role' in warned
