@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from django.db.models import Q, QuerySet
 
 from rostering.engine import sql
+from rostering.history import Channel
 from rostering.models import LinkChange, Organization
 from rostering.registry.normalisers import grade_label
 
@@ -162,9 +163,10 @@ def shown(change: SyncRunChange) -> dict:
 
 def links_of_run(run: SyncRun) -> QuerySet[LinkChange]:
     """The schools, memberships, product links and settings ``run`` added, removed or changed, in the
-    order written (the link history rows naming the run; indexed by that reference)."""
+    order written (the link history rows naming the run, all written through the sync's
+    channel; indexed by that reference among the sync's rows)."""
     return (
-        LinkChange.objects.filter(channel_ref=f"sync run {run.pk}")
+        LinkChange.objects.filter(channel=Channel.SYNC, channel_ref=f"sync run {run.pk}")
         .select_related("student", "educator", "class_group", "product", "setting", "organization")
         .order_by("pk")
     )
