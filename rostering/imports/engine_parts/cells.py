@@ -12,6 +12,9 @@ from ..engine import RowError
 from .columns import Column, HeaderMatch
 
 NO_FORMULA_CHECK = frozenset({"password"})
+NOT_REMEMBERED = frozenset({"password"})  # a plain password is kept nowhere, not even here
+MEMO_SIZE = 1000  # remembered values per column
+_NEVER: dict = {}  # the memo of a column never remembered (always empty)
 _RISKY_FIRST = frozenset("=+@-\t\r ")  # what a formula cell can start with (after spaces)
 
 
@@ -78,9 +81,23 @@ class Row:
         self.has_error = False
         self.bad_columns: set[str] = set()
         positions, values, width = match.positions, self.values, len(cells)
+        memos, clean = match.cleaned, self._clean
         for key, column in match.columns.items():
             index = positions[key]
-            value = values[key] = self._clean(column, cells[index] if index < width else "")
+            raw = cells[index] if index < width else ""
+            memo = memos.get(key)
+            if memo is None:
+                memo = memos[key] = {} if key not in NOT_REMEMBERED else _NEVER
+            value = memo.get(raw)
+            if value is None:
+                before = len(errors)
+                value = clean(column, raw)
+                # Only a verdict without a problem is reused: a refused cell is told on its
+                # own row each time. A column of each student's own values (usernames, IDs)
+                # stops being remembered once it has held many.
+                if len(errors) == before and memo is not _NEVER and len(memo) < MEMO_SIZE:
+                    memo[raw] = value
+            values[key] = value
             if not value and column.required and column.name not in self.bad_columns:
                 self.error(column, f"{column.name} is empty. Fill it in for this row.")
         for key, column in match.page_owned.items():

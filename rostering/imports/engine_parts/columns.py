@@ -91,6 +91,9 @@ class HeaderMatch:
     # Columns of the full template that this kind's page decides (Bulk Create Students'
     # Organizations and Classes/Groups): accepted in the header, their cells must be empty.
     page_owned: dict[str, Column] = field(default_factory=dict)
+    # Per column key, the clean value of each raw cell read without a problem (cells.Row):
+    # 10,000 rows repeat the same few grades, names, schools and products.
+    cleaned: dict[str, dict[str, str]] = field(default_factory=dict, repr=False, compare=False)
 
 
 def _page_owned_columns(kind: str) -> dict[str, Column]:

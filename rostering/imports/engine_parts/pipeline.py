@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from rostering.engine.sql import paused_gc
 from rostering.history import Channel, audit
 from rostering.locks import lock_district
 
@@ -25,6 +26,22 @@ def _quiet(percent: int, message: str) -> None:
 
 def check(*, actor, district, kind: str, file_name: str, content: bytes, school=None):
     """(plan, work): the preview, and the writes the commit would do (None with errors)."""
+    # The collector stays paused for the whole check: each of its steps pauses it too
+    # (rostering.engine.sql.paused_gc), and every resume collects once, walking every object
+    # still alive (the district's 10,000 students, the rows); one resume, at the end, walks
+    # them once.
+    with paused_gc():
+        return _check(
+            actor=actor,
+            district=district,
+            kind=kind,
+            file_name=file_name,
+            content=content,
+            school=school,
+        )
+
+
+def _check(*, actor, district, kind: str, file_name: str, content: bytes, school=None):
     plan = ImportPlan(kind=kind)
     try:
         table = read_table(file_name, content)
@@ -54,7 +71,8 @@ def check(*, actor, district, kind: str, file_name: str, content: bytes, school=
 def commit(*, actor, district, kind, file_name, content, school=None, progress=None):
     progress = progress or _quiet
     progress(2, "Checking every row again")
-    with transaction.atomic(), audit(actor=actor, channel=Channel.IMPORT):
+    # paused_gc outermost: the collector's one walk at its end comes after the COMMIT.
+    with paused_gc(), transaction.atomic(), audit(actor=actor, channel=Channel.IMPORT):
         # Checked again only once the district is locked: a sync that finished meanwhile
         # (fields it made locked, records it took over) is seen, never overwritten.
         lock_district(district)

@@ -421,6 +421,21 @@ def test_a_formula_cell_is_refused_never_stored(world, value):
     assert "formula" in plan.errors[0].message
 
 
+def test_the_same_refused_cell_is_reported_on_every_row_that_has_it(world):
+    # Rows repeat the same grades and names; each row with a bad one is told, not only the
+    # first (a cell's verdict is reused only when it passed).
+    rows = [
+        student_row(n, world.school, **{"Last Name": "=1+1", "Grade": "7th"}) for n in (1, 2, 3)
+    ]
+    rows.insert(1, student_row(4, world.school, **{"Grade": "07"}))
+
+    plan = refused(world.district, csv_bytes(rows))
+
+    assert sorted(where(plan)) == [
+        (row, column) for row in (2, 4, 5) for column in ("Grade", "Last Name")
+    ]
+
+
 def test_the_error_file_shows_a_formula_cell_as_text(world):
     rows = [student_row(1, world.school, **{"Last Name": "=1+1"})]
     content = csv_bytes(rows)
