@@ -44,6 +44,8 @@ class Context:
             self.allowed_school_ids = self.reach.school_ids & frozenset(self.orgs)
         self._products = None
         self._settings = None
+        # Read once: most districts have no inactive school, and then no row needs asking.
+        self.closed_ids = frozenset(pk for pk, org in self.orgs.items() if not org.is_active)
 
     # ---- organizations ----------------------------------------------------------------------
 
@@ -98,14 +100,12 @@ class Context:
         """An inactive school takes nothing new: a row that would put a record there (a new
         record, or a school added to one) is refused, in the words forms use. The trusted
         caller (actor None) is not asked."""
+        if self.actor is None or not self.closed_ids:
+            return
         from rostering.services.common import closed_school_message
 
-        if self.actor is None:
-            return
         closed = sorted(
-            self.orgs[pk].name
-            for pk in set(org_ids) - set(current)
-            if pk in self.orgs and not self.orgs[pk].is_active
+            self.orgs[pk].name for pk in set(org_ids) - set(current) if pk in self.closed_ids
         )
         if closed:
             row.error(column, closed_school_message(closed))
