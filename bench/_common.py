@@ -44,6 +44,24 @@ def report(label: str, value: float, unit: str, target: str = "") -> None:
     print(line, flush=True)
 
 
+def server_cpu() -> float:
+    """CPU seconds (user + system) of this connection's PostgreSQL backend so far, read from
+    /proc when the server runs on this machine; 0 on SQLite or when it cannot be read."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
 def timed(label: str, target: str = ""):
     start = time.perf_counter()

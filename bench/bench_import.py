@@ -29,7 +29,7 @@ import resource
 import time
 import tracemalloc
 
-from _common import setup_django
+from _common import server_cpu, setup_django
 
 STUDENTS = int(os.environ.get("BENCH_IMPORT_STUDENTS", "10000"))
 COMPARE = os.environ.get("BENCH_IMPORT_COMPARE", "1") != "0"
@@ -174,24 +174,6 @@ class Queries:
     def __call__(self, execute, sql, params, many, context):
         self.count += 1
         return execute(sql, params, many, context)
-
-
-def server_cpu() -> float:
-    """CPU seconds (user + system) of this connection's PostgreSQL backend so far, read from
-    /proc when the server runs on this machine; 0 on SQLite or when it cannot be read."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return 0.0
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def measure(fn):

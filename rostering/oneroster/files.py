@@ -207,7 +207,10 @@ def read_rows(
         last = reader.line_num
         try:
             for cells in reader:
-                if "".join(cells).strip():
+                # A row is blank when all its cells are: a first cell with text (a sourcedId,
+                # nearly always) answers that without joining the row.
+                first = cells[0] if cells else ""
+                if (first and not first.isspace()) or "".join(cells).strip():
                     yield reader.line_num, cells
                 last = reader.line_num
         except csv.Error as exc:

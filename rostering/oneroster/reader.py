@@ -822,14 +822,18 @@ def _replay_enrollments(data: bytes, read: bytearray, *, delta: frozenset) -> It
             yield scratch._enrollment(table, row, values)
             continue
         key, class_id, user_id, role, school, primary = values[:6]
+        # By position (its fields' order): keywords cost half a microsecond more a record.
         yield Enrollment(
-            sourced_id=key,
-            class_sourced_id=class_id,
-            user_sourced_id=user_id,
-            role=_ROLE_KEYS[role],
-            school_sourced_id=school,
-            primary=primary.lower() in TRUE_VALUES,
-            row=row,
+            key,  # sourced_id
+            class_id,  # class_sourced_id
+            user_id,  # user_sourced_id
+            _ROLE_KEYS[role],
+            school,  # school_sourced_id
+            primary.lower() in TRUE_VALUES,
+            None,  # begin_date
+            None,  # end_date
+            ACTIVE,
+            row,
         )
 
 

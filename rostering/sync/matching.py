@@ -125,11 +125,12 @@ def plan_records(
             if value:
                 indexes[name][usernames.key(value) if name == "username" else value] = record
     claimed_by: dict[int, str] = {}
+    by_sourced_id = indexes["sis_sourced_id"]
 
     for item in incoming:
         candidates: dict[int, object] = {}
         matched_by: list[str] = []  # which identifiers found the (one) record
-        found = indexes["sis_sourced_id"].get(item.sourced_id)
+        found = by_sourced_id.get(item.sourced_id)
         if found is not None:
             candidates[found.id] = found
             matched_by.append("sis_sourced_id")
@@ -197,9 +198,10 @@ def plan_records(
         add = remove = _NOTHING
         if item.related is not None and related_of is not None:
             current = related_of.get(record.pk, _NOTHING)
-            # Most records keep their schools: share one empty set rather than two each.
-            add = frozenset(item.related - current) or _NOTHING
-            remove = frozenset(current - item.related) or _NOTHING
+            if current != item.related:  # most records keep their schools: nothing to work out
+                # Share one empty set rather than two each.
+                add = frozenset(item.related - current) or _NOTHING
+                remove = frozenset(current - item.related) or _NOTHING
         if record.origin != Origin.SYNCED:
             changes["origin"] = (record.origin, Origin.SYNCED)
             action = "claim"

@@ -27,7 +27,13 @@ from rostering.models import (
     StudentProductSetting,
 )
 from rostering.oneroster.field_columns import column_of
-from rostering.oneroster.records import TO_BE_DELETED, Snapshot, role_mismatch
+from rostering.oneroster.records import (
+    STAFF_ROLES,
+    STUDENT_ROLES,
+    TO_BE_DELETED,
+    Snapshot,
+    role_mismatch,
+)
 from rostering.ownership import SHAREABLE_FIELDS, FieldState, shared_fields_of, state_of
 from rostering.text import clean_text
 from rostering.validators import blank_to_none, normalize_grade, validate_sis_username
@@ -49,6 +55,7 @@ PRODUCIBLE = {
 ATTNAME = {"school": "school_id"}
 ORG_TYPES = {"school", "department", "local"}
 DISTRICT_LEVEL = {"district", "state", "national"}
+_UNKNOWN = object()
 
 
 @dataclass
@@ -190,14 +197,37 @@ def build_plan(*, district: Organization, snapshot: Snapshot, source: SyncSource
 def _refused(kind: registry.Kind, values: dict) -> tuple[str, str]:
     """The registry's message on the first value it refuses (normalising ``values`` in place)
     and that value's field name, or ("", "")."""
+    fields = kind.by_name  # Field.check straight away: a sync checks 300,000 values
     for name, value in values.items():
         if isinstance(value, str) and value:
+            spec = fields.get(name)
+            if spec is None:
+                continue  # a field the registry does not know passes as it is
             try:
-                values[name] = kind.check(name, value)
+                values[name] = spec.check(value)
             except ValidationError as exc:
                 return exc.messages[0], name
     return "", ""
 
+
+# A person's fields as the SIS's user offers them (``alt`` is the Alt External Assigned ID
+# as sent); username and external_id are made by _person, once each.
+_OFFERED = {
+    # Whatever source built the snapshot, names are stored clean (rostering.text).
+    "first_name": lambda user, alt: clean_text(user.given_name),
+    "last_name": lambda user, alt: clean_text(user.family_name),
+    "alt_external_id": lambda user, alt: blank_to_none(alt),
+    "is_active": lambda user, alt: user.status != TO_BE_DELETED and user.enabled,
+    "middle_name": lambda user, alt: clean_text(user.middle_name),
+    "email": lambda user, alt: clean_text(user.email),
+    "educator_type": lambda user, alt: (
+        Educator.EducatorType.ADMINISTRATOR
+        if user.kind == "administrator"
+        else Educator.EducatorType.TEACHER
+    ),
+    "grade": lambda user, alt: user.grades[0] if user.grades else "",
+}
+_PERSON_FIELDS = {"username", "external_id", *_OFFERED}
 
 # The OneRoster column a district may choose as the username (SyncSource.username_field).
 _USERNAME_OF = {
@@ -230,6 +260,17 @@ class _Builder:
             ]
             for kind, fields in PRODUCIBLE.items()
         }
+        # What a person's plan holds: the written fields a person's record offers, in the
+        # order written, and those of them the SIS's values keep (shared fields).
+        self.offered = {
+            kind: tuple(n for n in self.writes[kind] if n in _PERSON_FIELDS)
+            for kind in ("student", "educator")
+        }
+        self.shared_written = {
+            kind: tuple(n for n in self.shared[kind] if n in self.offered[kind])
+            for kind in ("student", "educator")
+        }
+        self._related: dict[tuple[str, int], tuple[list, frozenset[int]]] = {}
 
     def column(self, field: str, file: str, kind: str = "") -> str:
         """The column of the record's file a field (or a OneRoster column) is read from, in
@@ -336,7 +377,6 @@ class _Builder:
     # students and educators -------------------------------------------------------------
 
     def _person(self, kind: str, user) -> Incoming | None:
-        writes = self.writes[kind]
         external = user.identifier if self.use_identifier else user.sourced_id
         alt = user.sourced_id if self.use_identifier else user.identifier
         column = self.username_field  # the OneRoster column the district chose
@@ -360,25 +400,16 @@ class _Builder:
                 named,
             )
             return None
-        offered = {
-            # Whatever source built the snapshot, names are stored clean (rostering.text).
-            "first_name": clean_text(user.given_name),
-            "last_name": clean_text(user.family_name),
-            "username": username,
-            "external_id": blank_to_none(external),
-            "alt_external_id": blank_to_none(alt),
-            "is_active": user.status != TO_BE_DELETED and user.enabled,
-            "middle_name": clean_text(user.middle_name),
-            "email": clean_text(user.email),
-            "educator_type": (
-                Educator.EducatorType.ADMINISTRATOR
-                if user.kind == "administrator"
-                else Educator.EducatorType.TEACHER
-            ),
-        }
-        if "grade" in writes:
-            offered["grade"] = user.grades[0] if user.grades else ""
-        values = {name: offered[name] for name in writes if name in offered}
+        # Only the fields this district's sync writes, each made once (this runs per person).
+        external_id = blank_to_none(external)
+        values = {}
+        for name in self.offered[kind]:
+            if name == "username":
+                values[name] = username
+            elif name == "external_id":
+                values[name] = external_id
+            else:
+                values[name] = _OFFERED[name](user, alt)
         # The registry's one verdict (length, grade, email): a value refused is a problem of
         # the record, which is not written; nothing is blanked or cut short.
         problem, name = _refused(registry.KINDS[kind], values)
@@ -391,23 +422,14 @@ class _Builder:
                 self.column(name, user.file),
             )
             return None
-        related = self._orgs_of(user)
-        if kind == "student":
-            related.discard(self.district.pk)
-            if not related:
-                self.error(
-                    user.file,
-                    user.row,
-                    user.sourced_id,
-                    f"{label} belongs to no school of this district; skipped.",
-                )
-                return None
-        elif not related:
+        related = self._related_of(kind, user)
+        if not related:
+            where = "school" if kind == "student" else "organization"
             self.error(
                 user.file,
                 user.row,
                 user.sourced_id,
-                f"{label} belongs to no organization of this district; skipped.",
+                f"{label} belongs to no {where} of this district; skipped.",
             )
             return None
         return Incoming(
@@ -416,15 +438,31 @@ class _Builder:
             row=user.row,
             label=label,
             values=values,
-            sis_values={k: values[k] for k in self.shared[kind] if k in values},
-            related=self._shared_set(related),
+            sis_values={k: values[k] for k in self.shared_written[kind]},
+            related=related,
             active=values.get("is_active", True),
             match_keys={
                 "username": usernames.key(username),  # matching ignores case
-                "external_id": blank_to_none(external),
+                "external_id": external_id,
                 "alt_external_id": values.get("alt_external_id"),
             },
         )
+
+    def _related_of(self, kind: str, user) -> frozenset[int]:
+        """The person's organizations in this district as one shared frozenset (a student's
+        schools: the district itself left out). Users of the same schools share one list of
+        roles (rostering.oneroster.reader), so it is worked out once per list."""
+        roles = user.roles
+        found = self._related.get((kind, id(roles)))
+        if found is not None and found[0] is roles:
+            return found[1]
+        related = self._orgs_of(user)
+        if kind == "student":
+            related.discard(self.district.pk)
+        shared = self._shared_set(related)
+        if len(self._related) < 1000:  # OneRoster 1.2 gives each user a list of their own
+            self._related[(kind, id(roles))] = (roles, shared)  # kept: its id stays its own
+        return shared
 
     def people(self) -> None:
         snapshot, district = self.snapshot, self.district
@@ -696,6 +734,8 @@ class _Builder:
         at_school = self._at_school()
         # Walked once, record by record (a OneRoster set's are built from their file as they
         # come: rostering.oneroster.enrollments), straight into the pairs the database diffs.
+        # This loop runs per enrollment (200,000 at 50,000 students): a user's kind is asked
+        # once here, and the role rule's common answer needs no call (role_mismatch words it).
         for enrollment in snapshot.enrollments:
             if enrollment.status == TO_BE_DELETED:
                 continue
@@ -703,11 +743,12 @@ class _Builder:
             user = users.get(enrollment.user_sourced_id)
             if cls is None or user is None:
                 continue
-            mismatch = role_mismatch(enrollment.role, user)
-            if mismatch:
+            user_kind = user.kind
+            student = user_kind == "student"
+            if enrollment.role not in (STUDENT_ROLES if student else STAFF_ROLES):
+                mismatch = role_mismatch(enrollment.role, user)
                 self.warn(enrollment.file, enrollment.row, enrollment.sourced_id, mismatch, "role")
                 continue
-            student = user.kind == "student"
             kind = "student" if student else "educator"
             person = (students if student else educators).get(enrollment.user_sourced_id)
             if person is None:
@@ -767,7 +808,10 @@ class _Builder:
         current = {kind: plan.kinds[kind].related_of for kind in ("student", "educator")}
 
         def schools(person, kind: str):
-            before = current[kind].get(person.pk, ()) if person.pk else ()
+            person_id = person.id  # .id, not .pk: this runs per enrollment
+            before = current[kind].get(person_id, ()) if person_id else ()
+            if not moved:
+                return before
             change = moved.get(id(person))
             if change is None:
                 return before
@@ -783,7 +827,9 @@ class _Builder:
             return names[key]
 
         def check(cls, person, kind: str) -> str | None:
-            school = school_of.get(id(cls), getattr(cls, "school_id", None))
+            school = school_of.get(id(cls), _UNKNOWN)
+            if school is _UNKNOWN:
+                school = getattr(cls, "school_id", None)
             if school is None or school in schools(person, kind):
                 return None
             name = f"{person.first_name} {person.last_name}".strip()
