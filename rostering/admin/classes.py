@@ -108,15 +108,6 @@ class ClassGroupAdmin(EngineImportExportMixin, ServiceAdmin):
         return LinkChange.objects.filter(class_group_id=object_id)
 
     export_resource = ClassGroupExport
-    ownership_fields = (
-        "name",
-        "school",
-        "external_id",
-        "subject",
-        "course_code",
-        "grades",
-        "is_active",
-    )
     list_display = (
         "display_name",
         "external_id",

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.forms.models import BaseInlineFormSet
@@ -136,8 +137,15 @@ class ServiceAdmin(HistoryCompareMixin, SimpleHistoryAdmin):
 
     history_list_display = ["channel"]
 
-    # Fields the sync could lock; used to show them read-only on a synced record.
-    ownership_fields: tuple[str, ...] = ()
+    @property
+    def ownership_fields(self) -> tuple[str, ...]:
+        """The fields of this page the sync may own (a sync role in the field registry), shown
+        read-only on a synced record when locked."""
+        kind = KINDS_BY_MODEL.get(self.model)
+        if kind is None:
+            return ()
+        shown = set(flatten_fieldsets(self.fieldsets) if self.fieldsets else self.fields or ())
+        return tuple(f.name for f in kind.fields if f.sync is not None and f.name in shown)
 
     def channel(self, record) -> str:
         """The history page's column: form, import, sync or admin."""

@@ -54,7 +54,6 @@ class OrganizationAdmin(EngineImportExportMixin, ServiceAdmin):
     # Active or not: the actions below (the service's rules; a synced school's is the SIS's).
     readonly_fields = ("origin", "sis_sourced_id", "sso_enabled", "is_active")
     actions = ["rerun_sync", "deactivate", "reactivate"]
-    ownership_fields = ("name", "external_id", "parent")
 
     @admin.display(description="name", ordering="name")
     def display_name(self, obj):

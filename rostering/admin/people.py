@@ -135,18 +135,6 @@ class StudentAdmin(EngineImportExportMixin, PersonAdmin):
         return LinkChange.objects.filter(student_id=object_id)
 
     export_resource = StudentExport
-    ownership_fields = (
-        "first_name",
-        "middle_name",
-        "last_name",
-        "username",
-        "email",
-        "external_id",
-        "alt_external_id",
-        "grade",
-        "schools",
-        "is_active",
-    )
     list_display = (
         "name",
         "username",
@@ -266,17 +254,6 @@ class EducatorAdmin(EngineImportExportMixin, PersonAdmin):
         return LinkChange.objects.filter(educator_id=object_id)
 
     export_resource = EducatorExport
-    ownership_fields = (
-        "first_name",
-        "last_name",
-        "username",
-        "email",
-        "educator_type",
-        "external_id",
-        "alt_external_id",
-        "organizations",
-        "is_active",
-    )
     list_display = (
         "name",
         "username",

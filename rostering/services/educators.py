@@ -23,19 +23,7 @@ from .common import (
     refuse_locked_changes,
 )
 
-EDITABLE_FIELDS = frozenset(
-    {
-        "first_name",
-        "last_name",
-        "username",
-        "email",
-        "educator_type",
-        "external_id",
-        "alt_external_id",
-        "organizations",
-        "is_active",
-    }
-)
+EDITABLE_FIELDS = registry.EDUCATOR.record_fields  # what an update may set
 
 
 def _normalize(changes: dict, channel: str) -> dict:
