@@ -200,15 +200,26 @@ def can_change_seen(user, record) -> bool:
 
 
 def changeable_ids(user, model, pks) -> set[int]:
-    """Of ``pks`` (students or classes/groups), those ``user`` may change: ``can_change`` for
-    many records in one query (a bulk action's). Anyone with a role changes the students and
-    classes/groups they see."""
+    """Of ``pks`` (students, classes/groups, educators or organizations), those ``user`` may
+    change: ``can_change`` for many records in one query (a bulk action's). Anyone with a role
+    changes the students and classes/groups they see; educators and organizations as
+    ``can_change_seen`` says."""
     m = _models()
-    if model not in (m.Student, m.ClassGroup):
-        raise TypeError(f"changeable_ids answers for students and classes/groups, not {model}")
-    if scope_for(user).role is Role.NONE:
+    if model not in (m.Student, m.ClassGroup, m.Educator, m.Organization):
+        raise TypeError(f"changeable_ids answers for roster records, not {model}")
+    scope = scope_for(user)
+    if scope.role is Role.NONE:
         return set()
-    return set(visible_queryset(user, model).filter(pk__in=list(pks)).values_list("pk", flat=True))
+    seen = visible_queryset(user, model).filter(pk__in=list(pks))
+    if model is m.Organization:
+        return changeable_among(user, seen.only("pk"))
+    if model is m.Educator and not scope.is_district_wide:
+        if scope.role is not Role.SCHOOL_ADMIN:
+            return set()
+        # The educators of the administrator's schools only, as can_change_seen says.
+        elsewhere = m.Organization.objects.exclude(pk__in=list(scope.school_ids))
+        seen = seen.filter(organizations__isnull=False).exclude(organizations__in=elsewhere)
+    return set(seen.values_list("pk", flat=True))
 
 
 def _may_change_organization(scope: Scope, org_id: int) -> bool:

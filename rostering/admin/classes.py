@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from rostering import services
+from rostering import bulk, services
 from rostering.models import ClassEducator, ClassGroup, ClassProduct, ClassStudent, LinkChange
 
 from .exports import ClassGroupExport
@@ -108,15 +108,6 @@ class ClassGroupAdmin(EngineImportExportMixin, ServiceAdmin):
         return LinkChange.objects.filter(class_group_id=object_id)
 
     export_resource = ClassGroupExport
-    ownership_fields = (
-        "name",
-        "school",
-        "external_id",
-        "subject",
-        "course_code",
-        "grades",
-        "is_active",
-    )
     list_display = (
         "display_name",
         "external_id",
@@ -179,14 +170,11 @@ class ClassGroupAdmin(EngineImportExportMixin, ServiceAdmin):
         )
 
     def _set_active(self, request, queryset, active):
-        self.run_each(
-            request,
-            queryset,
-            lambda c: services.class_group_update(
-                actor=request.user, class_group=c, is_active=active, channel=ADMIN
-            ),
-            "class(es)/group(s) reactivated" if active else "class(es)/group(s) deactivated",
+        outcome = bulk.set_active(
+            actor=request.user, students=queryset, active=active, channel=ADMIN, model=ClassGroup
         )
+        done = "class(es)/group(s) reactivated" if active else "class(es)/group(s) deactivated"
+        self.report(request, outcome, done)
 
     @admin.action(description="Deactivate the selected classes/groups", permissions=["change"])
     def deactivate(self, request, queryset):

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.forms.models import BaseInlineFormSet
@@ -135,8 +136,16 @@ class ServiceAdmin(HistoryCompareMixin, SimpleHistoryAdmin):
     """A roster record's admin whose writes go through its service."""
 
     history_list_display = ["channel"]
-    # Fields the sync could lock; used to show them read-only on a synced record.
-    ownership_fields: tuple[str, ...] = ()
+
+    @property
+    def ownership_fields(self) -> tuple[str, ...]:
+        """The fields of this page the sync may own (a sync role in the field registry), shown
+        read-only on a synced record when locked."""
+        kind = KINDS_BY_MODEL.get(self.model)
+        if kind is None:
+            return ()
+        shown = set(flatten_fieldsets(self.fieldsets) if self.fieldsets else self.fields or ())
+        return tuple(f.name for f in kind.fields if f.sync is not None and f.name in shown)
 
     def channel(self, record) -> str:
         """The history page's column: form, import, sync or admin."""
@@ -275,21 +284,17 @@ class ServiceAdmin(HistoryCompareMixin, SimpleHistoryAdmin):
 
     # -- actions ----------------------------------------------------------------------------
 
-    def run_each(self, request, queryset, call, done: str) -> None:
-        """Call ``call(record)`` for each selected record; say what worked and what was refused."""
-        ok, refused = 0, []
-        for record in queryset:
-            try:
-                call(record)
-                ok += 1
-            except ValidationError as exc:
-                refused.append(f"{record}: {error_text(exc)}")
-        if ok:
-            messages.success(request, f"{ok} {done}.")
-        for line in refused[:20]:
-            messages.error(request, line)
-        if len(refused) > 20:
-            messages.error(request, f"… and {len(refused) - 20} more refused.")
+    def report(self, request, outcome, done: str) -> None:
+        """Say what a bulk action (rostering.bulk: one batch for the selection) did and what
+        it refused, record by record, with why."""
+        if outcome.done and done:
+            messages.success(request, f"{len(outcome.done)} {done}.")
+        if outcome.unchanged:
+            messages.info(request, f"{len(outcome.unchanged)} already so: left as they were.")
+        for refused in outcome.refused[:20]:
+            messages.error(request, f"{refused.student}: {refused.reason}")
+        if len(outcome.refused) > 20:
+            messages.error(request, f"… and {len(outcome.refused) - 20} more refused.")
 
 
 class ServiceSaveAdmin(admin.ModelAdmin):

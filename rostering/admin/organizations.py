@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 
-from rostering import services
+from rostering import bulk, services
 from rostering.models import Organization, SyncConfiguration
 from rostering.ownership import LOCKED_MESSAGE
 
@@ -54,7 +54,6 @@ class OrganizationAdmin(EngineImportExportMixin, ServiceAdmin):
     # Active or not: the actions below (the service's rules; a synced school's is the SIS's).
     readonly_fields = ("origin", "sis_sourced_id", "sso_enabled", "is_active")
     actions = ["rerun_sync", "deactivate", "reactivate"]
-    ownership_fields = ("name", "external_id", "parent")
 
     @admin.display(description="name", ordering="name")
     def display_name(self, obj):
@@ -104,17 +103,17 @@ class OrganizationAdmin(EngineImportExportMixin, ServiceAdmin):
 
     @admin.action(description="Deactivate the selected schools", permissions=["change"])
     def deactivate(self, request, queryset):
-        self.run_each(request, queryset, self._set_active(request, False), "deactivated")
+        self._set_active(request, queryset, False)
 
     @admin.action(description="Reactivate the selected schools", permissions=["change"])
     def reactivate(self, request, queryset):
-        self.run_each(request, queryset, self._set_active(request, True), "reactivated")
+        self._set_active(request, queryset, True)
 
-    @staticmethod
-    def _set_active(request, active: bool):
-        return lambda org: services.organization_set_active(
-            actor=request.user, organization=org, active=active, channel=ADMIN
+    def _set_active(self, request, queryset, active: bool):
+        outcome = bulk.set_organizations_active(
+            actor=request.user, organizations=queryset, active=active, channel=ADMIN
         )
+        self.report(request, outcome, "reactivated" if active else "deactivated")
 
     # -- deleting an empty school (support staff; refused while it holds anything) --------
 

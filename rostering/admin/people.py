@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.utils.text import smart_split, unescape_string_literal
 
-from rostering import services
+from rostering import bulk, services
 from rostering.filters.students import narrowed_by_search_index
 from rostering.models import (
     ClassEducator,
@@ -23,11 +23,14 @@ from rostering.models import (
 from .exports import EducatorExport, StudentExport
 from .filters import DistrictFilter, SchoolFilter
 from .importing import EngineImportExportMixin
-from .mixins import ADMIN, ReadOnlyInline, ServiceAdmin, ServiceInline, error_text, lock_icon
+from .mixins import ADMIN, ReadOnlyInline, ServiceAdmin, ServiceInline, lock_icon
 
 # Search: prefixes of names and usernames, exact IDs. Students (a big table) are found through
 # their search index (StudentAdmin.get_search_results), educators through their own indexes.
 PERSON_SEARCH = ("^first_name", "^last_name", "^username", "=external_id", "=alt_external_id")
+
+
+RESET_SHOWN = 50  # passwords reset (and shown) by one action
 
 
 def search_terms(search_term: str) -> list[str]:
@@ -132,18 +135,6 @@ class StudentAdmin(EngineImportExportMixin, PersonAdmin):
         return LinkChange.objects.filter(student_id=object_id)
 
     export_resource = StudentExport
-    ownership_fields = (
-        "first_name",
-        "middle_name",
-        "last_name",
-        "username",
-        "email",
-        "external_id",
-        "alt_external_id",
-        "grade",
-        "schools",
-        "is_active",
-    )
     list_display = (
         "name",
         "username",
@@ -212,28 +203,27 @@ class StudentAdmin(EngineImportExportMixin, PersonAdmin):
         )
 
     def _set_active(self, request, queryset, active):
-        self.run_each(
-            request,
-            queryset,
-            lambda s: services.student_set_active(
-                actor=request.user, student=s, active=active, channel=ADMIN
-            ),
-            "student(s) reactivated" if active else "student(s) deactivated",
+        outcome = bulk.set_active(
+            actor=request.user, students=queryset, active=active, channel=ADMIN
+        )
+        self.report(
+            request, outcome, "student(s) reactivated" if active else "student(s) deactivated"
         )
 
     @admin.action(description="Reset the password of the selected students", permissions=["change"])
     def reset_password(self, request, queryset):
-        for student in queryset[:50]:
-            try:
-                password = services.student_set_password(
-                    actor=request.user, student=student, channel=ADMIN
-                )
-            except ValidationError as exc:
-                messages.error(request, f"{student}: {error_text(exc)}")
-                continue
+        chosen = list(queryset[: RESET_SHOWN + 1])
+        outcome = bulk.reset_passwords(
+            actor=request.user, students=chosen[:RESET_SHOWN], channel=ADMIN
+        )
+        for student in outcome.done:
+            password = outcome.passwords[student.pk]
             messages.success(request, f"New password of {student} ({student.username}): {password}")
-        if queryset.count() > 50:
-            messages.warning(request, "Only the first 50 passwords were reset; select fewer.")
+        self.report(request, outcome, "")
+        if len(chosen) > RESET_SHOWN:
+            messages.warning(
+                request, f"Only the first {RESET_SHOWN} passwords were reset; select fewer."
+            )
 
 
 def _district_of(orgs) -> Organization:
@@ -264,17 +254,6 @@ class EducatorAdmin(EngineImportExportMixin, PersonAdmin):
         return LinkChange.objects.filter(educator_id=object_id)
 
     export_resource = EducatorExport
-    ownership_fields = (
-        "first_name",
-        "last_name",
-        "username",
-        "email",
-        "educator_type",
-        "external_id",
-        "alt_external_id",
-        "organizations",
-        "is_active",
-    )
     list_display = (
         "name",
         "username",
@@ -351,11 +330,8 @@ class EducatorAdmin(EngineImportExportMixin, PersonAdmin):
         )
 
     def _set_active(self, request, queryset, active):
-        self.run_each(
-            request,
-            queryset,
-            lambda e: services.educator_set_active(
-                actor=request.user, educator=e, active=active, channel=ADMIN
-            ),
-            "educator(s) reactivated" if active else "educator(s) deactivated",
+        outcome = bulk.set_active(
+            actor=request.user, students=queryset, active=active, channel=ADMIN, model=Educator
         )
+        done = "educator(s) reactivated" if active else "educator(s) deactivated"
+        self.report(request, outcome, done)

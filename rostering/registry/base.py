@@ -107,6 +107,24 @@ class Kind:
     def with_role(self, role: SyncRole) -> frozenset[str]:
         return frozenset(f.name for f in self.fields if f.sync is role)
 
+    @cached_property
+    def record_fields(self) -> frozenset[str]:
+        """The fields a record's own update sets (the services' editable fields): the model's
+        columns, foreign keys and plain many-to-many links (a student's schools), not the
+        memberships and links kept in a table of their own, with their own services (a
+        class/group's students, educators and products), nor the template's other columns
+        (a password, a student's classes)."""
+        names = set()
+        for f in self.fields:
+            try:
+                model_field = self.model._meta.get_field(f.name)
+            except FieldDoesNotExist:
+                continue
+            through = getattr(getattr(model_field, "remote_field", None), "through", None)
+            if through is None or through._meta.auto_created:
+                names.add(f.name)
+        return frozenset(names)
+
     @property
     def template_fields(self) -> tuple[Field, ...]:
         return tuple(f for f in self.fields if f.column)

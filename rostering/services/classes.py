@@ -13,7 +13,7 @@ from django.db import transaction
 
 from accounts import permissions
 from accounts.roles import Role, scope_for
-from rostering import memberships
+from rostering import memberships, registry
 from rostering.engine import Batch
 from rostering.engine.changes import LinkChange, LinkOrigin
 from rostering.history import Channel
@@ -41,9 +41,7 @@ from .common import (
 )
 from .writes import remove_link, save_record, write
 
-EDITABLE_FIELDS = frozenset(
-    {"name", "school", "external_id", "subject", "course_code", "grades", "is_active"}
-)
+EDITABLE_FIELDS = registry.CLASS_GROUP.record_fields  # what an update may set
 SYNCED_ROSTER_MESSAGE = (
     "{name} is synced from your SIS: its members come from the SIS and cannot be changed here."
 )

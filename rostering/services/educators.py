@@ -23,24 +23,18 @@ from .common import (
     refuse_locked_changes,
 )
 
-EDITABLE_FIELDS = frozenset(
-    {
-        "first_name",
-        "last_name",
-        "username",
-        "email",
-        "educator_type",
-        "external_id",
-        "alt_external_id",
-        "organizations",
-        "is_active",
-    }
-)
+EDITABLE_FIELDS = registry.EDUCATOR.record_fields  # what an update may set
 
 
-def _normalize(changes: dict) -> dict:
+def _normalize(changes: dict, channel: str) -> dict:
+    # An educator's username is their portal sign-in's: in the admin (a superuser's) it may be
+    # what a SIS may send ("Mary Archer"), as a sign-in's may (accounts.User), so the admin's
+    # educator page is where such a rename is made; portal forms keep the stricter characters.
     clean = normalize_person(
-        changes, many="organizations", many_message="Choose at least one organization."
+        changes,
+        many="organizations",
+        many_message="Choose at least one organization.",
+        sis=channel == Channel.ADMIN,
     )
     return check_values(registry.EDUCATOR, clean)  # email, lengths
 
@@ -90,7 +84,8 @@ def educator_create(
             "external_id": external_id,
             "alt_external_id": alt_external_id,
             "organizations": organizations,
-        }
+        },
+        channel,
     )
     orgs = fields.pop("organizations")
     check_same_district(district.pk, orgs, "organizations", "organizations")
@@ -128,7 +123,7 @@ def educator_update(
     if unknown:
         raise ValidationError(f"Not an educator field: {', '.join(sorted(unknown))}.")
     lock_changeable(actor, educator, channel)
-    changes = _normalize(changes)
+    changes = _normalize(changes, channel)
     refuse_locked_changes(educator, changes, channel)
     links = {}
     if "organizations" in changes:

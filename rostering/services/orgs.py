@@ -141,6 +141,17 @@ def organization_update(
     return organization
 
 
+DISTRICT_STAYS_ACTIVE = "A district cannot be deactivated; support staff close districts."
+
+
+def synced_status_refusal(organization: Organization) -> str:
+    """Why a synced school's status is not changed by hand (the bulk action says it too)."""
+    return (
+        f"{organization.name} is synced from your SIS, so whether it is active is the "
+        "SIS's to say: change it in your SIS and the next sync follows."
+    )
+
+
 @transaction.atomic
 def organization_set_active(
     *, actor, organization: Organization, active: bool, channel: str = Channel.FORM
@@ -153,15 +164,12 @@ def organization_set_active(
     (PermissionDenied); a synced school by hand (its status is the SIS's).
     """
     if organization.is_district:  # a type, never changed: known before the lock
-        raise ValidationError("A district cannot be deactivated; support staff close districts.")
+        raise ValidationError(DISTRICT_STAYS_ACTIVE)
     lock_changeable(actor, organization, channel)
     if not (channel in TRUSTED_CHANNELS and actor is None):
         permissions.require_feature(actor, Feature.MANAGE_ORGANIZATION)
     if organization.origin == "synced" and channel != Channel.SYNC:
-        raise ValidationError(
-            f"{organization.name} is synced from your SIS, so whether it is active is the "
-            "SIS's to say: change it in your SIS and the next sync follows."
-        )
+        raise ValidationError(synced_status_refusal(organization))
     if organization.is_active == active:
         return False
     save_record(organization, actor=actor, channel=channel, changes={"is_active": active})

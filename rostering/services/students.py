@@ -24,20 +24,7 @@ from .common import (
     refuse_locked_changes,
 )
 
-EDITABLE_FIELDS = frozenset(
-    {
-        "first_name",
-        "middle_name",
-        "last_name",
-        "username",
-        "email",
-        "external_id",
-        "alt_external_id",
-        "grade",
-        "schools",
-        "is_active",
-    }
-)
+EDITABLE_FIELDS = registry.STUDENT.record_fields  # what an update may set
 
 
 def _normalize(changes: dict) -> dict:

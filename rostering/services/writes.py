@@ -60,8 +60,16 @@ def stored_record_errors(record: models.Model) -> dict:
     status flipped), without a query, so a bulk action asks it of every record at once: its
     values as the current rules see them (an email or grade they now refuse, a length). What
     needs a query holds already: its IDs and username are unique under the tables' unique
-    indexes, its district is its own. {field: [messages]}, empty when it passes."""
-    return _field_errors(record, validate_unique=False)
+    indexes, its district is its own; every record it points to (a class/group's school, an
+    organization's parent) exists under the tables' foreign keys, and its place in the tree
+    (``Organization.clean``) is not what a status flip changes, so only its fields' values
+    are asked. {field: [messages]}, empty when it passes."""
+    links = {f.name for f in record._meta.concrete_fields if f.many_to_one or f.one_to_one}
+    try:
+        record.clean_fields(exclude=links)
+    except ValidationError as exc:
+        return exc.update_error_dict({})
+    return {}
 
 
 # Links of a stored record no service changes, so its save does not look them up again: its

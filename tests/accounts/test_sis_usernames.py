@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from tests.admin.conftest import admin_url
+from tests.admin.conftest import admin_url, change_form_data
 
 PASSWORD = "a long sign-in phrase 42"
 
@@ -29,27 +29,19 @@ def test_the_admin_adds_a_portal_user_named_as_the_sis_names_them(admin_client):
 
 
 def test_the_admin_saves_a_teacher_renamed_with_a_space(admin_client, teacher):
-    page = admin_client.get(admin_url(teacher))
-    form = page.context["adminform"].form
-    data = {
-        name: value
-        for name, value in form.initial.items()
-        if name not in ("password", "last_login", "date_joined", "groups", "user_permissions")
-        and value is not None
-    }
-    data.update(
-        username="Tess Teacher",
-        last_login_0="",
-        last_login_1="",
-        date_joined_0=teacher.date_joined.strftime("%Y-%m-%d"),
-        date_joined_1=teacher.date_joined.strftime("%H:%M:%S"),
-    )
+    """On the educator's page (the sign-in's own page shows its username read-only), through
+    the services: the sign-in follows, trimmed and cleaned as a SIS username is."""
+    educator = teacher.educator
+    data = change_form_data(admin_client.get(admin_url(educator)))
+    data["username"] = " Tess\u200b Teacher\u00a0"
 
-    response = admin_client.post(admin_url(teacher), data)
+    response = admin_client.post(admin_url(educator), data)
 
     assert response.status_code == 302, response.context["adminform"].form.errors
+    educator.refresh_from_db()
     teacher.refresh_from_db()
-    assert teacher.username == "Tess Teacher"
+    assert educator.username == teacher.username == "Tess Teacher"
+    assert educator.history.first().history_channel == "admin"
 
 
 def test_the_admin_refuses_a_username_with_a_tab(admin_client):

@@ -96,6 +96,7 @@ def with_sis_id_field(monkeypatch):
         "SIS record ID",
         column="SIS Record ID",
         aliases=("sis record",),
+        oneroster=("users.sisRecordId",),
         samples=("", "stu-7"),
     )
     fields = (*[replace(f) for f in registry.STUDENT.fields], new)
@@ -130,3 +131,31 @@ def test_one_registry_entry_reaches_the_template_the_header_match_and_the_export
     assert [(e.row, e.column, e.message) for e in plan.errors] == [
         (2, "SIS Record ID", "SIS record ID is 256 characters long; at most 255 fit. Shorten it.")
     ]
+
+
+def test_one_registry_entry_reaches_the_oneroster_words_the_admin_and_the_service(
+    world, with_sis_id_field
+):
+    from rostering.admin.exports import registry_export
+    from rostering.oneroster.field_columns import column_of
+
+    # A problem with the value, reported from a OneRoster file, names OneRoster's column.
+    assert column_of("sis_sourced_id", "student", "users.csv") == "sisRecordId"
+    # The admin's export has its column, filled from the record.
+    kid = factories.StudentFactory(school=world.school, sis_sourced_id="stu-7")
+    resource = registry_export("StudentExport", registry.STUDENT)()
+    dataset = resource.export(queryset=registry.STUDENT.model.objects.filter(pk=kid.pk))
+    assert "SIS Record ID" in dataset.headers
+    assert dataset.dict[0]["SIS Record ID"] == "stu-7"
+    # A record update may set it (the services' editable fields are the registry's).
+    assert "sis_sourced_id" in registry.STUDENT.record_fields
+
+
+def test_the_oneroster_columns_are_the_registrys():
+    from rostering.oneroster.field_columns import column_of
+
+    for kind in registry.KINDS.values():
+        for spec in kind.fields:
+            if len(spec.oneroster) == 1 and spec.unique is None:
+                assert column_of(spec.name, kind.name) == spec.oneroster[0].split(".", 1)[1]
+    assert column_of("name", "classes") == "title" and column_of("name") == "name"
