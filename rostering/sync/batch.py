@@ -158,6 +158,8 @@ class _Translator:
     # memberships, product links, settings ------------------------------------------------
 
     def memberships(self) -> None:
+        """Removals now; additions as the engine reads them (``Batch.link_feeds``), from the
+        plan's pairs: a first sync's 200,000 are never held as link changes too."""
         plan, links = self.plan, self.batch.links
         for name, model, person, adds, removes in (
             ("class_student", ClassStudent, "student_id", plan.student_adds, plan.student_removes),
@@ -171,8 +173,13 @@ class _Translator:
         ):
             for owner, other, origin in _pairs(model, person, removes):
                 links.append(LinkChange(name, owner, other, False, origin))
-            for cls, member in _drained(adds):
-                links.append(LinkChange(name, self.ref(cls), self.ref(member), True, SYNCED))
+            if adds:
+                self.batch.link_feeds.append(self._added(name, adds))
+
+    def _added(self, name: str, adds: list):
+        ref = self.ref
+        for cls, member in _drained(adds):
+            yield LinkChange(name, ref(cls), ref(member), True, SYNCED)
 
     def products(self) -> None:
         plan, links = self.plan, self.batch.links
@@ -230,8 +237,8 @@ class _Planned(Mapping):
 
 def _drained(items: list):
     """The items of ``items``, in order, each chunk taken out of the list as it is read: a
-    first sync's 200,000 planned memberships (13 MB of pairs) are not held beside the links
-    they become."""
+    first sync's 200,000 planned memberships (13 MB of pairs) are not held beside the pairs
+    the engine writes."""
     while items:
         chunk = items[:CHUNK]
         del items[:CHUNK]
