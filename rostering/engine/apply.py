@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 
@@ -108,7 +109,8 @@ def apply(batch: Batch, *, district, actor, channel, job=None, keep: bool = True
     district; there is nothing to lock yet). ``keep`` False: a caller that keeps its own
     account of the changes (the sync's run changes) gets an applied list without its records
     and links (users, settings and origins stay), so a large first sync does not hold a
-    second copy of every row it creates while it writes."""
+    second copy of every row it creates while it writes; its batch is used up as it is
+    written (each create's fields and every link change let go once in the rows written)."""
     user = actor if getattr(actor, "is_authenticated", False) else None
     named = reference(f"import job {job.pk}") if job is not None else nullcontext()
     with transaction.atomic(), audit(actor=actor, channel=channel), named, sql.paused_gc():
@@ -169,14 +171,11 @@ class _Writer:
                     attnames[name] = _attname(model, name)
         names = sorted(set(attnames.values()))
         later: list[tuple[int, str, New]] = []  # (row, column, a record of this same step)
-        rows, ordered = [], []
         made = self.ids
-        # Not kept (and no portal users to make from them): each row straight to its tuple,
-        # never a dict of every row at once.
-        direct = not self.keep and kind != "educator"
         columns = [name for name in names if name != "district_id"]  # always the batch's
         blank = {name: _field(model, name).get_default() for name in columns}
-        for index, item in enumerate(items):
+
+        def values_of(index: int, item) -> dict:
             values = {}
             for name, value in item.fields.items():
                 name = attnames[name]
@@ -187,20 +186,30 @@ class _Writer:
                         later.append((index, name, value))
                         value = self.district_id
                 values[name] = value
-            if direct:
-                ordered.append((self.district_id, *(values.get(n, blank[n]) for n in columns)))
-            else:
-                rows.append(values)
-        if kind == "educator":
-            self.applied.users += people.new_users(rows)
-            columns = sorted({*columns, "user_id"})
-            blank["user_id"] = _field(model, "user_id").get_default()
-        if not direct:
+            return values
+
+        rows: list[dict] = []
+        if not self.keep and kind != "educator":
+            # Not kept, and no portal users to make from them: each row goes to the database
+            # as it is built and its item's fields are let go, never a list of every row.
+            def stream():
+                for index, item in enumerate(items):
+                    values = values_of(index, item)
+                    item.fields = None
+                    yield (self.district_id, *(values.get(n, blank[n]) for n in columns))
+
+            ids = _insert(model, ["district_id", *columns], stream(), len(items))
+        else:
+            rows = [values_of(index, item) for index, item in enumerate(items)]
+            if kind == "educator":
+                self.applied.users += people.new_users(rows)
+                columns = sorted({*columns, "user_id"})
+                blank["user_id"] = _field(model, "user_id").get_default()
             ordered = [(self.district_id, *(r.get(n, blank[n]) for n in columns)) for r in rows]
-        if not self.keep:
-            rows.clear()  # not the applied "after": one copy of the rows while they are written
-        ids = _insert(model, ["district_id", *columns], ordered)
-        del ordered
+            if not self.keep:
+                rows.clear()  # not the applied "after": one copy of the rows while written
+            ids = _insert(model, ["district_id", *columns], ordered, len(ordered))
+            del ordered
         for item, pk in zip(items, ids, strict=True):
             made[item.ref] = pk
         for name in sorted({name for _i, name, _v in later}):
@@ -280,7 +289,7 @@ class _Writer:
         adds: dict[str, list] = defaultdict(list)
         removes: dict[str, list] = defaultdict(list)
         ids = self.ids
-        for item in batch.links:
+        for item in self._link_items(batch):
             owner, other = item.owner, item.other
             if type(owner) is New:
                 owner = ids[owner]
@@ -310,6 +319,21 @@ class _Writer:
                 continue
             sql.insert(model, names, new if keeps_origin else [(a, b) for a, b, _o in new])
             link_history.record_pairs(model, first, second, added=new, removed=gone)
+
+    def _link_items(self, batch: Batch):
+        """The batch's link changes, then its feeds'. Not kept (a sync): each chunk leaves
+        ``batch.links`` as it is read, so a first sync's links are never held both as changes
+        and as the pairs written."""
+        links = batch.links
+        if self.keep:
+            yield from links
+        while links and not self.keep:
+            chunk = links[: sql.CHUNK]
+            del links[: sql.CHUNK]
+            yield from chunk
+            del chunk
+        for feed in batch.link_feeds:
+            yield from feed
 
     def origins(self, batch: Batch) -> None:
         """Links taken over: their origin changes (no link history: the link stays)."""
@@ -405,8 +429,9 @@ def _attname(model, name: str) -> str:
     return found
 
 
-def _insert(model, columns: list[str], rows: list[tuple]) -> list[int]:
-    """Insert ``rows`` (values of ``columns``, attnames); their new primary keys, in order."""
-    ids = sql.allocate_ids(model, len(rows))
+def _insert(model, columns: list[str], rows: Iterable[tuple], count: int) -> list[int]:
+    """Insert the ``count`` ``rows`` (values of ``columns``, attnames, read once); their new
+    primary keys, in order."""
+    ids = sql.allocate_ids(model, count)
     sql.insert(model, ["id", *columns], ((pk, *row) for pk, row in zip(ids, rows, strict=True)))
     return ids

@@ -11,6 +11,7 @@ links, and other creates' fields (an organization's parent), may name instead of
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -127,6 +128,10 @@ class Batch:
     # (educator pk or New, raw password): the educator's portal sign-in gets it, hashed
     # (people.set_passwords); a form's or the admin's educator save.
     sign_in_passwords: list[tuple] = field(default_factory=list)
+    # Link changes made as they are read, for a channel whose links come from data it holds
+    # already (the sync's planned memberships): each is read once, after ``links``, by the
+    # writer, so hundreds of thousands are never a list of changes. Not in ``len``.
+    link_feeds: list[Iterable[LinkChange]] = field(default_factory=list)
     _counts: dict = field(default_factory=dict, repr=False)
 
     def create(self, kind: str, fields: dict, source: Source = NOWHERE) -> New:

@@ -12,6 +12,7 @@ import io
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from rostering.text import clean_block
 from rostering.upload_limits import (
@@ -176,11 +177,14 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("cp1252", errors="replace"), "cp1252"
 
 
-def text_stream(data: bytes) -> io.TextIOWrapper:
+def text_stream(data: bytes | BinaryIO) -> io.TextIOWrapper:
     """A CSV file's text, cleaned (rostering.text.clean_block), read a few KB at a time: a
     plain ASCII file is read from its bytes as they are, never copied whole as text (a
     StringIO would hold four bytes per character). Other files are decoded (``decode``),
-    cleaned and read back from UTF-8."""
+    cleaned and read back from UTF-8. ``data`` may also be a binary stream of text that a
+    text stream gave before (UTF-8, cleaned already), e.g. a file it was written to."""
+    if not isinstance(data, bytes | bytearray | memoryview):
+        return io.TextIOWrapper(data, encoding="utf-8", newline="")
     if not data.isascii():
         text, _encoding = decode(data)
         data = clean_block(text).encode("utf-8")

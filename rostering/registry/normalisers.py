@@ -94,4 +94,7 @@ def email(value: str) -> str:
             code="email",
         ) from None
     local, _, domain = value.rpartition("@")
-    return f"{local}@{domain.lower()}"
+    lower = domain.lower()
+    if lower == domain:
+        return value  # the same string, not a copy of it per record (a sync holds them all)
+    return f"{local}@{lower}"
