@@ -10,7 +10,7 @@ from rostering import registry
 from rostering.oneroster import TO_BE_DELETED
 from rostering.oneroster.records import role_mismatch
 from rostering.sync.models import ProductRule
-from rostering.sync.plan import _products_for
+from rostering.sync.plan_products import _products_for
 
 from .engine_parts.cells import join_many
 from .engine_parts.columns import IMPORT_KINDS
