@@ -84,9 +84,6 @@ def _kind(exc: Exception) -> Refusal:
     return Refusal.NOT_YOURS if isinstance(exc, PermissionDenied) else Refusal.RULE
 
 
-NOT_YOURS = _reason(PermissionDenied())
-
-
 class _Verdicts:
     """The students (or educators, classes/groups, schools: ``model``) of one action, re-read
     under their districts' locks (taken in order, so two writers never deadlock), with a

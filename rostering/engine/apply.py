@@ -324,14 +324,7 @@ class _Writer:
         """The batch's link changes, then its feeds'. Not kept (a sync): each chunk leaves
         ``batch.links`` as it is read, so a first sync's links are never held both as changes
         and as the pairs written."""
-        links = batch.links
-        if self.keep:
-            yield from links
-        while links and not self.keep:
-            chunk = links[: sql.CHUNK]
-            del links[: sql.CHUNK]
-            yield from chunk
-            del chunk
+        yield from batch.links if self.keep else sql.drained(batch.links)
         for feed in batch.link_feeds:
             yield from feed
 

@@ -455,6 +455,16 @@ def among(queryset, column: str, ids: Iterable[int]):
     return queryset.filter(where)
 
 
+def drained(items: list):
+    """The items of ``items``, in order, each chunk taken out of the list as it is read: a
+    large first sync's planned memberships or link changes are never held beside what they
+    become."""
+    while items:
+        chunk = items[:CHUNK]
+        del items[:CHUNK]
+        yield from chunk
+
+
 def fetch(queryset) -> list[tuple]:
     """The rows of a ``values_list`` queryset as the driver returns them, without Django's
     per-row iteration (several times faster for tens of thousands of id pairs)."""

@@ -16,7 +16,7 @@ from django.utils import timezone
 from rostering import engine
 from rostering.engine import Batch, New, Source
 from rostering.engine.changes import LinkChange, LinkOrigin, SettingChange
-from rostering.engine.sql import CHUNK, fetch
+from rostering.engine.sql import CHUNK, drained, fetch
 from rostering.history import Channel
 from rostering.models import (
     ClassEducator,
@@ -178,7 +178,7 @@ class _Translator:
 
     def _added(self, name: str, adds: list):
         ref = self.ref
-        for cls, member in _drained(adds):
+        for cls, member in drained(adds):
             yield LinkChange(name, ref(cls), ref(member), True, SYNCED)
 
     def products(self) -> None:
@@ -233,16 +233,6 @@ class _Planned(Mapping):
         for name in self.columns:
             yield name, getattr(record, name)
         yield from self.extra.items()
-
-
-def _drained(items: list):
-    """The items of ``items``, in order, each chunk taken out of the list as it is read: a
-    first sync's 200,000 planned memberships (13 MB of pairs) are not held beside the pairs
-    the engine writes."""
-    while items:
-        chunk = items[:CHUNK]
-        del items[:CHUNK]
-        yield from chunk
 
 
 def _pairs(model, other: str, pks: list[int]):
