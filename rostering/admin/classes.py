@@ -150,19 +150,14 @@ class ClassGroupAdmin(EngineImportExportMixin, ServiceAdmin):
         return lock_icon(obj, obj.name)
 
     def save_through_services(self, request, form, original):
-        data = form.cleaned_data
         if original is None:
-            school = data.get("school")
+            values = self.created_values(form)
+            school = values.get("school")
             return services.class_group_create(
                 actor=request.user,
                 district=school.district_root if school else None,
                 channel=ADMIN,
-                name=data.get("name", ""),
-                school=school,
-                external_id=data.get("external_id"),
-                subject=data.get("subject", ""),
-                course_code=data.get("course_code", ""),
-                grades=data.get("grades", ""),
+                **values,
             )
         changes = self.changed_values(form, original)
         return services.class_group_update(

@@ -184,6 +184,20 @@ class ServiceAdmin(HistoryCompareMixin, SimpleHistoryAdmin):
         """Create (``original`` None) or update the record with the form's data; return it."""
         raise NotImplementedError
 
+    def created_values(self, form) -> dict:
+        """The form's values of the record's own fields in the registry
+        (``Kind.record_fields``), as a create service takes them: a new field shown on the
+        page reaches the service with no edit to the admin."""
+        kind = KINDS_BY_MODEL[self.model]
+        values = {}
+        for name, value in form.cleaned_data.items():
+            if name not in kind.record_fields:
+                continue
+            if self.model._meta.get_field(name).many_to_many:
+                value = list(value or [])
+            values[name] = value
+        return values
+
     def changed_values(self, form, original) -> dict:
         """The form's fields whose value differs from the record as saved now. Compared with
         the record, not with the form's initial values: the history's "Revert" form starts from

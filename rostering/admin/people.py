@@ -181,21 +181,13 @@ class StudentAdmin(EngineImportExportMixin, PersonAdmin):
         return ", ".join(school.name for school in obj.schools.all())
 
     def save_through_services(self, request, form, original):
-        data = form.cleaned_data
         if original is None:
+            values = self.created_values(form)
             return services.student_create(
                 actor=request.user,
-                district=_district_of(data.get("schools")),
+                district=_district_of(values.get("schools")),
                 channel=ADMIN,
-                first_name=data.get("first_name", ""),
-                middle_name=data.get("middle_name", ""),
-                last_name=data.get("last_name", ""),
-                username=data.get("username", ""),
-                email=data.get("email", ""),
-                external_id=data.get("external_id"),
-                alt_external_id=data.get("alt_external_id"),
-                grade=data.get("grade", ""),
-                schools=list(data.get("schools") or []),
+                **values,
             )
         changes = self.changed_values(form, original)
         return services.student_update(
@@ -309,20 +301,13 @@ class EducatorAdmin(EngineImportExportMixin, PersonAdmin):
         return ", ".join(org.name for org in obj.organizations.all())
 
     def save_through_services(self, request, form, original):
-        data = form.cleaned_data
         if original is None:
+            values = self.created_values(form)
             return services.educator_create(
                 actor=request.user,
-                district=_district_of(data.get("organizations")),
+                district=_district_of(values.get("organizations")),
                 channel=ADMIN,
-                first_name=data.get("first_name", ""),
-                last_name=data.get("last_name", ""),
-                username=data.get("username", ""),
-                email=data.get("email", ""),
-                educator_type=data.get("educator_type") or Educator.EducatorType.TEACHER,
-                external_id=data.get("external_id"),
-                alt_external_id=data.get("alt_external_id"),
-                organizations=list(data.get("organizations") or []),
+                **values,
             )
         changes = self.changed_values(form, original)
         return services.educator_update(

@@ -125,6 +125,36 @@ class Kind:
                 names.add(f.name)
         return frozenset(names)
 
+    @cached_property
+    def text_fields(self) -> frozenset[str]:
+        """The record fields holding free text (names, an email): every channel cleans them
+        with rostering.text.clean_text. Not the identifiers (a username has its own rule,
+        IDs are unique), nor a vocabulary (choices) or a link."""
+        names = set()
+        for name in self.record_fields:
+            model_field = self.model._meta.get_field(name)
+            if (
+                model_field.get_internal_type() == "CharField"
+                and not model_field.choices
+                and self.by_name[name].unique is None
+            ):
+                names.add(name)
+        return frozenset(names)
+
+    @cached_property
+    def district_ids(self) -> frozenset[str]:
+        """The IDs unique within the district: a blank one is stored as NULL (never "")."""
+        return frozenset(f.name for f in self.fields if f.unique is Unique.DISTRICT)
+
+    @cached_property
+    def required_many(self) -> str | None:
+        """The record's required many-to-many field (a student's schools, an educator's
+        organizations), if it has one."""
+        for f in self.fields:
+            if f.many and f.required and f.name in self.record_fields:
+                return f.name
+        return None
+
     @property
     def template_fields(self) -> tuple[Field, ...]:
         return tuple(f for f in self.fields if f.column)

@@ -38,6 +38,7 @@ from .common import (
     check_same_district,
     lock_changeable,
     refuse_locked_changes,
+    refuse_unknown_fields,
 )
 from .writes import remove_link, save_record, write
 
@@ -48,13 +49,14 @@ SYNCED_ROSTER_MESSAGE = (
 
 
 def _normalize(changes: dict) -> dict:
+    """Blank IDs as NULL and free text cleaned: the registry's fields of a class/group."""
     clean = dict(changes)
-    if "external_id" in clean:
-        clean["external_id"] = blank_to_none(clean["external_id"])
-    if "name" in clean:
-        clean["name"] = clean_text(clean["name"])
-        if not clean["name"]:
-            raise ValidationError({"name": "A class/group needs a name."})
+    for name in registry.CLASS_GROUP.district_ids & clean.keys():
+        clean[name] = blank_to_none(clean[name])
+    for name in registry.CLASS_GROUP.text_fields & clean.keys():
+        clean[name] = clean_text(clean[name])
+    if "name" in clean and not clean["name"]:
+        raise ValidationError({"name": "A class/group needs a name."})
     return clean
 
 
@@ -66,24 +68,22 @@ def class_group_create(
     name: str,
     school: Organization,
     channel: str = Channel.FORM,
-    external_id: str | None = None,
-    subject: str = "",
-    course_code: str = "",
-    grades: str = "",
     origin: str = Origin.MANUAL,
     sis_sourced_id: str | None = None,
+    **fields,
 ) -> ClassGroup:
-    """Create a class/group in ``school`` (which must be in ``district`` and the actor's scope)."""
+    """Create a class/group in ``school`` (which must be in ``district`` and the actor's
+    scope). ``fields``: any other of its own fields in the registry (``EDITABLE_FIELDS``:
+    External Assigned ID, subject, course code, grades, active); one it does not name is
+    refused."""
+    refuse_unknown_fields(registry.CLASS_GROUP, fields, "a class/group")
     lock_district(district)
-    fields = _normalize({"name": name, "external_id": external_id})
+    fields = _normalize({**fields, "name": name})
     check_same_district(district.pk, [school], "schools", "school")
     check_create_allowed(actor, district_id=district.pk, school_ids=[school.pk], channel=channel)
     class_group = ClassGroup(
         district=district,
         school=school,
-        subject=subject,
-        course_code=course_code,
-        grades=grades,
         origin=origin,
         sis_sourced_id=sis_sourced_id,
         **fields,
@@ -114,9 +114,7 @@ def class_group_update(
     *, actor, class_group: ClassGroup, channel: str = Channel.FORM, **changes
 ) -> ClassGroup:
     """Change Details; every Details field of a synced class/group is locked."""
-    unknown = set(changes) - EDITABLE_FIELDS
-    if unknown:
-        raise ValidationError(f"Not a class/group field: {', '.join(sorted(unknown))}.")
+    refuse_unknown_fields(registry.CLASS_GROUP, changes, "a class/group")
     lock_changeable(actor, class_group, channel)
     changes = _normalize(changes)
     refuse_locked_changes(class_group, changes, channel)

@@ -106,17 +106,18 @@ def _comparable(value):
     return value
 
 
-def normalize_person(changes: dict, *, many: str, many_message: str, sis: bool = False) -> dict:
-    """Clean names (rostering.text.clean_text), store blank IDs as NULL, check the username and the required
-    many-to-many (``many``: schools or organizations) of a student's or educator's changes.
-    ``sis``: the username is what a SIS sent (a OneRoster or Clever import), checked as the
-    sync checks it (``usernames.validate_sis_username``: "Mary Archer" is kept)."""
+def normalize_person(kind, changes: dict, *, many_message: str, sis: bool = False) -> dict:
+    """Clean the free text (``kind.text_fields``: names, email; rostering.text.clean_text),
+    store blank IDs as NULL, check the username and the required many-to-many
+    (``kind.required_many``: schools or organizations) of a student's or educator's changes.
+    The fields are the registry's, so a new one needs no edit here. ``sis``: the username is
+    what a SIS sent (a OneRoster or Clever import), checked as the sync checks it
+    (``usernames.validate_sis_username``: "Mary Archer" is kept)."""
     clean = dict(changes)
-    for name in ("external_id", "alt_external_id"):
-        if name in clean:
-            clean[name] = blank_to_none(clean[name])
-    for name in ("first_name", "middle_name", "last_name", "email"):
-        if name in clean and clean[name] is not None:
+    for name in kind.district_ids & clean.keys():
+        clean[name] = blank_to_none(clean[name])
+    for name in kind.text_fields & clean.keys():
+        if clean[name] is not None:
             clean[name] = clean_text(clean[name])
     if "username" in clean:
         try:
@@ -124,11 +125,20 @@ def normalize_person(changes: dict, *, many: str, many_message: str, sis: bool =
             clean["username"] = check(clean["username"])
         except ValidationError as exc:
             raise ValidationError({"username": exc.messages}) from exc
+    many = kind.required_many
     if many in clean:
         clean[many] = list(clean[many])
         if not clean[many]:
             raise ValidationError({many: many_message})
     return clean
+
+
+def refuse_unknown_fields(kind, fields, noun: str) -> None:
+    """ValidationError naming each of ``fields`` that is not one of the record's own fields
+    in the registry (``kind.record_fields``): what a create or an update may set."""
+    unknown = set(fields) - kind.record_fields
+    if unknown:
+        raise ValidationError(f"Not {noun} field: {', '.join(sorted(unknown))}.")
 
 
 def check_values(kind, clean: dict) -> dict:

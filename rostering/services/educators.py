@@ -21,6 +21,7 @@ from .common import (
     lock_changeable,
     normalize_person,
     refuse_locked_changes,
+    refuse_unknown_fields,
 )
 
 EDITABLE_FIELDS = registry.EDUCATOR.record_fields  # what an update may set
@@ -31,8 +32,8 @@ def _normalize(changes: dict, channel: str) -> dict:
     # what a SIS may send ("Mary Archer"), as a sign-in's may (accounts.User), so the admin's
     # educator page is where such a rename is made; portal forms keep the stricter characters.
     clean = normalize_person(
+        registry.EDUCATOR,
         changes,
-        many="organizations",
         many_message="Choose at least one organization.",
         sis=channel == Channel.ADMIN,
     )
@@ -63,26 +64,23 @@ def educator_create(
     last_name: str,
     username: str,
     organizations: Iterable[Organization],
-    educator_type: str = Educator.EducatorType.TEACHER,
-    email: str = "",
-    external_id: str | None = None,
-    alt_external_id: str | None = None,
     password: str | None = None,
     origin: str = Origin.MANUAL,
     sis_sourced_id: str | None = None,
+    **fields,
 ) -> Educator:
     """Create an educator and their portal sign-in (no usable password unless given), through
-    the engine (a batch of one)."""
+    the engine (a batch of one). ``fields``: any other of the educator's own fields in the
+    registry (``EDITABLE_FIELDS``: type, email, IDs, active …; a Teacher unless a type is
+    given); one it does not name is refused."""
+    refuse_unknown_fields(registry.EDUCATOR, fields, "an educator")
     lock_district(district)
     fields = _normalize(
         {
+            **fields,
             "first_name": first_name,
             "last_name": last_name,
             "username": username,
-            "email": email,
-            "educator_type": educator_type,
-            "external_id": external_id,
-            "alt_external_id": alt_external_id,
             "organizations": organizations,
         },
         channel,
@@ -119,9 +117,7 @@ def educator_update(
 ) -> Educator:
     """Apply ``changes`` (and a new portal ``password``) through the engine; locked fields of a
     synced educator are refused outside the sync."""
-    unknown = set(changes) - EDITABLE_FIELDS
-    if unknown:
-        raise ValidationError(f"Not an educator field: {', '.join(sorted(unknown))}.")
+    refuse_unknown_fields(registry.EDUCATOR, changes, "an educator")
     lock_changeable(actor, educator, channel)
     changes = _normalize(changes, channel)
     refuse_locked_changes(educator, changes, channel)

@@ -22,13 +22,16 @@ from .common import (
     lock_changeable,
     normalize_person,
     refuse_locked_changes,
+    refuse_unknown_fields,
 )
 
 EDITABLE_FIELDS = registry.STUDENT.record_fields  # what an update may set
 
 
 def _normalize(changes: dict) -> dict:
-    clean = normalize_person(changes, many="schools", many_message="Choose at least one school.")
+    clean = normalize_person(
+        registry.STUDENT, changes, many_message="Choose at least one school."
+    )
     return check_values(registry.STUDENT, clean)  # grade vocabulary, email, lengths
 
 
@@ -42,32 +45,27 @@ def student_create(
     last_name: str,
     username: str,
     schools: Iterable[Organization],
-    middle_name: str = "",
-    email: str = "",
-    external_id: str | None = None,
-    alt_external_id: str | None = None,
-    grade: str = "",
     password: str | None = None,
     origin: str = Origin.MANUAL,
     sis_sourced_id: str | None = None,
+    **fields,
 ) -> Student:
     """Create a student in ``district`` attached to ``schools`` (all in the district).
 
-    Refuses schools outside the district or the actor's scope, duplicate usernames
-    (platform-wide) and duplicate IDs (district-wide). A password is encrypted at rest. The
-    engine writes it (a batch of one: the record, its schools, its history).
+    ``fields``: any other of the student's own fields in the registry (``EDITABLE_FIELDS``:
+    middle name, email, IDs, grade, active …); one it does not name is refused. Refuses
+    schools outside the district or the actor's scope, duplicate usernames (platform-wide)
+    and duplicate IDs (district-wide). A password is encrypted at rest. The engine writes it
+    (a batch of one: the record, its schools, its history).
     """
+    refuse_unknown_fields(registry.STUDENT, fields, "a student")
     lock_district(district)
     fields = _normalize(
         {
+            **fields,
             "first_name": first_name,
-            "middle_name": middle_name,
             "last_name": last_name,
             "username": username,
-            "email": email,
-            "external_id": external_id,
-            "alt_external_id": alt_external_id,
-            "grade": grade,
             "schools": schools,
         }
     )
@@ -101,9 +99,7 @@ def student_update(*, actor, student: Student, channel: str = Channel.FORM, **ch
     Locked fields of a synced student are refused (ValidationError on that field) unless the
     change comes from the sync; shared and local fields are applied, by the engine.
     """
-    unknown = set(changes) - EDITABLE_FIELDS
-    if unknown:
-        raise ValidationError(f"Not a student field: {', '.join(sorted(unknown))}.")
+    refuse_unknown_fields(registry.STUDENT, changes, "a student")
     lock_changeable(actor, student, channel)
     changes = _normalize(changes)
     refuse_locked_changes(student, changes, channel)

@@ -79,7 +79,7 @@ def diff_fields(record, fields: dict, column_of: dict[str, str]) -> dict[str, tu
 
 
 def person_fields(
-    row: Row, cols: dict[str, str], plain_fields, *, many: str, sis=False, known=None
+    row: Row, cols: dict[str, str], plain_fields, *, kind, sis=False, known=None
 ) -> dict:
     """The row's plain person fields, normalized; each invalid one an error on its column
     and left out. ``sis``: the rows come from a SIS's files (Context.sis), whose usernames
@@ -91,7 +91,7 @@ def person_fields(
         own = known.get(usernames.key(raw["username"]))
         sis = own is not None and own.username == raw["username"]
     try:
-        return normalize_person(raw, many=many, many_message="", sis=sis)
+        return normalize_person(kind, raw, many_message="", sis=sis)
     except ValidationError as exc:
         for name, messages in exc.message_dict.items():
             # bad_columns holds column names: a cell already refused (too long, empty) is

@@ -101,7 +101,7 @@ class EducatorChecker:
     def check_row(self, row: Row, work: Work) -> None:
         cols = self.match.columns
         fields = person_fields(
-            row, cols, PLAIN_FIELDS, many="organizations", sis=self.ctx.sis, known=self.by_username
+            row, cols, PLAIN_FIELDS, kind=registry.EDUCATOR, sis=self.ctx.sis, known=self.by_username
         )
         typed = row.get("educator_type")
         if typed:

@@ -244,7 +244,7 @@ class StudentChecker:
     def check_row(self, row: Row, work: Work) -> None:
         cols = self.match.columns
         fields = person_fields(
-            row, cols, PLAIN_FIELDS, many="schools", sis=self.ctx.sis, known=self.by_username
+            row, cols, PLAIN_FIELDS, kind=registry.STUDENT, sis=self.ctx.sis, known=self.by_username
         )
         # Grade and email were normalised and checked as the cells were read (the registry).
         desired = Desired(row=row.number, fields=fields)
