@@ -481,7 +481,8 @@ def paused_gc():
     Checking 10,000 rows allocates hundreds of thousands of small objects; each allocation
     burst triggers a collection that walks every live object, which cost a third of the
     check's time in bench/bench_import.py. Reference counting still frees memory meanwhile;
-    the collector resumes (if it was on) afterwards."""
+    the collector resumes (if it was on) afterwards. Also a decorator (``@paused_gc()``) for
+    a function that pauses it for the whole of its work."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:

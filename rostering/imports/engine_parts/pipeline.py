@@ -24,24 +24,12 @@ def _quiet(percent: int, message: str) -> None:
     return None
 
 
+# The collector stays paused for the whole check: each of its steps pauses it too
+# (rostering.engine.sql.paused_gc), and every resume collects once, walking every object still
+# alive (the district's 10,000 students, the rows); one resume, at the end, walks them once.
+@paused_gc()
 def check(*, actor, district, kind: str, file_name: str, content: bytes, school=None):
     """(plan, work): the preview, and the writes the commit would do (None with errors)."""
-    # The collector stays paused for the whole check: each of its steps pauses it too
-    # (rostering.engine.sql.paused_gc), and every resume collects once, walking every object
-    # still alive (the district's 10,000 students, the rows); one resume, at the end, walks
-    # them once.
-    with paused_gc():
-        return _check(
-            actor=actor,
-            district=district,
-            kind=kind,
-            file_name=file_name,
-            content=content,
-            school=school,
-        )
-
-
-def _check(*, actor, district, kind: str, file_name: str, content: bytes, school=None):
     plan = ImportPlan(kind=kind)
     try:
         table = read_table(file_name, content)
