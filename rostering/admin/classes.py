@@ -168,8 +168,7 @@ class ClassGroupAdmin(EngineImportExportMixin, ServiceAdmin):
         outcome = bulk.set_active(
             actor=request.user, students=queryset, active=active, channel=ADMIN, model=ClassGroup
         )
-        done = "class(es)/group(s) reactivated" if active else "class(es)/group(s) deactivated"
-        self.report(request, outcome, done)
+        self.report(request, outcome, "reactivate" if active else "deactivate")
 
     @admin.action(description="Deactivate the selected classes/groups", permissions=["change"])
     def deactivate(self, request, queryset):

@@ -22,6 +22,7 @@ from rostering.history import Channel
 from rostering.ownership import LOCKED_MESSAGE, SHARED_MESSAGE, FieldState, field_states
 from rostering.registry import KINDS
 from rostering.registry.forms import check_fields
+from rostering.services.bulk_outcome import outcome_sentences
 
 from .history_compare import HistoryCompareMixin
 
@@ -298,17 +299,17 @@ class ServiceAdmin(HistoryCompareMixin, SimpleHistoryAdmin):
 
     # -- actions ----------------------------------------------------------------------------
 
-    def report(self, request, outcome, done: str) -> None:
+    def report(self, request, outcome, action: str) -> None:
         """Say what a bulk action (rostering.bulk: one batch for the selection) did and what
-        it refused, record by record, with why."""
-        if outcome.done and done:
-            messages.success(request, f"{len(outcome.done)} {done}.")
-        if outcome.unchanged:
-            messages.info(request, f"{len(outcome.unchanged)} already so: left as they were.")
-        for refused in outcome.refused[:20]:
-            messages.error(request, f"{refused.student}: {refused.reason}")
-        if len(outcome.refused) > 20:
-            messages.error(request, f"… and {len(outcome.refused) - 20} more refused.")
+        it refused, record by record, with why: in the Students list's words
+        (services.bulk_outcome)."""
+        said = outcome_sentences(outcome, action, model=self.model)
+        if said.done:
+            messages.success(request, said.done)
+        if said.unchanged:
+            messages.info(request, said.unchanged)
+        for text in said.refused:
+            messages.error(request, text)
 
 
 class ServiceSaveAdmin(admin.ModelAdmin):

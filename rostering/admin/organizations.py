@@ -113,7 +113,7 @@ class OrganizationAdmin(EngineImportExportMixin, ServiceAdmin):
         outcome = bulk.set_organizations_active(
             actor=request.user, organizations=queryset, active=active, channel=ADMIN
         )
-        self.report(request, outcome, "reactivated" if active else "deactivated")
+        self.report(request, outcome, "reactivate" if active else "deactivate")
 
     # -- deleting an empty school (support staff; refused while it holds anything) --------
 

@@ -198,9 +198,7 @@ class StudentAdmin(EngineImportExportMixin, PersonAdmin):
         outcome = bulk.set_active(
             actor=request.user, students=queryset, active=active, channel=ADMIN
         )
-        self.report(
-            request, outcome, "student(s) reactivated" if active else "student(s) deactivated"
-        )
+        self.report(request, outcome, "reactivate" if active else "deactivate")
 
     @admin.action(description="Reset the password of the selected students", permissions=["change"])
     def reset_password(self, request, queryset):
@@ -211,7 +209,7 @@ class StudentAdmin(EngineImportExportMixin, PersonAdmin):
         for student in outcome.done:
             password = outcome.passwords[student.pk]
             messages.success(request, f"New password of {student} ({student.username}): {password}")
-        self.report(request, outcome, "")
+        self.report(request, outcome, "reset_password")
         if len(chosen) > RESET_SHOWN:
             messages.warning(
                 request, f"Only the first {RESET_SHOWN} passwords were reset; select fewer."
@@ -318,5 +316,4 @@ class EducatorAdmin(EngineImportExportMixin, PersonAdmin):
         outcome = bulk.set_active(
             actor=request.user, students=queryset, active=active, channel=ADMIN, model=Educator
         )
-        done = "educator(s) reactivated" if active else "educator(s) deactivated"
-        self.report(request, outcome, done)
+        self.report(request, outcome, "reactivate" if active else "deactivate")

@@ -15,6 +15,7 @@ from rostering import bulk, bulk_undo, login_cards
 from rostering.filters.students import StudentFilter
 from rostering.forms.bulk import StudentBulkForm
 from rostering.selectors import students as selectors
+from rostering.services.bulk_outcome import outcome_sentences
 
 from .students import require_role
 from .undo import success_with_undo_of
@@ -39,31 +40,21 @@ def _back(form_or_post) -> str:
     return f"{url}?{QueryDict(query).urlencode()}" if query else url
 
 
-def _names(students, limit: int = 5) -> str:
-    names = [s.full_name for s in students[:limit]]
-    more = len(students) - len(names)
-    return ", ".join(names) + (f" and {more} more" if more > 0 else "")
-
-
-def _report(request, outcome: bulk.Outcome, did: str, already: str, *, undo, back: str) -> None:
-    """What was done (with an Undo of exactly that: ``undo`` is (action, class/group or
-    product)), what was already so, and what was refused with why."""
-    n = len(outcome.done)
-    if n:
-        text = f"{did.format(n=n, s='' if n == 1 else 's')}: {_names(outcome.done)}."
-        action, target = undo
+def _report(request, outcome: bulk.Outcome, action: str, target=None, *, back: str) -> None:
+    """What was done (with an Undo of exactly that), what was already so, and what was
+    refused with why, in the words the admin's actions use too (services.bulk_outcome)."""
+    said = outcome_sentences(outcome, action, target=target)
+    if said.done:
         token = bulk_undo.undo_token(
             action, [s.pk for s in outcome.done], target, synced=outcome.synced
         )
-        success_with_undo_of(request, text, token, back=back)
-    if outcome.unchanged:
-        messages.info(request, f"{len(outcome.unchanged)} {already}: {_names(outcome.unchanged)}.")
-    for refused in outcome.refused[:10]:
-        messages.error(request, f"Not changed, {refused.student.full_name}: {refused.reason}")
-    if len(outcome.refused) > 10:
-        messages.error(request, f"{len(outcome.refused) - 10} more students were not changed.")
-    if not (n or outcome.unchanged or outcome.refused):
-        messages.warning(request, "No students were chosen: tick the boxes beside their names.")
+        success_with_undo_of(request, said.done, token, back=back)
+    if said.unchanged:
+        messages.info(request, said.unchanged)
+    for text in said.refused:
+        messages.error(request, text)
+    if said.nothing:
+        messages.warning(request, said.nothing)
 
 
 @login_required
@@ -96,48 +87,16 @@ def student_bulk(request: HttpRequest) -> HttpResponse:
     actor = request.user
     back = _back(data)
     if action == "add_class":
-        group = data["class_group"]
-        outcome = bulk.add_to_class(actor=actor, students=chosen, class_group=group)
-        _report(
-            request,
-            outcome,
-            f"Added {{n}} student{{s}} to {group.name}",
-            f"already in {group.name}",
-            undo=(action, group),
-            back=back,
-        )
-    elif action in ("add_product", "remove_product"):
-        product = data["product"]
-        if action == "add_product":
-            outcome = bulk.add_product(actor=actor, students=chosen, product=product)
-            _report(
-                request,
-                outcome,
-                f"Assigned {product.name} to {{n}} student{{s}}",
-                f"already had {product.name}",
-                undo=(action, product),
-                back=back,
-            )
-        else:
-            outcome = bulk.remove_product(actor=actor, students=chosen, product=product)
-            _report(
-                request,
-                outcome,
-                f"Removed {product.name} from {{n}} student{{s}}",
-                f"did not have {product.name} of their own",
-                undo=(action, product),
-                back=back,
-            )
+        target = data["class_group"]
+        outcome = bulk.add_to_class(actor=actor, students=chosen, class_group=target)
+    elif action == "add_product":
+        target = data["product"]
+        outcome = bulk.add_product(actor=actor, students=chosen, product=target)
+    elif action == "remove_product":
+        target = data["product"]
+        outcome = bulk.remove_product(actor=actor, students=chosen, product=target)
     else:
-        active = action == "reactivate"
-        outcome = bulk.set_active(actor=actor, students=chosen, active=active)
-        state = "Reactivated" if active else "Deactivated"
-        _report(
-            request,
-            outcome,
-            f"{state} {{n}} student{{s}}",
-            f"already {state.lower()}",
-            undo=(action, None),
-            back=back,
-        )
+        target = None
+        outcome = bulk.set_active(actor=actor, students=chosen, active=action == "reactivate")
+    _report(request, outcome, action, target, back=back)
     return redirect(back)

@@ -66,8 +66,8 @@ def test_deactivating_is_one_batch_and_reports_each_refusal(support_client, worl
 
     assert applies == ["admin"]
     page = response.content.decode()
-    assert "2 " in page and "(s) deactivated" in page
-    assert f"{synced}: Synced from your SIS" in page
+    assert f"Deactivated 2 {model._meta.verbose_name_plural}: " in page
+    assert f"Not changed, {synced.full_name}: Synced from your SIS" in page
     assert [r.is_active for r in model.objects.filter(pk__in=[m.pk for m in manual])] == [
         False,
         False,

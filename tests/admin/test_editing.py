@@ -155,7 +155,8 @@ def test_deactivate_action_refuses_synced_students_and_deactivates_manual_ones(
     synced.refresh_from_db()
     assert not manual.is_active and synced.is_active
     page = response.content.decode()
-    assert "1 student(s) deactivated" in page and "must be changed in your SIS" in page
+    assert f"Deactivated 1 student: {manual.full_name}." in page
+    assert f"Not changed, {synced.full_name}: " in page and "must be changed in your SIS" in page
     assert manual.history.latest().history_channel == "admin"
 
 

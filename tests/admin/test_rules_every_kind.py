@@ -78,9 +78,9 @@ def test_the_same_field_of_a_manual_record_is_changed_with_channel_admin(
 
 
 ACTIVE = {
-    "student": (Student, _student, "student(s)"),
-    "educator": (Educator, _educator, "educator(s)"),
-    "class": (ClassGroup, _class, "class(es)/group(s)"),
+    "student": (Student, _student, "student"),
+    "educator": (Educator, _educator, "educator"),
+    "class": (ClassGroup, _class, "class/group"),
 }
 
 
@@ -96,19 +96,19 @@ def _act(client, model, action, records):
 def test_deactivate_then_reactivate_from_the_list_goes_through_the_services(
     support_client, support, world, kind
 ):
-    model, make, plural = ACTIVE[kind]
+    model, make, noun = ACTIVE[kind]
     record = make(world, Origin.MANUAL)
 
     page = _act(support_client, model, "deactivate", [record])
 
     record.refresh_from_db()
-    assert not record.is_active and f"1 {plural} deactivated" in page
+    assert not record.is_active and f"Deactivated 1 {noun}: " in page
     assert record.history.latest().history_channel == "admin"
 
     page = _act(support_client, model, "reactivate", [record])
 
     record.refresh_from_db()
-    assert record.is_active and f"1 {plural} reactivated" in page
+    assert record.is_active and f"Reactivated 1 {noun}: " in page
     assert record.history.latest().history_user == support
 
 
