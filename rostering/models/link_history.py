@@ -53,10 +53,14 @@ class LinkChange(models.Model):
     value_before = models.CharField(max_length=200, blank=True, default="")
     value_after = models.CharField(max_length=200, blank=True, default="")
     changed_at = models.DateTimeField(default=timezone.now)
+    # No index: nothing reads the history by actor. DO_NOTHING, as the record columns: a
+    # row keeps who made the change (nothing edits a history row), and deleting a user needs
+    # no search of the whole history for their rows.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,
         null=True,
         blank=True,
         related_name="+",

@@ -311,3 +311,23 @@ def test_recording_a_bulk_delete_takes_the_same_queries_for_3_and_300_students(w
         return len(ctx.captured_queries)
 
     assert queries(3) == queries(300)
+
+
+def test_a_deleted_users_changes_stay_in_the_history_without_them(
+    client, support, world, district_admin
+):
+    """The history keeps the actor as written (no index by actor, nothing rewritten when a
+    user goes): the row stays, and the history page shows no one for it."""
+    room, ana = _ana_in_room_4(world)
+    client.force_login(district_admin)
+    client.post(reverse("rostering:class_student_remove", args=[room.pk]), {"student": ana.pk})
+    gone = district_admin.pk
+
+    district_admin.delete()
+
+    row = _removal(room, ana)
+    assert row.actor_id == gone and row.channel == Channel.FORM
+    client.force_login(support)
+    page = client.get(admin_url(ana, "history")).content.decode()
+    section = page.split("Schools, classes and products", 1)[1]
+    assert "removed from class/group Room 4" in section and "dana" not in section.lower()
