@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from rostering import usernames
 from rostering.models import Origin
@@ -28,6 +29,11 @@ MATCHED_BY_LABELS = {
     "alt_external_id": "Alt External Assigned ID",
 }
 _NOTHING: frozenset = frozenset()
+# What a create or an unchanged record changes: one shared, read-only mapping, not an empty
+# dict each (13 MB over a 200,000-student district). A phase that adds a change to such a
+# record gives it a dict of its own (rostering.sync.passwords).
+NO_CHANGES = MappingProxyType({})
+_MATCHED_BY: dict[tuple[str, ...], tuple[str, ...]] = {}  # the few combinations, shared
 
 
 @dataclass(slots=True)
@@ -50,15 +56,21 @@ class Change:
     kind: str
     action: str  # create | claim | update | unchanged | deactivate
     sourced_id: str
-    label: str
+    label: str  # "" for an unchanged record: ``title`` words it from the record
     record: object  # the model instance (new and unsaved for "create")
-    changes: dict = field(default_factory=dict)  # attname -> (old, new)
+    changes: dict | MappingProxyType = field(
+        default_factory=lambda: NO_CHANGES
+    )  # attname -> (old, new)
     related_add: frozenset[int] = frozenset()
     related_remove: frozenset[int] = frozenset()
     matched_by: tuple[str, ...] = ()  # MATCHED_BY_LABELS keys that found the record
 
+    def title(self) -> str:
+        """How a problem or a run names the record."""
+        return self.label or _describe(self.record)
+
     def as_dict(self) -> dict:
-        data = {"kind": self.kind, "sourced_id": self.sourced_id, "label": self.label}
+        data = {"kind": self.kind, "sourced_id": self.sourced_id, "label": self.title()}
         if self.matched_by and self.action == "claim":
             data["matched_by"] = [MATCHED_BY_LABELS[name] for name in self.matched_by]
         if self.changes:
@@ -213,17 +225,20 @@ def plan_records(
             action = "update"
         else:
             action = "unchanged"
+        # Most of a large district's records are unchanged: they keep no label or dict of
+        # their own (Change.title words the label when a later phase needs it).
+        matched = tuple(matched_by)
         plan.changes.append(
             Change(
                 kind,
                 action,
                 item.sourced_id,
-                item.label,
+                "" if action == "unchanged" else item.label,
                 record,
-                changes,
+                changes or NO_CHANGES,
                 add,
                 remove,
-                tuple(matched_by),
+                _MATCHED_BY.setdefault(matched, matched),
             )
         )
 

@@ -38,7 +38,7 @@ def plan_passwords(plan, snapshot) -> None:
                     "row": user.row,
                     "record": user.sourced_id,
                     "field": "password",
-                    "message": f"{change.label}: {' '.join(problems)} The password was not "
+                    "message": f"{change.title()}: {' '.join(problems)} The password was not "
                     "kept; the student keeps the current one.",
                 }
             )
@@ -47,9 +47,13 @@ def plan_passwords(plan, snapshot) -> None:
         if change.action == "create":
             setattr(record, FIELD, encrypt_password(raw))
         elif not password_matches(getattr(record, FIELD), raw):
-            change.changes[FIELD] = (getattr(record, FIELD), encrypt_password(raw))
+            # A dict of the change's own: an unchanged record's is the shared empty one.
+            change.changes = {
+                **change.changes,
+                FIELD: (getattr(record, FIELD), encrypt_password(raw)),
+            }
             if change.action == "unchanged":
-                change.action = "update"
+                change.action, change.label = "update", change.title()
         else:
             continue
         plan.passwords_set += 1
