@@ -143,7 +143,8 @@ class PeoplePhase:
         snapshot, district = self.snapshot, self.district
         keep = set(snapshot.rejected.get("users", set()))
         educators: list[Incoming] = []
-        seen: dict[str, dict] = {"student": {}, "educator": {}}
+        # Per kind, per identifier: value -> the SIS record that sent it first.
+        seen = {kind: {name: {} for name in MATCH_FIELDS} for kind in ("student", "educator")}
 
         def students():
             """Students one at a time, straight into matching (a large district's are never
@@ -219,12 +220,12 @@ class PeoplePhase:
             self.plan.warnings.extend(kp.warnings)
         self._check_usernames()
 
-    def _first_of(self, item: Incoming, seen: dict[tuple[str, str], str], keep: set[str]) -> bool:
+    def _first_of(self, item: Incoming, seen: dict[str, dict[str, str]], keep: set[str]) -> bool:
         """Two SIS records wanting the same username or ID: the first wins, the next errs."""
         for name in MATCH_FIELDS:
             value = item.match_keys.get(name)
-            if value and (name, value) in seen:
-                other = seen[(name, value)]
+            if value and value in seen[name]:
+                other = seen[name][value]
                 value = item.values.get(name, value)  # as sent, not its matching key
                 keep.add(item.sourced_id)
                 self.error(
@@ -238,7 +239,7 @@ class PeoplePhase:
         for name in MATCH_FIELDS:
             value = item.match_keys.get(name)
             if value:
-                seen[(name, value)] = item.sourced_id
+                seen[name][value] = item.sourced_id
         return True
 
     def _check_usernames(self) -> None:
