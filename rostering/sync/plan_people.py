@@ -179,7 +179,7 @@ class PeoplePhase:
                 needed.add("user_id")
             else:
                 needed.add("password_encrypted")  # compared with the SIS's (.passwords)
-            existing = existing_rows.load(model, district, needed)
+            existing = existing_rows.load(model, district, needed, self.shared_written[kind])
             through = getattr(model, related_name).through
             owner = f"{kind}_id"
             grouped: dict[int, set[int]] = defaultdict(set)
@@ -196,11 +196,12 @@ class PeoplePhase:
             }
             del grouped
 
-            def make(item: Incoming, model=model):
+            def make(item: Incoming, model=model, sis=self.shared_written[kind]):
                 # A light row, not an instance (.existing): a first sync makes one per person.
+                # Its SIS values are its fields ``sis`` (Incoming.sis_values): read, not held.
                 values = {**item.values, "district_id": district.pk, "origin": Origin.SYNCED}
-                values["sis_sourced_id"], values["sis_values"] = item.sourced_id, item.sis_values
-                return existing_rows.new(model, values)
+                values["sis_sourced_id"] = item.sourced_id
+                return existing_rows.new(model, values, sis)
 
             kp = plan_records(
                 kind=kind,
