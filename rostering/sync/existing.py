@@ -66,6 +66,7 @@ def load(model, district, names: Iterable[str], sis: tuple[str, ...]) -> list:
     common = [index for index, name in enumerate(names) if name in _COMMON]
     stored = names.index("sis_values")
     held = frozenset(names)
+    same_ids = {"alt_external_id", "sis_sourced_id"} <= held
     seen: dict[str, str] = {}
     rows = []
     queryset = model.objects.filter(district=district).values_list(*names)
@@ -82,6 +83,8 @@ def load(model, district, names: Iterable[str], sis: tuple[str, ...]) -> list:
             value = values[index]
             if value:
                 setattr(row, names[index], seen.setdefault(value, value))
+        if same_ids and row.alt_external_id and row.alt_external_id == row.sis_sourced_id:
+            row.alt_external_id = row.sis_sourced_id  # one string (the sourcedId, usually)
         sent = values[stored]
         if sent and _own_fields(row, sent, sis):
             row._sis = _OWN

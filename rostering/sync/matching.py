@@ -56,7 +56,7 @@ class Change:
     kind: str
     action: str  # create | claim | update | unchanged | deactivate
     sourced_id: str
-    label: str  # "" for an unchanged record: ``title`` words it from the record
+    label: str  # "": ``title`` words it from the record
     record: object  # the model instance (new and unsaved for "create")
     changes: dict | MappingProxyType = field(
         default_factory=lambda: NO_CHANGES
@@ -98,9 +98,26 @@ class KindPlan:
     warnings: list[dict] = field(default_factory=list)
     by_sourced_id: dict[str, object] = field(default_factory=dict)  # SIS id -> record
     protected_ids: set[int] = field(default_factory=set)  # records in conflicts
+    # Records the snapshot leaves as they are (most of a large district): the record alone,
+    # no Change each; its SIS sourcedId is the record's own.
+    unchanged: list = field(default_factory=list)
 
     def count(self, action: str) -> int:
-        return sum(1 for c in self.changes if c.action == action)
+        found = sum(1 for c in self.changes if c.action == action)
+        return found + len(self.unchanged) if action == "unchanged" else found
+
+    @staticmethod
+    def label_of(record) -> str:
+        """How a problem names a record that has no Change (an unchanged one)."""
+        return _describe(record)
+
+    def updated(self, record, changes: dict) -> Change:
+        """An unchanged record that a later phase changes (a new SIS password): an update
+        now. The caller takes it out of ``unchanged``."""
+        change = Change(self.kind, "update", record.sis_sourced_id, _describe(record), record)
+        change.changes = changes
+        self.changes.append(change)
+        return change
 
 
 def _same(old, new) -> bool:
@@ -224,16 +241,15 @@ def plan_records(
         elif changes or add or remove:
             action = "update"
         else:
-            action = "unchanged"
-        # Most of a large district's records are unchanged: they keep no label or dict of
-        # their own (Change.title words the label when a later phase needs it).
+            plan.unchanged.append(record)  # no Change (KindPlan.unchanged)
+            continue
         matched = tuple(matched_by)
         plan.changes.append(
             Change(
                 kind,
                 action,
                 item.sourced_id,
-                "" if action == "unchanged" else item.label,
+                item.label,
                 record,
                 changes or NO_CHANGES,
                 add,

@@ -221,8 +221,11 @@ class _Builder(OrgPhase, PeoplePhase, ClassPhase, MembershipPhase, ProductPhase)
 
     def _managed(self, kind: str) -> dict[str, object]:
         """SIS id -> record of active records this sync owns after the plan."""
-        return {
+        kind_plan = self.plan.kinds[kind]
+        managed = {
             c.sourced_id: c.record
-            for c in self.plan.kinds[kind].changes
-            if c.action in ("create", "claim", "update", "unchanged") and _active_after(c)
+            for c in kind_plan.changes
+            if c.action in ("create", "claim", "update") and _active_after(c)
         }
+        managed.update((r.sis_sourced_id, r) for r in kind_plan.unchanged if r.is_active)
+        return managed

@@ -23,19 +23,8 @@ class MembershipPhase:
         classes = self._managed("class_group")
         students = self._managed("student")
         educators = self._managed("educator")
-        gone_people = {
-            kind: {
-                c.record.pk
-                for c in plan.kinds[kind].changes
-                if c.record.pk and not _active_after(c)
-            }
-            for kind in ("student", "educator")
-        }
-        gone_classes = {
-            c.record.pk
-            for c in plan.kinds["class_group"].changes
-            if c.record.pk and not _active_after(c)
-        }
+        gone_people = {kind: _gone(plan.kinds[kind]) for kind in ("student", "educator")}
+        gone_classes = _gone(plan.kinds["class_group"])
         protected = {
             "student": plan.kinds["student"].protected_ids,
             "educator": plan.kinds["educator"].protected_ids,
@@ -154,6 +143,12 @@ class MembershipPhase:
             return f"{memberships.not_at_school(name, name_of(school), cls.name)} Skipped."
 
         return check
+
+
+def _gone(kind_plan) -> set[int]:
+    """The pks of the kind's existing records that are inactive after the plan."""
+    gone = {c.record.pk for c in kind_plan.changes if c.record.pk and not _active_after(c)}
+    return gone | {r.pk for r in kind_plan.unchanged if not r.is_active}
 
 
 def _active_after(change: Change) -> bool:
