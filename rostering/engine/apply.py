@@ -51,8 +51,8 @@ LINK_TABLES = {
     "class_product": (ClassProduct, "class_group_id", "product_id", True),
     "student_product": (StudentProduct, "student_id", "product_id", True),
 }
-# Kept out of the applied list of a create: long, and never what a person edits by hand.
 LINK_BLOCK = 100_000  # link changes written at a time when not kept (a sync)
+# Kept out of the applied list of a create: long, and never what a person edits by hand.
 NOT_KEPT = frozenset({"password_encrypted", "user_id", "district_id", "origin"})
 
 

@@ -29,9 +29,9 @@ MATCHED_BY_LABELS = {
     "alt_external_id": "Alt External Assigned ID",
 }
 _NOTHING: frozenset = frozenset()
-# What a create or an unchanged record changes: one shared, read-only mapping, not an empty
-# dict each (13 MB over a 200,000-student district). A phase that adds a change to such a
-# record gives it a dict of its own (rostering.sync.passwords).
+# What a create changes: one shared, read-only mapping, not an empty dict each (13 MB over a
+# 200,000-student district). A phase that adds a change to such a record gives it a dict of
+# its own (rostering.sync.passwords).
 NO_CHANGES = MappingProxyType({})
 _MATCHED_BY: dict[tuple[str, ...], tuple[str, ...]] = {}  # the few combinations, shared
 
@@ -54,23 +54,18 @@ class Incoming:
 @dataclass(slots=True)
 class Change:
     kind: str
-    action: str  # create | claim | update | unchanged | deactivate
+    action: str  # create | claim | update | deactivate (unchanged: KindPlan.unchanged)
     sourced_id: str
-    label: str  # "": ``title`` words it from the record
+    label: str
     record: object  # the model instance (new and unsaved for "create")
-    changes: dict | MappingProxyType = field(
-        default_factory=lambda: NO_CHANGES
-    )  # attname -> (old, new)
+    # attname -> (old, new)
+    changes: dict | MappingProxyType = field(default_factory=lambda: NO_CHANGES)
     related_add: frozenset[int] = frozenset()
     related_remove: frozenset[int] = frozenset()
     matched_by: tuple[str, ...] = ()  # MATCHED_BY_LABELS keys that found the record
 
-    def title(self) -> str:
-        """How a problem or a run names the record."""
-        return self.label or _describe(self.record)
-
     def as_dict(self) -> dict:
-        data = {"kind": self.kind, "sourced_id": self.sourced_id, "label": self.title()}
+        data = {"kind": self.kind, "sourced_id": self.sourced_id, "label": self.label}
         if self.matched_by and self.action == "claim":
             data["matched_by"] = [MATCHED_BY_LABELS[name] for name in self.matched_by]
         if self.changes:
@@ -114,8 +109,8 @@ class KindPlan:
     def updated(self, record, changes: dict) -> Change:
         """An unchanged record that a later phase changes (a new SIS password): an update
         now. The caller takes it out of ``unchanged``."""
-        change = Change(self.kind, "update", record.sis_sourced_id, _describe(record), record)
-        change.changes = changes
+        label = _describe(record)
+        change = Change(self.kind, "update", record.sis_sourced_id, label, record, changes)
         self.changes.append(change)
         return change
 

@@ -28,7 +28,7 @@ def plan_passwords(plan, snapshot) -> None:
     for change in kind_plan.changes:
         user = users.get(change.sourced_id)
         raw = user.password if user is not None else ""
-        if not raw or change.action == "deactivate" or _refused(plan, user, change.title(), raw):
+        if not raw or change.action == "deactivate" or _refused(plan, user, change.label, raw):
             continue
         record = change.record
         if change.action == "create":

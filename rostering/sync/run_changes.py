@@ -62,7 +62,7 @@ def record(run: SyncRun, plan) -> int:
             fields = dict(change.as_dict().get("changes") or {})
             if change.related_add or change.related_remove:  # the schools a person is at
                 fields["schools"] = [sorted(change.related_remove), sorted(change.related_add)]
-            rows.append((change.kind, change.action, change.sourced_id, change.title(), fields))
+            rows.append((change.kind, change.action, change.sourced_id, change.label, fields))
     names = _org_names(plan, rows)
     kept = (
         (
