@@ -51,6 +51,7 @@ LINK_TABLES = {
     "class_product": (ClassProduct, "class_group_id", "product_id", True),
     "student_product": (StudentProduct, "student_id", "product_id", True),
 }
+LINK_BLOCK = 100_000  # link changes written at a time when not kept (a sync)
 # Kept out of the applied list of a create: long, and never what a person edits by hand.
 NOT_KEPT = frozenset({"password_encrypted", "user_id", "district_id", "origin"})
 
@@ -288,7 +289,7 @@ class _Writer:
     def links(self, batch: Batch) -> None:
         adds: dict[str, list] = defaultdict(list)
         removes: dict[str, list] = defaultdict(list)
-        ids = self.ids
+        ids, waiting = self.ids, 0
         for item in self._link_items(batch):
             owner, other = item.owner, item.other
             if type(owner) is New:
@@ -296,14 +297,25 @@ class _Writer:
             if type(other) is New:
                 other = ids[other]
             (adds if item.added else removes)[item.link].append((owner, other, item.origin))
+            waiting += item.added
+            if waiting == LINK_BLOCK and not self.keep:
+                # Not kept (a sync): written a block at a time, so a first sync's 800,000
+                # memberships are never all held as pairs (about 70 MB at 200,000 students).
+                self._write_links(removes, adds)
+                waiting = 0
         for name in adds.keys() | removes.keys() if self.keep else ():  # the same tuples
             self.applied.links[name] = {
                 "added": adds.get(name, []),
                 "removed": removes.get(name, []),
             }
+        self._write_links(removes, adds)
+
+    def _write_links(self, removes: dict[str, list], adds: dict[str, list]) -> None:
+        """Delete the ``removes`` and insert the ``adds`` (link name -> pairs), with their
+        history; each list is let go once written."""
         for name in LINK_TABLES:
             model, first, second, keeps_origin = LINK_TABLES[name]
-            gone, new = removes.pop(name, []), adds.pop(name, [])  # kept or let go once written
+            gone, new = removes.pop(name, []), adds.pop(name, [])
             if not gone and not new:
                 continue
             sql.delete_pairs(model, first, second, gone)

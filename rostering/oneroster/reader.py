@@ -99,6 +99,9 @@ class _Reader:
         self.not_current: dict[str, tuple[str, str]] = {}
         self._grade_lists: dict[str, list[str]] = {}
         self._role_lists: dict[tuple[str, tuple[str, ...]], list[Role]] = {}
+        # Names repeat (a few hundred family names for thousands of students): each distinct
+        # one is held once while the snapshot is read (the csv module makes a string a cell).
+        self._names: dict[str, str] = {}
 
     def _data(self, stem: str) -> bytes | None:
         return self.files.get(f"{stem.lower()}.csv")
@@ -352,12 +355,15 @@ class _Reader:
                     ", ".join(missing_values),
                 )
                 continue
+            names = self._names
+            given, family = values["givenName"], values["familyName"]
+            middle = values.get("middleName", "")
             user = User(
                 sourced_id=key,
                 username=values["username"],
-                given_name=values["givenName"],
-                family_name=values["familyName"],
-                middle_name=values.get("middleName", ""),
+                given_name=names.setdefault(given, given),
+                family_name=names.setdefault(family, family),
+                middle_name=names.setdefault(middle, middle) if middle else "",
                 identifier=values.get("identifier", ""),
                 email=values.get("email", ""),
                 enabled=table.flag(values.get("enabledUser", ""), "enabledUser", row, key, True),
@@ -376,6 +382,7 @@ class _Reader:
                     orgs.insert(0, primary_org)
                 user.roles = self._roles(role, tuple(orgs))
             users[key] = user
+        self._names = {}  # the users hold their names now
 
     # 50,000 users of 40 schools hold a few hundred distinct grade lists and role lists: one
     # list each (about 12 MB fewer objects), which the reader only ever replaces, never edits.

@@ -177,8 +177,9 @@ class _Translator:
                 self.batch.link_feeds.append(self._added(name, adds))
 
     def _added(self, name: str, adds: list):
-        ref = self.ref
-        for cls, member in drained(adds):
+        """The link changes of the plan's flat list of (class, person) additions."""
+        ref, records = self.ref, drained(adds)
+        for cls, member in zip(records, records, strict=True):
             yield LinkChange(name, ref(cls), ref(member), True, SYNCED)
 
     def products(self) -> None:

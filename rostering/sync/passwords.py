@@ -28,31 +28,52 @@ def plan_passwords(plan, snapshot) -> None:
     for change in kind_plan.changes:
         user = users.get(change.sourced_id)
         raw = user.password if user is not None else ""
-        if not raw or change.action == "deactivate":
-            continue
-        problems = validate_student_password(raw)
-        if problems:
-            plan.warnings.append(
-                {
-                    "file": user.file,
-                    "row": user.row,
-                    "record": user.sourced_id,
-                    "field": "password",
-                    "message": f"{change.label}: {' '.join(problems)} The password was not "
-                    "kept; the student keeps the current one.",
-                }
-            )
+        if not raw or change.action == "deactivate" or _refused(plan, user, change.label, raw):
             continue
         record = change.record
         if change.action == "create":
             setattr(record, FIELD, encrypt_password(raw))
         elif not password_matches(getattr(record, FIELD), raw):
-            change.changes[FIELD] = (getattr(record, FIELD), encrypt_password(raw))
-            if change.action == "unchanged":
-                change.action = "update"
+            # A dict of the change's own: a change may share the empty one (.matching).
+            new = encrypt_password(raw)
+            change.changes = {**change.changes, FIELD: (getattr(record, FIELD), new)}
         else:
             continue
         plan.passwords_set += 1
+    # A record otherwise unchanged becomes an update when the SIS sends a new password.
+    kept = []
+    for record in kind_plan.unchanged:
+        user = users.get(record.sis_sourced_id)
+        raw = user.password if user is not None else ""
+        old = getattr(record, FIELD)
+        if (
+            not raw
+            or _refused(plan, user, kind_plan.label_of(record), raw)
+            or password_matches(old, raw)
+        ):
+            kept.append(record)
+            continue
+        kind_plan.updated(record, {FIELD: (old, encrypt_password(raw))})
+        plan.passwords_set += 1
+    kind_plan.unchanged = kept
+
+
+def _refused(plan, user, label: str, raw: str) -> bool:
+    """Whether the student rules refuse the SIS's password ``raw``: a warning (the student
+    keeps the current one)."""
+    problems = validate_student_password(raw)
+    if problems:
+        plan.warnings.append(
+            {
+                "file": user.file,
+                "row": user.row,
+                "record": user.sourced_id,
+                "field": "password",
+                "message": f"{label}: {' '.join(problems)} The password was not kept; the "
+                "student keeps the current one.",
+            }
+        )
+    return bool(problems)
 
 
 def shown(old: str, new: str) -> list[str]:

@@ -38,10 +38,12 @@ class Plan:
     orgs: list[OrgChange] = field(default_factory=list)
     org_keys: dict[str, int] = field(default_factory=dict)  # SIS org -> pk or -n (new)
     kinds: dict[str, KindPlan] = field(default_factory=dict)
-    # Memberships: rows to add (class record, person record) and row pks to delete.
-    student_adds: list[tuple] = field(default_factory=list)
+    # Memberships: rows to add, flat (class record, person record, class record, ...: 16
+    # bytes a pair, not a tuple of 72; a first sync of 200,000 students plans 800,000) and
+    # row pks to delete.
+    student_adds: list = field(default_factory=list)
     student_removes: list[int] = field(default_factory=list)
-    educator_adds: list[tuple] = field(default_factory=list)
+    educator_adds: list = field(default_factory=list)
     educator_removes: list[int] = field(default_factory=list)
     product_adds: list[tuple] = field(default_factory=list)  # (class record, product id)
     product_claims: list[int] = field(default_factory=list)  # ClassProduct pks -> synced
@@ -99,7 +101,7 @@ class Plan:
                 "updated": sum(1 for o in self.orgs if o.action == "update"),
             },
             "memberships": {
-                "added": len(self.student_adds) + len(self.educator_adds),
+                "added": (len(self.student_adds) + len(self.educator_adds)) // 2,
                 "removed": len(self.student_removes) + len(self.educator_removes),
             },
             "product_links": {
@@ -219,8 +221,11 @@ class _Builder(OrgPhase, PeoplePhase, ClassPhase, MembershipPhase, ProductPhase)
 
     def _managed(self, kind: str) -> dict[str, object]:
         """SIS id -> record of active records this sync owns after the plan."""
-        return {
+        kind_plan = self.plan.kinds[kind]
+        managed = {
             c.sourced_id: c.record
-            for c in self.plan.kinds[kind].changes
-            if c.action in ("create", "claim", "update", "unchanged") and _active_after(c)
+            for c in kind_plan.changes
+            if c.action in ("create", "claim", "update") and _active_after(c)
         }
+        managed.update((r.sis_sourced_id, r) for r in kind_plan.unchanged if r.is_active)
+        return managed

@@ -10,6 +10,7 @@ from rostering.oneroster.records import STAFF_ROLES, STUDENT_ROLES, TO_BE_DELETE
 
 from . import roster_pairs
 from .matching import Change
+from .new_pairs import NewPairs
 
 _UNKNOWN = object()
 
@@ -22,19 +23,8 @@ class MembershipPhase:
         classes = self._managed("class_group")
         students = self._managed("student")
         educators = self._managed("educator")
-        gone_people = {
-            kind: {
-                c.record.pk
-                for c in plan.kinds[kind].changes
-                if c.record.pk and not _active_after(c)
-            }
-            for kind in ("student", "educator")
-        }
-        gone_classes = {
-            c.record.pk
-            for c in plan.kinds["class_group"].changes
-            if c.record.pk and not _active_after(c)
-        }
+        gone_people = {kind: _gone(plan.kinds[kind]) for kind in ("student", "educator")}
+        gone_classes = _gone(plan.kinds["class_group"])
         protected = {
             "student": plan.kinds["student"].protected_ids,
             "educator": plan.kinds["educator"].protected_ids,
@@ -42,9 +32,8 @@ class MembershipPhase:
         # Pairs between records that exist: compact, diffed as sets (.roster_pairs); a pair
         # with a record this run creates is an add at once (no such row can exist yet).
         known = {"student": roster_pairs.pairs(), "educator": roster_pairs.pairs()}
-        # A new pair seen, as one int (the class's id() above the person's): a third of a
-        # tuple of two ints, in a first sync where all 200,000 pairs are new.
-        fresh: dict[str, set[int]] = {"student": set(), "educator": set()}
+        # Pairs with a record this run creates, each once (.new_pairs).
+        fresh = {"student": NewPairs(), "educator": NewPairs()}
         adds_of = {"student": plan.student_adds, "educator": plan.educator_adds}
         users = snapshot.users
         at_school = self._at_school()
@@ -76,9 +65,10 @@ class MembershipPhase:
             class_id, person_id = cls.id, person.id  # .id, not .pk: this runs per enrollment
             if class_id is not None and person_id is not None:
                 known[kind].extend((class_id, person_id))
-            elif (pair := (id(cls) << 64) | id(person)) not in fresh[kind]:
-                fresh[kind].add(pair)
-                adds_of[kind].append((cls, person))
+            else:
+                fresh[kind].add(adds_of[kind], cls, person)
+        for kind, pairs in fresh.items():
+            pairs.drop_repeats(adds_of[kind])
         del fresh
         snapshot.enrollments = []  # the plan was their only reader
         managed_class_ids = {cls.pk for cls in classes.values() if cls.pk}
@@ -100,7 +90,8 @@ class MembershipPhase:
             removes.extend(rows_removed)
             if pairs_added:
                 person_by_pk = {p.pk: p for p in people.values() if p.pk}
-                adds.extend((class_by_pk[c], person_by_pk[m]) for c, m in pairs_added)
+                for c, m in pairs_added:
+                    adds += (class_by_pk[c], person_by_pk[m])
 
     def _at_school(self):
         """A check of the membership rule for (class record, person record, kind): None, or
@@ -152,6 +143,12 @@ class MembershipPhase:
             return f"{memberships.not_at_school(name, name_of(school), cls.name)} Skipped."
 
         return check
+
+
+def _gone(kind_plan) -> set[int]:
+    """The pks of the kind's existing records that are inactive after the plan."""
+    gone = {c.record.pk for c in kind_plan.changes if c.record.pk and not _active_after(c)}
+    return gone | {r.pk for r in kind_plan.unchanged if not r.is_active}
 
 
 def _active_after(change: Change) -> bool:

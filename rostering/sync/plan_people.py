@@ -4,7 +4,8 @@ platform-wide."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from itertools import groupby
+from operator import itemgetter
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -143,7 +144,12 @@ class PeoplePhase:
         snapshot, district = self.snapshot, self.district
         keep = set(snapshot.rejected.get("users", set()))
         educators: list[Incoming] = []
-        seen: dict[str, dict] = {"student": {}, "educator": {}}
+        # Per kind, per identifier: value -> the SIS record that sent it first. The identifier
+        # the district makes from the sourcedId (Alt External Assigned ID, or External) is
+        # unique already, as sourcedIds are (200,000 values not held twice).
+        from_sourced_id = "alt_external_id" if self.use_identifier else "external_id"
+        checked = [name for name in MATCH_FIELDS if name != from_sourced_id]
+        seen = {kind: {name: {} for name in checked} for kind in ("student", "educator")}
 
         def students():
             """Students one at a time, straight into matching (a large district's are never
@@ -178,28 +184,29 @@ class PeoplePhase:
                 needed.add("user_id")
             else:
                 needed.add("password_encrypted")  # compared with the SIS's (.passwords)
-            existing = existing_rows.load(model, district, needed)
+            existing = existing_rows.load(model, district, needed, self.shared_written[kind])
             through = getattr(model, related_name).through
             owner = f"{kind}_id"
-            grouped: dict[int, set[int]] = defaultdict(set)
-            for owner_id, org_id in through.objects.filter(
-                **{f"{kind}__district": district}
-            ).values_list(owner, "organization_id"):
-                grouped[owner_id].add(org_id)
             # Most people share one of a few sets of schools: one frozenset each, not one set
-            # per person (about 200 bytes a student).
+            # per person (about 200 bytes a student), read in the people's order so that only
+            # one person's are ever gathered at a time.
+            links = (
+                through.objects.filter(**{f"{kind}__district": district})
+                .order_by(owner)
+                .values_list(owner, "organization_id")
+            )
             shared_sets: dict[frozenset, frozenset] = {}
-            related_of = {
-                owner_id: shared_sets.setdefault(frozenset(orgs), frozenset(orgs))
-                for owner_id, orgs in grouped.items()
-            }
-            del grouped
+            related_of = {}
+            for owner_id, pairs in groupby(links.iterator(chunk_size=5000), key=itemgetter(0)):
+                orgs = frozenset(org_id for _owner, org_id in pairs)
+                related_of[owner_id] = shared_sets.setdefault(orgs, orgs)
 
-            def make(item: Incoming, model=model):
+            def make(item: Incoming, model=model, sis=self.shared_written[kind]):
                 # A light row, not an instance (.existing): a first sync makes one per person.
+                # Its SIS values are its fields ``sis`` (Incoming.sis_values): read, not held.
                 values = {**item.values, "district_id": district.pk, "origin": Origin.SYNCED}
-                values["sis_sourced_id"], values["sis_values"] = item.sourced_id, item.sis_values
-                return existing_rows.new(model, values)
+                values["sis_sourced_id"] = item.sourced_id
+                return existing_rows.new(model, values, sis)
 
             kp = plan_records(
                 kind=kind,
@@ -219,12 +226,12 @@ class PeoplePhase:
             self.plan.warnings.extend(kp.warnings)
         self._check_usernames()
 
-    def _first_of(self, item: Incoming, seen: dict[tuple[str, str], str], keep: set[str]) -> bool:
+    def _first_of(self, item: Incoming, seen: dict[str, dict[str, str]], keep: set[str]) -> bool:
         """Two SIS records wanting the same username or ID: the first wins, the next errs."""
-        for name in MATCH_FIELDS:
+        for name in seen:
             value = item.match_keys.get(name)
-            if value and (name, value) in seen:
-                other = seen[(name, value)]
+            if value and value in seen[name]:
+                other = seen[name][value]
                 value = item.values.get(name, value)  # as sent, not its matching key
                 keep.add(item.sourced_id)
                 self.error(
@@ -235,10 +242,10 @@ class PeoplePhase:
                     f"record {other}; skipped.",
                 )
                 return False
-        for name in MATCH_FIELDS:
+        for name in seen:
             value = item.match_keys.get(name)
             if value:
-                seen[(name, value)] = item.sourced_id
+                seen[name][value] = item.sourced_id
         return True
 
     def _check_usernames(self) -> None:

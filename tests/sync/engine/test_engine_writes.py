@@ -98,3 +98,36 @@ def test_a_school_moved_below_another_in_the_sis_moves_in_the_portal(sis, distri
     moved = Organization.objects.get(sis_sourced_id="sch-2")
     assert moved.parent.name == "North Elementary" and moved.org_type == "department"
     assert run.counts["organizations"]["updated"] == 1
+
+
+def test_memberships_written_block_by_block_are_all_written_with_their_history(
+    sis, monkeypatch
+):
+    """A sync writes its link changes a block at a time (rostering.engine.apply.LINK_BLOCK):
+    with blocks of two, every one of seven memberships and its history row still lands, and
+    a removal in a later run is written too."""
+    import importlib
+
+    from rostering.models import ClassEducator, ClassStudent
+
+    from .conftest import enroll
+
+    engine_apply = importlib.import_module("rostering.engine.apply")  # not the function
+    monkeypatch.setattr(engine_apply, "LINK_BLOCK", 2)
+    sis.users = [student(n) for n in range(1, 6)] + [teacher(1), teacher(2)]
+    sis.classes = [klass(1), klass(2)]
+    sis.enrollments = [enroll(1 + n % 2, f"stu-{n}") for n in range(1, 6)] + [
+        enroll(1, "tch-1", "teacher"),
+        enroll(2, "tch-2", "teacher"),
+    ]
+    run = sis.sync()
+
+    assert run.counts["memberships"]["added"] == 7
+    assert ClassStudent.objects.count() == 5 and ClassEducator.objects.count() == 2
+    added = LinkChange.objects.filter(action="added", kind__in=["class_student", "class_educator"])
+    assert added.filter(channel="sync").count() == 7
+
+    sis.enrollments = sis.enrollments[1:]
+    sis.sync()
+    assert not ClassStudent.objects.filter(student__sis_sourced_id="stu-1").exists()
+    assert LinkChange.objects.filter(action="removed", student__sis_sourced_id="stu-1").count() == 1

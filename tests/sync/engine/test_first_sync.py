@@ -99,3 +99,53 @@ def test_a_district_wide_administrator_belongs_to_the_district(sis, district):
     admin = Educator.objects.get(username="teach1")
     assert admin.educator_type == "administrator"
     assert list(admin.organizations.all()) == [district]
+
+
+def _repeated_enrollments(sis):
+    """Two classes, three students; stu-1's enrollment in class 1 sent twice (as SIS exports
+    do for a student in two periods of the same class)."""
+    sis.users = [student(1), student(2), student(3), teacher(1)]
+    sis.classes = [klass(1), klass(2)]
+    twice = {**enroll(1, "stu-1"), "sourcedId": "enr-1-stu-1-period-2"}
+    sis.enrollments = [
+        enroll(1, "stu-1"),
+        enroll(1, "stu-2"),
+        enroll(2, "stu-1"),
+        twice,
+        enroll(2, "stu-3"),
+        enroll(1, "tch-1", "teacher"),
+        {**enroll(1, "tch-1", "teacher"), "sourcedId": "enr-again"},
+    ]
+
+
+def _members():
+    return sorted(
+        ClassStudent.objects.values_list("class_group__sis_sourced_id", "student__username")
+    )
+
+
+def test_a_repeated_enrollment_of_new_records_makes_one_membership(sis):
+    _repeated_enrollments(sis)
+    run = sis.sync()
+
+    assert run.status == SyncRun.Status.SUCCEEDED
+    assert _members() == [
+        ("cls-1", "kid1"), ("cls-1", "kid2"), ("cls-2", "kid1"), ("cls-2", "kid3"),
+    ]  # fmt: skip
+    assert ClassEducator.objects.count() == 1
+    assert run.counts["memberships"]["added"] == 5
+
+
+def test_pairs_sharing_a_hash_bit_are_all_kept_and_only_repeats_dropped(sis, monkeypatch):
+    """With a bitmap of 8 bits every pair shares a bit with another: the exact check alone
+    decides, and it keeps every distinct pair."""
+    from rostering.sync import new_pairs
+
+    monkeypatch.setattr(new_pairs, "BITS", 8)
+    _repeated_enrollments(sis)
+    run = sis.sync()
+
+    assert _members() == [
+        ("cls-1", "kid1"), ("cls-1", "kid2"), ("cls-2", "kid1"), ("cls-2", "kid3"),
+    ]  # fmt: skip
+    assert run.counts["memberships"]["added"] == 5
