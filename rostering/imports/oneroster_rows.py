@@ -350,6 +350,7 @@ class Translator(ClassRows):
                 f"{named} is not in orgs.csv; add the organization to orgs.csv or correct "
                 "the user's orgSourcedIds."
             )
-        column = column_of("organizations", file=user.file, clever_id=self.clever_id)
+        field = "schools" if school else "organizations"
+        column = column_of(field, file=user.file, clever_id=self.clever_id)
         self.error(user.file, user.row, user.sourced_id, column, why)
         return []
