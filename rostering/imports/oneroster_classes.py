@@ -15,6 +15,8 @@ from rostering.sync.plan_products import _products_for
 from .engine_parts.cells import join_many
 from .engine_parts.columns import IMPORT_KINDS
 
+# A class's cells the import works out rather than reads (rostering.imports.oneroster_rows).
+_RESOLVED = frozenset({"school", "products", "course_code", "educators"})
 PRODUCT_RULE_FIX = "Add a product rule (SIS sync > Products from SIS data) and import again."
 
 
@@ -65,10 +67,14 @@ class ClassRows:
         return found
 
     def classes(self) -> Step:
-        # The template's columns but Students: a class's students come in the students
-        # step's Classes/Groups (a student's row names its classes).
-        fields = [spec.name for spec in registry.CLASS_GROUP.template_fields]
-        step = Step("classes", [name for name in fields if name != "students"])
+        # The template's columns a class carries (Field.record) or the import resolves; not
+        # Students: a student's row names its classes (the students step's Classes/Groups).
+        fields = [
+            spec.name
+            for spec in registry.CLASS_GROUP.template_fields
+            if spec.record or spec.name in _RESOLVED
+        ]
+        step = Step("classes", fields)
         self.enrolled = self._enrolled()
         rules = list(ProductRule.objects.filter(district=self.district).select_related("product"))
         refs = self._refs()

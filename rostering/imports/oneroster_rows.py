@@ -105,11 +105,14 @@ class Translator(ClassRows):
 
     def _person_step(self, step_kind: str, kind: str, with_classes: bool = False) -> Step:
         """The step of ``kind``'s people: the template's columns the SIS's user fills (the
-        registry's fields with a OneRoster column), in the template's order."""
+        registry's fields with a OneRoster column that a user carries, and its organizations
+        and classes), in the template's order."""
+        readers = self._readers[kind]
         fields = [
             spec.name
             for spec in registry.KINDS[kind].template_fields
-            if spec.oneroster and (with_classes or spec.name != "classes")
+            if spec.oneroster and (spec.name in readers or spec.many)
+            if with_classes or spec.name != "classes"
         ]
         return Step(step_kind, fields)
 
