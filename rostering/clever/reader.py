@@ -9,6 +9,7 @@ students.csv, or a file without its id column, cannot be used and raises Snapsho
 
 from __future__ import annotations
 
+from rostering import registry
 from rostering.oneroster.files import read_rows, text_stream
 from rostering.oneroster.records import (
     Class,
@@ -20,6 +21,8 @@ from rostering.oneroster.records import (
     SnapshotError,
     User,
 )
+
+from .columns import CLEVER_COLUMNS, clever_columns
 
 CLEVER_FILES = ("schools", "students", "teachers", "sections", "enrollments")
 ID_COLUMNS = ("Student_number", "Sis_id")
@@ -128,8 +131,8 @@ class _Reader:
                 "Clever files (schools, students, teachers, sections, enrollments) and try again."
             )
         self._schools()
-        self._people("students", "Student", "student")
-        self._people("teachers", "Teacher", "teacher")
+        self._people("students", "Student", "student", registry.STUDENT)
+        self._people("teachers", "Teacher", "teacher", registry.EDUCATOR)
         self._sections()
         self._enrollments()
         return self.snapshot
@@ -178,13 +181,18 @@ class _Reader:
                     file=rows.file,
                 )
 
-    def _people(self, stem: str, word: str, role: str) -> None:
+    def _people(self, stem: str, word: str, role: str, kind: registry.Kind) -> None:
         rows = self._rows(stem)
         if rows is None:
             self.snapshot.incomplete.add("users")
             return
         users = self.snapshot.users
         key = f"{word.lower()}_id"
+        # The columns the registry says the file carries (a student's First_name, Middle_name,
+        # Student_email, Password: User.given_name ...), copied as they are; the IDs, grade,
+        # school and username fallback are this reader's rules, below.
+        plain = clever_columns(stem, kind)
+        named = CLEVER_COLUMNS[rows.file]
         for row, values in rows:
             record = values.get(key, "")
             if not record:
@@ -199,37 +207,32 @@ class _Reader:
                     f'"{record}" is already a Student_id or Teacher_id above; row skipped.',
                 )
                 continue
-            first, last = values.get("first_name", ""), values.get("last_name", "")
-            if not first or not last:
-                column = "First_name" if not first else "Last_name"
-                self._refuse(rows.file, row, record, column, "is empty.")
+            read = {attribute: values.get(column, "") for attribute, column in plain}
+            if not read["given_name"] or not read["family_name"]:
+                empty = "first_name" if not read["given_name"] else "last_name"
+                self._refuse(rows.file, row, record, named[empty], "is empty.")
                 continue
             school = self._school_of(rows.file, row, record, values)
             if not school:
                 continue
-            email = values.get(f"{word.lower()}_email", "")
-            password = ""
-            if role == "student":
+            if role == "student":  # the district chose its identifier column
                 identifier = values.get(self.id_column, "") or (
                     record if self.id_column == "sis_id" else ""
                 )
-                grades = [grade(values["grade"])] if values.get("grade") else []
-                password = values.get("password", "")  # trimmed, as OneRoster's is
+                sent = values.get(named["grade"].lower(), "")
+                grades = [grade(sent)] if sent else []  # a student has one grade
             else:
-                identifier, grades = values.get("teacher_number", ""), []
+                identifier, grades = values.get(named["identifier"].lower(), ""), []
+            username = values.get(named["username"].lower(), "")
             users[record] = User(
                 record,
-                values.get("username", "") or email or record,
-                first,
-                last,
-                middle_name=values.get("middle_name", ""),
+                username or read.get("email", "") or record,
                 identifier=identifier,
-                email=email,
                 grades=grades,
                 roles=[Role(role, school, primary=True)],
-                password=password,
                 row=row,
                 file=rows.file,
+                **read,
             )
         # A refused student or teacher is a refused user, whichever file it came from.
         rejected = self.snapshot.rejected

@@ -15,6 +15,8 @@ from rostering.sync.plan_products import _products_for
 from .engine_parts.cells import join_many
 from .engine_parts.columns import IMPORT_KINDS
 
+# A class's cells the import works out rather than reads (rostering.imports.oneroster_rows).
+_RESOLVED = frozenset({"school", "products", "course_code", "educators"})
 PRODUCT_RULE_FIX = "Add a product rule (SIS sync > Products from SIS data) and import again."
 
 
@@ -65,15 +67,12 @@ class ClassRows:
         return found
 
     def classes(self) -> Step:
+        # The template's columns a class carries (Field.record) or the import resolves; not
+        # Students: a student's row names its classes (the students step's Classes/Groups).
         fields = [
-            "name",
-            "school",
-            "products",
-            "external_id",
-            "subject",
-            "course_code",
-            "grades",
-            "educators",
+            spec.name
+            for spec in registry.CLASS_GROUP.template_fields
+            if spec.record or spec.name in _RESOLVED
         ]
         step = Step("classes", fields)
         self.enrolled = self._enrolled()
@@ -111,25 +110,15 @@ class ClassRows:
                 continue
             self.imported_classes.add(key)
             teachers = self.enrolled.get(key, {}).get("educator", [])
-            step.rows.append(
-                SourceRow(
-                    cls.file,
-                    cls.row,
-                    key,
-                    {
-                        "name": cls.title,
-                        "school": refs.get(cls.school_sourced_id, ""),
-                        "products": join_many(p.name for p in products),
-                        "external_id": key,
-                        "subject": join_many(cls.subjects),
-                        "course_code": course.course_code if course else "",
-                        "grades": join_many(cls.grades),  # the checker gives the verdict
-                        "educators": join_many(
-                            dict.fromkeys(educators[t] for t in teachers if t in educators)
-                        ),
-                    },
-                )
-            )
+            related = {
+                "school": refs.get(cls.school_sourced_id, ""),
+                "products": join_many(p.name for p in products),
+                "course_code": course.course_code if course else "",
+                "educators": join_many(
+                    dict.fromkeys(educators[t] for t in teachers if t in educators)
+                ),
+            }
+            step.rows.append(SourceRow(cls.file, cls.row, key, _cells(cls, step.fields, related)))
         self._say_without_product()
         return step
 
@@ -145,3 +134,18 @@ class ClassRows:
                 "enrollment(s) were left out: no product rule of the district gives them a "
                 f"product. {PRODUCT_RULE_FIX}",
             )
+
+
+def _cells(cls, fields: list[str], related: dict[str, str]) -> dict[str, str]:
+    """A class's cells: ``related`` (what the import resolves: its school, products, course
+    and teachers), and each other field from the class's attribute the registry names
+    (``Field.record``: Class.title ...), as the SIS sent it (a list as a list cell): the
+    checker gives the verdict."""
+    cells = {}
+    for name in fields:
+        if name in related:
+            cells[name] = related[name]
+            continue
+        value = getattr(cls, registry.CLASS_GROUP[name].record)
+        cells[name] = join_many(value) if isinstance(value, list) else value
+    return cells

@@ -10,8 +10,11 @@ record marked tobedeleted, a class no product rule gives a product) is a warning
 
 from __future__ import annotations
 
+from django.db.models import Choices
+
+from rostering import registry
 from rostering.models import Organization
-from rostering.oneroster import TO_BE_DELETED, Snapshot
+from rostering.oneroster import TO_BE_DELETED, Snapshot, reading
 from rostering.oneroster.field_columns import column_of
 from rostering.sync.models import SyncSource
 
@@ -50,6 +53,12 @@ class Translator(ClassRows):
         id_field = source.external_id_field if source else SyncSource.IdField.IDENTIFIER
         self.use_identifier = id_field == SyncSource.IdField.IDENTIFIER
         self.clever_id = source.clever_id_column if source else ""
+        # How the SIS's user carries each field, as the registry says (the username as sent,
+        # whatever column the sync takes it from: the import keeps users.username).
+        self._readers = {
+            kind: reading.readers(registry.KINDS[kind], use_identifier=self.use_identifier)
+            for kind in ("student", "educator")
+        }
         self.imported_classes: set[str] = set()
         self.without_product = {"classes": 0, "enrollments": 0}
         self.no_product: list[RowError] = []  # the warning of each class left out for it
@@ -88,10 +97,44 @@ class Translator(ClassRows):
         return column_of(field, kind, file, self.clever_id)
 
     def _ids(self, sourced_id: str, identifier: str) -> tuple[str, str]:
-        """(External Assigned ID, Alt External Assigned ID) as the district's sync reads them."""
+        """(External Assigned ID, Alt External Assigned ID) as the district's sync reads them
+        (but a record without an identifier gets no Alt ID either)."""
         if self.use_identifier:
             return identifier, sourced_id if identifier else ""
         return sourced_id, identifier
+
+    def _person_step(self, step_kind: str, kind: str, with_classes: bool = False) -> Step:
+        """The step of ``kind``'s people: the template's columns the SIS's user fills (the
+        registry's fields with a OneRoster column that a user carries, and its organizations
+        and classes), in the template's order."""
+        readers = self._readers[kind]
+        fields = [
+            spec.name
+            for spec in registry.KINDS[kind].template_fields
+            if spec.oneroster and (spec.name in readers or spec.many)
+            if with_classes or spec.name != "classes"
+        ]
+        return Step(step_kind, fields)
+
+    def _person_cells(self, kind: str, user, fields: list[str], related: dict) -> dict:
+        """A person's cells: ``related`` (its organizations and classes, as rows name them),
+        the IDs as the district reads them, and each other field as the SIS's user carries it
+        (rostering.oneroster.reading), as the SIS sent it: the template's checks give the
+        verdict. A choice is the template's word for it (Administrator)."""
+        record = registry.KINDS[kind]
+        external, alt = self._ids(user.sourced_id, user.identifier)
+        ids = {"external_id": external, "alt_external_id": alt}  # by the registry's rule
+        readers = self._readers[kind]
+        cells = {}
+        for name in fields:
+            if name in related:
+                cells[name] = related[name]
+            elif record[name].rule in ids:
+                cells[name] = ids[record[name].rule]
+            else:
+                value = readers[name](user)
+                cells[name] = value.label if isinstance(value, Choices) else value
+        return cells
 
     # organizations --------------------------------------------------------------------------
 
@@ -217,42 +260,15 @@ class Translator(ClassRows):
         return sum(len(people) for people in self._people.values())
 
     def educators(self) -> Step:
-        fields = [
-            "first_name",
-            "last_name",
-            "username",
-            "educator_type",
-            "organizations",
-            "email",
-            "external_id",
-            "alt_external_id",
-        ]
-        step = Step("educators", fields)
+        step = self._person_step("educators", "educator")
         refs = self._refs()
         for user in self._people["educator"]:
-            external, alt = self._ids(user.sourced_id, user.identifier)
             orgs = self._orgs_of(user, refs)
             if not orgs:
                 continue
-            step.rows.append(
-                SourceRow(
-                    user.file,
-                    user.row,
-                    user.sourced_id,
-                    {
-                        "first_name": user.given_name,
-                        "last_name": user.family_name,
-                        "username": user.username,
-                        "educator_type": (
-                            "Administrator" if user.kind == "administrator" else "Teacher"
-                        ),
-                        "organizations": join_many(dict.fromkeys(orgs)),
-                        "email": user.email,
-                        "external_id": external,
-                        "alt_external_id": alt,
-                    },
-                )
-            )
+            related = {"organizations": join_many(dict.fromkeys(orgs))}
+            cells = self._person_cells("educator", user, step.fields, related)
+            step.rows.append(SourceRow(user.file, user.row, user.sourced_id, cells))
         return step
 
     def _refs(self) -> dict[str, str]:
@@ -261,30 +277,18 @@ class Translator(ClassRows):
     # students -------------------------------------------------------------------------------
 
     def students(self) -> Step:
-        fields = [
-            "first_name",
-            "last_name",
-            "username",
-            "external_id",
-            "schools",
-            "middle_name",
-            "grade",
-            "email",
-            "alt_external_id",
-            "password",  # the template's rules: kept encrypted, blank keeps the current one
-        ]
         with_classes = "enrollments.csv" in self.file_names
-        if with_classes:
-            fields.append("classes")
-            if "enrollments" in self.snapshot.delta:
-                self.warn(
-                    "enrollments.csv",
-                    0,
-                    "",
-                    "The manifest marks enrollments.csv as a delta file; each student's "
-                    "classes/groups are set to the ones it lists.",
-                )
-        step = Step("students", fields)
+        if with_classes and "enrollments" in self.snapshot.delta:
+            self.warn(
+                "enrollments.csv",
+                0,
+                "",
+                "The manifest marks enrollments.csv as a delta file; each student's "
+                "classes/groups are set to the ones it lists.",
+            )
+        # The password among them: the template's rules (kept encrypted, blank keeps the
+        # current one).
+        step = self._person_step("students", "student", with_classes)
         refs = self._refs()
         class_refs = self._class_refs() if with_classes else {}
         enrolled = self.enrolled if self.enrolled is not None else self._enrolled()
@@ -294,25 +298,14 @@ class Translator(ClassRows):
                 if key in class_refs:
                     by_student.setdefault(user_id, []).append(class_refs[key])
         for user in self._people["student"]:
-            external, alt = self._ids(user.sourced_id, user.identifier)
             orgs = self._orgs_of(user, refs, school=True)
             if not orgs:
                 continue
-            cells = {
-                "first_name": user.given_name,
-                "last_name": user.family_name,
-                "username": user.username,
-                "external_id": external,
-                "schools": join_many(dict.fromkeys(orgs)),
-                "middle_name": user.middle_name,
-                "grade": user.grades[0] if user.grades else "",
-                "email": user.email,
-                "alt_external_id": alt,
-                "password": user.password,
-            }
+            related = {"schools": join_many(dict.fromkeys(orgs))}
             if with_classes:
                 classes = by_student.get(user.sourced_id, [])
-                cells["classes"] = join_many(dict.fromkeys(classes))
+                related["classes"] = join_many(dict.fromkeys(classes))
+            cells = self._person_cells("student", user, step.fields, related)
             step.rows.append(SourceRow(user.file, user.row, user.sourced_id, cells))
         return step
 
@@ -350,6 +343,7 @@ class Translator(ClassRows):
                 f"{named} is not in orgs.csv; add the organization to orgs.csv or correct "
                 "the user's orgSourcedIds."
             )
-        column = column_of("organizations", file=user.file, clever_id=self.clever_id)
+        field = "schools" if school else "organizations"
+        column = column_of(field, file=user.file, clever_id=self.clever_id)
         self.error(user.file, user.row, user.sourced_id, column, why)
         return []

@@ -2,11 +2,11 @@
 told in OneRoster's words (users.csv's givenName, not the template's First Name), or in
 Clever's when the record came from one of Clever's files (rostering.clever.columns).
 
-The OneRoster columns are the registry's (``Field.oneroster``), read here, never repeated."""
+The columns are the registry's (``Field.oneroster``, ``Field.clever``), read here and in
+rostering.clever.columns, never repeated."""
 
 from rostering import registry
 from rostering.clever.columns import CLEVER_COLUMNS
-from rostering.registry import Unique
 
 # Read first when a field name means different columns in two kinds ("name": orgs.name; a
 # class/group's is its classes.title, asked with the kind).
@@ -14,22 +14,24 @@ _KIND_ORDER = ("class_group", "student", "educator", "organization")
 _CLASS_KINDS = ("classes", "class_group")
 
 
-def _column(spec: registry.Field) -> str:
-    """The one OneRoster column ``spec`` is read from; "" when it is read from several
-    (Active: status or enabledUser) or when which column it is is the district's choice (the
-    External and Alt External Assigned IDs: identifier or sourcedId, its sync source's)."""
-    if len(spec.oneroster) != 1 or spec.unique is Unique.DISTRICT:
-        return ""
-    return spec.oneroster[0].partition(".")[2]
-
-
 def oneroster_columns(kind: str = "") -> dict[str, str]:
-    """{registry field name: OneRoster column} of ``kind`` (a registry kind), or of every kind
-    when none is given (a field name that means two columns gets the last kind's)."""
-    kinds = [registry.KINDS[kind]] if kind else [registry.KINDS[k] for k in _KIND_ORDER]
-    return {
-        spec.name: column for k in kinds for spec in k.fields if (column := _column(spec))
-    }
+    """{registry field name: OneRoster column} of ``kind`` (a registry kind: worked out once,
+    ``Kind.oneroster_columns``), or of every kind when none is given (a field name that means
+    two columns gets the last kind's; worked out once for the kinds as they are). Callers
+    only read it."""
+    if kind:
+        return registry.KINDS[kind].oneroster_columns
+    kinds = tuple(registry.KINDS[k] for k in _KIND_ORDER)
+    made, merged = _every_kind
+    if len(made) != len(kinds) or any(a is not b for a, b in zip(made, kinds, strict=True)):
+        merged = {}
+        for k in kinds:
+            merged.update(k.oneroster_columns)
+        _every_kind[:] = [kinds, merged]
+    return merged
+
+
+_every_kind: list = [(), {}]
 
 
 def column_of(field: str, kind: str = "", file: str = "", clever_id: str = "") -> str:

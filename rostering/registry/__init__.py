@@ -3,7 +3,8 @@ each field's label and help, template column and header aliases, OneRoster colum
 normaliser, length (the model's), uniqueness scope, sync role and whether it is exported.
 
 Ownership (rostering.ownership), form labels, the import templates and header matching, the
-exports and the sync read it; ``Field.check`` is the one verdict on a value, whatever the
+exports, the sync, the OneRoster import and the Clever reader read it (each field says where
+a source's record carries it); ``Field.check`` is the one verdict on a value, whatever the
 channel. A new optional field is its model field, its migration and one entry here.
 """
 

@@ -26,7 +26,13 @@ class Field:
 
     ``name`` is the model field (or relation) the form, service and sync call it; ``column``
     the template and export header ("" when it is not in the templates); ``oneroster`` the
-    OneRoster file.column(s) the SIS sends it in.
+    OneRoster file.column(s) the SIS sends it in, and ``clever`` Clever's (file.column, the
+    same order: an ID's identifier column, then its sourcedId's).
+
+    Where a source's plain record (rostering.oneroster.records) carries it: ``record``, the
+    attribute a reader fills from those columns (User.given_name), or ``rule``, a named rule
+    that makes the value (rostering.oneroster.reading: Active from status and enabledUser).
+    The sync's plan, the OneRoster import and the Clever reader read fields through these.
     """
 
     name: str
@@ -35,6 +41,9 @@ class Field:
     help: str = ""
     aliases: tuple[str, ...] = ()
     oneroster: tuple[str, ...] = ()
+    clever: tuple[str, ...] = ()
+    record: str = ""
+    rule: str = ""
     normalise: Callable[[str], str] | None = None  # after trimming; raises ValidationError
     required: bool = False  # a template row needs a value
     in_template: bool | None = None  # always in the template (default: required)
@@ -60,6 +69,16 @@ class Field:
         if getattr(model_field, "choices", None):
             return None
         return getattr(model_field, "max_length", None)
+
+    @property
+    def oneroster_column(self) -> str:
+        """The one OneRoster column the field is read from; "" when it is read from several
+        (Active: status or enabledUser) or when which column it is is the district's choice
+        (the External and Alt External Assigned IDs: identifier or sourcedId, its sync
+        source's)."""
+        if len(self.oneroster) != 1 or self.unique is Unique.DISTRICT:
+            return ""
+        return self.oneroster[0].partition(".")[2]
 
     @property
     def always_in_template(self) -> bool:
@@ -103,6 +122,12 @@ class Kind:
 
     def get(self, name: str) -> Field | None:
         return self.by_name.get(name)
+
+    @cached_property
+    def oneroster_columns(self) -> dict[str, str]:
+        """{field name: its one OneRoster column}, for the fields read from one
+        (rostering.oneroster.field_columns)."""
+        return {f.name: f.oneroster_column for f in self.fields if f.oneroster_column}
 
     def with_role(self, role: SyncRole) -> frozenset[str]:
         return frozenset(f.name for f in self.fields if f.sync is role)

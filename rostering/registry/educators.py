@@ -7,14 +7,17 @@ from rostering.models import Educator
 from .base import Field, Kind, SyncRole, Unique
 from .students import EMAIL, FIRST_NAME, IS_ACTIVE, LAST_NAME, SIS_IDS, USERNAME
 
+CLEVER_TEACHER_IDS = ("teachers.Teacher_number", "teachers.Teacher_id")  # as SIS_IDS
+
 EDUCATOR = Kind(
     "educator",
     Educator,
     (
-        Field(**FIRST_NAME, samples=("Ana", "Ben")),
-        Field(**LAST_NAME, samples=("Lopez", "Kim")),
+        Field(**FIRST_NAME, clever=("teachers.First_name",), samples=("Ana", "Ben")),
+        Field(**LAST_NAME, clever=("teachers.Last_name",), samples=("Lopez", "Kim")),
         Field(
             **USERNAME,
+            clever=("teachers.Username",),
             help="Signs in to the portal; letters, digits and . _ - @ + only.",
             samples=("tess.teacher", "sam.admin"),
         ),
@@ -25,6 +28,7 @@ EDUCATOR = Kind(
             help="Teacher or Administrator.",
             aliases=("type", "role"),
             oneroster=("users.role",),
+            rule="educator_type",
             required=True,
             samples=("Teacher", "Administrator"),
             sync=SyncRole.LOCKED,
@@ -37,18 +41,22 @@ EDUCATOR = Kind(
             "district-wide administrator.",
             aliases=("organization", "school", "schools"),
             oneroster=("users.orgSourcedIds",),
+            clever=("teachers.School_id",),
+            record="org_sourced_ids",
             required=True,
             samples=("North Elementary", "North Elementary; South Elementary"),
             many=True,
             sync=SyncRole.LOCKED,
         ),
-        Field(**EMAIL),
+        Field(**EMAIL, clever=("teachers.Teacher_email",)),
         Field(
             "external_id",
             "External Assigned ID",
             column="External Assigned ID",
             aliases=("external id", "staff id", "educator id"),
             oneroster=SIS_IDS,
+            clever=CLEVER_TEACHER_IDS,
+            rule="external_id",
             samples=("T001", "T002"),
             unique=Unique.DISTRICT,
             sync=SyncRole.LOCKED,
@@ -59,6 +67,8 @@ EDUCATOR = Kind(
             column="Alt External Assigned ID",
             aliases=("alt external id",),
             oneroster=SIS_IDS,
+            clever=CLEVER_TEACHER_IDS,
+            rule="alt_external_id",
             samples=("", "A-2"),
             unique=Unique.DISTRICT,
             sync=SyncRole.SHAREABLE,

@@ -12,6 +12,7 @@ FIRST_NAME = dict(
     label="First name",
     column="First Name",
     oneroster=("users.givenName",),
+    record="given_name",
     required=True,
     sync=SyncRole.LOCKED,
 )
@@ -20,6 +21,7 @@ LAST_NAME = dict(
     label="Last name",
     column="Last Name",
     oneroster=("users.familyName",),
+    record="family_name",
     required=True,
     sync=SyncRole.LOCKED,
 )
@@ -30,6 +32,7 @@ EMAIL = dict(
     help="An email address, or leave blank.",
     aliases=("email address", "e-mail"),
     oneroster=("users.email",),
+    record="email",
     normalise=normalisers.email,
     samples=("", "ben.kim@example.org"),
     sync=SyncRole.SHAREABLE,
@@ -40,6 +43,8 @@ USERNAME = dict(
     column="Username",
     aliases=("user name", "login"),
     oneroster=("users.username",),
+    record="username",
+    rule="username",  # the column the district chose (SyncSource.username_field)
     required=True,
     unique=Unique.PLATFORM,
     sync=SyncRole.LOCKED,
@@ -48,20 +53,25 @@ IS_ACTIVE = dict(
     name="is_active",
     label="Active",
     oneroster=("users.status", "users.enabledUser"),
+    rule="active",
     sync=SyncRole.LOCKED,
     exported=False,
 )
 # Which of users.sourcedId / users.identifier is which is the district's choice (SyncSource).
 SIS_IDS = ("users.identifier", "users.sourcedId")
+# Clever's names of the same two, in the same order (a student's identifier column is the
+# district's choice too, Student_number or Sis_id: rostering.oneroster.field_columns).
+CLEVER_STUDENT_IDS = ("students.Student_number", "students.Student_id")
 
 STUDENT = Kind(
     "student",
     Student,
     (
-        Field(**FIRST_NAME, samples=("Ana", "Ben")),
-        Field(**LAST_NAME, samples=("Lopez", "Kim")),
+        Field(**FIRST_NAME, clever=("students.First_name",), samples=("Ana", "Ben")),
+        Field(**LAST_NAME, clever=("students.Last_name",), samples=("Lopez", "Kim")),
         Field(
             **USERNAME,
+            clever=("students.Username",),
             help="Signs in to products; letters, digits and . _ - @ + only.",
             samples=("ana.lopez", "ben.kim"),
         ),
@@ -72,6 +82,8 @@ STUDENT = Kind(
             help="The student ID in your SIS (External Assigned ID). Leading zeros are kept.",
             aliases=("external assigned id", "external id", "sis id", "student number"),
             oneroster=SIS_IDS,
+            clever=CLEVER_STUDENT_IDS,
+            rule="external_id",
             in_template=True,
             samples=("000123", "000124"),
             unique=Unique.DISTRICT,
@@ -84,6 +96,8 @@ STUDENT = Kind(
             help="The school's name or ID; several separated by semicolons.",
             aliases=("organization", "school", "schools"),
             oneroster=("users.orgSourcedIds",),
+            clever=("students.School_id",),
+            record="org_sourced_ids",
             required=True,
             samples=("North Elementary", "North Elementary; South Elementary"),
             many=True,
@@ -94,6 +108,8 @@ STUDENT = Kind(
             "Middle name",
             column="Middle Name",
             oneroster=("users.middleName",),
+            clever=("students.Middle_name",),
+            record="middle_name",
             samples=("", "Lee"),
             sync=SyncRole.SHAREABLE,
         ),
@@ -104,11 +120,14 @@ STUDENT = Kind(
             help=normalisers.GRADE_HELP,
             aliases=("grade level",),
             oneroster=("users.grades",),
+            clever=("students.Grade",),
+            record="grades",
+            rule="first_grade",
             normalise=normalisers.grade,
             samples=("K", "3"),
             sync=SyncRole.SHAREABLE,
         ),
-        Field(**EMAIL),
+        Field(**EMAIL, clever=("students.Student_email",)),
         Field(
             "alt_external_id",
             "Alt External Assigned ID",
@@ -116,6 +135,8 @@ STUDENT = Kind(
             help="A second ID, e.g. a state ID.",
             aliases=("alt external assigned id", "alternate id", "state id"),
             oneroster=SIS_IDS,
+            clever=CLEVER_STUDENT_IDS,
+            rule="alt_external_id",
             samples=("", "S-88"),
             unique=Unique.DISTRICT,
             sync=SyncRole.SHAREABLE,
@@ -127,6 +148,8 @@ STUDENT = Kind(
             listed=False,
             help="4 to 64 characters. Leave blank to keep the current password.",
             oneroster=("users.password",),
+            clever=("students.Password",),
+            record="password",
             samples=("tiger42", "comet17"),
         ),
         Field(
@@ -138,6 +161,7 @@ STUDENT = Kind(
             "several separated by semicolons.",
             aliases=("classes", "class", "groups", "class/group", "class groups"),
             oneroster=("enrollments.classSourcedId",),
+            clever=("enrollments.Section_id",),
             samples=("Room 4", "Room 4; Reading Club"),
             many=True,
         ),

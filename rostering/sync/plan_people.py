@@ -12,7 +12,8 @@ from django.core.exceptions import ValidationError
 
 from rostering import registry, usernames
 from rostering.models import Educator, Origin, Student
-from rostering.oneroster.records import TO_BE_DELETED
+from rostering.oneroster import reading
+from rostering.registry import Unique
 from rostering.text import clean_text
 from rostering.validators import blank_to_none, validate_sis_username
 
@@ -21,42 +22,42 @@ from .matching import MATCH_FIELDS, Change, Incoming, plan_records
 from .models import SyncSource
 from .plan_fields import ATTNAME, PRODUCIBLE, _refused
 
-# A person's fields as the SIS's user offers them (``alt`` is the Alt External Assigned ID
-# as sent); username and external_id are made by _person, once each.
-_OFFERED = {
-    # Whatever source built the snapshot, names are stored clean (rostering.text).
-    "first_name": lambda user, alt: clean_text(user.given_name),
-    "last_name": lambda user, alt: clean_text(user.family_name),
-    "alt_external_id": lambda user, alt: blank_to_none(alt),
-    "is_active": lambda user, alt: user.status != TO_BE_DELETED and user.enabled,
-    "middle_name": lambda user, alt: clean_text(user.middle_name),
-    "email": lambda user, alt: clean_text(user.email),
-    "educator_type": lambda user, alt: (
-        Educator.EducatorType.ADMINISTRATOR
-        if user.kind == "administrator"
-        else Educator.EducatorType.TEACHER
-    ),
-    "grade": lambda user, alt: user.grades[0] if user.grades else "",
-}
-_PERSON_FIELDS = {"username", "external_id", *_OFFERED}
+# Made by _person, once each, before the other fields: the username (checked as a SIS sends
+# it) and the External Assigned ID (a match key).
+_MADE_ONCE = ("username", "external_id")
 
-# The OneRoster column a district may choose as the username (SyncSource.username_field).
-_USERNAME_OF = {
-    SyncSource.UsernameField.USERNAME: lambda user: user.username,
-    SyncSource.UsernameField.EMAIL: lambda user: user.email,
-    SyncSource.UsernameField.IDENTIFIER: lambda user: user.identifier,
-    SyncSource.UsernameField.SOURCED_ID: lambda user: user.sourced_id,
-}
+
+def person_readers(
+    kind: registry.Kind, names, *, use_identifier: bool, username_field: str
+) -> tuple[tuple[str, reading.Reader | None], ...]:
+    """(field name, reader) of each of ``names`` (the fields this district's sync writes)
+    that the SIS's user carries, as the registry says (rostering.oneroster.reading), finished
+    as the sync stores it: names clean (rostering.text, whatever source built the snapshot),
+    an ID blank as NULL, a rule's value as it makes it. None for the fields _person makes
+    once. Built once per sync: _person runs per person."""
+    read = reading.readers(kind, use_identifier=use_identifier, username_field=username_field)
+    pairs: list[tuple[str, reading.Reader | None]] = []
+    for name in names:
+        if name not in read:
+            continue
+        spec, raw = kind[name], read[name]
+        if name in _MADE_ONCE:
+            pairs.append((name, None))
+        elif spec.unique is Unique.DISTRICT:
+            pairs.append((name, lambda user, raw=raw: blank_to_none(raw(user))))
+        elif spec.rule:
+            pairs.append((name, raw))
+        else:
+            pairs.append((name, lambda user, raw=raw: clean_text(raw(user))))
+    return tuple(pairs)
 
 
 class PeoplePhase:
     """The people phase: ``people`` plans students and educators."""
 
     def _person(self, kind: str, user) -> Incoming | None:
-        external = user.identifier if self.use_identifier else user.sourced_id
-        alt = user.sourced_id if self.use_identifier else user.identifier
         column = self.username_field  # the OneRoster column the district chose
-        sent = _USERNAME_OF[column](user)
+        sent = self.sent_username(user)
         label = f"{user.given_name} {user.family_name} ({sent or user.username})"
         try:
             username = validate_sis_username(sent)
@@ -77,15 +78,15 @@ class PeoplePhase:
             )
             return None
         # Only the fields this district's sync writes, each made once (this runs per person).
-        external_id = blank_to_none(external)
+        external_id = blank_to_none(self.external_of(user))
         values = {}
-        for name in self.offered[kind]:
-            if name == "username":
+        for name, read in self.person_readers[kind]:
+            if read is not None:
+                values[name] = read(user)
+            elif name == "username":
                 values[name] = username
-            elif name == "external_id":
-                values[name] = external_id
             else:
-                values[name] = _OFFERED[name](user, alt)
+                values[name] = external_id
         # The registry's one verdict (length, grade, email): a value refused is a problem of
         # the record, which is not written; nothing is blanked or cut short.
         problem, name = _refused(registry.KINDS[kind], values)
