@@ -78,8 +78,9 @@ class ClassRows:
         self.enrolled = self._enrolled()
         rules = list(ProductRule.objects.filter(district=self.district).select_related("product"))
         refs = self._refs()
+        username_of = self._readers["educator"]["username"]  # the district's column
         educators = {
-            u.sourced_id: u.username
+            u.sourced_id: username_of(u)
             for u in self._people["educator"]
             if u.sourced_id not in self.refused.get("educators", ())  # its own error says why
         }

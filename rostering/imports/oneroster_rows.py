@@ -53,10 +53,18 @@ class Translator(ClassRows):
         id_field = source.external_id_field if source else SyncSource.IdField.IDENTIFIER
         self.use_identifier = id_field == SyncSource.IdField.IDENTIFIER
         self.clever_id = source.clever_id_column if source else ""
-        # How the SIS's user carries each field, as the registry says (the username as sent,
-        # whatever column the sync takes it from: the import keeps users.username).
+        # The column usernames come from: the district's choice, as the sync takes them
+        # (DESIGN.md rule 9), so that an import and a sync of one set name people alike.
+        self.username_field = (
+            source.username_field if source and source.username_field else "username"
+        )
+        # How the SIS's user carries each field, as the registry says.
         self._readers = {
-            kind: reading.readers(registry.KINDS[kind], use_identifier=self.use_identifier)
+            kind: reading.readers(
+                registry.KINDS[kind],
+                use_identifier=self.use_identifier,
+                username_field=self.username_field,
+            )
             for kind in ("student", "educator")
         }
         self.imported_classes: set[str] = set()
@@ -94,6 +102,9 @@ class Translator(ClassRows):
             second = "sourcedId" if self.use_identifier else "identifier"
             field = first if field == "external_id" else second
             return column_of(field, kind, file, self.clever_id) or field
+        if field == "username" and self.username_field != "username":
+            column = self.username_field  # the column the district takes usernames from
+            return column_of(column, kind, file, self.clever_id) or column
         return column_of(field, kind, file, self.clever_id)
 
     def _ids(self, sourced_id: str, identifier: str) -> tuple[str, str]:

@@ -273,3 +273,84 @@ def test_a_refused_clever_value_is_told_in_clevers_column_by_the_sync_and_the_im
     assert synced["field"] == imported["field"] == "Middle_name"
     assert "at most 100 fit" in synced["message"] and "at most 100 fit" in imported["message"]
     assert status != 0 and not Student.objects.filter(district=clever_valley).exists()
+
+
+@pytest.mark.parametrize(
+    ("column", "expected"),
+    [
+        ("username", {"ana.lopez", "ruth.baker"}),
+        ("email", {"ana@example.org", "ruth@example.org"}),
+        ("identifier", {"1001", "T1"}),
+        ("sourcedId", {"u1", "t1"}),
+    ],
+)
+def test_the_sync_and_the_import_take_usernames_from_the_column_the_district_chose(
+    maple, tmp_path, column, expected
+):
+    SyncSource.objects.update_or_create(
+        district=maple.district, defaults={"username_field": column}
+    )
+    folder = write_set(
+        tmp_path / "set",
+        orgs=[
+            {"sourcedId": "d1", "name": "Maple District", "type": "district"},
+            {"sourcedId": "s1", "name": "North Elementary", "type": "school", "identifier": "N1"},
+        ],
+        users=[
+            {
+                "sourcedId": "u1", "orgSourcedIds": "s1", "role": "student",
+                "username": "ana.lopez", "givenName": "Ana", "familyName": "Lopez",
+                "identifier": "1001", "email": "ana@example.org",
+            },
+            {
+                "sourcedId": "t1", "orgSourcedIds": "s1", "role": "teacher",
+                "username": "ruth.baker", "givenName": "Ruth", "familyName": "Baker",
+                "identifier": "T1", "email": "ruth@example.org",
+            },
+        ],
+        classes=[{"sourcedId": "c1", "title": "Room 4", "schoolSourcedId": "s1",
+                  "subjects": "Science"}],
+        enrollments=[
+            {"sourcedId": "e1", "classSourcedId": "c1", "userSourcedId": "u1", "role": "student"},
+            {"sourcedId": "e2", "classSourcedId": "c1", "userSourcedId": "t1", "role": "teacher"},
+        ],
+    )  # fmt: skip
+    district = maple.district
+
+    def usernames():
+        students = Student.objects.filter(district=district).values_list("username", flat=True)
+        educators = Educator.objects.filter(district=district).values_list("username", flat=True)
+        return {*students, *educators}
+
+    with transaction.atomic():
+        run = run_sync(district=district, trigger=SyncRun.Trigger.COMMAND, source_path=str(folder))
+        assert run.status == SyncRun.Status.SUCCEEDED, run.errors
+        synced = usernames()
+        transaction.set_rollback(True)
+    status, summary = import_json("--district", district.slug, "--type", "oneroster", str(folder))
+
+    assert status == 0, summary
+    assert synced == usernames() == expected
+
+
+def test_an_import_refuses_a_blank_username_column_naming_the_column_the_district_chose(
+    maple, tmp_path
+):
+    SyncSource.objects.update_or_create(
+        district=maple.district, defaults={"username_field": "email"}
+    )
+    folder = write_set(
+        tmp_path / "set",
+        orgs=[{"sourcedId": "s1", "name": "North Elementary", "type": "school",
+               "identifier": "N1"}],
+        users=[{"sourcedId": "u1", "orgSourcedIds": "s1", "role": "student",
+                "username": "ana.lopez", "givenName": "Ana", "familyName": "Lopez",
+                "identifier": "1001", "email": ""}],
+    )  # fmt: skip
+
+    status, summary = import_json("--district", "maple", "--type", "oneroster", str(folder))
+
+    assert status == 1
+    (error,) = summary["errors"]
+    assert (error["file"], error["record"], error["field"]) == ("users.csv", "u1", "email")
+    assert not Student.objects.filter(district=maple.district).exists()
