@@ -109,9 +109,10 @@ class Translator(ClassRows):
 
     def _ids(self, sourced_id: str, identifier: str) -> tuple[str, str]:
         """(External Assigned ID, Alt External Assigned ID) as the district's sync reads them
-        (but a record without an identifier gets no Alt ID either)."""
+        (rostering.oneroster.reading): a record without an identifier keeps its sourcedId as
+        its Alt ID, so a later sync finds it by that."""
         if self.use_identifier:
-            return identifier, sourced_id if identifier else ""
+            return identifier, sourced_id
         return sourced_id, identifier
 
     def _person_step(self, step_kind: str, kind: str, with_classes: bool = False) -> Step:

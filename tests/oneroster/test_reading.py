@@ -323,7 +323,9 @@ def test_the_sync_and_the_import_take_usernames_from_the_column_the_district_cho
         return {*students, *educators}
 
     with transaction.atomic():
-        run = run_sync(district=district, trigger=SyncRun.Trigger.COMMAND, source_path=str(folder))
+        run = run_sync(
+            district=district, trigger=SyncRun.Trigger.COMMAND, source_path=str(folder)
+        )
         assert run.status == SyncRun.Status.SUCCEEDED, run.errors
         synced = usernames()
         transaction.set_rollback(True)
@@ -354,3 +356,34 @@ def test_an_import_refuses_a_blank_username_column_naming_the_column_the_distric
     (error,) = summary["errors"]
     assert (error["file"], error["record"], error["field"]) == ("users.csv", "u1", "email")
     assert not Student.objects.filter(district=maple.district).exists()
+
+
+def test_a_person_without_an_identifier_keeps_the_sourced_id_as_alt_id_on_both_channels(
+    maple, tmp_path
+):
+    """With the identifier as the External Assigned ID, a SIS user who has none still has
+    an Alt External Assigned ID, the sourcedId, whichever channel wrote them: a later sync
+    finds the record by it."""
+    folder = write_set(
+        tmp_path / "set",
+        orgs=[{"sourcedId": "s1", "name": "North Elementary", "type": "school",
+               "identifier": "N1"}],
+        users=[{"sourcedId": "u1", "orgSourcedIds": "s1", "role": "student",
+                "username": "ana.lopez", "givenName": "Ana", "familyName": "Lopez",
+                "identifier": ""}],
+    )  # fmt: skip
+
+    def ids():
+        return list(Student.objects.values_list("external_id", "alt_external_id"))
+
+    with transaction.atomic():
+        run = run_sync(
+            district=maple.district, trigger=SyncRun.Trigger.COMMAND, source_path=str(folder)
+        )
+        assert run.status == SyncRun.Status.SUCCEEDED, run.errors
+        synced = ids()
+        transaction.set_rollback(True)
+    status, summary = import_json("--district", "maple", "--type", "oneroster", str(folder))
+
+    assert status == 0, summary
+    assert synced == ids() == [(None, "u1")]
