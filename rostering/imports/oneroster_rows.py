@@ -107,13 +107,10 @@ class Translator(ClassRows):
             return column_of(column, kind, file, self.clever_id) or column
         return column_of(field, kind, file, self.clever_id)
 
-    def _ids(self, sourced_id: str, identifier: str) -> tuple[str, str]:
-        """(External Assigned ID, Alt External Assigned ID) as the district's sync reads them
-        (rostering.oneroster.reading): a record without an identifier keeps its sourcedId as
-        its Alt ID, so a later sync finds it by that."""
-        if self.use_identifier:
-            return identifier, sourced_id
-        return sourced_id, identifier
+    def _external_id(self, org) -> str:
+        """An organization's External Assigned ID as the district's sync reads it (identifier
+        or sourcedId, SyncSource.external_id_field)."""
+        return org.identifier if self.use_identifier else org.sourced_id
 
     def _person_step(self, step_kind: str, kind: str, with_classes: bool = False) -> Step:
         """The step of ``kind``'s people: the template's columns the SIS's user fills (the
@@ -130,19 +127,14 @@ class Translator(ClassRows):
 
     def _person_cells(self, kind: str, user, fields: list[str], related: dict) -> dict:
         """A person's cells: ``related`` (its organizations and classes, as rows name them),
-        the IDs as the district reads them, and each other field as the SIS's user carries it
-        (rostering.oneroster.reading), as the SIS sent it: the template's checks give the
-        verdict. A choice is the template's word for it (Administrator)."""
-        record = registry.KINDS[kind]
-        external, alt = self._ids(user.sourced_id, user.identifier)
-        ids = {"external_id": external, "alt_external_id": alt}  # by the registry's rule
+        and each other field as the SIS's user carries it (rostering.oneroster.reading: the
+        IDs as the district's sync reads them), as the SIS sent it: the template's checks give
+        the verdict. A choice is the template's word for it (Administrator)."""
         readers = self._readers[kind]
         cells = {}
         for name in fields:
             if name in related:
                 cells[name] = related[name]
-            elif record[name].rule in ids:
-                cells[name] = ids[record[name].rule]
             else:
                 value = readers[name](user)
                 cells[name] = value.label if isinstance(value, Choices) else value
@@ -180,7 +172,7 @@ class Translator(ClassRows):
         for key in keys:
             org = self.orgs[key]
             parent = org.parent_sourced_id if org.parent_sourced_id in self.orgs else ""
-            external, _alt = self._ids(org.sourced_id, org.identifier)
+            external = self._external_id(org)
             step.rows.append(
                 SourceRow(
                     "orgs.csv",
@@ -214,7 +206,7 @@ class Translator(ClassRows):
             return ""
         if org.type in DISTRICT_LEVEL:
             return self.district.name
-        external, _alt = self._ids(org.sourced_id, org.identifier)
+        external = self._external_id(org)
         found = None
         if external:
             found = Organization.objects.filter(district=self.district, external_id=external)
