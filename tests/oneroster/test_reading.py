@@ -69,17 +69,18 @@ def _written(records: list[tuple[str, models.Model]], sent_in: str) -> dict:
     }
 
 
-def _synced_then_imported(district, folder, import_type: str, records, sent_in: str):
-    """What the sync writes from ``folder`` (then undone), and what the import writes."""
+def _synced_then_imported(district, folder, import_type: str, read):
+    """``read()`` after the sync writes from ``folder`` (then undone), and after the import
+    writes from it."""
     with transaction.atomic():
         run = run_sync(district=district, trigger=SyncRun.Trigger.COMMAND, source_path=folder)
         assert run.status == SyncRun.Status.SUCCEEDED, run.errors
-        synced = _written(records(), sent_in)
+        synced = read()
         transaction.set_rollback(True)
     assert not Student.objects.filter(district=district).exists()
     status, summary = import_json("--district", district.slug, "--type", import_type, folder)
     assert status == 0, summary
-    return synced, _written(records(), sent_in)
+    return synced, read()
 
 
 def _assert_alike(synced: dict, imported: dict) -> None:
@@ -167,7 +168,9 @@ def test_every_field_oneroster_sends_is_written_alike_by_the_sync_and_the_import
             ("organization", Organization.objects.get(district=district, name="West Annex")),
         ]
 
-    synced, imported = _synced_then_imported(district, str(folder), "oneroster", records, "oneroster")
+    synced, imported = _synced_then_imported(
+        district, str(folder), "oneroster", lambda: _written(records(), "oneroster")
+    )
 
     _assert_alike(synced, imported)
     ana = [synced[("student", "Ana Lopez", n)] for n in ("first_name", "middle_name", "email")]
@@ -240,7 +243,9 @@ def test_every_field_clever_sends_is_written_alike_by_the_sync_and_the_import(
             ("organization", Organization.objects.get(district=clever_valley, name="Elm Annex")),
         ]
 
-    synced, imported = _synced_then_imported(clever_valley, str(folder), "clever", records, "clever")
+    synced, imported = _synced_then_imported(
+        clever_valley, str(folder), "clever", lambda: _written(records(), "clever")
+    )
 
     _assert_alike(synced, imported)
     ana = [synced[("student", "Ana Lopez", n)] for n in ("first_name", "middle_name", "email")]
@@ -322,17 +327,9 @@ def test_the_sync_and_the_import_take_usernames_from_the_column_the_district_cho
         educators = Educator.objects.filter(district=district).values_list("username", flat=True)
         return {*students, *educators}
 
-    with transaction.atomic():
-        run = run_sync(
-            district=district, trigger=SyncRun.Trigger.COMMAND, source_path=str(folder)
-        )
-        assert run.status == SyncRun.Status.SUCCEEDED, run.errors
-        synced = usernames()
-        transaction.set_rollback(True)
-    status, summary = import_json("--district", district.slug, "--type", "oneroster", str(folder))
+    synced, imported = _synced_then_imported(district, str(folder), "oneroster", usernames)
 
-    assert status == 0, summary
-    assert synced == usernames() == expected
+    assert synced == imported == expected
 
 
 def test_an_import_refuses_a_blank_username_column_naming_the_column_the_district_chose(
@@ -376,14 +373,6 @@ def test_a_person_without_an_identifier_keeps_the_sourced_id_as_alt_id_on_both_c
     def ids():
         return list(Student.objects.values_list("external_id", "alt_external_id"))
 
-    with transaction.atomic():
-        run = run_sync(
-            district=maple.district, trigger=SyncRun.Trigger.COMMAND, source_path=str(folder)
-        )
-        assert run.status == SyncRun.Status.SUCCEEDED, run.errors
-        synced = ids()
-        transaction.set_rollback(True)
-    status, summary = import_json("--district", "maple", "--type", "oneroster", str(folder))
+    synced, imported = _synced_then_imported(maple.district, str(folder), "oneroster", ids)
 
-    assert status == 0, summary
-    assert synced == ids() == [(None, "u1")]
+    assert synced == imported == [(None, "u1")]
