@@ -8,11 +8,14 @@ CHUNK = 2000
 
 
 def add_macs(apps, schema_editor):
-    from rostering.passwords import PREFIX, decrypt_password, encrypt_password
+    from rostering.passwords import decrypt_password, encrypt_password
 
     Student = apps.get_model("rostering", "Student")
-    old = Student.objects.exclude(password_encrypted="").exclude(
-        password_encrypted__startswith=PREFIX
+    # Tokens with a mac start "h1$" (this migration's) or "h2$" (rostering.passwords' now).
+    old = (
+        Student.objects.exclude(password_encrypted="")
+        .exclude(password_encrypted__startswith="h1$")
+        .exclude(password_encrypted__startswith="h2$")
     )
     pending = []
     for pk, token in list(old.values_list("pk", "password_encrypted")):
