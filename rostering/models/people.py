@@ -66,6 +66,7 @@ class Student(RosterRecord):
     first_name = models.CharField(max_length=100)
     middle_name = models.CharField(max_length=100, blank=True, default="")
     last_name = models.CharField(max_length=100)
+    preferred_first_name = models.CharField(max_length=100, blank=True, default="")
     # Unique ignoring case: username_constraint (rostering.usernames); the index student_username
     # serves exact lookups (search, the import's writer).
     username = models.CharField(
@@ -137,6 +138,7 @@ class Educator(RosterRecord):
 
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
+    preferred_first_name = models.CharField(max_length=100, blank=True, default="")
     username = models.CharField(max_length=150, db_index=True)  # see Student.username
     email = models.EmailField(blank=True, default="")
     educator_type = models.CharField(
