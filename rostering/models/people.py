@@ -123,6 +123,12 @@ class Student(RosterRecord):
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 
+    @property
+    def known_as(self) -> str:
+        """The name the student goes by: their preferred first name, when they have one,
+        and last name (a login card's name: the card a child picks out is theirs)."""
+        return f"{self.preferred_first_name or self.first_name} {self.last_name}".strip()
+
     def get_absolute_url(self) -> str:
         return reverse("rostering:student_detail", args=[self.pk])
 

@@ -19,6 +19,7 @@ from rostering.models import Educator, Student
 from rostering.oneroster import load_files, zip_files
 from rostering.sync.engine import run_sync
 from rostering.sync.models import SyncRun, SyncSource
+from tests import factories
 from tests.admin.conftest import change_form_data
 from tests.shared_data import SHARED_DATA
 
@@ -176,3 +177,27 @@ def test_an_educator_has_a_preferred_first_name_through_the_form_and_the_import(
         )
     )
     assert (names["ruth.baker"], names["sam.reyes"]) == ("Ruthie", "Sammy")
+
+
+def test_the_list_and_the_login_card_name_a_student_as_they_go_by(client, world, teacher):
+    room = factories.ClassGroupFactory(school=world.school, name="Room 4")
+    factories.ClassStudentFactory(
+        class_group=room,
+        student__school=world.school,
+        student__first_name="Mary",
+        student__last_name="Jones",
+        student__preferred_first_name="MJ",
+    )
+    factories.ClassStudentFactory(
+        class_group=room,
+        student__school=world.school,
+        student__first_name="Ben",
+        student__last_name="Kim",
+    )
+    client.force_login(teacher)
+
+    listed = client.get(reverse("rostering:student_list")).content.decode()
+    cards = client.get(reverse("rostering:class_login_cards", args=[room.pk])).content.decode()
+
+    assert "Jones, Mary (MJ)" in listed and "Kim, Ben<" in listed
+    assert ">MJ Jones<" in cards and ">Ben Kim<" in cards
