@@ -8,9 +8,6 @@ misspelled, ``prefferedGivenName``: Mary Jones goes by "MJ"."""
 
 from __future__ import annotations
 
-import csv
-import io
-
 import pytest
 from django.urls import reverse
 
@@ -21,6 +18,7 @@ from rostering.sync.engine import run_sync
 from rostering.sync.models import SyncRun, SyncSource
 from tests import factories
 from tests.admin.conftest import change_form_data
+from tests.rostering.test_value_rules import _template  # a one-row template file
 from tests.shared_data import SHARED_DATA
 
 V12_BULK = SHARED_DATA / "oneroster-moodle-enrol-fixtures/v1p2-bulk"
@@ -51,14 +49,6 @@ def via_admin(client, world, support, **_):
     return _mary(world)
 
 
-def _csv(row: dict) -> bytes:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(row), lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerow(row)
-    return out.getvalue().encode()
-
-
 def via_template_import(world, district_admin, **_):
     row = {
         "First Name": "Mary",
@@ -72,7 +62,7 @@ def via_template_import(world, district_admin, **_):
         district=world.district,
         kind="students",
         file_name="students.csv",
-        content=_csv(row),
+        content=_template(row),
     )
     assert result.created == 1
     return _mary(world)
@@ -168,7 +158,7 @@ def test_an_educator_has_a_preferred_first_name_through_the_form_and_the_import(
         district=world.district,
         kind="educators",
         file_name="educators.csv",
-        content=_csv(row),
+        content=_template(row),
     )
 
     names = dict(
