@@ -84,7 +84,7 @@ def build_cards(students: QuerySet[Student], *, limit: int | None = None) -> lis
             products.append(entry)
         cards.append(
             Card(
-                name=student.full_name,
+                name=student.known_as,
                 username=student.username,
                 password=decrypt_password(student.password_encrypted) or "",
                 schools=[school.name for school in student.schools.all()],

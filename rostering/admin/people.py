@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.utils.text import smart_split, unescape_string_literal
 
-from rostering import bulk, services
+from rostering import bulk, registry, services
 from rostering.filters.students import narrowed_by_search_index
 from rostering.models import (
     ClassEducator,
@@ -96,6 +96,17 @@ class StudentSettingInline(ServiceInline):
         raise ValidationError("A product setting is changed, not removed.")
 
 
+def _details(kind: registry.Kind, names: tuple, *rest) -> tuple:
+    """A person's fieldset: the ``names`` line, then the registry's other optional text
+    fields the layout leaves out (a preferred first name) on a line of their own, then
+    ``rest``: a new optional field of the registry is on the admin's page unasked."""
+    named = set(names) | {
+        n for item in rest for n in (item if isinstance(item, tuple) else (item,))
+    }
+    more = tuple(n for n in kind.plain_fields if n in kind.text_fields and n not in named)
+    return (names, *((more,) if more else ()), *rest)
+
+
 class PersonAdmin(ServiceAdmin):
     list_per_page = 50
     search_fields = PERSON_SEARCH
@@ -149,7 +160,8 @@ class StudentAdmin(EngineImportExportMixin, PersonAdmin):
         (
             None,
             {
-                "fields": (
+                "fields": _details(
+                    registry.STUDENT,
                     ("first_name", "middle_name", "last_name"),
                     "username",
                     "email",
@@ -258,7 +270,8 @@ class EducatorAdmin(EngineImportExportMixin, PersonAdmin):
         (
             None,
             {
-                "fields": (
+                "fields": _details(
+                    registry.EDUCATOR,
                     ("first_name", "last_name"),
                     "username",
                     "email",

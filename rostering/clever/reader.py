@@ -20,6 +20,7 @@ from rostering.oneroster.records import (
     Snapshot,
     SnapshotError,
     User,
+    user_values,
 )
 
 from .columns import CLEVER_COLUMNS, clever_columns
@@ -224,6 +225,7 @@ class _Reader:
             else:
                 identifier, grades = values.get(named["identifier"].lower(), ""), []
             username = values.get(named["username"].lower(), "")
+            own, more = user_values(read)
             users[record] = User(
                 record,
                 username or read.get("email", "") or record,
@@ -232,7 +234,8 @@ class _Reader:
                 roles=[Role(role, school, primary=True)],
                 row=row,
                 file=rows.file,
-                **read,
+                more=more,
+                **own,
             )
         # A refused student or teacher is a refused user, whichever file it came from.
         rejected = self.snapshot.rejected

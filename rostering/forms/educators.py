@@ -7,7 +7,7 @@ from django.contrib.auth.password_validation import validate_password as check_p
 
 from rostering.models import Educator
 from rostering.registry import EDUCATOR
-from rostering.registry.forms import check_fields
+from rostering.registry.forms import add_text_fields, check_fields
 from rostering.selectors import classes as class_selectors
 from rostering.selectors.educators import organizations_offered
 
@@ -65,10 +65,15 @@ class _EducatorFields(forms.Form):
         return password
 
 
+# The registry's other optional text fields (a preferred first name), after the names.
+MORE_FIELDS = add_text_fields(_EducatorFields, EDUCATOR, after="last_name")
+
+
 class EducatorCreateForm(_EducatorFields):
     field_order = [
         "first_name",
         "last_name",
+        *MORE_FIELDS,
         "username",
         "email",
         "educator_type",
@@ -94,6 +99,7 @@ class EducatorDetailsForm(OwnershipFormMixin, _EducatorFields):
                 "organizations": [o.pk for o in educator.organizations.all()],
                 "external_id": educator.external_id or "",
                 "alt_external_id": educator.alt_external_id or "",
+                **{name: getattr(educator, name) for name in MORE_FIELDS},
             },
         )
         super().__init__(*args, user=user, **kwargs)

@@ -14,7 +14,7 @@ from rostering.forms.ownership import OwnershipFormMixin
 from rostering.models import ClassGroup, Grade, Organization, ProductSetting, Student
 from rostering.ownership import FieldState
 from rostering.registry import STUDENT as S
-from rostering.registry.forms import check_fields
+from rostering.registry.forms import add_text_fields, check_fields
 from rostering.selectors.students import manual_class_groups_for
 from rostering.validators import setting_integer_message, setting_range_message
 
@@ -122,6 +122,11 @@ class _StudentFieldsForm(forms.Form):
                 Column("middle_name", css_class="col-md-4"),
                 Column("last_name", css_class="col-md-4"),
             ),
+            *(
+                [Row(*(Column(name, css_class="col-md-4") for name in MORE_FIELDS))]
+                if MORE_FIELDS
+                else []
+            ),
             Row(Column("username", css_class="col-md-6"), Column("email", css_class="col-md-6")),
             Row(
                 Column("external_id", css_class="col-md-5"),
@@ -130,6 +135,10 @@ class _StudentFieldsForm(forms.Form):
             ),
             "schools",
         ]
+
+
+# The registry's other optional text fields (a preferred first name), after the names.
+MORE_FIELDS = add_text_fields(_StudentFieldsForm, S, after="last_name")
 
 
 class StudentCreateForm(_StudentFieldsForm):

@@ -66,6 +66,7 @@ class Student(RosterRecord):
     first_name = models.CharField(max_length=100)
     middle_name = models.CharField(max_length=100, blank=True, default="")
     last_name = models.CharField(max_length=100)
+    preferred_first_name = models.CharField(max_length=100, blank=True, default="")
     # Unique ignoring case: username_constraint (rostering.usernames); the index student_username
     # serves exact lookups (search, the import's writer).
     username = models.CharField(
@@ -122,6 +123,12 @@ class Student(RosterRecord):
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 
+    @property
+    def known_as(self) -> str:
+        """The name the student goes by: their preferred first name, when they have one,
+        and last name (a login card's name: the card a child picks out is theirs)."""
+        return f"{self.preferred_first_name or self.first_name} {self.last_name}".strip()
+
     def get_absolute_url(self) -> str:
         return reverse("rostering:student_detail", args=[self.pk])
 
@@ -137,6 +144,7 @@ class Educator(RosterRecord):
 
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
+    preferred_first_name = models.CharField(max_length=100, blank=True, default="")
     username = models.CharField(max_length=150, db_index=True)  # see Student.username
     email = models.EmailField(blank=True, default="")
     educator_type = models.CharField(

@@ -37,8 +37,10 @@ from .records import (
     Snapshot,
     SnapshotError,
     User,
+    user_values,
 )
 from .tables import Notes, Table, split_list
+from .user_columns import USER_COLUMNS
 
 ONEROSTER_FILES = (
     "manifest",
@@ -355,23 +357,18 @@ class _Reader:
                     ", ".join(missing_values),
                 )
                 continue
-            names = self._names
-            given, family = values["givenName"], values["familyName"]
-            middle = values.get("middleName", "")
+            plain, more = user_values(self._plain_values(values))
             user = User(
                 sourced_id=key,
                 username=values["username"],
-                given_name=names.setdefault(given, given),
-                family_name=names.setdefault(family, family),
-                middle_name=names.setdefault(middle, middle) if middle else "",
                 identifier=values.get("identifier", ""),
-                email=values.get("email", ""),
                 enabled=table.flag(values.get("enabledUser", ""), "enabledUser", row, key, True),
                 grades=self._grades(values.get("grades", "")),
-                password=values.get("password", ""),
                 status=self._status(table, values, row, key),
                 row=row,
                 extensions=ext,
+                more=more,
+                **plain,
             )
             raw_role = values.get("role", "")
             if raw_role:
@@ -383,6 +380,23 @@ class _Reader:
                 user.roles = self._roles(role, tuple(orgs))
             users[key] = user
         self._names = {}  # the users hold their names now
+
+    def _plain_values(self, values: dict[str, str]) -> dict[str, str]:
+        """{User attribute: value} of the person fields users.csv sends as they are (the
+        registry's, rostering.oneroster.user_columns: givenName is User.given_name), each
+        from the first of its columns with a value. Names repeat (a few hundred family names
+        for thousands of students): each distinct value is held once while the set is read."""
+        names = self._names
+        read = {}
+        for attribute, columns in USER_COLUMNS:
+            value = ""
+            for column in columns:
+                value = values.get(column, "")
+                if value:
+                    value = names.setdefault(value, value)
+                    break
+            read[attribute] = value
+        return read
 
     # 50,000 users of 40 schools hold a few hundred distinct grade lists and role lists: one
     # list each (about 12 MB fewer objects), which the reader only ever replaces, never edits.

@@ -16,7 +16,7 @@ from operator import attrgetter
 from rostering import registry
 from rostering.models import Educator
 
-from .records import TO_BE_DELETED
+from .records import TO_BE_DELETED, USER_SLOTS
 
 Reader = Callable[[object], object]
 
@@ -52,6 +52,15 @@ def _ids(use_identifier: bool) -> tuple[Reader, Reader]:
     return (identifier, sourced_id) if use_identifier else (sourced_id, identifier)
 
 
+def _more(name: str) -> Reader:
+    """The reader of a field the plain User holds in ``more`` (not one of its slots)."""
+
+    def read(user) -> str:
+        return user.more.get(name, "")
+
+    return read
+
+
 def _rules(*, use_identifier: bool, username_field: str) -> dict[str, Reader]:
     external, alt = _ids(use_identifier)
     return {
@@ -78,6 +87,8 @@ def readers(
     for spec in kind.fields:
         if spec.rule:
             found[spec.name] = rules[spec.rule]
-        elif spec.record:
+        elif spec.record in USER_SLOTS:
             found[spec.name] = attrgetter(spec.record)
+        elif spec.record:
+            found[spec.name] = _more(spec.record)
     return found

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from types import MappingProxyType
 
 ACTIVE = "active"
 TO_BE_DELETED = "tobedeleted"
@@ -97,8 +98,18 @@ class Role:
     primary: bool = False
 
 
+# A user the source sent no other field for: every such user's ``more`` is this one.
+NOTHING_MORE: Mapping[str, str] = MappingProxyType({})
+
+
 @dataclass(slots=True)
 class User:
+    """A person as the source sent them. The fields every channel reads by name are slots;
+    any other field the registry says a source sends (``Field.record`` not among them: a
+    preferred first name) is in ``more``, by that name, only when it has a value, so a new
+    field is a registry entry and 200,000 users without it hold no dict of their own
+    (``value``)."""
+
     sourced_id: str
     username: str
     given_name: str
@@ -114,6 +125,13 @@ class User:
     row: int = 0
     extensions: Mapping[str, str] = field(default_factory=dict)  # metadata.* and ext_* columns
     file: str = "users.csv"  # the file the record was read from (Clever: students.csv, ...)
+    more: Mapping[str, str] = field(default_factory=lambda: NOTHING_MORE)
+
+    def value(self, name: str) -> str:
+        """The value of the registry's record attribute ``name`` ("" when not sent)."""
+        if name in USER_SLOTS:
+            return getattr(self, name)
+        return self.more.get(name, "")
 
     @property
     def kind(self) -> str:
@@ -137,6 +155,17 @@ class User:
             if role.org_sourced_id:
                 seen.setdefault(role.org_sourced_id)
         return list(seen)
+
+
+USER_SLOTS = frozenset(User.__slots__)
+
+
+def user_values(values: Mapping[str, str]) -> tuple[dict[str, str], Mapping[str, str]]:
+    """``values`` ({record attribute: value}, as a reader read them) split into a User's
+    keyword arguments (its slots) and its ``more`` (the rest that have a value)."""
+    slots = {name: value for name, value in values.items() if name in USER_SLOTS}
+    more = {name: value for name, value in values.items() if value and name not in USER_SLOTS}
+    return slots, more or NOTHING_MORE
 
 
 @dataclass(slots=True)

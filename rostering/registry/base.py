@@ -72,11 +72,14 @@ class Field:
 
     @property
     def oneroster_column(self) -> str:
-        """The one OneRoster column the field is read from; "" when it is read from several
-        (Active: status or enabledUser) or when which column it is is the district's choice
-        (the External and Alt External Assigned IDs: identifier or sourcedId, its sync
-        source's)."""
-        if len(self.oneroster) != 1 or self.unique is Unique.DISTRICT:
+        """The one OneRoster column the field is read from; "" when a rule reads it from
+        several (Active: status or enabledUser) or when which column it is is the district's
+        choice (the External and Alt External Assigned IDs: identifier or sourcedId, its
+        sync source's). A plain field sent under several names (1.2's preferredGivenName, or
+        preferredFirstName) is read from the first with a value, and told as the first."""
+        if not self.oneroster or self.unique is Unique.DISTRICT:
+            return ""
+        if len(self.oneroster) > 1 and (self.rule or not self.record):
             return ""
         return self.oneroster[0].partition(".")[2]
 
@@ -151,6 +154,23 @@ class Kind:
         return frozenset(names)
 
     @cached_property
+    def plain_fields(self) -> tuple[str, ...]:
+        """The record fields a template cell holds as text the registry checks (Field.check),
+        in the registry's order: names, the username, an email, the IDs, a grade (through its
+        normaliser). Not a link (``many``) nor a vocabulary without a normaliser, which its
+        checker reads itself (an educator's type)."""
+        names = []
+        for f in self.fields:
+            if f.many or f.name not in self.record_fields:
+                continue
+            model_field = self.model._meta.get_field(f.name)
+            if model_field.choices and f.normalise is None:
+                continue
+            if model_field.get_internal_type() == "CharField":
+                names.append(f.name)
+        return tuple(names)
+
+    @cached_property
     def text_fields(self) -> frozenset[str]:
         """The record fields holding free text (names, an email): every channel cleans them
         with rostering.text.clean_text. Not the identifiers (a username has its own rule,
@@ -165,6 +185,12 @@ class Kind:
             ):
                 names.add(name)
         return frozenset(names)
+
+    @cached_property
+    def name_fields(self) -> frozenset[str]:
+        """The free-text fields without a normaliser of their own (a person's names, not an
+        email): values many records share, which readers hold once each."""
+        return frozenset(n for n in self.text_fields if self.by_name[n].normalise is None)
 
     @cached_property
     def district_ids(self) -> frozenset[str]:

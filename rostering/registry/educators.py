@@ -5,7 +5,15 @@ from __future__ import annotations
 from rostering.models import Educator
 
 from .base import Field, Kind, SyncRole, Unique
-from .students import EMAIL, FIRST_NAME, IS_ACTIVE, LAST_NAME, SIS_IDS, USERNAME
+from .students import (
+    EMAIL,
+    FIRST_NAME,
+    IS_ACTIVE,
+    LAST_NAME,
+    PREFERRED_FIRST_NAME,
+    SIS_IDS,
+    USERNAME,
+)
 
 CLEVER_TEACHER_IDS = ("teachers.Teacher_number", "teachers.Teacher_id")  # as SIS_IDS
 
@@ -49,6 +57,7 @@ EDUCATOR = Kind(
             sync=SyncRole.LOCKED,
         ),
         Field(**EMAIL, clever=("teachers.Teacher_email",)),
+        Field(**PREFERRED_FIRST_NAME),
         Field(
             "external_id",
             "External Assigned ID",

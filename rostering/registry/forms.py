@@ -4,9 +4,37 @@ outside the vocabulary or a value too long gets the words every other channel us
 
 from __future__ import annotations
 
+from django import forms
+
 from rostering.text import clean_text
 
 from .base import Kind
+
+
+def add_text_fields(form_class: type[forms.Form], kind: Kind, *, after: str) -> tuple[str, ...]:
+    """Give ``form_class`` a text field for each of ``kind``'s optional free-text fields it
+    does not declare (a preferred first name): its label, help and length the registry's,
+    placed after the field ``after``. So a new optional field of the registry is on the
+    portal's forms without a line of its own here. The names added, in the registry's
+    order (a crispy layout lists them)."""
+    declared = form_class.base_fields
+    added = {}
+    for spec in kind.fields:
+        if spec.name in kind.text_fields and spec.name not in declared and not spec.required:
+            added[spec.name] = forms.CharField(
+                label=spec.label,
+                max_length=spec.max_length,
+                required=False,
+                help_text=spec.help,
+            )
+    if added:
+        fields = {}
+        for name, field in declared.items():
+            fields[name] = field
+            if name == after:
+                fields.update(added)
+        form_class.base_fields = form_class.declared_fields = fields
+    return tuple(added)
 
 
 def check_fields(form, kind: Kind) -> None:

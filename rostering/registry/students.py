@@ -37,6 +37,17 @@ EMAIL = dict(
     samples=("", "ben.kim@example.org"),
     sync=SyncRole.SHAREABLE,
 )
+PREFERRED_FIRST_NAME = dict(
+    name="preferred_first_name",
+    label="Preferred first name",
+    column="Preferred First Name",
+    help="The name they go by, when it is not their first name; or leave blank.",
+    aliases=("preferred name", "preferred given name", "nickname", "goes by"),
+    oneroster=("users.preferredGivenName", "users.preferredFirstName"),
+    record="preferred_first_name",
+    samples=("", "Benny"),
+    sync=SyncRole.SHAREABLE,
+)
 USERNAME = dict(
     name="username",
     label="Username",
@@ -113,6 +124,7 @@ STUDENT = Kind(
             samples=("", "Lee"),
             sync=SyncRole.SHAREABLE,
         ),
+        Field(**PREFERRED_FIRST_NAME),
         Field(
             "grade",
             "Grade",

@@ -19,10 +19,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 
+from rostering import registry
+
 # Values repeated on every row (one string each, not one per row).
 _REPEATED = frozenset({"origin", "grade", "educator_type"})
 # Values repeated on many rows: each distinct one held once per load.
-_COMMON = frozenset({"first_name", "last_name", "middle_name"})
+_COMMON = registry.STUDENT.name_fields | registry.EDUCATOR.name_fields
 _CLASSES: dict[tuple, type] = {}
 _OWN = object()  # a row's SIS values are its own fields' values
 

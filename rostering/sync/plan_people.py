@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from rostering import registry, usernames
 from rostering.models import Educator, Origin, Student
 from rostering.oneroster import reading
+from rostering.oneroster.records import NOTHING_MORE
 from rostering.registry import Unique
 from rostering.text import clean_text
 from rostering.validators import blank_to_none, validate_sis_username
@@ -298,3 +299,4 @@ def _forget_values(user) -> None:
     beside the district's own rows."""
     user.username = user.given_name = user.family_name = user.middle_name = ""
     user.identifier = user.email = ""
+    user.more = NOTHING_MORE  # any other field the registry reads (a preferred first name)

@@ -24,16 +24,20 @@ def _wide(breakpoint: str) -> dict:
 
 
 class StudentNameColumn(LockedNameColumn):
-    """ "Last, First", linked, with the lock of a synced student."""
+    """ "Last, First", linked, with the lock of a synced student; "Jones, Mary (MJ)" for a
+    student who goes by a preferred first name."""
 
     def render(self, record, table):
         name = f"{record.last_name}, {record.first_name}"
+        preferred = record.preferred_first_name
+        if preferred and preferred != record.first_name:
+            name = f"{name} ({preferred})"
         return self.linked_name(name, record, table.student_url(record.pk))
 
 
 # What a row shows (the list reads only these; schools come in the selector's prefetch).
 ROW_FIELDS = ("pk", "district_id", "first_name", "last_name", "username", "external_id", "grade")
-ROW_FIELDS += ("is_active", "origin")
+ROW_FIELDS += ("is_active", "origin", "preferred_first_name")
 
 
 class StudentTable(QuickRowsMixin, tables.Table):

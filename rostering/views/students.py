@@ -26,6 +26,7 @@ from rostering.filters.students import StudentFilter
 from rostering.forms.bulk import StudentBulkForm
 from rostering.forms.students import (
     MAX_BULK_ROWS,
+    MORE_FIELDS,
     StudentBulkCommonForm,
     StudentCreateForm,
     add_service_errors,
@@ -147,6 +148,7 @@ class StudentCreateView(LoginRequiredMixin, FormView):
                     grade=data["grade"],
                     schools=schools,
                     password=password,
+                    **{name: data[name] for name in MORE_FIELDS},
                 )
                 if group:
                     services.class_group_add_students(

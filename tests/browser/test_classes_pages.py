@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 
 from rostering.models import ClassGroup, Origin
 from tests import factories
+from tests.browser.labels import FIRST_NAME
 
 from .conftest import screenshot, sign_in
 
@@ -36,7 +37,7 @@ def test_teacher_adds_a_class_three_students_and_a_product(transactional_db, wor
         ("Ben", "Okafor", "ben.okafor"),
         ("Chloe", "Nguyen", "chloe.nguyen"),
     ):
-        page.get_by_label("First name").fill(first)
+        page.get_by_label(FIRST_NAME).fill(first)
         page.get_by_label("Last name").fill(last)
         page.get_by_label("Username").fill(username)
         page.get_by_role("button", name="Save and add another").click()

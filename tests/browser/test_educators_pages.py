@@ -4,6 +4,7 @@ from playwright.sync_api import expect
 
 from rostering.models import Educator
 from tests import factories
+from tests.browser.labels import FIRST_NAME
 
 from .conftest import screenshot, sign_in
 
@@ -55,7 +56,7 @@ def test_district_admin_adds_an_educator(transactional_db, world, district_admin
     screenshot(page, "educators-list-district-admin")
 
     page.get_by_role("link", name="Add educator").click()
-    page.get_by_label("First name").fill("Nora")
+    page.get_by_label(FIRST_NAME).fill("Nora")
     page.get_by_label("Last name").fill("Newton")
     page.get_by_label("Username").fill("nora.newton")
     page.get_by_label("Email").fill("nora@maple.example.org")
@@ -92,5 +93,5 @@ def test_educator_pages_at_phone_width(transactional_db, world, district_admin, 
     assert heading_row["height"] < 2 * name_link["height"] + 20, heading_row
     screenshot(phone_page, "educators-list-phone")
     phone_page.goto(synced.get_absolute_url())
-    expect(phone_page.get_by_label("First name")).to_be_disabled()
+    expect(phone_page.get_by_label(FIRST_NAME)).to_be_disabled()
     screenshot(phone_page, "educators-synced-detail-phone")

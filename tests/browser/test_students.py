@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 from rostering.models import Origin, Student, StudentProduct, StudentProductSetting
 from rostering.ownership import LOCKED_MESSAGE
 from tests import factories
+from tests.browser.labels import FIRST_NAME
 
 from .conftest import screenshot, sign_in
 
@@ -37,7 +38,7 @@ def test_teacher_finds_locked_fields_and_edits_a_local_product_setting(transacti
     sign_in(page, "tess", "homeroom-test")
 
     page.goto(tim.get_absolute_url())
-    first_name = page.get_by_label("First name")
+    first_name = page.get_by_label(FIRST_NAME)
     expect(first_name).to_be_disabled()
     expect(first_name).to_have_attribute("title", LOCKED)
     expect(page.locator("label[for=id_first_name] i.bi-lock-fill")).to_have_attribute(
@@ -66,7 +67,7 @@ def test_teacher_adds_students_with_save_and_add_another(transactional_db, page)
     page.get_by_role("link", name="Add student").click()
     for first, username in (("Nia", "nia.n"), ("Omar", "omar.o")):
         expect(page.get_by_label("North Elementary")).to_be_checked()
-        page.get_by_label("First name").fill(first)
+        page.get_by_label(FIRST_NAME).fill(first)
         page.get_by_label("Last name").fill("Robin")
         page.get_by_label("Username").fill(username)
         page.get_by_label("Class/group (optional)").select_option(label="Robins (North Elementary)")
@@ -193,9 +194,7 @@ def test_teacher_adds_several_students_sees_every_problem_and_keeps_rows(transac
     assert Student.objects.get(username="ada.b").grade == "KG"
 
 
-def test_teacher_saves_a_student_who_is_also_at_another_school_and_keeps_it(
-    transactional_db, page
-):
+def test_teacher_saves_a_student_who_is_also_at_another_school_and_keeps_it(transactional_db, page):
     """A teacher's scope applies to removals: South Elementary shows ticked and read-only,
     and saving the student (a new first name) keeps it."""
     school = _teacher_world()
@@ -209,7 +208,7 @@ def test_teacher_saves_a_student_who_is_also_at_another_school_and_keeps_it(
     kept = page.get_by_label("South Elementary: outside your schools")
     expect(kept).to_be_checked()
     expect(kept).to_be_disabled()
-    page.get_by_label("First name").fill("Anna")
+    page.get_by_label(FIRST_NAME).fill("Anna")
     screenshot(page, "students-school-outside-your-schools")
     page.get_by_role("button", name="Save changes").click()
 

@@ -229,6 +229,7 @@ def test_export_prints_every_students_template_column_and_keeps_leading_zeros(ro
         "Student ID",
         "Organizations",
         "Middle Name",
+        "Preferred First Name",
         "Grade",
         "Email",
         "Alt Student ID",

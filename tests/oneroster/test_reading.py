@@ -95,6 +95,7 @@ def test_every_field_oneroster_sends_is_written_alike_by_the_sync_and_the_import
 ):
     folder = write_set(
         tmp_path / "set",
+        extra_user_columns=("preferredGivenName", "preferredFirstName"),
         orgs=[
             {"sourcedId": "d1", "name": "Maple District", "type": "district"},
             {"sourcedId": "s1", "name": "North Elementary", "type": "school", "identifier": "N1"},
@@ -115,6 +116,7 @@ def test_every_field_oneroster_sends_is_written_alike_by_the_sync_and_the_import
                 "givenName": "Ana",
                 "familyName": "Lopez",
                 "middleName": "Lee",
+                "preferredGivenName": "Annie",
                 "identifier": "1001",
                 "email": "ana@example.org",
                 "grades": "03",
@@ -127,6 +129,7 @@ def test_every_field_oneroster_sends_is_written_alike_by_the_sync_and_the_import
                 "username": "ruth.baker",
                 "givenName": "Ruth",
                 "familyName": "Baker",
+                "preferredFirstName": "Ruthie",
                 "identifier": "T1",
                 "email": "ruth@example.org",
             },
@@ -137,6 +140,7 @@ def test_every_field_oneroster_sends_is_written_alike_by_the_sync_and_the_import
                 "username": "sam.reyes",
                 "givenName": "Sam",
                 "familyName": "Reyes",
+                "preferredGivenName": "Sammy",
                 "identifier": "A1",
                 "email": "sam@example.org",
             },
@@ -175,6 +179,9 @@ def test_every_field_oneroster_sends_is_written_alike_by_the_sync_and_the_import
     _assert_alike(synced, imported)
     ana = [synced[("student", "Ana Lopez", n)] for n in ("first_name", "middle_name", "email")]
     assert ana == ["Ana", "Lee", "ana@example.org"]  # each from its own column
+    # 1.2's preferredGivenName, or the information model's preferredFirstName.
+    assert synced[("student", "Ana Lopez", "preferred_first_name")] == "Annie"
+    assert synced[("educator", "Ruth Baker", "preferred_first_name")] == "Ruthie"
     assert synced[("educator", "Sam Reyes", "educator_type")] == "administrator"
     assert synced[("student", "Ana Lopez", "grade")] == "03"
 

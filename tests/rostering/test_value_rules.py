@@ -17,11 +17,12 @@ from django.urls import reverse
 
 from rostering.imports import engine
 from rostering.models import Grade, Student
+from rostering.ownership import LOCKED_FIELDS
 from rostering.registry.normalisers import grade
 from rostering.sync.engine import run_sync
 from rostering.sync.models import SyncRun, SyncSource
 from tests.admin.conftest import change_form_data
-from tests.oneroster.csvset import set_files, zip_set
+from tests.oneroster.csvset import HEADERS, set_files, zip_set
 
 LONG_NAME = "A" * 200
 GRADE_WORDS = (
@@ -45,6 +46,13 @@ RULES = {
         "givenName",
         LONG_NAME,
         "First name is 200 characters long; at most 100 fit. Shorten it.",
+    ),
+    "200-character preferred name": (
+        "preferred_first_name",
+        "Preferred First Name",
+        "preferredGivenName",  # OneRoster 1.2's, not a 1.1 column (set_files adds it)
+        LONG_NAME,
+        "Preferred first name is 200 characters long; at most 100 fit. Shorten it.",
     ),
 }
 
@@ -133,8 +141,17 @@ def sis_user(n: int, **extra) -> dict:
     }
 
 
+def _users_header(sis_column: str) -> tuple[str, ...]:
+    """The users.csv columns beyond 1.1's a set needs to send ``sis_column``."""
+    return () if sis_column in HEADERS["users"] else (sis_column,)
+
+
 def via_oneroster_import(world, district_admin, column, sis_column, value, **_):
-    files = set_files(orgs=ORGS, users=[sis_user(1, **{sis_column: value})])
+    files = set_files(
+        extra_user_columns=_users_header(sis_column),
+        orgs=ORGS,
+        users=[sis_user(1, **{sis_column: value})],
+    )
     plan = engine.check_file(
         actor=district_admin,
         district=world.district,
@@ -148,12 +165,17 @@ def via_oneroster_import(world, district_admin, column, sis_column, value, **_):
     return [plan.errors[0].message.removeprefix(prefix)]
 
 
-def via_sync(world, tmp_path, sis_column, value, **_):
+def via_sync(world, tmp_path, field, sis_column, value, **_):
     SyncSource.objects.get_or_create(district=world.district)
+    config = world.district.sync_configuration  # the sync writes (and checks) what it sends
+    if field not in config.shared_for("student") | LOCKED_FIELDS["student"]:
+        config.shared_fields["student"].append(field)
+        config.save()
     snapshot = tmp_path / "maple-sis.zip"
     # A second student, so that the run rosters most of what it was sent and does not fail.
     users = [sis_user(1, **{sis_column: value}), sis_user(2)]
-    snapshot.write_bytes(zip_set(set_files(orgs=ORGS, users=users)))
+    files = set_files(extra_user_columns=_users_header(sis_column), orgs=ORGS, users=users)
+    snapshot.write_bytes(zip_set(files))
     run = run_sync(
         district=world.district, trigger=SyncRun.Trigger.COMMAND, source_path=str(snapshot)
     )

@@ -31,7 +31,7 @@ from .checking import (
 from .columns import HeaderMatch
 from .context import Context, fold
 
-PLAIN_FIELDS = ("first_name", "last_name", "username", "email", "external_id", "alt_external_id")
+PLAIN_FIELDS = registry.EDUCATOR.plain_fields  # names, username, email, IDs (not the type)
 COLUMN_OF = {f.name: f.column for f in registry.EDUCATOR.template_fields}
 TYPES = {fold(value): value for value in Educator.EducatorType.values}
 TYPES.update({fold(label): value for value, label in Educator.EducatorType.choices})

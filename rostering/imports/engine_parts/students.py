@@ -30,16 +30,7 @@ from .columns import HeaderMatch
 from .context import Context, fold
 from .unchanged import UnchangedRows
 
-PLAIN_FIELDS = (
-    "first_name",
-    "middle_name",
-    "last_name",
-    "username",
-    "email",
-    "external_id",
-    "alt_external_id",
-    "grade",
-)
+PLAIN_FIELDS = registry.STUDENT.plain_fields  # names, username, email, IDs, grade
 COLUMN_OF = {f.name: f.column for f in registry.STUDENT.template_fields}
 CHECKED_COLUMNS = ("id", "district_id", "origin", "password_encrypted", *PLAIN_FIELDS)
 OPTIONAL_KEEP_WHEN_BLANK = ("external_id", "password")
@@ -53,20 +44,8 @@ class Known:
     __slots__ = (*CHECKED_COLUMNS, "updated_at")
 
     def __init__(self, values):
-        (
-            self.id,
-            self.district_id,
-            self.origin,
-            self.password_encrypted,
-            self.first_name,
-            self.middle_name,
-            self.last_name,
-            self.username,
-            self.email,
-            self.external_id,
-            self.alt_external_id,
-            self.grade,
-        ) = values  # in the order of CHECKED_COLUMNS
+        for name, value in zip(CHECKED_COLUMNS, values, strict=True):
+            setattr(self, name, value)
 
     @property
     def pk(self) -> int:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 
-from rostering import usernames
+from rostering import registry, usernames
 from rostering.formulas import ESCAPE
 from rostering.imports.export import org_refs, setting_ref
 from rostering.passwords import HIDDEN_PASSWORD, password_matches, validate_student_password
@@ -38,7 +38,7 @@ from .context import fold
 
 LISTS = ("schools", "classes", "products", "settings")
 # Cells many rows share (the rest are each student's own): their verdict is remembered.
-SHARED = frozenset({*LISTS, "grade", "first_name", "middle_name", "last_name"})
+SHARED = frozenset({*LISTS, "grade", *registry.STUDENT.name_fields})
 
 
 class _Probe:

@@ -109,8 +109,11 @@ def test_a_12_set_imports_what_its_11_set_imports(maple_district):
     }
     ana = Student.objects.get(username="ana.lopez")
     assert decrypt_password(ana.password_encrypted) == "Blue-Kite-42"  # its profile credential
+    assert ana.preferred_first_name == "Ana"  # 1.2's preferredFirstName
 
     again = commit(district, zip_set(maple()), kind="oneroster", name="maple-1.1.zip")
 
-    assert (again.created, again.updated) == (0, 0)
+    # 1.1 has no preferred names: the three people's are cleared, nothing else changes.
+    assert (again.created, again.updated) == (0, 3)
     assert roster(district) == made
+    assert Student.objects.get(username="ana.lopez").preferred_first_name == ""
