@@ -148,8 +148,8 @@ def test_every_field_oneroster_sends_is_written_alike_by_the_sync_and_the_import
                 "title": "Room 4",
                 "schoolSourcedId": "s1",
                 "courseSourcedId": "k1",
-                "subjects": "Science",
-                "grades": "03",
+                "subjects": "Science,Reading",
+                "grades": "03,4",
             }
         ],
         enrollments=[
@@ -177,6 +177,8 @@ def test_every_field_oneroster_sends_is_written_alike_by_the_sync_and_the_import
     assert ana == ["Ana", "Lee", "ana@example.org"]  # each from its own column
     assert synced[("educator", "Sam Reyes", "educator_type")] == "administrator"
     assert synced[("student", "Ana Lopez", "grade")] == "03"
+    room = [synced[("class_group", "Room 4", n)] for n in ("subject", "course_code", "grades")]
+    assert room == ["Science, Reading", "SCI-3", "03,04"]  # its subjects, its course's code
 
 
 @pytest.fixture
