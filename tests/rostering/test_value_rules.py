@@ -3,7 +3,8 @@
 One verdict per value, from the field registry (rostering.registry): a bad email, a grade
 outside the vocabulary and a value too long for its field get the same message through the
 portal form, the admin, the template import, the OneRoster import and the sync, each in its
-own place (form field; row and column; SIS record). The sync and the OneRoster import refuse
+own place (form field; row and column; SIS record); a class/group's too, through the
+Classes/Groups template, the OneRoster import and the sync. The sync and the OneRoster import refuse
 the record: nothing is blanked, truncated or dropped silently.
 """
 
@@ -16,10 +17,11 @@ import pytest
 from django.urls import reverse
 
 from rostering.imports import engine
-from rostering.models import Grade, Student
+from rostering.models import ClassGroup, Grade, Student
 from rostering.registry.normalisers import grade
 from rostering.sync.engine import run_sync
-from rostering.sync.models import SyncRun, SyncSource
+from rostering.sync.models import ProductRule, SyncRun, SyncSource
+from tests import factories
 from tests.admin.conftest import change_form_data
 from tests.oneroster.csvset import set_files, zip_set
 
@@ -315,3 +317,125 @@ def test_the_email_rule_gives_djangos_verdict_whatever_domain_came_before(value)
         return True
 
     assert verdict(email) == verdict(djangos)
+
+
+# ---- a class/group's values: the same verdict from the template, OneRoster and the sync ----
+
+# rule: (template column, OneRoster classes.csv column, bad value, message)
+CLASS_RULES = {
+    "grade 7th": ("Grades", "grades", "7th", GRADE_WORDS),
+    "201-character name": (
+        "Class/Group Name",
+        "title",
+        "R" * 201,
+        "Class/Group name is 201 characters long; at most 200 fit. Shorten it.",
+    ),
+}
+
+
+@pytest.fixture
+def science(world):
+    """A product, and the rule that gives it to Science classes (a OneRoster import leaves a
+    class without a product out)."""
+    product = factories.ProductFactory(name="Science Lab", code="science-lab")
+    ProductRule.objects.create(
+        district=world.district,
+        match_field=ProductRule.MatchField.SUBJECT,
+        pattern="Science",
+        product=product,
+    )
+    return product
+
+
+def _classes(world):
+    return ClassGroup.objects.filter(district=world.district)
+
+
+def class_via_template_import(world, district_admin, column, value, **_):
+    row = {
+        "Class/Group Name": "Room 4",
+        "Organization": "North Elementary",
+        "Product": "Science Lab",
+        column: value,
+    }
+    plan = engine.check_file(
+        actor=district_admin,
+        district=world.district,
+        kind="classes",
+        file_name="classes.csv",
+        content=_template(row),
+    )
+    assert [(e.row, e.column) for e in plan.errors] == [(2, column)]
+    return [plan.errors[0].message]
+
+
+def _sis_class(n: int, **extra) -> dict:
+    return {
+        "sourcedId": f"c{n}",
+        "title": "Room 4" if n == 1 else f"Room {n}",
+        "schoolSourcedId": "s1",
+        "subjects": "Science",
+        **extra,
+    }
+
+
+def class_via_oneroster_import(world, district_admin, sis_column, value, **_):
+    files = set_files(
+        orgs=ORGS, users=[sis_user(1)], classes=[_sis_class(1, **{sis_column: value})]
+    )
+    plan = engine.check_file(
+        actor=district_admin,
+        district=world.district,
+        kind="oneroster",
+        file_name="maple.zip",
+        content=zip_set(files),
+    )
+    assert [(e.row, e.column, e.field) for e in plan.errors] == [(2, "classes.csv", sis_column)]
+    prefix = "c1 ("  # the SIS record, then the template's column
+    assert plan.errors[0].message.startswith(prefix)
+    return [plan.errors[0].message.partition("): ")[2]]
+
+
+def class_via_sync(world, tmp_path, sis_column, value, **_):
+    SyncSource.objects.get_or_create(district=world.district)
+    snapshot = tmp_path / "maple-sis.zip"
+    classes = [_sis_class(1, **{sis_column: value}), _sis_class(2)]
+    snapshot.write_bytes(zip_set(set_files(orgs=ORGS, users=[sis_user(1)], classes=classes)))
+    run = run_sync(
+        district=world.district, trigger=SyncRun.Trigger.COMMAND, source_path=str(snapshot)
+    )
+    assert run.status != SyncRun.Status.FAILED, run.failure_reason
+    [problem] = [e for e in run.errors if e["record"] == "c1"]
+    assert (problem["file"], problem["row"], problem["field"]) == ("classes.csv", 2, sis_column)
+    title = value if sis_column == "title" else "Room 4"
+    prefix, suffix = f"{title}: ", " Skipped."
+    assert problem["message"].startswith(prefix) and problem["message"].endswith(suffix)
+    assert _classes(world).filter(external_id="c2").exists()  # the other class is written
+    return [problem["message"].removeprefix(prefix).removesuffix(suffix)]
+
+
+CLASS_CHANNELS = {
+    "template import": class_via_template_import,
+    "OneRoster import": class_via_oneroster_import,
+    "sync": class_via_sync,
+}
+
+
+@pytest.mark.parametrize("channel", CLASS_CHANNELS)
+@pytest.mark.parametrize("rule", CLASS_RULES)
+def test_a_bad_class_value_is_refused_in_the_same_words_on_every_channel(
+    rule, channel, world, north, science, district_admin, tmp_path
+):
+    column, sis_column, value, message = CLASS_RULES[rule]
+
+    messages = CLASS_CHANNELS[channel](
+        world=world,
+        district_admin=district_admin,
+        tmp_path=tmp_path,
+        column=column,
+        sis_column=sis_column,
+        value=value,
+    )
+
+    assert messages == [message]
+    assert not _classes(world).filter(name__in=["Room 4", value]).exists()  # never written
