@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 
 from accounts.permissions import Feature
-from rostering import memberships
+from rostering import memberships, registry
 from rostering.models import (
     ClassEducator,
     ClassGroup,
@@ -33,14 +33,19 @@ from .checking import allowed_to_import, diff_fields, plan_existing, refuse_lock
 from .columns import HeaderMatch
 from .context import Context, fold
 
-TEXT_FIELDS = ("subject", "course_code")
+# The free text a row sets as it is (the registry's text_fields, in its order), but the name
+# and the grades, which have rules of their own below.
+TEXT_FIELDS = tuple(
+    f.name
+    for f in registry.CLASS_GROUP.fields
+    if f.name in registry.CLASS_GROUP.text_fields - {"name", "grades"}
+)
+# The columns of the record's own fields (its rosters and products are links: their own
+# checks below).
 COLUMN_OF = {
-    "name": "Class/Group Name",
-    "school": "Organization",
-    "external_id": "External Assigned ID",
-    "subject": "Subject",
-    "course_code": "Course Code",
-    "grades": "Grades",
+    f.name: f.column
+    for f in registry.CLASS_GROUP.template_fields
+    if f.name in registry.CLASS_GROUP.record_fields
 }
 ROSTERS = {"educators": "Educators", "students": "Students"}
 
