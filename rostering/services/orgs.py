@@ -17,11 +17,11 @@ from rostering.locks import lock_district
 from rostering.models import Organization, SyncConfiguration
 from rostering.ownership import LOCKED_FIELDS
 from rostering.text import clean_text
-from rostering.validators import blank_to_none
 
 from .common import (
     TRUSTED_CHANNELS,
     check_create_allowed,
+    clean_fields,
     lock_changeable,
     refuse_locked_changes,
     refuse_unknown_fields,
@@ -41,16 +41,6 @@ SSO_NEEDS_AUTOMATED = (
     "Single sign-on comes with automated rostering only: choose Automated first, "
     "or leave single sign-on off."
 )
-
-
-def _normalize(changes: dict) -> dict:
-    """Blank IDs as NULL and free text cleaned: the registry's fields of an organization."""
-    clean = dict(changes)
-    for name in registry.ORGANIZATION.district_ids & clean.keys():
-        clean[name] = blank_to_none(clean[name])
-    for name in registry.ORGANIZATION.text_fields & clean.keys():
-        clean[name] = clean_text(clean[name])
-    return clean
 
 
 @transaction.atomic
@@ -92,7 +82,7 @@ def organization_create(
     if org_type == Organization.OrgType.DISTRICT:
         raise ValidationError({"org_type": "Districts are created by support staff."})
     check_create_allowed(actor, district_id=district.pk, school_ids=[], channel=channel)
-    fields = _normalize({**fields, "name": name})
+    fields = clean_fields(registry.ORGANIZATION, {**fields, "name": name})
     if channel != Channel.SYNC:
         _refuse_taken_name(district, fields["name"])
     org = Organization(
@@ -128,7 +118,7 @@ def organization_update(
         permissions.require_feature(actor, Feature.MANAGE_ROSTERING_METHOD)
     if "email_alerts" in changes and not trusted:
         permissions.require_feature(actor, Feature.MANAGE_ALERTS)
-    changes = _normalize(changes)
+    changes = clean_fields(registry.ORGANIZATION, changes)
     if "name" in changes:
         if channel != Channel.SYNC and changes["name"].lower() != organization.name.lower():
             _refuse_taken_name(organization.district_root, changes["name"], exclude=organization)

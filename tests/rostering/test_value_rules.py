@@ -91,6 +91,20 @@ def _template(row: dict) -> bytes:
     return out.getvalue().encode()
 
 
+def _template_errors(world, district_admin, kind: str, row: dict, column: str) -> list[str]:
+    """The messages of checking a ``kind`` template of one ``row``, whose one error must be
+    at row 2, ``column``."""
+    plan = engine.check_file(
+        actor=district_admin,
+        district=world.district,
+        kind=kind,
+        file_name=f"{kind}.csv",
+        content=_template(row),
+    )
+    assert [(e.row, e.column) for e in plan.errors] == [(2, column)]
+    return [plan.errors[0].message]
+
+
 def via_template_import(world, district_admin, column, value, **_):
     row = {
         "First Name": "Ana",
@@ -99,15 +113,7 @@ def via_template_import(world, district_admin, column, value, **_):
         "Organizations": "North Elementary",
         column: value,
     }
-    plan = engine.check_file(
-        actor=district_admin,
-        district=world.district,
-        kind="students",
-        file_name="students.csv",
-        content=_template(row),
-    )
-    assert [(e.row, e.column) for e in plan.errors] == [(2, column)]
-    return [plan.errors[0].message]
+    return _template_errors(world, district_admin, "students", row, column)
 
 
 ORGS = [
@@ -135,15 +141,33 @@ def sis_user(n: int, **extra) -> dict:
     }
 
 
-def via_oneroster_import(world, district_admin, column, sis_column, value, **_):
-    files = set_files(orgs=ORGS, users=[sis_user(1, **{sis_column: value})])
-    plan = engine.check_file(
+def _oneroster_plan(world, district_admin, **tables):
+    """The OneRoster import's check of a set of ``tables`` (ORGS beside them)."""
+    return engine.check_file(
         actor=district_admin,
         district=world.district,
         kind="oneroster",
         file_name="maple.zip",
-        content=zip_set(files),
+        content=zip_set(set_files(orgs=ORGS, **tables)),
     )
+
+
+def _synced(world, tmp_path, record: str, **tables) -> dict:
+    """The one problem of ``record`` when the sync reads a set of ``tables`` (ORGS beside
+    them); the run itself must not fail."""
+    SyncSource.objects.get_or_create(district=world.district)
+    snapshot = tmp_path / "maple-sis.zip"
+    snapshot.write_bytes(zip_set(set_files(orgs=ORGS, **tables)))
+    run = run_sync(
+        district=world.district, trigger=SyncRun.Trigger.COMMAND, source_path=str(snapshot)
+    )
+    assert run.status != SyncRun.Status.FAILED, run.failure_reason
+    [problem] = [e for e in run.errors if e["record"] == record]
+    return problem
+
+
+def via_oneroster_import(world, district_admin, column, sis_column, value, **_):
+    plan = _oneroster_plan(world, district_admin, users=[sis_user(1, **{sis_column: value})])
     assert [(e.row, e.column) for e in plan.errors] == [(2, "users.csv")]
     prefix = f"u1 ({column}): "  # the SIS record and the field
     assert plan.errors[0].message.startswith(prefix)
@@ -151,16 +175,9 @@ def via_oneroster_import(world, district_admin, column, sis_column, value, **_):
 
 
 def via_sync(world, tmp_path, sis_column, value, **_):
-    SyncSource.objects.get_or_create(district=world.district)
-    snapshot = tmp_path / "maple-sis.zip"
     # A second student, so that the run rosters most of what it was sent and does not fail.
     users = [sis_user(1, **{sis_column: value}), sis_user(2)]
-    snapshot.write_bytes(zip_set(set_files(orgs=ORGS, users=users)))
-    run = run_sync(
-        district=world.district, trigger=SyncRun.Trigger.COMMAND, source_path=str(snapshot)
-    )
-    assert run.status != SyncRun.Status.FAILED, run.failure_reason
-    [problem] = [e for e in run.errors if e["record"] == "u1"]
+    problem = _synced(world, tmp_path, "u1", users=users)
     assert (problem["file"], problem["row"]) == ("users.csv", 2)
     given = value if sis_column == "givenName" else "Ana"
     prefix, suffix = f"{given} Lopez (ana.lopez): ", " Skipped."
@@ -358,15 +375,7 @@ def class_via_template_import(world, district_admin, column, value, **_):
         "Product": "Science Lab",
         column: value,
     }
-    plan = engine.check_file(
-        actor=district_admin,
-        district=world.district,
-        kind="classes",
-        file_name="classes.csv",
-        content=_template(row),
-    )
-    assert [(e.row, e.column) for e in plan.errors] == [(2, column)]
-    return [plan.errors[0].message]
+    return _template_errors(world, district_admin, "classes", row, column)
 
 
 def _sis_class(n: int, **extra) -> dict:
@@ -380,16 +389,8 @@ def _sis_class(n: int, **extra) -> dict:
 
 
 def class_via_oneroster_import(world, district_admin, sis_column, value, **_):
-    files = set_files(
-        orgs=ORGS, users=[sis_user(1)], classes=[_sis_class(1, **{sis_column: value})]
-    )
-    plan = engine.check_file(
-        actor=district_admin,
-        district=world.district,
-        kind="oneroster",
-        file_name="maple.zip",
-        content=zip_set(files),
-    )
+    classes = [_sis_class(1, **{sis_column: value})]
+    plan = _oneroster_plan(world, district_admin, users=[sis_user(1)], classes=classes)
     assert [(e.row, e.column, e.field) for e in plan.errors] == [(2, "classes.csv", sis_column)]
     prefix = "c1 ("  # the SIS record, then the template's column
     assert plan.errors[0].message.startswith(prefix)
@@ -397,15 +398,8 @@ def class_via_oneroster_import(world, district_admin, sis_column, value, **_):
 
 
 def class_via_sync(world, tmp_path, sis_column, value, **_):
-    SyncSource.objects.get_or_create(district=world.district)
-    snapshot = tmp_path / "maple-sis.zip"
     classes = [_sis_class(1, **{sis_column: value}), _sis_class(2)]
-    snapshot.write_bytes(zip_set(set_files(orgs=ORGS, users=[sis_user(1)], classes=classes)))
-    run = run_sync(
-        district=world.district, trigger=SyncRun.Trigger.COMMAND, source_path=str(snapshot)
-    )
-    assert run.status != SyncRun.Status.FAILED, run.failure_reason
-    [problem] = [e for e in run.errors if e["record"] == "c1"]
+    problem = _synced(world, tmp_path, "c1", users=[sis_user(1)], classes=classes)
     assert (problem["file"], problem["row"], problem["field"]) == ("classes.csv", 2, sis_column)
     title = value if sis_column == "title" else "Room 4"
     prefix, suffix = f"{title}: ", " Skipped."
