@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rostering.models import ClassGroup
 
+from . import normalisers
 from .base import Field, Kind, SyncRole, Unique
 
 # Every Details field of a synced class/group, and its rosters, come from the SIS.
@@ -87,6 +88,7 @@ CLASS_GROUP = Kind(
             oneroster=("classes.grades",),
             clever=("sections.Grade",),
             record="grades",
+            normalise=normalisers.grade_list,
             samples=("3", "3; 4"),
             sync=SyncRole.LOCKED,
         ),

@@ -34,6 +34,7 @@ from .common import (
     TRUSTED_CHANNELS,
     check_create_allowed,
     check_same_district,
+    check_values,
     clean_fields,
     lock_changeable,
     refuse_locked_changes,
@@ -48,11 +49,12 @@ SYNCED_ROSTER_MESSAGE = (
 
 
 def _normalize(changes: dict) -> dict:
-    """Blank IDs as NULL and free text cleaned: the registry's fields of a class/group."""
+    """Blank IDs as NULL and free text cleaned, then the registry's verdict on each value
+    (its grades in the vocabulary, lengths): the registry's fields of a class/group."""
     clean = clean_fields(registry.CLASS_GROUP, changes)
     if "name" in clean and not clean["name"]:
         raise ValidationError({"name": "A class/group needs a name."})
-    return clean
+    return check_values(registry.CLASS_GROUP, clean)
 
 
 @transaction.atomic

@@ -3,15 +3,13 @@ as a class/group record at its school, matched with the district's."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-
 from rostering import registry
 from rostering.models import ClassGroup, Origin
 from rostering.oneroster import reading
 from rostering.oneroster.class_org_reading import class_readers
 from rostering.oneroster.records import Class
 from rostering.text import clean_text
-from rostering.validators import blank_to_none, normalize_grade
+from rostering.validators import blank_to_none
 
 from .matching import Incoming, plan_records
 from .plan_fields import ATTNAME, _refused
@@ -21,9 +19,9 @@ def class_finishers(courses) -> tuple[tuple[str, reading.Reader], ...]:
     """(field name, reader) of each class/group field a SIS class carries, as the registry
     says (rostering.oneroster.class_org_reading), finished as the sync stores it: free text
     clean (rostering.text, whatever source built the snapshot), an ID blank as NULL, a list
-    (the grades) joined, each grade in the vocabulary as the Classes/Groups template checks
-    it (ValidationError, the registry's words), a rule's value as it makes it. Not the
-    references (the school): the phase resolves them. Built once per sync."""
+    (the grades) joined as one value, which the registry then checks as any other (the
+    grades each in the vocabulary), a rule's value as it makes it. Not the references (the
+    school): the phase resolves them. Built once per sync."""
     kind = registry.CLASS_GROUP
     pairs: list[tuple[str, reading.Reader]] = []
     for name, raw in class_readers(courses).items():
@@ -31,8 +29,7 @@ def class_finishers(courses) -> tuple[tuple[str, reading.Reader], ...]:
         if name in kind.references:
             continue
         if spec.record and isinstance(getattr(_BLANK_CLASS, spec.record), list):
-            each = normalize_grade if name == "grades" else clean_text
-            pairs.append((name, lambda cls, raw=raw, each=each: ",".join(map(each, raw(cls)))))
+            pairs.append((name, lambda cls, raw=raw: ",".join(map(clean_text, raw(cls)))))
         elif name in kind.district_ids:
             pairs.append((name, lambda cls, raw=raw: blank_to_none(raw(cls))))
         elif name in kind.text_fields and not spec.rule:
@@ -67,12 +64,9 @@ class ClassPhase:
                 )
                 continue
             offered = {"school_id": school}
-            try:
-                for name, read in finishers:  # a refused grade raises, naming its field
-                    offered[name] = read(cls)
-                problem, name = _refused(registry.CLASS_GROUP, offered)
-            except ValidationError as exc:  # a grade outside the vocabulary
-                problem = exc.messages[0]
+            for name, read in finishers:
+                offered[name] = read(cls)
+            problem, name = _refused(registry.CLASS_GROUP, offered)
             if problem:
                 # The registry's verdict, as for people: the class is not written.
                 keep.add(cls.sourced_id)

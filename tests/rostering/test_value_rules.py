@@ -3,8 +3,8 @@
 One verdict per value, from the field registry (rostering.registry): a bad email, a grade
 outside the vocabulary and a value too long for its field get the same message through the
 portal form, the admin, the template import, the OneRoster import and the sync, each in its
-own place (form field; row and column; SIS record); a class/group's too, through the
-Classes/Groups template, the OneRoster import and the sync. The sync and the OneRoster import refuse
+own place (form field; row and column; SIS record); a class/group's too, through its
+Details form, the Classes/Groups template, the OneRoster import and the sync. The sync and the OneRoster import refuse
 the record: nothing is blanked, truncated or dropped silently.
 """
 
@@ -338,10 +338,11 @@ def test_the_email_rule_gives_djangos_verdict_whatever_domain_came_before(value)
 
 # ---- a class/group's values: the same verdict from the template, OneRoster and the sync ----
 
-# rule: (template column, OneRoster classes.csv column, bad value, message)
+# rule: (form field, template column, OneRoster classes.csv column, bad value, message)
 CLASS_RULES = {
-    "grade 7th": ("Grades", "grades", "7th", GRADE_WORDS),
+    "grade 7th": ("grades", "Grades", "grades", "7th", GRADE_WORDS),
     "201-character name": (
+        "name",
         "Class/Group Name",
         "title",
         "R" * 201,
@@ -366,6 +367,18 @@ def science(world):
 
 def _classes(world):
     return ClassGroup.objects.filter(district=world.district)
+
+
+def class_via_form(client, world, district_admin, field, value, **_):
+    """The Details form of Room 5, a class/group made by hand, given ``value``."""
+    room = factories.ClassGroupFactory(school=world.school, name="Room 5")
+    client.force_login(district_admin)
+    data = {"name": room.name, "school": world.school.pk, "is_active": "on", field: value}
+    response = client.post(reverse("rostering:class_detail", args=[room.pk]), data)
+    assert response.status_code == 200
+    room.refresh_from_db()
+    assert (room.name, room.grades) == ("Room 5", "")  # nothing saved
+    return response.context["form"].errors[field]
 
 
 def class_via_template_import(world, district_admin, column, value, **_):
@@ -409,6 +422,7 @@ def class_via_sync(world, tmp_path, sis_column, value, **_):
 
 
 CLASS_CHANNELS = {
+    "portal form": class_via_form,
     "template import": class_via_template_import,
     "OneRoster import": class_via_oneroster_import,
     "sync": class_via_sync,
@@ -418,12 +432,14 @@ CLASS_CHANNELS = {
 @pytest.mark.parametrize("channel", CLASS_CHANNELS)
 @pytest.mark.parametrize("rule", CLASS_RULES)
 def test_a_bad_class_value_is_refused_in_the_same_words_on_every_channel(
-    rule, channel, world, north, science, district_admin, tmp_path
+    rule, channel, client, world, north, science, district_admin, tmp_path
 ):
-    column, sis_column, value, message = CLASS_RULES[rule]
+    field, column, sis_column, value, message = CLASS_RULES[rule]
 
     messages = CLASS_CHANNELS[channel](
+        client=client,
         world=world,
+        field=field,
         district_admin=district_admin,
         tmp_path=tmp_path,
         column=column,
