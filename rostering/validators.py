@@ -6,14 +6,10 @@ import re
 
 from django.core.exceptions import ValidationError
 
-from .registry.normalisers import grade as grade_normaliser
 from .text import clean_text
 from .usernames import validate_sis_username  # noqa: F401  (the SIS rule lives there)
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9._@+-]+$")
-
-# The grade vocabulary and its aliases live in the registry's normaliser, once.
-normalize_grade = grade_normaliser
 
 
 def validate_username(value: str) -> str:

@@ -85,16 +85,16 @@ class OrganizationAdmin(EngineImportExportMixin, ServiceAdmin):
                     rostering_method=data.get("rostering_method", ""),
                     channel=ADMIN,
                 )
-            parent = data.get("parent")
+            # The registry's fields of an organization (its name, type, ID, parent).
+            values = {"name": "", **self.created_values(form)}
+            parent = values.pop("parent", None)
             district = data.get("district") or (parent.district_root if parent else None)
             return services.organization_create(
                 actor=request.user,
                 district=district,
-                name=data.get("name", ""),
-                org_type=data.get("org_type"),
                 parent=parent or district,
-                external_id=data.get("external_id"),
                 channel=ADMIN,
+                **values,
             )
         changes = self.changed_values(form, original)
         return services.organization_update(

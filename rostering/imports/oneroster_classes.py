@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from rostering import registry
 from rostering.oneroster import TO_BE_DELETED
+from rostering.oneroster.class_org_reading import class_readers
 from rostering.oneroster.records import role_mismatch
 from rostering.sync.models import ProductRule
 from rostering.sync.plan_products import _products_for
@@ -15,8 +16,9 @@ from rostering.sync.plan_products import _products_for
 from .engine_parts.cells import join_many
 from .engine_parts.columns import IMPORT_KINDS
 
-# A class's cells the import works out rather than reads (rostering.imports.oneroster_rows).
-_RESOLVED = frozenset({"school", "products", "course_code", "educators"})
+# A class's cells the import works out rather than reads (rostering.imports.oneroster_rows):
+# its school as a row names it, its products from the district's rules, its teachers.
+_RESOLVED = frozenset({"school", "products", "educators"})
 PRODUCT_RULE_FIX = "Add a product rule (SIS sync > Products from SIS data) and import again."
 
 
@@ -67,12 +69,14 @@ class ClassRows:
         return found
 
     def classes(self) -> Step:
-        # The template's columns a class carries (Field.record) or the import resolves; not
-        # Students: a student's row names its classes (the students step's Classes/Groups).
+        # The template's columns a class carries (Field.record or Field.rule, read as the
+        # sync reads them) or the import resolves; not Students: a student's row names its
+        # classes (the students step's Classes/Groups).
+        readers = class_readers(self.snapshot.courses)
         fields = [
             spec.name
             for spec in registry.CLASS_GROUP.template_fields
-            if spec.record or spec.name in _RESOLVED
+            if spec.name in readers or spec.name in _RESOLVED
         ]
         step = Step("classes", fields)
         self.enrolled = self._enrolled()
@@ -114,12 +118,12 @@ class ClassRows:
             related = {
                 "school": refs.get(cls.school_sourced_id, ""),
                 "products": join_many(p.name for p in products),
-                "course_code": course.course_code if course else "",
                 "educators": join_many(
                     dict.fromkeys(educators[t] for t in teachers if t in educators)
                 ),
             }
-            step.rows.append(SourceRow(cls.file, cls.row, key, _cells(cls, step.fields, related)))
+            cells = _cells(cls, step.fields, readers, related)
+            step.rows.append(SourceRow(cls.file, cls.row, key, cells))
         self._say_without_product()
         return step
 
@@ -137,16 +141,16 @@ class ClassRows:
             )
 
 
-def _cells(cls, fields: list[str], related: dict[str, str]) -> dict[str, str]:
-    """A class's cells: ``related`` (what the import resolves: its school, products, course
-    and teachers), and each other field from the class's attribute the registry names
-    (``Field.record``: Class.title ...), as the SIS sent it (a list as a list cell): the
-    checker gives the verdict."""
+def _cells(cls, fields: list[str], readers: dict, related: dict[str, str]) -> dict[str, str]:
+    """A class's cells: ``related`` (what the import resolves: its school, products and
+    teachers), and each other field as the registry's reader gives it
+    (rostering.oneroster.class_org_reading: Class.title, the course's code ...), as the SIS
+    sent it (a list as a list cell): the checker gives the verdict."""
     cells = {}
     for name in fields:
         if name in related:
             cells[name] = related[name]
             continue
-        value = getattr(cls, registry.CLASS_GROUP[name].record)
+        value = readers[name](cls)
         cells[name] = join_many(value) if isinstance(value, list) else value
     return cells

@@ -15,6 +15,7 @@ from django.db.models import Choices
 from rostering import registry
 from rostering.models import Organization
 from rostering.oneroster import TO_BE_DELETED, Snapshot, reading
+from rostering.oneroster.class_org_reading import org_readers
 from rostering.oneroster.field_columns import column_of
 from rostering.sync.models import SyncSource
 
@@ -24,7 +25,6 @@ from .engine_parts.context import fold
 from .oneroster_classes import ClassRows, SourceRow, Step
 
 DISTRICT_LEVEL = frozenset({"district", "state", "national"})
-ORG_TYPE_NAMES = {"school": "School", "department": "Department", "local": "Local"}
 
 
 class Translator(ClassRows):
@@ -67,6 +67,7 @@ class Translator(ClassRows):
             )
             for kind in ("student", "educator")
         }
+        self._org_readers = org_readers(use_identifier=self.use_identifier)
         self.imported_classes: set[str] = set()
         self.without_product = {"classes": 0, "enrollments": 0}
         self.no_product: list[RowError] = []  # the warning of each class left out for it
@@ -109,8 +110,8 @@ class Translator(ClassRows):
 
     def _external_id(self, org) -> str:
         """An organization's External Assigned ID as the district's sync reads it (identifier
-        or sourcedId, SyncSource.external_id_field)."""
-        return org.identifier if self.use_identifier else org.sourced_id
+        or sourcedId, SyncSource.external_id_field: the registry's reader)."""
+        return self._org_readers["external_id"](org)
 
     def _person_step(self, step_kind: str, kind: str, with_classes: bool = False) -> Step:
         """The step of ``kind``'s people: the template's columns the SIS's user fills (the
@@ -167,25 +168,24 @@ class Translator(ClassRows):
         return [levels[n] for n in sorted(levels)]
 
     def organizations(self, keys: list[str]) -> Step:
-        fields = ["name", "external_id", "org_type", "parent"]
+        """The Organizations rows: the template's columns an org carries, as the registry's
+        readers read them (rostering.oneroster.class_org_reading, as the sync does); its
+        parent as a row names it (one of the set's organizations, else the district)."""
+        readers = self._org_readers
+        fields = [
+            spec.name for spec in registry.ORGANIZATION.template_fields if spec.name in readers
+        ]
         step = Step("organizations", fields)
+        references = registry.ORGANIZATION.references
         for key in keys:
             org = self.orgs[key]
-            parent = org.parent_sourced_id if org.parent_sourced_id in self.orgs else ""
-            external = self._external_id(org)
-            step.rows.append(
-                SourceRow(
-                    "orgs.csv",
-                    org.row,
-                    key,
-                    {
-                        "name": org.name,
-                        "external_id": external,
-                        "org_type": ORG_TYPE_NAMES.get(org.type, "School"),
-                        "parent": self.org_ref(parent) if parent else "",
-                    },
-                )
-            )
+            cells = {}
+            for name in fields:
+                value = readers[name](org)
+                if name in references:
+                    value = self.org_ref(value) if value in self.orgs else ""
+                cells[name] = value.label if isinstance(value, Choices) else value
+            step.rows.append(SourceRow("orgs.csv", org.row, key, cells))
         return step
 
     def _org_kept(self, org) -> bool:

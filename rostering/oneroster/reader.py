@@ -7,10 +7,11 @@ raises SnapshotError with the reason.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Callable, Iterator
 from datetime import date
-from functools import partial
+from functools import cache, partial
 from operator import itemgetter
 from pathlib import Path
 
@@ -306,10 +307,9 @@ class _Reader:
                 continue
             orgs[key] = Org(
                 sourced_id=key,
-                name=name,
                 type=org_type,
                 identifier=values.get("identifier", ""),
-                parent_sourced_id=values.get("parentSourcedId", ""),
+                **_registry_values("orgs", Org, values),  # its name, its parent
                 status=self._status(table, values, row, key),
                 row=row,
                 extensions=ext,
@@ -681,14 +681,12 @@ class _Reader:
             class_type = table.enum(raw_type, CLASS_TYPES, "classType", row, key)
             classes[key] = Class(
                 sourced_id=key,
-                title=values["title"],
-                school_sourced_id=school,
+                **_registry_values("classes", Class, values),  # title, school, grades ...
                 course_sourced_id=course,
                 class_code=values.get("classCode", ""),
                 class_type=class_type or raw_type.lower(),
                 subjects=split_list(values.get("subjects", "")),
                 subject_codes=split_list(values.get("subjectCodes", "")),
-                grades=split_list(values.get("grades", "")),
                 status=self._status(table, values, row, key),
                 row=row,
                 extensions=ext,
@@ -856,6 +854,33 @@ def _replay_enrollments(data: bytes, read: bytearray, *, delta: frozenset) -> It
             ACTIVE,
             row,
         )
+
+
+@cache
+def _registry_columns(stem: str, record_type: type) -> tuple[tuple[str, str, bool], ...]:
+    """(record attribute, column, holds a list) of each registry field that ``stem``.csv
+    carries in a column of its own and the record keeps as it is (``Field.oneroster`` and
+    ``Field.record``: a class's title, an organization's parent): a new field of a class or
+    an organization is read with no edit here. Not the sourcedId, the record's key."""
+    from rostering import registry  # the registry reads the models: not at import time
+
+    lists = {f.name for f in dataclasses.fields(record_type) if f.default_factory is list}
+    found = {}
+    for kind in registry.KINDS.values():
+        for spec in kind.fields:
+            for column in spec.oneroster:
+                file, _, name = column.partition(".")
+                if file == stem and spec.record and name != "sourcedId":
+                    found[spec.record] = (spec.record, name, spec.record in lists)
+    return tuple(found.values())
+
+
+def _registry_values(stem: str, record_type: type, values: dict) -> dict:
+    """{record attribute: the row's value} of ``_registry_columns``, a list split."""
+    return {
+        attribute: split_list(values.get(name, "")) if listed else values.get(name, "")
+        for attribute, name, listed in _registry_columns(stem, record_type)
+    }
 
 
 def _shared(items: list[str]) -> list[str]:

@@ -31,8 +31,10 @@ class Field:
 
     Where a source's plain record (rostering.oneroster.records) carries it: ``record``, the
     attribute a reader fills from those columns (User.given_name), or ``rule``, a named rule
-    that makes the value (rostering.oneroster.reading: Active from status and enabledUser).
-    The sync's plan, the OneRoster import and the Clever reader read fields through these.
+    that makes the value (rostering.oneroster.reading for people: Active from status and
+    enabledUser; rostering.oneroster.class_org_reading for classes/groups and organizations:
+    a class's course code from its course). The sync's plan, the OneRoster import and the
+    Clever reader read fields through these.
     """
 
     name: str
@@ -205,6 +207,18 @@ class Kind:
             if f.many and f.required and f.name in self.record_fields:
                 return f.name
         return None
+
+    @cached_property
+    def references(self) -> frozenset[str]:
+        """The fields naming another record by a foreign key (a class/group's school, an
+        organization's parent): a source's record carries the other's sourcedId, which each
+        channel resolves its own way (the sync to a key, the import to how a row names it)."""
+        names = set()
+        for name in self.record_fields:
+            model_field = self.model._meta.get_field(name)
+            if model_field.many_to_one:
+                names.add(name)
+        return frozenset(names)
 
     @property
     def template_fields(self) -> tuple[Field, ...]:

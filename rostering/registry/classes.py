@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rostering.models import ClassGroup
 
+from . import normalisers
 from .base import Field, Kind, SyncRole, Unique
 
 # Every Details field of a synced class/group, and its rosters, come from the SIS.
@@ -65,7 +66,7 @@ CLASS_GROUP = Kind(
             column="Subject",
             oneroster=("classes.subjects",),
             clever=("sections.Subject",),
-            record="subjects",
+            rule="joined_subjects",
             samples=("Reading", "Reading; Writing"),
             sync=SyncRole.LOCKED,
         ),
@@ -75,6 +76,7 @@ CLASS_GROUP = Kind(
             column="Course Code",
             oneroster=("courses.courseCode",),
             clever=("sections.Course_number",),
+            rule="course_code",
             samples=("ELA-3", ""),
             sync=SyncRole.LOCKED,
         ),
@@ -86,6 +88,7 @@ CLASS_GROUP = Kind(
             oneroster=("classes.grades",),
             clever=("sections.Grade",),
             record="grades",
+            normalise=normalisers.grade_list,
             samples=("3", "3; 4"),
             sync=SyncRole.LOCKED,
         ),
@@ -119,6 +122,7 @@ CLASS_GROUP = Kind(
             "is_active",
             "Active",
             oneroster=("classes.status",),
+            rule="active",
             sync=SyncRole.LOCKED,
             exported=False,
         ),

@@ -61,6 +61,16 @@ def grade(value: str) -> str:
     )
 
 
+_GRADE_SEPARATORS = re.compile(r"[;,]")
+
+
+def grade_list(value: str) -> str:
+    """A class/group's grades as people and SISes list them ("3; 4", "03, 04", "K,1"): each
+    a grade (``grade``, whose words refuse the first that is not one), joined with "," as
+    they are stored ("03,04")."""
+    return ",".join(grade(item) for item in _GRADE_SEPARATORS.split(value) if item.strip())
+
+
 class _EmailValidator(EmailValidator):
     """Django's email check, its domain half remembered: a district's 10,000 students share
     a few domains, and that half (a long regex) is most of the check's time."""

@@ -30,6 +30,7 @@ ORGANIZATION = Kind(
             aliases=("external id", "school id"),
             oneroster=("orgs.identifier", "orgs.sourcedId"),
             clever=("schools.School_number", "schools.School_id"),
+            rule="external_id",
             samples=("S-1", "S-2"),
             unique=Unique.DISTRICT,
             sync=SyncRole.LOCKED,
@@ -41,6 +42,7 @@ ORGANIZATION = Kind(
             help="School, Department or Local (School when blank).",
             aliases=("organization type", "org type"),
             oneroster=("orgs.type",),
+            rule="org_type",
             samples=("School", "School"),
         ),
         Field(
@@ -50,6 +52,7 @@ ORGANIZATION = Kind(
             help="The name or ID of the organization above it; blank for the district.",
             aliases=("parent",),
             oneroster=("orgs.parentSourcedId",),
+            record="parent_sourced_id",
             samples=("", ""),
             sync=SyncRole.LOCKED,
         ),

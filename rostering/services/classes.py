@@ -29,13 +29,13 @@ from rostering.models import (
     Product,
     Student,
 )
-from rostering.text import clean_text
-from rostering.validators import blank_to_none
 
 from .common import (
     TRUSTED_CHANNELS,
     check_create_allowed,
     check_same_district,
+    check_values,
+    clean_fields,
     lock_changeable,
     refuse_locked_changes,
     refuse_unknown_fields,
@@ -49,15 +49,12 @@ SYNCED_ROSTER_MESSAGE = (
 
 
 def _normalize(changes: dict) -> dict:
-    """Blank IDs as NULL and free text cleaned: the registry's fields of a class/group."""
-    clean = dict(changes)
-    for name in registry.CLASS_GROUP.district_ids & clean.keys():
-        clean[name] = blank_to_none(clean[name])
-    for name in registry.CLASS_GROUP.text_fields & clean.keys():
-        clean[name] = clean_text(clean[name])
+    """Blank IDs as NULL and free text cleaned, then the registry's verdict on each value
+    (its grades in the vocabulary, lengths): the registry's fields of a class/group."""
+    clean = clean_fields(registry.CLASS_GROUP, changes)
     if "name" in clean and not clean["name"]:
         raise ValidationError({"name": "A class/group needs a name."})
-    return clean
+    return check_values(registry.CLASS_GROUP, clean)
 
 
 @transaction.atomic

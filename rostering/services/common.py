@@ -113,12 +113,7 @@ def normalize_person(kind, changes: dict, *, many_message: str, sis: bool = Fals
     The fields are the registry's, so a new one needs no edit here. ``sis``: the username is
     what a SIS sent (a OneRoster or Clever import), checked as the sync checks it
     (``usernames.validate_sis_username``: "Mary Archer" is kept)."""
-    clean = dict(changes)
-    for name in kind.district_ids & clean.keys():
-        clean[name] = blank_to_none(clean[name])
-    for name in kind.text_fields & clean.keys():
-        if clean[name] is not None:
-            clean[name] = clean_text(clean[name])
+    clean = clean_fields(kind, changes)
     if "username" in clean:
         try:
             check = validate_sis_username if sis else validate_username
@@ -130,6 +125,19 @@ def normalize_person(kind, changes: dict, *, many_message: str, sis: bool = Fals
         clean[many] = list(clean[many])
         if not clean[many]:
             raise ValidationError({many: many_message})
+    return clean
+
+
+def clean_fields(kind, changes: dict) -> dict:
+    """A copy of ``changes`` with the kind's free text cleaned (``kind.text_fields``,
+    rostering.text.clean_text) and its district-unique IDs blank as NULL
+    (``kind.district_ids``): the registry's fields, so a new one needs no edit here."""
+    clean = dict(changes)
+    for name in kind.district_ids & clean.keys():
+        clean[name] = blank_to_none(clean[name])
+    for name in kind.text_fields & clean.keys():
+        if clean[name] is not None:
+            clean[name] = clean_text(clean[name])
     return clean
 
 

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from accounts import permissions
 from accounts.permissions import Feature
+from rostering import registry
 from rostering.engine import Batch
 from rostering.engine.changes import RecordDelete
 from rostering.history import Channel
@@ -16,22 +17,26 @@ from rostering.locks import lock_district
 from rostering.models import Organization, SyncConfiguration
 from rostering.ownership import LOCKED_FIELDS
 from rostering.text import clean_text
-from rostering.validators import blank_to_none
 
 from .common import (
     TRUSTED_CHANNELS,
     check_create_allowed,
+    clean_fields,
     lock_changeable,
     refuse_locked_changes,
+    refuse_unknown_fields,
 )
 from .writes import save_record, write
 
-EDITABLE_FIELDS = frozenset(
-    {"name", "parent", "external_id", "rostering_method", "sso_enabled", "email_alerts"}
-)
 # The fields of a synced organization only the SIS changes (forms, imports and the admin ask).
 SYNCED_LOCKED_FIELDS = tuple(sorted(LOCKED_FIELDS["organization"]))
+# A district's settings: not roster values, so not the registry's.
 DISTRICT_ONLY_FIELDS = ("rostering_method", "sso_enabled", "email_alerts")
+# What an update may set: the organization's own fields in the registry but its type, chosen
+# when it is made (a school never becomes a district), and the district's settings.
+EDITABLE_FIELDS = (registry.ORGANIZATION.record_fields - {"org_type"}) | frozenset(
+    DISTRICT_ONLY_FIELDS
+)
 SSO_NEEDS_AUTOMATED = (
     "Single sign-on comes with automated rostering only: choose Automated first, "
     "or leave single sign-on off."
@@ -64,28 +69,29 @@ def organization_create(
     name: str,
     org_type: str = Organization.OrgType.SCHOOL,
     parent: Organization | None = None,
-    external_id: str | None = None,
     channel: str = Channel.FORM,
     origin: str = "manual",
     sis_sourced_id: str | None = None,
+    **fields,
 ) -> Organization:
     """A school (or department) inside ``district``, placed under ``parent`` (the district
-    when none is given); only district-wide actors add schools."""
+    when none is given); only district-wide actors add schools. ``fields``: any other of its
+    own fields in the registry (its External Assigned ID); one it does not name is refused."""
+    refuse_unknown_fields(registry.ORGANIZATION, fields, "an organization")
     lock_district(district)
     if org_type == Organization.OrgType.DISTRICT:
         raise ValidationError({"org_type": "Districts are created by support staff."})
     check_create_allowed(actor, district_id=district.pk, school_ids=[], channel=channel)
-    name = clean_text(name)
+    fields = clean_fields(registry.ORGANIZATION, {**fields, "name": name})
     if channel != Channel.SYNC:
-        _refuse_taken_name(district, name)
+        _refuse_taken_name(district, fields["name"])
     org = Organization(
-        name=name,
         org_type=org_type,
         district=district,
         parent=parent or district,
-        external_id=blank_to_none(external_id),
         origin=origin,
         sis_sourced_id=sis_sourced_id,
+        **fields,
     )
     save_record(org, actor=actor, channel=channel)
     return org
@@ -112,10 +118,8 @@ def organization_update(
         permissions.require_feature(actor, Feature.MANAGE_ROSTERING_METHOD)
     if "email_alerts" in changes and not trusted:
         permissions.require_feature(actor, Feature.MANAGE_ALERTS)
-    if "external_id" in changes:
-        changes["external_id"] = blank_to_none(changes["external_id"])
+    changes = clean_fields(registry.ORGANIZATION, changes)
     if "name" in changes:
-        changes["name"] = clean_text(changes["name"])
         if channel != Channel.SYNC and changes["name"].lower() != organization.name.lower():
             _refuse_taken_name(organization.district_root, changes["name"], exclude=organization)
     if not organization.is_district:

@@ -3,16 +3,43 @@ as a class/group record at its school, matched with the district's."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-
 from rostering import registry
 from rostering.models import ClassGroup, Origin
-from rostering.oneroster.records import TO_BE_DELETED
+from rostering.oneroster import reading
+from rostering.oneroster.class_org_reading import class_readers
+from rostering.oneroster.records import Class
 from rostering.text import clean_text
-from rostering.validators import blank_to_none, normalize_grade
+from rostering.validators import blank_to_none
 
 from .matching import Incoming, plan_records
 from .plan_fields import ATTNAME, _refused
+
+
+def class_finishers(courses) -> tuple[tuple[str, reading.Reader], ...]:
+    """(field name, reader) of each class/group field a SIS class carries, as the registry
+    says (rostering.oneroster.class_org_reading), finished as the sync stores it: free text
+    clean (rostering.text, whatever source built the snapshot), an ID blank as NULL, a list
+    (the grades) joined as one value, which the registry then checks as any other (the
+    grades each in the vocabulary), a rule's value as it makes it. Not the references (the
+    school): the phase resolves them. Built once per sync."""
+    kind = registry.CLASS_GROUP
+    pairs: list[tuple[str, reading.Reader]] = []
+    for name, raw in class_readers(courses).items():
+        spec = kind[name]
+        if name in kind.references:
+            continue
+        if spec.record and isinstance(getattr(_BLANK_CLASS, spec.record), list):
+            pairs.append((name, lambda cls, raw=raw: ",".join(map(clean_text, raw(cls)))))
+        elif name in kind.district_ids:
+            pairs.append((name, lambda cls, raw=raw: blank_to_none(raw(cls))))
+        elif name in kind.text_fields and not spec.rule:
+            pairs.append((name, lambda cls, raw=raw: clean_text(raw(cls))))
+        else:
+            pairs.append((name, raw))
+    return tuple(pairs)
+
+
+_BLANK_CLASS = Class("", "", "")  # which of a class's attributes hold lists
 
 
 class ClassPhase:
@@ -22,6 +49,7 @@ class ClassPhase:
         snapshot, district = self.snapshot, self.district
         writes = self.writes["class_group"]
         keep = set(snapshot.rejected.get("classes", set()))
+        finishers = class_finishers(snapshot.courses)
         items = []
         for cls in snapshot.classes.values():
             school = self.plan.org_keys.get(cls.school_sourced_id)
@@ -35,20 +63,10 @@ class ClassPhase:
                     "district; skipped.",
                 )
                 continue
-            course = snapshot.courses.get(cls.course_sourced_id)
-            offered = {
-                "name": clean_text(cls.title),
-                "school_id": school,
-                "external_id": blank_to_none(cls.sourced_id),
-                "subject": ", ".join(cls.subjects),
-                "course_code": course.course_code if course else "",
-                "is_active": cls.status != TO_BE_DELETED,
-            }
-            try:
-                offered["grades"] = ",".join(normalize_grade(raw) for raw in cls.grades)
-                problem, name = _refused(registry.CLASS_GROUP, offered)
-            except ValidationError as exc:
-                problem, name = exc.messages[0], "grades"
+            offered = {"school_id": school}
+            for name, read in finishers:
+                offered[name] = read(cls)
+            problem, name = _refused(registry.CLASS_GROUP, offered)
             if problem:
                 # The registry's verdict, as for people: the class is not written.
                 keep.add(cls.sourced_id)

@@ -11,7 +11,9 @@ from django.db import models, transaction
 from rostering import registry
 from rostering.models import ClassGroup, Educator, Organization, Student
 from rostering.models.sync_config import SyncConfiguration
+from rostering.oneroster.class_org_reading import class_readers, org_readers
 from rostering.oneroster.field_columns import column_of
+from rostering.oneroster.reader import read_snapshot
 from rostering.ownership import SHAREABLE_FIELDS
 from rostering.passwords import decrypt_password
 from rostering.sync.engine import run_sync
@@ -26,7 +28,7 @@ from tests.clever.files import (
     write_clever,
 )
 from tests.imports.test_commands import import_json
-from tests.oneroster.csvset import write_set
+from tests.oneroster.csvset import set_files, write_set
 
 
 @pytest.fixture
@@ -152,8 +154,8 @@ def test_every_field_oneroster_sends_is_written_alike_by_the_sync_and_the_import
                 "title": "Room 4",
                 "schoolSourcedId": "s1",
                 "courseSourcedId": "k1",
-                "subjects": "Science",
-                "grades": "03",
+                "subjects": "Science,Reading",
+                "grades": "03,4",
             }
         ],
         enrollments=[
@@ -184,6 +186,8 @@ def test_every_field_oneroster_sends_is_written_alike_by_the_sync_and_the_import
     assert synced[("educator", "Ruth Baker", "preferred_first_name")] == "Ruthie"
     assert synced[("educator", "Sam Reyes", "educator_type")] == "administrator"
     assert synced[("student", "Ana Lopez", "grade")] == "03"
+    room = [synced[("class_group", "Room 4", n)] for n in ("subject", "course_code", "grades")]
+    assert room == ["Science, Reading", "SCI-3", "03,04"]  # its subjects, its course's code
 
 
 @pytest.fixture
@@ -383,3 +387,96 @@ def test_a_person_without_an_identifier_keeps_the_sourced_id_as_alt_id_on_both_c
     synced, imported = _synced_then_imported(maple.district, str(folder), "oneroster", ids)
 
     assert synced == imported == [(None, "u1")]
+
+
+# ---- classes/groups and organizations: the registry's readers ---------------------------
+
+# The files a class's or an organization's own values come from (a class's rosters come
+# from enrollments.csv as memberships, not as values of the class).
+_OWN_FILES = {"class_group": ("classes", "courses"), "organization": ("orgs",)}
+
+
+def _readers_of(snapshot) -> dict[str, dict]:
+    return {
+        "class_group": class_readers(snapshot.courses),
+        "organization": org_readers(use_identifier=True),
+    }
+
+
+def test_the_readers_cover_every_class_and_organization_field_oneroster_sends():
+    """Every class/group or organization field with a OneRoster column of its own files has a
+    reader made from its registry entry alone (Field.record or Field.rule): the sync's plan
+    and the OneRoster import read it with no other edit."""
+    readers = _readers_of(read_snapshot(_class_set()))
+    for kind_name, files in _OWN_FILES.items():
+        kind = registry.KINDS[kind_name]
+        sent = {
+            spec.name
+            for spec in kind.fields
+            if any(column.partition(".")[0] in files for column in spec.oneroster)
+        }
+        assert sent and not sent - readers[kind_name].keys(), kind_name
+
+
+ART = {"sourcedId": "s2", "name": "Art Department", "type": "department", "identifier": "AD2",
+       "parentSourcedId": "s1"}  # fmt: skip
+ROOM_4 = {"sourcedId": "c1", "title": "Room 4", "schoolSourcedId": "s1", "courseSourcedId": "k1",
+          "subjects": "Science,Art", "grades": "03,4", "status": "tobedeleted"}  # fmt: skip
+
+
+def _class_set() -> dict[str, bytes]:
+    files = set_files(
+        orgs=[
+            {"sourcedId": "d1", "name": "Maple District", "type": "district"},
+            {"sourcedId": "s1", "name": "North Elementary", "type": "school", "identifier": "N1"},
+            ART,
+        ],
+        users=[{"sourcedId": "u1", "orgSourcedIds": "s1", "role": "student",
+                "username": "ana.lopez", "givenName": "Ana", "familyName": "Lopez"}],
+        courses=[{"sourcedId": "k1", "title": "Science 3", "courseCode": "SCI-3"}],
+        classes=[ROOM_4],
+    )  # fmt: skip
+    return {name: text.encode() for name, text in files.items()}
+
+
+def test_each_class_and_organization_field_is_read_from_its_column():
+    snapshot = read_snapshot(_class_set())
+    readers = _readers_of(snapshot)
+
+    room = {name: read(snapshot.classes["c1"]) for name, read in readers["class_group"].items()}
+    art = {name: read(snapshot.orgs["s2"]) for name, read in readers["organization"].items()}
+
+    assert room == {
+        "name": "Room 4",
+        "school": "s1",  # the SIS's reference: each channel resolves it
+        "external_id": "c1",
+        "subject": "Science, Art",  # the class's one subject, as the sync stores it
+        "course_code": "SCI-3",  # its course's
+        "grades": ["03", "4"],  # as sent: each channel's check gives the verdict
+        "is_active": False,  # tobedeleted
+    }
+    assert art == {
+        "name": "Art Department",
+        "external_id": "AD2",
+        "org_type": Organization.OrgType.DEPARTMENT,
+        "parent": "s1",
+    }
+
+
+def test_the_oneroster_reader_fills_each_registry_attribute_of_a_class_and_an_org():
+    """The record attributes the registry names (Field.record) for classes.csv and orgs.csv
+    are copied from their columns by the reader itself (no list of them in reader.py)."""
+    snapshot = read_snapshot(_class_set())
+    sent = {"classes": (snapshot.classes["c1"], ROOM_4), "orgs": (snapshot.orgs["s2"], ART)}
+    read = 0
+    for kind in registry.KINDS.values():
+        for spec in kind.fields:
+            for column in spec.oneroster:
+                stem, _, name = column.partition(".")
+                if stem in sent and spec.record:
+                    record, row = sent[stem]
+                    value = getattr(record, spec.record)
+                    wanted = row[name].split(",") if isinstance(value, list) else row[name]
+                    assert value == wanted, f"{column} is not read into {spec.record}"
+                    read += 1
+    assert read >= 5  # title, school, sourcedId and grades of the class; the org's name ...

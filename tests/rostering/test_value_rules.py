@@ -3,7 +3,8 @@
 One verdict per value, from the field registry (rostering.registry): a bad email, a grade
 outside the vocabulary and a value too long for its field get the same message through the
 portal form, the admin, the template import, the OneRoster import and the sync, each in its
-own place (form field; row and column; SIS record). The sync and the OneRoster import refuse
+own place (form field; row and column; SIS record); a class/group's too, through its
+Details form, the Classes/Groups template, the OneRoster import and the sync. The sync and the OneRoster import refuse
 the record: nothing is blanked, truncated or dropped silently.
 """
 
@@ -16,11 +17,12 @@ import pytest
 from django.urls import reverse
 
 from rostering.imports import engine
-from rostering.models import Grade, Student
+from rostering.models import ClassGroup, Grade, Student
 from rostering.ownership import LOCKED_FIELDS
 from rostering.registry.normalisers import grade
 from rostering.sync.engine import run_sync
-from rostering.sync.models import SyncRun, SyncSource
+from rostering.sync.models import ProductRule, SyncRun, SyncSource
+from tests import factories
 from tests.admin.conftest import change_form_data
 from tests.oneroster.csvset import HEADERS, set_files, zip_set
 
@@ -97,6 +99,20 @@ def _template(row: dict) -> bytes:
     return out.getvalue().encode()
 
 
+def _template_errors(world, district_admin, kind: str, row: dict, column: str) -> list[str]:
+    """The messages of checking a ``kind`` template of one ``row``, whose one error must be
+    at row 2, ``column``."""
+    plan = engine.check_file(
+        actor=district_admin,
+        district=world.district,
+        kind=kind,
+        file_name=f"{kind}.csv",
+        content=_template(row),
+    )
+    assert [(e.row, e.column) for e in plan.errors] == [(2, column)]
+    return [plan.errors[0].message]
+
+
 def via_template_import(world, district_admin, column, value, **_):
     row = {
         "First Name": "Ana",
@@ -105,15 +121,7 @@ def via_template_import(world, district_admin, column, value, **_):
         "Organizations": "North Elementary",
         column: value,
     }
-    plan = engine.check_file(
-        actor=district_admin,
-        district=world.district,
-        kind="students",
-        file_name="students.csv",
-        content=_template(row),
-    )
-    assert [(e.row, e.column) for e in plan.errors] == [(2, column)]
-    return [plan.errors[0].message]
+    return _template_errors(world, district_admin, "students", row, column)
 
 
 ORGS = [
@@ -146,18 +154,37 @@ def _users_header(sis_column: str) -> tuple[str, ...]:
     return () if sis_column in HEADERS["users"] else (sis_column,)
 
 
-def via_oneroster_import(world, district_admin, column, sis_column, value, **_):
-    files = set_files(
-        extra_user_columns=_users_header(sis_column),
-        orgs=ORGS,
-        users=[sis_user(1, **{sis_column: value})],
-    )
-    plan = engine.check_file(
+def _oneroster_plan(world, district_admin, **tables):
+    """The OneRoster import's check of a set of ``tables`` (ORGS beside them)."""
+    return engine.check_file(
         actor=district_admin,
         district=world.district,
         kind="oneroster",
         file_name="maple.zip",
-        content=zip_set(files),
+        content=zip_set(set_files(orgs=ORGS, **tables)),
+    )
+
+
+def _synced(world, tmp_path, record: str, **tables) -> dict:
+    """The one problem of ``record`` when the sync reads a set of ``tables`` (ORGS beside
+    them); the run itself must not fail."""
+    SyncSource.objects.get_or_create(district=world.district)
+    snapshot = tmp_path / "maple-sis.zip"
+    snapshot.write_bytes(zip_set(set_files(orgs=ORGS, **tables)))
+    run = run_sync(
+        district=world.district, trigger=SyncRun.Trigger.COMMAND, source_path=str(snapshot)
+    )
+    assert run.status != SyncRun.Status.FAILED, run.failure_reason
+    [problem] = [e for e in run.errors if e["record"] == record]
+    return problem
+
+
+def via_oneroster_import(world, district_admin, column, sis_column, value, **_):
+    plan = _oneroster_plan(
+        world,
+        district_admin,
+        extra_user_columns=_users_header(sis_column),
+        users=[sis_user(1, **{sis_column: value})],
     )
     assert [(e.row, e.column) for e in plan.errors] == [(2, "users.csv")]
     prefix = f"u1 ({column}): "  # the SIS record and the field
@@ -171,16 +198,11 @@ def via_sync(world, tmp_path, field, sis_column, value, **_):
     if field not in config.shared_for("student") | LOCKED_FIELDS["student"]:
         config.shared_fields["student"].append(field)
         config.save()
-    snapshot = tmp_path / "maple-sis.zip"
     # A second student, so that the run rosters most of what it was sent and does not fail.
     users = [sis_user(1, **{sis_column: value}), sis_user(2)]
-    files = set_files(extra_user_columns=_users_header(sis_column), orgs=ORGS, users=users)
-    snapshot.write_bytes(zip_set(files))
-    run = run_sync(
-        district=world.district, trigger=SyncRun.Trigger.COMMAND, source_path=str(snapshot)
+    problem = _synced(
+        world, tmp_path, "u1", extra_user_columns=_users_header(sis_column), users=users
     )
-    assert run.status != SyncRun.Status.FAILED, run.failure_reason
-    [problem] = [e for e in run.errors if e["record"] == "u1"]
     assert (problem["file"], problem["row"]) == ("users.csv", 2)
     given = value if sis_column == "givenName" else "Ana"
     prefix, suffix = f"{given} Lopez (ana.lopez): ", " Skipped."
@@ -337,3 +359,118 @@ def test_the_email_rule_gives_djangos_verdict_whatever_domain_came_before(value)
         return True
 
     assert verdict(email) == verdict(djangos)
+
+
+# ---- a class/group's values: the same verdict from the template, OneRoster and the sync ----
+
+# rule: (form field, template column, OneRoster classes.csv column, bad value, message)
+CLASS_RULES = {
+    "grade 7th": ("grades", "Grades", "grades", "7th", GRADE_WORDS),
+    "201-character name": (
+        "name",
+        "Class/Group Name",
+        "title",
+        "R" * 201,
+        "Class/Group name is 201 characters long; at most 200 fit. Shorten it.",
+    ),
+}
+
+
+@pytest.fixture
+def science(world):
+    """A product, and the rule that gives it to Science classes (a OneRoster import leaves a
+    class without a product out)."""
+    product = factories.ProductFactory(name="Science Lab", code="science-lab")
+    ProductRule.objects.create(
+        district=world.district,
+        match_field=ProductRule.MatchField.SUBJECT,
+        pattern="Science",
+        product=product,
+    )
+    return product
+
+
+def _classes(world):
+    return ClassGroup.objects.filter(district=world.district)
+
+
+def class_via_form(client, world, district_admin, field, value, **_):
+    """The Details form of Room 5, a class/group made by hand, given ``value``."""
+    room = factories.ClassGroupFactory(school=world.school, name="Room 5")
+    client.force_login(district_admin)
+    data = {"name": room.name, "school": world.school.pk, "is_active": "on", field: value}
+    response = client.post(reverse("rostering:class_detail", args=[room.pk]), data)
+    assert response.status_code == 200
+    room.refresh_from_db()
+    assert (room.name, room.grades) == ("Room 5", "")  # nothing saved
+    return response.context["form"].errors[field]
+
+
+def class_via_template_import(world, district_admin, column, value, **_):
+    row = {
+        "Class/Group Name": "Room 4",
+        "Organization": "North Elementary",
+        "Product": "Science Lab",
+        column: value,
+    }
+    return _template_errors(world, district_admin, "classes", row, column)
+
+
+def _sis_class(n: int, **extra) -> dict:
+    return {
+        "sourcedId": f"c{n}",
+        "title": "Room 4" if n == 1 else f"Room {n}",
+        "schoolSourcedId": "s1",
+        "subjects": "Science",
+        **extra,
+    }
+
+
+def class_via_oneroster_import(world, district_admin, sis_column, value, **_):
+    classes = [_sis_class(1, **{sis_column: value})]
+    plan = _oneroster_plan(world, district_admin, users=[sis_user(1)], classes=classes)
+    assert [(e.row, e.column, e.field) for e in plan.errors] == [(2, "classes.csv", sis_column)]
+    prefix = "c1 ("  # the SIS record, then the template's column
+    assert plan.errors[0].message.startswith(prefix)
+    return [plan.errors[0].message.partition("): ")[2]]
+
+
+def class_via_sync(world, tmp_path, sis_column, value, **_):
+    classes = [_sis_class(1, **{sis_column: value}), _sis_class(2)]
+    problem = _synced(world, tmp_path, "c1", users=[sis_user(1)], classes=classes)
+    assert (problem["file"], problem["row"], problem["field"]) == ("classes.csv", 2, sis_column)
+    title = value if sis_column == "title" else "Room 4"
+    prefix, suffix = f"{title}: ", " Skipped."
+    assert problem["message"].startswith(prefix) and problem["message"].endswith(suffix)
+    assert _classes(world).filter(external_id="c2").exists()  # the other class is written
+    return [problem["message"].removeprefix(prefix).removesuffix(suffix)]
+
+
+CLASS_CHANNELS = {
+    "portal form": class_via_form,
+    "template import": class_via_template_import,
+    "OneRoster import": class_via_oneroster_import,
+    "sync": class_via_sync,
+}
+
+
+@pytest.mark.parametrize("channel", CLASS_CHANNELS)
+@pytest.mark.parametrize("rule", CLASS_RULES)
+def test_a_bad_class_value_is_refused_in_the_same_words_on_every_channel(
+    rule, channel, client, world, north, science, district_admin, tmp_path
+):
+    field, column, sis_column, value, message = CLASS_RULES[rule]
+
+    messages = CLASS_CHANNELS[channel](
+        client=client,
+        world=world,
+        field=field,
+        district_admin=district_admin,
+        tmp_path=tmp_path,
+        column=column,
+        sis_column=sis_column,
+        value=value,
+    )
+
+    assert messages == [message]
+    assert not _classes(world).filter(name__in=["Room 4", value]).exists()  # never written

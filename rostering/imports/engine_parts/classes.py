@@ -10,10 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
-
 from accounts.permissions import Feature
-from rostering import memberships
+from rostering import memberships, registry
 from rostering.models import (
     ClassEducator,
     ClassGroup,
@@ -24,7 +22,7 @@ from rostering.models import (
     Student,
 )
 from rostering.services.classes import SYNCED_ROSTER_MESSAGE
-from rostering.validators import blank_to_none, normalize_grade
+from rostering.validators import blank_to_none
 
 from ..engine import ImportPlan, RecordChange
 from .bulk import load_links
@@ -33,14 +31,20 @@ from .checking import allowed_to_import, diff_fields, plan_existing, refuse_lock
 from .columns import HeaderMatch
 from .context import Context, fold
 
-TEXT_FIELDS = ("subject", "course_code")
+# The text a row sets as its cell gives it (the registry's text_fields, in its order, each
+# cell already checked and normalised by its field: the grades as "03,04"), but the name,
+# always set.
+TEXT_FIELDS = tuple(
+    f.name
+    for f in registry.CLASS_GROUP.fields
+    if f.name in registry.CLASS_GROUP.text_fields - {"name"}
+)
+# The columns of the record's own fields (its rosters and products are links: their own
+# checks below).
 COLUMN_OF = {
-    "name": "Class/Group Name",
-    "school": "Organization",
-    "external_id": "External Assigned ID",
-    "subject": "Subject",
-    "course_code": "Course Code",
-    "grades": "Grades",
+    f.name: f.column
+    for f in registry.CLASS_GROUP.template_fields
+    if f.name in registry.CLASS_GROUP.record_fields
 }
 ROSTERS = {"educators": "Educators", "students": "Students"}
 
@@ -138,14 +142,6 @@ class ClassChecker:
         for name in TEXT_FIELDS:
             if row.has(name):
                 fields[name] = row.get(name)
-        if row.has("grades"):
-            grades = []
-            for value in row.many("grades"):
-                try:
-                    grades.append(normalize_grade(value))
-                except ValidationError as exc:
-                    row.error(cols["grades"], exc.messages[0])  # the registry's words
-            fields["grades"] = ",".join(grades)
         school = None
         if row.get("school"):
             school = self.ctx.find_org(row, cols["school"], row.get("school"))

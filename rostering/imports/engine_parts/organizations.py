@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from accounts.permissions import Feature
+from rostering import registry
 from rostering.models import Organization, Origin
 from rostering.ownership import LOCKED_MESSAGE
 from rostering.services.orgs import SYNCED_LOCKED_FIELDS
@@ -24,12 +25,7 @@ from .columns import HeaderMatch
 from .context import Context, fold
 
 OrgType = Organization.OrgType
-COLUMN_OF = {
-    "name": "Organization Name",
-    "external_id": "External Assigned ID",
-    "org_type": "Type",
-    "parent": "Parent Organization",
-}
+COLUMN_OF = {f.name: f.column for f in registry.ORGANIZATION.template_fields}
 TYPES = {fold(t.value): t.value for t in OrgType if t is not OrgType.DISTRICT}
 TYPES.update({fold(t.label): t.value for t in OrgType if t is not OrgType.DISTRICT})
 TYPE_NAMES = "School, Department or Local"
