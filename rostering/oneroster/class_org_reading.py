@@ -21,7 +21,7 @@ from operator import attrgetter
 from rostering import registry
 from rostering.models import Organization
 
-from .reading import Reader
+from .reading import Reader, field_readers
 from .records import TO_BE_DELETED, Course
 
 _ORG_TYPES = {t.value: t for t in Organization.OrgType if t is not Organization.OrgType.DISTRICT}
@@ -73,25 +73,15 @@ CLASS_RULES = frozenset(_class_rules({}))
 ORG_RULES = frozenset(_org_rules(True))
 
 
-def _readers(kind: registry.Kind, rules: dict[str, Reader]) -> dict[str, Reader]:
-    found: dict[str, Reader] = {}
-    for spec in kind.fields:
-        if spec.rule:
-            found[spec.name] = rules[spec.rule]
-        elif spec.record:
-            found[spec.name] = attrgetter(spec.record)
-    return found
-
-
 def class_readers(courses: Mapping[str, Course]) -> dict[str, Reader]:
     """{field name: reader of the source's value} for each class/group field a plain Class
     carries (``Field.record`` or ``Field.rule``), in the registry's order; ``courses`` are
     the snapshot's (a class's course code is its course's). Made once per sync or import."""
-    return _readers(registry.CLASS_GROUP, _class_rules(courses))
+    return field_readers(registry.CLASS_GROUP, _class_rules(courses))
 
 
 def org_readers(*, use_identifier: bool) -> dict[str, Reader]:
     """{field name: reader} for each organization field a plain Org carries, in the
     registry's order; ``use_identifier``: the External Assigned ID is the identifier (else
     the sourcedId)."""
-    return _readers(registry.ORGANIZATION, _org_rules(use_identifier))
+    return field_readers(registry.ORGANIZATION, _org_rules(use_identifier))

@@ -83,12 +83,24 @@ def readers(
     plain record carries (``Field.record`` or ``Field.rule``), in the registry's order. Made
     once per sync or import: a reader is called once per person."""
     rules = _rules(use_identifier=use_identifier, username_field=username_field)
+    return field_readers(kind, rules, _user_attribute)
+
+
+def _user_attribute(name: str) -> Reader:
+    """A User's own attribute, or one it keeps in ``User.more`` (a field it has no slot for)."""
+    return attrgetter(name) if name in USER_SLOTS else _more(name)
+
+
+def field_readers(
+    kind: registry.Kind, rules: dict[str, Reader], attribute: Callable[[str], Reader] = attrgetter
+) -> dict[str, Reader]:
+    """{field name: reader} for each of ``kind``'s fields a plain record carries, in the
+    registry's order: the named rule (``Field.rule``, from ``rules``), or the record's
+    attribute (``Field.record``, read by what ``attribute`` makes of its name)."""
     found: dict[str, Reader] = {}
     for spec in kind.fields:
         if spec.rule:
             found[spec.name] = rules[spec.rule]
-        elif spec.record in USER_SLOTS:
-            found[spec.name] = attrgetter(spec.record)
         elif spec.record:
-            found[spec.name] = _more(spec.record)
+            found[spec.name] = attribute(spec.record)
     return found
