@@ -115,6 +115,7 @@ def student_cells(n: int, class_ids: list[str], *, changed: bool) -> dict[str, s
         "external_id": f"{n:07d}",
         "schools": f"Bench School {school:02d}",
         "middle_name": FIRST[(n + 5) % len(FIRST)],
+        "preferred_first_name": FIRST[(n + 3) % len(FIRST)] + "y",
         "grade": GRADES[(n + (1 if changed else 0)) % len(GRADES)],
         "email": f"s{n:06d}@students.bench.example",
         "alt_external_id": f"ALT{n:07d}",
