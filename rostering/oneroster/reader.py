@@ -7,7 +7,6 @@ raises SnapshotError with the reason.
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -38,6 +37,7 @@ from .records import (
     Snapshot,
     SnapshotError,
     User,
+    list_attributes,
     user_values,
 )
 from .tables import Notes, Table, split_list
@@ -864,7 +864,7 @@ def _registry_columns(stem: str, record_type: type) -> tuple[tuple[str, str, boo
     an organization is read with no edit here. Not the sourcedId, the record's key."""
     from rostering import registry  # the registry reads the models: not at import time
 
-    lists = {f.name for f in dataclasses.fields(record_type) if f.default_factory is list}
+    lists = list_attributes(record_type)
     found = {}
     for kind in registry.KINDS.values():
         for spec in kind.fields:

@@ -8,8 +8,9 @@ these, never the files.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
+from functools import cache
 from types import MappingProxyType
 
 ACTIVE = "active"
@@ -158,6 +159,13 @@ class User:
 
 
 USER_SLOTS = frozenset(User.__slots__)
+
+
+@cache
+def list_attributes(record_type: type) -> frozenset[str]:
+    """The attributes of a plain record type that hold a list (a class's grades and
+    subjects): a reader splits its column, a channel joins the values it stores."""
+    return frozenset(f.name for f in fields(record_type) if f.default_factory is list)
 
 
 def user_values(values: Mapping[str, str]) -> tuple[dict[str, str], Mapping[str, str]]:

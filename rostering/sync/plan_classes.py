@@ -7,7 +7,7 @@ from rostering import registry
 from rostering.models import ClassGroup, Origin
 from rostering.oneroster import reading
 from rostering.oneroster.class_org_reading import class_readers
-from rostering.oneroster.records import Class
+from rostering.oneroster.records import Class, list_attributes
 from rostering.text import clean_text
 from rostering.validators import blank_to_none
 
@@ -28,7 +28,7 @@ def class_finishers(courses) -> tuple[tuple[str, reading.Reader], ...]:
         spec = kind[name]
         if name in kind.references:
             continue
-        if spec.record and isinstance(getattr(_BLANK_CLASS, spec.record), list):
+        if spec.record in list_attributes(Class):
             pairs.append((name, lambda cls, raw=raw: ",".join(map(clean_text, raw(cls)))))
         elif name in kind.district_ids:
             pairs.append((name, lambda cls, raw=raw: blank_to_none(raw(cls))))
@@ -37,9 +37,6 @@ def class_finishers(courses) -> tuple[tuple[str, reading.Reader], ...]:
         else:
             pairs.append((name, raw))
     return tuple(pairs)
-
-
-_BLANK_CLASS = Class("", "", "")  # which of a class's attributes hold lists
 
 
 class ClassPhase:
