@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from rostering import registry
 from rostering.oneroster.files import read_rows, text_stream
+from rostering.oneroster.reading import unsent
 from rostering.oneroster.records import (
     Class,
     Course,
@@ -188,6 +189,8 @@ class _Reader:
             self.snapshot.incomplete.add("users")
             return
         users = self.snapshot.users
+        header = [f"{stem}.{name}" for name in rows.columns]
+        self.snapshot.unsent[kind.name] = unsent(kind, header, clever=True)
         key = f"{word.lower()}_id"
         # The columns the registry says the file carries (a student's First_name, Middle_name,
         # Student_email, Password: User.given_name ...), copied as they are; the IDs, grade,

@@ -116,13 +116,16 @@ class Translator(ClassRows):
     def _person_step(self, step_kind: str, kind: str, with_classes: bool = False) -> Step:
         """The step of ``kind``'s people: the template's columns the SIS's user fills (the
         registry's fields with a OneRoster column that a user carries, and its organizations
-        and classes), in the template's order."""
-        readers = self._readers[kind]
+        and classes), in the template's order. Not a field users.csv has no column for
+        (Snapshot.unsent): a record's own value stays, as a template without the column
+        leaves it."""
+        readers, unsent = self._readers[kind], self.snapshot.unsent.get(kind, frozenset())
         fields = [
             spec.name
             for spec in registry.KINDS[kind].template_fields
             if spec.oneroster and (spec.name in readers or spec.many)
             if with_classes or spec.name != "classes"
+            if spec.name not in unsent
         ]
         return Step(step_kind, fields)
 

@@ -340,6 +340,7 @@ class _Reader:
         if not table.has_rows:
             raise SnapshotError("users.csv has no rows: there is nobody to roster.")
         self.has_role_column = table.has("role")
+        self._unsent(table)
         users = self.snapshot.users
         for row, values, ext in table:
             key = self._key(table, values, row, users)
@@ -380,6 +381,18 @@ class _Reader:
                 user.roles = self._roles(role, tuple(orgs))
             users[key] = user
         self._names = {}  # the users hold their names now
+
+    def _unsent(self, table: Table) -> None:
+        """The optional person fields users.csv has no column for (a 1.1 set's preferred
+        first name): not sent (Snapshot.unsent)."""
+        from rostering import registry  # the registry reads the models: not at import time
+
+        from .reading import unsent
+
+        header = [f"users.{name}" for name in table.columns if name]
+        self.snapshot.unsent.update(
+            (kind, unsent(registry.KINDS[kind], header)) for kind in ("student", "educator")
+        )
 
     def _plain_values(self, values: dict[str, str]) -> dict[str, str]:
         """{User attribute: value} of the person fields users.csv sends as they are (the

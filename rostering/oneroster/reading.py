@@ -10,7 +10,7 @@ the SIS's text).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from operator import attrgetter
 
 from rostering import registry
@@ -104,3 +104,18 @@ def field_readers(
         elif spec.record:
             found[spec.name] = attribute(spec.record)
     return found
+
+
+def unsent(kind: registry.Kind, columns: Iterable[str], *, clever: bool = False) -> frozenset[str]:
+    """The optional fields of ``kind`` (shareable: a district chooses to send them) that a
+    source's file has none of the registry's columns for (``Field.oneroster``, or
+    ``Field.clever``), given that file's ``columns`` as the registry names them
+    ("users.email", "students.Student_email"; case ignored). The SIS does not send them: no
+    channel reads one as blank, which a sync would otherwise write over every record's."""
+    have = {column.lower() for column in columns}
+    return frozenset(
+        spec.name
+        for spec in kind.fields
+        if spec.sync is registry.SyncRole.SHAREABLE
+        and not any(c.lower() in have for c in (spec.clever if clever else spec.oneroster))
+    )

@@ -241,6 +241,9 @@ class Snapshot:
     e.g. "users") so a sync never takes an unreadable row for a record the SIS stopped sending.
     ``delta`` names the files the manifest marks as delta: their absent records were not removed.
     ``incomplete`` names files that could not be read as a whole (a required column is missing).
+    ``unsent`` names, per registry kind (student, educator), the optional fields the source's
+    files have no column for (rostering.oneroster.reading.unsent): not sent, so left as they
+    are, never read as blank.
     """
 
     version: str = "1.1"
@@ -258,6 +261,7 @@ class Snapshot:
     rejected: dict[str, set[str]] = field(default_factory=dict)
     delta: set[str] = field(default_factory=set)
     incomplete: set[str] = field(default_factory=set)
+    unsent: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def is_complete(self, stem: str) -> bool:
         """True when absence from ``stem`` (e.g. "users") means the SIS no longer sends it."""

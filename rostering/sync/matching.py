@@ -132,11 +132,13 @@ def plan_records(
     keep_sourced_ids: set[str],
     noun: str,
     make_record,
+    kept_sis_values: frozenset[str] = frozenset(),
 ) -> KindPlan:
     """Plan one kind of record. ``existing`` are the district's records of ``model``;
     ``related_of`` their current schools/organizations; ``keep_sourced_ids`` SIS records that
     could not be read (never deactivated for being absent); ``make_record(incoming)`` builds
-    an unsaved instance."""
+    an unsaved instance; ``kept_sis_values`` the shared fields this snapshot does not send,
+    whose stored SIS values stay as the last snapshot that sent them left them."""
     plan = KindPlan(kind)
     indexes: dict[str, dict] = {"sis_sourced_id": {}}
     for name in MATCH_FIELDS:
@@ -217,8 +219,12 @@ def plan_records(
                 changes[name] = (old, value)
         if record.sis_sourced_id != item.sourced_id:
             changes["sis_sourced_id"] = (record.sis_sourced_id, item.sourced_id)
-        if (record.sis_values or {}) != item.sis_values:
-            changes["sis_values"] = (record.sis_values, item.sis_values)
+        sis_values = item.sis_values
+        if kept_sis_values and record.sis_values:
+            kept = {k: v for k, v in record.sis_values.items() if k in kept_sis_values}
+            sis_values = {**sis_values, **kept} if kept else sis_values
+        if (record.sis_values or {}) != sis_values:
+            changes["sis_values"] = (record.sis_values, sis_values)
         add = remove = _NOTHING
         if item.related is not None and related_of is not None:
             current = related_of.get(record.pk, _NOTHING)

@@ -163,6 +163,25 @@ def build_plan(*, district: Organization, snapshot: Snapshot, source: SyncSource
     return plan
 
 
+def _unsent_warning(kind: str, spec: registry.Field, *, clever: bool) -> tuple[str, int, str, str]:
+    """The warning (file, row, record, message) of a shared field the SIS's files have no
+    column for."""
+    file = ("students.csv" if kind == "student" else "teachers.csv") if clever else "users.csv"
+    columns = [column.partition(".")[2] for column in (spec.clever if clever else spec.oneroster)]
+    label = spec.label
+    if columns:
+        where = f"{file} has no {' or '.join(columns)} column"
+        fix = f"Add the column to the SIS's export, or stop sharing {label} in the sync settings."
+    else:
+        where = f"Clever's {file} has no column for it"
+        fix = f"Stop sharing {label} in the sync settings."
+    message = (
+        f"The sync settings share {label}, but {where}: the sync left every "
+        f"{'student' if kind == 'student' else 'educator'}'s {label} as it is. {fix}"
+    )
+    return file, 0, "", message
+
+
 class _Builder(OrgPhase, PeoplePhase, ClassPhase, MembershipPhase, ProductPhase):
     """The planner: its phases are the mixins (rostering.sync.plan_*), its core here."""
 
@@ -187,6 +206,7 @@ class _Builder(OrgPhase, PeoplePhase, ClassPhase, MembershipPhase, ProductPhase)
             ]
             for kind, fields in PRODUCIBLE.items()
         }
+        self._leave_unsent(snapshot)
         # What a person's plan holds: the written fields the SIS's user carries (the
         # registry's, rostering.oneroster.reading), in the order written, each with its
         # reader, made once here (a person's plan runs 200,000 times), and those of them the
@@ -207,6 +227,21 @@ class _Builder(OrgPhase, PeoplePhase, ClassPhase, MembershipPhase, ProductPhase)
             for kind in ("student", "educator")
         }
         self._related: dict[tuple[str, int], tuple[list, frozenset[int]]] = {}
+
+    def _leave_unsent(self, snapshot: Snapshot) -> None:
+        """Fields the source's files have no column for (Snapshot.unsent) are not written:
+        the SIS did not send them, so every record keeps its own. A shared one (the district
+        chose to send it) is told once, with where its column would be, and its stored SIS
+        values stay (``unsent_shared``): records are not rewritten for a column gone missing."""
+        self.unsent_shared: dict[str, frozenset[str]] = {}
+        for kind, unsent in snapshot.unsent.items():
+            if kind not in self.writes or not unsent:
+                continue
+            self.writes[kind] = [name for name in self.writes[kind] if name not in unsent]
+            self.unsent_shared[kind] = unsent & self.shared[kind]
+            for spec in registry.KINDS[kind].fields:
+                if spec.name in unsent and spec.name in self.shared[kind]:
+                    self.warn(*_unsent_warning(kind, spec, clever=snapshot.version == "clever"))
 
     def column(self, field: str, file: str, kind: str = "") -> str:
         """The column of the record's file a field (or a OneRoster column) is read from, in

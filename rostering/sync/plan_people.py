@@ -220,6 +220,7 @@ class PeoplePhase:
                 keep_sourced_ids=keep,
                 noun="students" if kind == "student" else "educators",
                 make_record=make,
+                kept_sis_values=self.unsent_shared.get(kind, frozenset()),
             )
             kp.synced_active = sum(1 for r in existing if r.origin == Origin.SYNCED and r.is_active)
             kp.related_of = related_of

@@ -235,3 +235,27 @@ def test_a_school_name_too_long_names_schools_csv_its_row_and_column(district, s
         "School_name",
     )
     assert "201 characters long" in problem["message"]
+
+
+def test_a_shared_preferred_name_is_kept_as_clever_sends_none(district, school, tmp_path):
+    """Clever's files have no preferred-name column: a district sharing the field keeps what
+    the school typed, and the run says why it did not write it."""
+    config = district.sync_configuration
+    config.shared_fields["student"] = [
+        *config.shared_fields.get("student", []),
+        "preferred_first_name",
+    ]
+    config.save()
+    folder = _small(tmp_path)
+    _sync(district, folder)
+    kai = Student.objects.get(username="kai.moana")
+    Student.objects.filter(pk=kai.pk).update(preferred_first_name="Kaikai")
+
+    run = _sync(district, folder)
+
+    assert Student.objects.get(pk=kai.pk).preferred_first_name == "Kaikai"
+    assert run.counts["updated"] == 0
+    [warning] = [w for w in run.warnings if "Preferred first name" in w["message"]]
+    assert warning["file"] == "students.csv"
+    assert "Clever's students.csv has no column for it" in warning["message"]
+    assert warning["message"].endswith("Stop sharing Preferred first name in the sync settings.")

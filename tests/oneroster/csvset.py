@@ -89,8 +89,11 @@ def csv_text(header: list[str], rows: list[dict], newline: str = "\r\n") -> str:
     return buffer.getvalue()
 
 
-def set_files(version: str = "1.1", extra_user_columns=(), **tables) -> dict[str, str]:
-    """{file name: text} of a set; each table is a list of row dicts (missing cells blank)."""
+def set_files(
+    version: str = "1.1", extra_user_columns=(), without_user_columns=(), **tables
+) -> dict[str, str]:
+    """{file name: text} of a set; each table is a list of row dicts (missing cells blank).
+    users.csv has 1.1's columns and ``extra_user_columns``, but ``without_user_columns``."""
     files = {
         "manifest.csv": csv_text(
             ["propertyName", "value"],
@@ -105,15 +108,20 @@ def set_files(version: str = "1.1", extra_user_columns=(), **tables) -> dict[str
         header = list(HEADERS[stem])
         if stem == "users":
             header += list(extra_user_columns)
+            header = [name for name in header if name not in without_user_columns]
+            rows = [{k: v for k, v in r.items() if k not in without_user_columns} for r in rows]
         files[f"{stem}.csv"] = csv_text(header, rows)
     return files
 
 
-def write_set(folder: Path, version: str = "1.1", extra_user_columns=(), **tables) -> Path:
+def write_set(
+    folder: Path, version: str = "1.1", extra_user_columns=(), without_user_columns=(), **tables
+) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("*.csv"):
         old.unlink()
-    for name, text in set_files(version, extra_user_columns, **tables).items():
+    files = set_files(version, extra_user_columns, without_user_columns, **tables)
+    for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
     return folder
 

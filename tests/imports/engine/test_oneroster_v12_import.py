@@ -113,7 +113,8 @@ def test_a_12_set_imports_what_its_11_set_imports(maple_district):
 
     again = commit(district, zip_set(maple()), kind="oneroster", name="maple-1.1.zip")
 
-    # 1.1 has no preferred names: the three people's are cleared, nothing else changes.
-    assert (again.created, again.updated) == (0, 3)
+    # 1.1 has no preferred-name column: it sends none, so the people keep theirs and nothing
+    # changes (reading the missing column as blank would clear all three).
+    assert (again.created, again.updated) == (0, 0)
     assert roster(district) == made
-    assert Student.objects.get(username="ana.lopez").preferred_first_name == ""
+    assert Student.objects.get(username="ana.lopez").preferred_first_name == "Ana"

@@ -84,6 +84,7 @@ class Sis:
     courses: list = field(default_factory=list)
     enrollments: list = field(default_factory=list)
     extra_user_columns: tuple = ()
+    without_user_columns: tuple = ()
 
     def write(self) -> Path:
         tables = {
@@ -94,7 +95,12 @@ class Sis:
         }
         if self.courses:
             tables["courses"] = self.courses
-        return write_set(self.folder, extra_user_columns=self.extra_user_columns, **tables)
+        return write_set(
+            self.folder,
+            extra_user_columns=self.extra_user_columns,
+            without_user_columns=self.without_user_columns,
+            **tables,
+        )
 
     def sync(self, **kwargs) -> SyncRun:
         self.write()
