@@ -19,15 +19,15 @@ from rostering.models import (
     StudentProduct,
     StudentProductSetting,
 )
+from rostering.selectors.search import admin_search_fields
 
 from .exports import EducatorExport, StudentExport
 from .filters import DistrictFilter, SchoolFilter
 from .importing import EngineImportExportMixin
 from .mixins import ADMIN, ReadOnlyInline, ServiceAdmin, ServiceInline, lock_icon
 
-# Search: prefixes of names and usernames, exact IDs. Students (a big table) are found through
-# their search index (StudentAdmin.get_search_results), educators through their own indexes.
-PERSON_SEARCH = ("^first_name", "^last_name", "^username", "=external_id", "=alt_external_id")
+# Search (rostering.selectors.search): prefixes of names and usernames, exact IDs. Students (a
+# big table) are found through their search index (StudentAdmin.get_search_results).
 
 
 RESET_SHOWN = 50  # passwords reset (and shown) by one action
@@ -109,7 +109,6 @@ def _details(kind: registry.Kind, names: tuple, *rest) -> tuple:
 
 class PersonAdmin(ServiceAdmin):
     list_per_page = 50
-    search_fields = PERSON_SEARCH
     show_full_result_count = False  # a count of 100,000 rows on every search is not needed
     readonly_fields = ("district", "origin", "sis_sourced_id", "last_synced_at", "updated_at")
     list_select_related = ("district",)
@@ -135,10 +134,12 @@ class PersonAdmin(ServiceAdmin):
 @admin.register(Student)
 class StudentAdmin(EngineImportExportMixin, PersonAdmin):
     import_kind = "students"
+    search_fields = admin_search_fields(registry.STUDENT)
     object_history_template = "admin/rostering/object_history_with_links.html"
 
     def get_search_results(self, request, queryset, search_term):
-        """PERSON_SEARCH's matches, found on PostgreSQL through the students' search index."""
+        """The searched fields' matches, found on PostgreSQL through the students' search
+        index."""
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         return narrowed_by_search_index(queryset, search_terms(search_term)), may_have_duplicates
 
@@ -250,6 +251,7 @@ class EducatorClassesInline(ReadOnlyInline):
 @admin.register(Educator)
 class EducatorAdmin(EngineImportExportMixin, PersonAdmin):
     import_kind = "educators"
+    search_fields = admin_search_fields(registry.EDUCATOR)
     object_history_template = "admin/rostering/object_history_with_links.html"
 
     def link_changes(self, object_id):

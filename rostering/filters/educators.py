@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from rostering.models import Educator, Origin
+from rostering.registry import EDUCATOR
 from rostering.selectors.educators import organizations_offered
+from rostering.selectors.search import words_found
 
 from .classes import STATUS_CHOICES
 
@@ -47,15 +49,7 @@ class EducatorFilter(django_filters.FilterSet):
         self.filters["organization"].queryset = organizations_offered(user, inactive=True)
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        query = Q()
-        for word in value.split():
-            query &= (
-                Q(first_name__icontains=word)
-                | Q(last_name__icontains=word)
-                | Q(username__icontains=word)
-                | Q(external_id__icontains=word)
-            )
-        return queryset.filter(query)
+        return words_found(queryset, EDUCATOR, value)
 
     def by_org(self, queryset: QuerySet, name: str, value) -> QuerySet:
         # EXISTS rather than a join, so an educator in several organizations is listed once.

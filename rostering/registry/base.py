@@ -55,6 +55,7 @@ class Field:
     sync: SyncRole | None = None
     exported: bool = True  # a column of the template exports (export_roster)
     listed: bool = True  # a column of the portal list's CSV export (when exported)
+    searched: bool = False  # a search of the kind's records looks inside it (case ignored)
     model: type | None = field(default=None, compare=False)
 
     @cached_property
@@ -193,6 +194,13 @@ class Kind:
         """The free-text fields without a normaliser of their own (a person's names, not an
         email): values many records share, which readers hold once each."""
         return frozenset(n for n in self.text_fields if self.by_name[n].normalise is None)
+
+    @cached_property
+    def searched(self) -> tuple[str, ...]:
+        """The fields a search of the kind's records looks inside (``Field.searched``: names,
+        the one a person goes by, the username, the IDs), in the registry's order
+        (rostering.selectors.search)."""
+        return tuple(f.name for f in self.fields if f.searched)
 
     @cached_property
     def district_ids(self) -> frozenset[str]:

@@ -69,6 +69,7 @@ EDUCATOR = Kind(
             samples=("T001", "T002"),
             unique=Unique.DISTRICT,
             sync=SyncRole.LOCKED,
+            searched=True,
         ),
         Field(
             "alt_external_id",
@@ -81,6 +82,7 @@ EDUCATOR = Kind(
             samples=("", "A-2"),
             unique=Unique.DISTRICT,
             sync=SyncRole.SHAREABLE,
+            searched=True,
         ),
         Field(**IS_ACTIVE),
     ),

@@ -15,6 +15,7 @@ FIRST_NAME = dict(
     record="given_name",
     required=True,
     sync=SyncRole.LOCKED,
+    searched=True,
 )
 LAST_NAME = dict(
     name="last_name",
@@ -24,6 +25,7 @@ LAST_NAME = dict(
     record="family_name",
     required=True,
     sync=SyncRole.LOCKED,
+    searched=True,
 )
 EMAIL = dict(
     name="email",
@@ -47,6 +49,7 @@ PREFERRED_FIRST_NAME = dict(
     record="preferred_first_name",
     samples=("", "Benny"),
     sync=SyncRole.SHAREABLE,
+    searched=True,
 )
 USERNAME = dict(
     name="username",
@@ -59,6 +62,7 @@ USERNAME = dict(
     required=True,
     unique=Unique.PLATFORM,
     sync=SyncRole.LOCKED,
+    searched=True,
 )
 IS_ACTIVE = dict(
     name="is_active",
@@ -99,6 +103,7 @@ STUDENT = Kind(
             samples=("000123", "000124"),
             unique=Unique.DISTRICT,
             sync=SyncRole.LOCKED,
+            searched=True,
         ),
         Field(
             "schools",
@@ -152,6 +157,7 @@ STUDENT = Kind(
             samples=("", "S-88"),
             unique=Unique.DISTRICT,
             sync=SyncRole.SHAREABLE,
+            searched=True,
         ),
         Field(
             "password",

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +18,9 @@ from rostering import bulk_undo, services
 from rostering.filters.students import narrowed_by_search_index
 from rostering.forms.classes import AddEducatorsForm, AddProductForm, AddStudentsForm
 from rostering.models import Educator, Origin, Student
+from rostering.registry import EDUCATOR, STUDENT
 from rostering.selectors import classes as selectors
+from rostering.selectors.search import words_found
 
 from .classes import ClassPageMixin
 from .undo import success_with_undo_of
@@ -168,15 +169,7 @@ class ClassStudentsView(_RosterTab):
 
     def candidates(self, query: str):
         qs = selectors.students_addable_to(self.request.user, self.class_group)
-        words = query.split()
-        for word in words:
-            qs = qs.filter(
-                Q(first_name__icontains=word)
-                | Q(last_name__icontains=word)
-                | Q(username__icontains=word)
-                | Q(external_id__icontains=word)
-            )
-        qs = narrowed_by_search_index(qs, words)
+        qs = narrowed_by_search_index(words_found(qs, STUDENT, query), query.split())
         return qs.order_by("last_name", "first_name", "username")
 
     def add(self, records) -> int:
@@ -202,13 +195,7 @@ class ClassEducatorsView(_RosterTab):
 
     def candidates(self, query: str):
         qs = selectors.educators_addable_to(self.request.user, self.class_group)
-        for word in query.split():
-            qs = qs.filter(
-                Q(first_name__icontains=word)
-                | Q(last_name__icontains=word)
-                | Q(username__icontains=word)
-            )
-        return qs.order_by("last_name", "first_name")
+        return words_found(qs, EDUCATOR, query).order_by("last_name", "first_name")
 
     def add(self, records) -> int:
         return services.class_group_add_educators(
