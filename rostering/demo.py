@@ -258,6 +258,7 @@ def _school_roster(district, school, code, grades, teachers, people, products) -
             origin=Origin.SYNCED if person.synced else Origin.MANUAL,
             first_name=person.first,
             last_name=person.last,
+            preferred_first_name=person.preferred_first_name,
             username=person.username,
             schools=[school],
             external_id=person.external_id,

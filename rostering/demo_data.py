@@ -22,6 +22,17 @@ LAST = (
     "Garcia Smith Johnson Nguyen Brown Martinez Lee Patel Wilson Lopez Kim Davis Hernandez Clark "
     "Lewis Walker Young Allen King Wright Scott Torres Hill Green Adams Baker Rivera Campbell"
 ).split()
+# The names some children go by, typed in by their school (manual students only: the demo's
+# SIS sends OneRoster 1.1, which has no preferred-name column).
+NICKNAMES = {
+    "Isabella": "Izzy",
+    "Benjamin": "Ben",
+    "Sebastian": "Seb",
+    "Elijah": "Eli",
+    "Amelia": "Millie",
+    "Olivia": "Liv",
+    "Jackson": "Jax",
+}
 WORDS = "apple bear cloud dragon eagle forest garden kite lemon maple ocean panda river tiger".split()
 STUDENTS_PER_SCHOOL = 50
 SEED = 20261122
@@ -50,6 +61,11 @@ class DemoStudent:
     @property
     def synced(self) -> bool:
         return self.n % 3 != 0
+
+    @property
+    def preferred_first_name(self) -> str:
+        """The name the child goes by, when the school typed one in (Isabella: Izzy)."""
+        return "" if self.synced else NICKNAMES.get(self.first, "")
 
     @property
     def username(self) -> str:

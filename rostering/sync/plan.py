@@ -177,7 +177,7 @@ def _unsent_warning(kind: str, spec: registry.Field, *, clever: bool) -> tuple[s
         fix = f"Stop sharing {label} in the sync settings."
     message = (
         f"The sync settings share {label}, but {where}: the sync left every "
-        f"{'student' if kind == 'student' else 'educator'}'s {label} as it is. {fix}"
+        f"{'student' if kind == 'student' else 'educator'}'s {label.lower()} as it is. {fix}"
     )
     return file, 0, "", message
 

@@ -58,6 +58,21 @@ def test_demo_support_is_staff_and_reaches_the_admin(demo, client):
     assert client.get(reverse("admin:index")).status_code == 200
 
 
+def test_demo_teacher_finds_a_child_by_the_name_she_goes_by(demo, client):
+    # Some manual students' schools typed in the name they go by (Amelia: Millie).
+    millie = Student.objects.get(district=demo, preferred_first_name="Millie")
+    client.login(username="demo-teacher", password=DEMO_PASSWORD)
+
+    response = client.get(reverse("rostering:student_list"), {"q": "millie"})
+
+    assert [row.record.pk for row in response.context["table"].page.object_list] == [millie.pk]
+    assert f"{millie.last_name}, {millie.first_name} (Millie)" in response.content.decode()
+    # The demo's SIS (OneRoster 1.1) sends no preferred names: a sync leaves them alone.
+    run = run_sync(district=demo, trigger=SyncRun.Trigger.COMMAND)
+    assert run.status == SyncRun.Status.SUCCEEDED, run.failure_reason
+    assert Student.objects.get(pk=millie.pk).preferred_first_name == "Millie"
+
+
 def test_demo_teacher_is_not_staff(demo, client):
     client.login(username="demo-teacher", password=DEMO_PASSWORD)
     response = client.get(reverse("admin:index"))

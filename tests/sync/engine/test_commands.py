@@ -36,6 +36,25 @@ def test_sync_district_prints_the_counts_as_json(sis, district):
     assert isinstance(result["warnings"], list)
 
 
+def test_sync_district_prints_each_problem_where_it_is(sis, district):
+    config = district.sync_configuration
+    config.shared_fields["student"] = ["preferred_first_name"]
+    config.save()
+    sis.users = [student(1), student(2, username="")]
+    sis.write()
+    out = StringIO()
+
+    call_command("sync_district", "cedar", "--source", str(sis.folder), stdout=out)
+
+    lines = out.getvalue().splitlines()
+    # A record's problem names its row and sourcedId; the whole file's, the file alone.
+    assert any(line.startswith("Error: users.csv row 3 [stu-2]: ") for line in lines), lines
+    assert any(
+        line.startswith("Warning: users.csv: The sync settings share Preferred first name")
+        for line in lines
+    ), lines
+
+
 def test_sync_district_dry_run_applies_nothing(sis):
     sis.users = [student(1)]
     sis.write()

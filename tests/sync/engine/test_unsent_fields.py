@@ -45,7 +45,7 @@ def test_a_shared_preferred_name_stays_when_the_set_has_no_column_for_it(sis, di
     assert warning["message"] == (
         "The sync settings share Preferred first name, but users.csv has no "
         "preferredGivenName or preferredFirstName column: the sync left every student's "
-        "Preferred first name as it is. Add the column to the SIS's export, or stop sharing "
+        "preferred first name as it is. Add the column to the SIS's export, or stop sharing "
         "Preferred first name in the sync settings."
     )
 

@@ -81,7 +81,9 @@ class Command(BaseCommand):
             self.stdout.write(run.hold_reason)
         for kind, problems in (("Warning", run.warnings), ("Error", run.errors)):
             for p in problems:
-                where = f"{p['file']} row {p['row']}" if p.get("file") else ""
+                where = p.get("file", "")
+                if where and p.get("row"):  # row 0: a problem of the whole file
+                    where += f" row {p['row']}"
                 record = f" [{p['record']}]" if p.get("record") else ""
                 self.stdout.write(f"{kind}: {where}{record}: {p['message']}")
         if summary["refused"]:
