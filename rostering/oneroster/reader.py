@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from datetime import date
-from functools import cache, partial
+from functools import partial
 from operator import itemgetter
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from .columns import (
 )
 from .enrollments import StreamedEnrollments
 from .files import decode, load_files
+from .record_columns import record_columns
 from .records import (
     ACTIVE,
     TO_BE_DELETED,
@@ -37,11 +38,9 @@ from .records import (
     Snapshot,
     SnapshotError,
     User,
-    list_attributes,
     user_values,
 )
 from .tables import Notes, Table, split_list
-from .user_columns import USER_COLUMNS
 
 ONEROSTER_FILES = (
     "manifest",
@@ -309,7 +308,7 @@ class _Reader:
                 sourced_id=key,
                 type=org_type,
                 identifier=values.get("identifier", ""),
-                **_registry_values("orgs", Org, values),  # its name, its parent
+                **_registry_values("orgs", values),  # its name, its parent
                 status=self._status(table, values, row, key),
                 row=row,
                 extensions=ext,
@@ -396,12 +395,12 @@ class _Reader:
 
     def _plain_values(self, values: dict[str, str]) -> dict[str, str]:
         """{User attribute: value} of the person fields users.csv sends as they are (the
-        registry's, rostering.oneroster.user_columns: givenName is User.given_name), each
+        registry's, rostering.oneroster.record_columns: givenName is User.given_name), each
         from the first of its columns with a value. Names repeat (a few hundred family names
         for thousands of students): each distinct value is held once while the set is read."""
         names = self._names
         read = {}
-        for attribute, columns in USER_COLUMNS:
+        for attribute, columns, _ in record_columns("users"):
             value = ""
             for column in columns:
                 value = values.get(column, "")
@@ -694,7 +693,7 @@ class _Reader:
             class_type = table.enum(raw_type, CLASS_TYPES, "classType", row, key)
             classes[key] = Class(
                 sourced_id=key,
-                **_registry_values("classes", Class, values),  # title, school, grades ...
+                **_registry_values("classes", values),  # title, school, grades ...
                 course_sourced_id=course,
                 class_code=values.get("classCode", ""),
                 class_type=class_type or raw_type.lower(),
@@ -869,31 +868,15 @@ def _replay_enrollments(data: bytes, read: bytearray, *, delta: frozenset) -> It
         )
 
 
-@cache
-def _registry_columns(stem: str, record_type: type) -> tuple[tuple[str, str, bool], ...]:
-    """(record attribute, column, holds a list) of each registry field that ``stem``.csv
-    carries in a column of its own and the record keeps as it is (``Field.oneroster`` and
-    ``Field.record``: a class's title, an organization's parent): a new field of a class or
-    an organization is read with no edit here. Not the sourcedId, the record's key."""
-    from rostering import registry  # the registry reads the models: not at import time
-
-    lists = list_attributes(record_type)
-    found = {}
-    for kind in registry.KINDS.values():
-        for spec in kind.fields:
-            for column in spec.oneroster:
-                file, _, name = column.partition(".")
-                if file == stem and spec.record and name != "sourcedId":
-                    found[spec.record] = (spec.record, name, spec.record in lists)
-    return tuple(found.values())
-
-
-def _registry_values(stem: str, record_type: type, values: dict) -> dict:
-    """{record attribute: the row's value} of ``_registry_columns``, a list split."""
-    return {
-        attribute: split_list(values.get(name, "")) if listed else values.get(name, "")
-        for attribute, name, listed in _registry_columns(stem, record_type)
-    }
+def _registry_values(stem: str, values: dict) -> dict:
+    """{record attribute: the row's value} of each attribute ``stem``.csv fills as it is
+    (rostering.oneroster.record_columns: a class's title, an organization's parent), a list
+    split: a new field of a class or an organization is read with no edit here."""
+    read = {}
+    for attribute, columns, listed in record_columns(stem):
+        value = next((values[c] for c in columns if values.get(c)), "")
+        read[attribute] = split_list(value) if listed else value
+    return read
 
 
 def _shared(items: list[str]) -> list[str]:
