@@ -6,7 +6,12 @@ class RosteringConfig(AppConfig):
     verbose_name = "Rostering"
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
         from . import (
             history,  # noqa: F401  (connects the history-channel receiver)
             job_events,  # noqa: F401  (job log lines and alerts)
+            usernames,
         )
+
+        connection_created.connect(usernames.register_sqlite, dispatch_uid="username_key")

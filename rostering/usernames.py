@@ -6,7 +6,7 @@
   record to an existing record, duplicates within a file or a snapshot);
 - ``holders(queryset, usernames)`` says which of many usernames records of ``queryset`` already
   hold, ignoring case, in a fixed number of queries (one on PostgreSQL, one per CHUNK names on
-  SQLite), each answered from the unique index on ``Lower("username")``;
+  SQLite), each answered from the unique index on ``UsernameKey("username")``;
 - ``refusal(wanted, held)`` is the one sentence every channel shows, in its own place (a form
   field, a row and column, a SIS record);
 - ``username_constraint(prefix)`` is that index (Student and Educator), whose check in
@@ -15,10 +15,12 @@
   imports) and what a portal sign-in's username may be (accounts.User), so an educator the
   SIS calls "Mary Archer" signs in and can be saved in the admin.
 
-Usernames typed in the portal are ASCII (``validators.validate_username``), so ``str.casefold``
-here and SQL ``LOWER`` on SQLite and PostgreSQL agree. A SIS may send any printable username
-(``validators.validate_sis_username``): spaces and caseless scripts agree too, but a cased
-non-ASCII letter (``Ä``/``ä``) is folded here and not by SQLite's ``LOWER``.
+Two usernames are one when Unicode's lower-case mapping makes them equal: ``str.lower`` in
+Python, and ``UsernameKey`` in the database, the same mapping on both (PostgreSQL's ``LOWER``
+under the ICU root collation, whatever the database's own locale; on SQLite a function of
+Python's ``str.lower``, registered on each connection, where SQLite's own ``LOWER`` folds
+ASCII only). So a SIS's "Ärzte" and "ärzte" are one username on every channel and database,
+as "Ana.Lopez" and "ana.lopez" are.
 """
 
 from __future__ import annotations
@@ -28,19 +30,47 @@ from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections, models
-from django.db.models.functions import Lower
 
 from rostering.text import clean_text
 
 CHUNK = 5000
 _KEY = "username_key"
+SQLITE_LOWER = "homeroom_lower"
+
+
+class UsernameKey(models.Func):
+    """A username's key in SQL: what ``key`` is in Python. PostgreSQL lower-cases under the
+    ICU root collation (Unicode's mapping, as ``str.lower``), not the database's locale, which
+    may be "C" and fold ASCII only. SQLite calls ``str.lower`` itself (``register_sqlite``)."""
+
+    function = "LOWER"
+    output_field = models.CharField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        template = '%(function)s((%(expressions)s) COLLATE "und-x-icu")'
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, function=SQLITE_LOWER, **extra)
+
+
+def register_sqlite(sender, connection, **kwargs) -> None:
+    """``connection_created``: give a SQLite connection ``UsernameKey``'s function. The unique
+    indexes use it, so a connection without it cannot write a student or an educator (the
+    sqlite3 shell refuses with "no such function" rather than miss a duplicate)."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(SQLITE_LOWER, 1, _lower, deterministic=True)
+
+
+def _lower(value):
+    return value.lower() if isinstance(value, str) else value
 
 
 def key(username: str | None) -> str:
     """What two usernames are compared by: equal keys are the same username. A username
     that is its own key is returned as it is, not copied (a sync holds 200,000 of them)."""
     username = username or ""
-    folded = username.casefold()
+    folded = username.lower()
     return username if folded == username else folded
 
 
@@ -82,7 +112,7 @@ def holders(queryset: models.QuerySet, usernames: Iterable[str]) -> dict[str, Ho
     wanted = sorted({key(u) for u in usernames if u})
     rows = (
         queryset.order_by()  # no sort: the answer is a dict
-        .annotate(**{_KEY: Lower("username")})
+        .annotate(**{_KEY: UsernameKey("username")})
         .values_list(_KEY, "username", "pk")
     )
     connection = connections[queryset.db]
@@ -90,8 +120,8 @@ def holders(queryset: models.QuerySet, usernames: Iterable[str]) -> dict[str, Ho
         return {}
     if connection.vendor == "postgresql":
         # One array parameter, however many names (ten times faster than IN with thousands of
-        # parameters); the planner flattens the subquery, so LOWER(username) = ANY(...) is
-        # still read from the index.
+        # parameters); the planner flattens the subquery, so the key = ANY(...) is still read
+        # from the index.
         sql, params = rows.query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(
@@ -111,9 +141,10 @@ def holder_of(queryset: models.QuerySet, username: str) -> Holder | None:
 
 
 class UsernameIgnoringCase(models.UniqueConstraint):
-    """A unique index on ``Lower("username")``. Checked by ``full_clean`` as Django checks any
-    constraint, but refused with ``refusal`` on the username field rather than "Constraint …
-    is violated", so the admin's own form and the services say what every channel says."""
+    """A unique index on ``UsernameKey("username")``. Checked by ``full_clean`` as Django
+    checks any constraint, but refused with ``refusal`` on the username field rather than
+    "Constraint … is violated", so the admin's own form and the services say what every
+    channel says."""
 
     def validate(self, model, instance, exclude=None, using=DEFAULT_DB_ALIAS):
         if exclude and "username" in exclude:
@@ -132,4 +163,4 @@ class UsernameIgnoringCase(models.UniqueConstraint):
 
 
 def username_constraint(prefix: str) -> UsernameIgnoringCase:
-    return UsernameIgnoringCase(Lower("username"), name=f"{prefix}_username_ignoring_case")
+    return UsernameIgnoringCase(UsernameKey("username"), name=f"{prefix}_username_ignoring_case")

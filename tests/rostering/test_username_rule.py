@@ -347,3 +347,34 @@ def test_looking_up_thousands_of_usernames_takes_as_few_queries_as_one(world, oa
     with CaptureQueriesContext(connection) as thousands:
         assert set(usernames.holders(others, many)) == {"ana.lopez"}
     assert len(one) == 1 and len(thousands) <= 2  # one per CHUNK names at most
+
+
+# ---- beyond ASCII: Unicode's lower case, the same in Python and in both databases -----------
+
+
+@pytest.mark.parametrize(
+    ("held", "sent"), [("ärzte.kind", "Ärzte.Kind"), ("Ärzte.Kind", "ärzte.kind")]
+)
+def test_a_sis_username_differing_from_another_only_in_a_non_ascii_letters_case_is_refused(
+    world, north, tmp_path, held, sent
+):
+    factories.StudentFactory(school=world.outsider_school, username=held)
+
+    run = sync(world, tmp_path, [sis_user(1, sent), sis_user(2, "kid2")])
+
+    [problem] = [e for e in run.errors if e["record"] == "u1"]
+    assert f'The username "{sent}" is already taken (by "{held}")' in problem["message"]
+    assert not _maple(world).filter(username=sent).exists()
+
+
+def test_the_database_folds_non_ascii_letters_as_the_rule_does(world):
+    factories.StudentFactory(school=world.outsider_school, username="ÇELİK")
+    others = Student.objects.all()
+
+    assert usernames.holders(others, ["çeli̇k"]) == {
+        "çeli̇k": usernames.Holder("ÇELİK", others.get().pk)
+    }
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Student.objects.create(
+            district=world.district, first_name="Can", last_name="Çelik", username="çeli̇k"
+        )
