@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 
+from rostering import registry
 from rostering.clever import not_clever
 from rostering.models import Educator, Product, ProductSetting, Student
 from rostering.oneroster import SnapshotError
@@ -106,7 +107,7 @@ class SyncSettingsForm(forms.ModelForm):
             self.fields[f"shared_{kind}"] = forms.MultipleChoiceField(
                 label=f"{KIND_LABELS[kind]}: optional fields your SIS sends",
                 required=False,
-                choices=[(n, capfirst(model._meta.get_field(n).verbose_name)) for n in names],
+                choices=[(n, _choice_label(kind, model, n)) for n in names],
                 initial=shared_fields.get(kind, []),
                 widget=forms.CheckboxSelectMultiple,
                 help_text="The next sync puts back the SIS value of these fields if someone "
@@ -192,7 +193,39 @@ class SyncSettingsForm(forms.ModelForm):
                 )
             except ValidationError as exc:
                 self.add_error(None, exc)
+        if cleaned.get("source_format") == SyncSource.Format.CLEVER:
+            self._refuse_what_clever_cannot_send(cleaned)
         return cleaned
+
+    def _refuse_what_clever_cannot_send(self, cleaned) -> None:
+        """A field Clever's files have no column for cannot be shared: every sync would leave
+        it as it is and warn (rostering.oneroster.reading.unsent)."""
+        for kind, model in KIND_MODELS.items():
+            name = f"shared_{kind}"
+            for field in cleaned.get(name, []):
+                if not clever_sends(kind, field):
+                    label = _label(model, field)
+                    self.add_error(
+                        name,
+                        f"Clever's files have no column for {label.lower()}: untick "
+                        f"{label}, or choose OneRoster files above.",
+                    )
+
+
+def clever_sends(kind: str, field: str) -> bool:
+    """Whether Clever's files have a column for ``field`` of ``kind`` (``Field.clever``)."""
+    return bool(registry.KINDS[kind][field].clever)
+
+
+def _label(model, field: str) -> str:
+    return capfirst(model._meta.get_field(field).verbose_name)
+
+
+def _choice_label(kind: str, model, field: str) -> str:
+    label = _label(model, field)
+    if clever_sends(kind, field):
+        return label
+    return f"{label} (OneRoster only: not in Clever's files)"
 
 
 class ProductRuleForm(forms.ModelForm):

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from rostering.models import Student
+from rostering.ownership import shared_fields_of
 from rostering.sync.engine import run_sync
 from rostering.sync.models import SyncRun, SyncSource
 from tests import factories
@@ -89,3 +90,26 @@ def test_with_clever_chosen_a_zip_without_students_csv_is_refused_by_name(client
     errors = " ".join(" ".join(e) for e in response.context["form"].errors.values())
     assert "clever.zip is not a Clever SFTP set: it has no students.csv" in errors
     assert not SyncSource.objects.get(district=district).uploaded_snapshot
+
+
+def test_with_clever_chosen_a_field_clevers_files_lack_cannot_be_shared(client, district):
+    client.force_login(_admin(district))
+    page = client.get(reverse("sync:settings")).content.decode()
+    assert "Preferred first name (OneRoster only: not in Clever&#x27;s files)" in page
+
+    response = client.post(
+        reverse("sync:settings"),
+        {
+            **SETTINGS,
+            "source_format": "clever",
+            "shared_student": ["grade", "preferred_first_name"],
+            "snapshot_file": _zip(_clever_files()),
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["shared_student"] == [
+        "Clever's files have no column for preferred first name: untick Preferred first name, "
+        "or choose OneRoster files above."
+    ]
+    assert "preferred_first_name" not in shared_fields_of(district.pk, "student")
