@@ -40,6 +40,11 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ("is_support", "is_staff", "is_active", "groups")
     search_fields = ("^username", "^first_name", "^last_name", "^email")
     fieldsets = BaseUserAdmin.fieldsets + (("Homeroom", {"fields": ("is_support",)}),)
+    # Plain lists rather than Django's two-box filter, whose filter icons carry an ARIA label
+    # their element may not have (axe); the dates are the sign-in's record, not for editing
+    # (and their split date and time boxes have no labels of their own).
+    filter_horizontal = ()
+    readonly_fields = ("last_login", "date_joined")
     actions = ["make_support"]
 
     # A roster educator's sign-in follows the educator (rostering.engine.people): what it

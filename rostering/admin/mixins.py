@@ -25,6 +25,7 @@ from rostering.registry.forms import check_fields
 from rostering.services.bulk_outcome import outcome_sentences
 
 from .history_compare import HistoryCompareMixin
+from .widgets import autocomplete_many
 
 LINK_HISTORY_SHOWN = 500  # the newest membership, school, product and setting changes shown
 # What a link-history row names (read with it, not one query per row).
@@ -137,6 +138,10 @@ class ServiceAdmin(HistoryCompareMixin, SimpleHistoryAdmin):
     """A roster record's admin whose writes go through its service."""
 
     history_list_display = ["channel"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs = autocomplete_many(self, db_field, request, kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @property
     def ownership_fields(self) -> tuple[str, ...]:

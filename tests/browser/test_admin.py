@@ -188,3 +188,52 @@ def test_support_compares_two_versions_of_a_student(transactional_db, page):
     expect(table.get_by_role("row", name=re.compile("First name"))).to_contain_text("Renamed")
     expect(table.get_by_role("row", name=re.compile("Grade"))).to_contain_text("Grade 5")
     screenshot(page, "admin-history-compare")
+
+
+def test_support_adds_a_school_through_a_named_search_box(transactional_db, page):
+    call_command("seed_demo", verbosity=0)
+    student = Student.objects.filter(origin=Origin.MANUAL, schools__name="Lincoln Elementary")[0]
+    _admin_sign_in(page)
+    page.goto(f"/admin/rostering/student/{student.pk}/change/")
+    page.wait_for_load_state("networkidle")  # the autocomplete scripts
+
+    search = page.get_by_role("searchbox", name="Search schools")
+    search.fill("Roose")
+    page.get_by_role("option", name="Roosevelt Middle School").click()
+    # Still named once a school is chosen, and no stray "remove all" inside the chosen list
+    # (axe checks the page as it is now).
+    expect(page.get_by_role("searchbox", name="Search schools")).to_be_attached()
+    expect(page.locator(".select2-selection__clear")).to_have_count(0)
+    screenshot(page, "admin-student-schools-autocomplete")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save and continue editing").click()
+
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    assert sorted(student.schools.values_list("name", flat=True)) == [
+        "Lincoln Elementary",
+        "Roosevelt Middle School",
+    ]
+
+
+def test_an_operator_edits_a_sign_in_on_an_accessible_page(transactional_db, page):
+    from tests.factories import UserFactory
+
+    UserFactory(username="operator", is_staff=True, is_superuser=True)
+    staff = UserFactory(username="helper", is_staff=True)
+    page.goto("/admin/login/")
+    page.get_by_label("Username").fill("operator")
+    page.get_by_label("Password").fill("homeroom-test")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"/admin/accounts/user/{staff.pk}/change/")
+
+    # Groups and permissions are plain lists with their labels; the sign-in dates are shown,
+    # not edited (axe checks the page when it loads).
+    expect(page.get_by_role("listbox", name="Groups")).to_be_visible()
+    expect(page.locator("input[name='last_login_0']")).to_have_count(0)
+    screenshot(page, "admin-user-change")
+    page.get_by_label("First name").fill("Helen")
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    staff.refresh_from_db()
+    assert staff.first_name == "Helen"
