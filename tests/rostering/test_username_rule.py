@@ -378,3 +378,24 @@ def test_the_database_folds_non_ascii_letters_as_the_rule_does(world):
         Student.objects.create(
             district=world.district, first_name="Can", last_name="Çelik", username="çeli̇k"
         )
+
+
+def test_the_migration_to_unicode_keys_names_usernames_it_would_make_one(world):
+    """A database whose old index (SQLite's LOWER folded ASCII only) let "Ärzte" and "ärzte"
+    both in: migration 0024 stops before building the new index, naming both."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("rostering.migrations.0024_username_key_unicode")
+    with connection.cursor() as cursor:  # as before the migration: no index on the key
+        cursor.execute("DROP INDEX student_username_ignoring_case")
+    factories.StudentFactory(school=world.school, username="Ärzte")
+    factories.StudentFactory(school=world.outsider_school, username="ärzte")
+
+    with pytest.raises(RuntimeError) as refused:
+        migration.refuse_new_duplicates(apps, None)
+
+    message = str(refused.value)
+    assert message.startswith("These usernames differ only in upper and lower case")
+    assert '"Ärzte"' in message and '"ärzte"' in message and "Rename one of each" in message
