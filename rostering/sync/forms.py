@@ -7,7 +7,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 
-from rostering import registry
 from rostering.clever import not_clever
 from rostering.models import Educator, Product, ProductSetting, Student
 from rostering.oneroster import SnapshotError
@@ -19,6 +18,7 @@ from rostering.upload_limits import upload_size_problem
 
 from . import folders
 from .models import ProductRule, SyncSource
+from .services import clever_refusals, clever_sends
 
 WEEKDAYS = [
     (0, "Monday"),
@@ -198,23 +198,11 @@ class SyncSettingsForm(forms.ModelForm):
         return cleaned
 
     def _refuse_what_clever_cannot_send(self, cleaned) -> None:
-        """A field Clever's files have no column for cannot be shared: every sync would leave
-        it as it is and warn (rostering.oneroster.reading.unsent)."""
-        for kind, model in KIND_MODELS.items():
-            name = f"shared_{kind}"
-            for field in cleaned.get(name, []):
-                if not clever_sends(kind, field):
-                    label = _label(model, field)
-                    self.add_error(
-                        name,
-                        f"Clever's files have no column for {label.lower()}: untick "
-                        f"{label}, or choose OneRoster files above.",
-                    )
-
-
-def clever_sends(kind: str, field: str) -> bool:
-    """Whether Clever's files have a column for ``field`` of ``kind`` (``Field.clever``)."""
-    return bool(registry.KINDS[kind][field].clever)
+        """The service's refusal (sync.services.clever_refusals), shown by its checkboxes."""
+        shared = {kind: cleaned.get(f"shared_{kind}", []) for kind in KIND_MODELS}
+        for kind, messages in clever_refusals(shared).items():
+            for message in messages:
+                self.add_error(f"shared_{kind}", message)
 
 
 def _label(model, field: str) -> str:

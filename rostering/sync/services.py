@@ -15,6 +15,7 @@ from django_tasks import task
 
 from accounts.permissions import Feature, has_feature
 from accounts.roles import scope_for
+from rostering import registry
 from rostering.liveness import fail_stale, waiting_warning
 from rostering.models import Organization, SyncConfiguration
 from rostering.ownership import SHAREABLE_FIELDS
@@ -97,6 +98,27 @@ def _shareable():
     return [(kind, allowed) for kind, allowed in SHAREABLE_FIELDS.items() if allowed]
 
 
+def clever_sends(kind: str, field: str) -> bool:
+    """Whether Clever's files have a column for ``field`` of ``kind`` (``Field.clever``)."""
+    return bool(registry.KINDS[kind][field].clever)
+
+
+def clever_refusals(shared_fields: dict[str, list[str]]) -> dict[str, list[str]]:
+    """{kind: [sentence, ...]} for each shared field Clever's files have no column for: with
+    Clever's files, every sync would leave it as it is and warn
+    (rostering.oneroster.reading.unsent), so it cannot be shared."""
+    found: dict[str, list[str]] = {}
+    for kind, names in shared_fields.items():
+        for name in names:
+            if name in SHAREABLE_FIELDS.get(kind, ()) and not clever_sends(kind, name):
+                label = registry.KINDS[kind][name].label
+                found.setdefault(kind, []).append(
+                    f"Clever's files have no column for {label.lower()}: untick {label}, or "
+                    "choose OneRoster files above."
+                )
+    return found
+
+
 # ---- configuration --------------------------------------------------------------------------
 
 
@@ -130,6 +152,10 @@ def sync_settings_save(
     }
     if any(unknown.values()):
         raise ValidationError(f"These fields cannot be sent by the SIS: {unknown}.")
+    if source.source_format == SyncSource.Format.CLEVER:
+        refused = clever_refusals(shared_fields)
+        if refused:
+            raise ValidationError([m for messages in refused.values() for m in messages])
     config, _ = SyncConfiguration.objects.get_or_create(district=district)
     config.shared_fields = {kind: sorted(names) for kind, names in shared_fields.items() if names}
     config.save()

@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import zipfile
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -13,6 +15,7 @@ from rostering.models import Student
 from rostering.ownership import shared_fields_of
 from rostering.sync.engine import run_sync
 from rostering.sync.models import SyncRun, SyncSource
+from rostering.sync.services import sync_settings_save
 from tests import factories
 
 from .files import CleverSchool, CleverStudent, csv_bytes
@@ -113,3 +116,22 @@ def test_with_clever_chosen_a_field_clevers_files_lack_cannot_be_shared(client, 
         "or choose OneRoster files above."
     ]
     assert "preferred_first_name" not in shared_fields_of(district.pk, "student")
+
+
+def test_the_service_refuses_it_too_whoever_saves_the_settings(district):
+    # The support admin's Sync source and Sync configuration pages save through it.
+    SyncSource.objects.update_or_create(district=district, defaults={"source_format": "clever"})
+
+    with pytest.raises(ValidationError) as refused:
+        sync_settings_save(
+            actor=None,
+            district=district,
+            values={},
+            shared_fields={"educator": ["email", "preferred_first_name"]},
+        )
+
+    assert refused.value.messages == [
+        "Clever's files have no column for preferred first name: untick Preferred first name, "
+        "or choose OneRoster files above."
+    ]
+    assert "preferred_first_name" not in shared_fields_of(district.pk, "educator")
