@@ -114,7 +114,7 @@ def clever_refusals(shared_fields: dict[str, list[str]]) -> dict[str, list[str]]
                 label = registry.KINDS[kind][name].label
                 found.setdefault(kind, []).append(
                     f"Clever's files have no column for {label.lower()}: untick {label}, or "
-                    "choose OneRoster files above."
+                    "have the SIS send OneRoster files."
                 )
     return found
 

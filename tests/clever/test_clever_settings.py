@@ -113,7 +113,7 @@ def test_with_clever_chosen_a_field_clevers_files_lack_cannot_be_shared(client, 
     assert response.status_code == 200
     assert response.context["form"].errors["shared_student"] == [
         "Clever's files have no column for preferred first name: untick Preferred first name, "
-        "or choose OneRoster files above."
+        "or have the SIS send OneRoster files."
     ]
     assert "preferred_first_name" not in shared_fields_of(district.pk, "student")
 
@@ -132,6 +132,6 @@ def test_the_service_refuses_it_too_whoever_saves_the_settings(district):
 
     assert refused.value.messages == [
         "Clever's files have no column for preferred first name: untick Preferred first name, "
-        "or choose OneRoster files above."
+        "or have the SIS send OneRoster files."
     ]
     assert "preferred_first_name" not in shared_fields_of(district.pk, "educator")
