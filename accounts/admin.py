@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -26,6 +28,17 @@ def educator_of(user) -> Educator | None:
         return None
 
 
+PLAIN_LISTS = ()  # no two-box filters (see UserAdmin)
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(BaseGroupAdmin):
+    filter_horizontal = PLAIN_LISTS  # a group's permissions: a plain list, as a user's
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     list_display = (
@@ -43,7 +56,7 @@ class UserAdmin(BaseUserAdmin):
     # Plain lists rather than Django's two-box filter, whose filter icons carry an ARIA label
     # their element may not have (axe); the dates are the sign-in's record, not for editing
     # (and their split date and time boxes have no labels of their own).
-    filter_horizontal = ()
+    filter_horizontal = PLAIN_LISTS
     readonly_fields = ("last_login", "date_joined")
     actions = ["make_support"]
 

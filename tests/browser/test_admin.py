@@ -214,6 +214,20 @@ def test_support_adds_a_school_through_a_named_search_box(transactional_db, page
         "Roosevelt Middle School",
     ]
 
+    # A single choice's box is named after its field, empty (an add page) or not, and so is
+    # an inline row's added later.
+    page.goto("/admin/rostering/classgroup/add/")
+    page.wait_for_load_state("networkidle")
+    expect(page.get_by_role("combobox", name=re.compile("^School"))).to_be_visible()
+    screenshot(page, "admin-class-add-school-autocomplete")
+    klass = student.classstudent_set.filter(class_group__origin=Origin.MANUAL)[0].class_group
+    page.goto(f"/admin/rostering/classgroup/{klass.pk}/change/")
+    page.wait_for_load_state("networkidle")
+    page.get_by_role("button", name="Add another Student", exact=True).click()
+    added = page.locator("#classstudent_set-group tr.dynamic-classstudent_set")
+    expect(added.get_by_role("combobox", name="Student, new row")).to_be_visible()
+    screenshot(page, "admin-class-inline-row-added")
+
 
 def test_an_operator_edits_a_sign_in_on_an_accessible_page(transactional_db, page):
     from tests.factories import UserFactory
@@ -237,3 +251,7 @@ def test_an_operator_edits_a_sign_in_on_an_accessible_page(transactional_db, pag
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
     staff.refresh_from_db()
     assert staff.first_name == "Helen"
+
+    page.goto("/admin/auth/group/add/")  # a group's permissions: a plain labelled list too
+    expect(page.get_by_role("listbox", name="Permissions")).to_be_visible()
+    screenshot(page, "admin-group-add")
