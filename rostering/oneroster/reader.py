@@ -104,6 +104,7 @@ class _Reader:
         # Names repeat (a few hundred family names for thousands of students): each distinct
         # one is held once while the snapshot is read (the csv module makes a string a cell).
         self._names: dict[str, str] = {}
+        self._user_columns = record_columns("users")  # read once per user: looked up once
 
     def _data(self, stem: str) -> bytes | None:
         return self.files.get(f"{stem.lower()}.csv")
@@ -400,7 +401,7 @@ class _Reader:
         for thousands of students): each distinct value is held once while the set is read."""
         names = self._names
         read = {}
-        for attribute, columns, _ in record_columns("users"):
+        for attribute, columns, _ in self._user_columns:
             value = ""
             for column in columns:
                 value = values.get(column, "")

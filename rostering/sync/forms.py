@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.text import capfirst
 
+from rostering import registry
 from rostering.clever import not_clever
 from rostering.models import Educator, Product, ProductSetting, Student
 from rostering.oneroster import SnapshotError
@@ -102,12 +102,12 @@ class SyncSettingsForm(forms.ModelForm):
         self.upload: tuple[str, bytes] | None = None
         for name in ("source_format", "clever_id_column"):  # not posted: left as they are
             self.fields[name].required = False
-        for kind, model in KIND_MODELS.items():
+        for kind in KIND_MODELS:
             names = sorted(SHAREABLE_FIELDS[kind])
             self.fields[f"shared_{kind}"] = forms.MultipleChoiceField(
                 label=f"{KIND_LABELS[kind]}: optional fields your SIS sends",
                 required=False,
-                choices=[(n, _choice_label(kind, model, n)) for n in names],
+                choices=[(n, _choice_label(kind, n)) for n in names],
                 initial=shared_fields.get(kind, []),
                 widget=forms.CheckboxSelectMultiple,
                 help_text="The next sync puts back the SIS value of these fields if someone "
@@ -205,12 +205,9 @@ class SyncSettingsForm(forms.ModelForm):
                 self.add_error(f"shared_{kind}", message)
 
 
-def _label(model, field: str) -> str:
-    return capfirst(model._meta.get_field(field).verbose_name)
-
-
-def _choice_label(kind: str, model, field: str) -> str:
-    label = _label(model, field)
+def _choice_label(kind: str, field: str) -> str:
+    """The registry's label, as the service's refusal names the field."""
+    label = registry.KINDS[kind][field].label
     if clever_sends(kind, field):
         return label
     return f"{label} (OneRoster only: not in Clever's files)"
